@@ -1,0 +1,4 @@
+//! The PromptKit compiler: a plain library that every other PromptKit crate builds on.
+//!
+//! Pipeline, one module per stage (each depends only on the ones before it):
+//! `diagnostic` → `model` → `load` → `template` → `check` → `pack` → `codegen` → `builder`.

@@ -1,0 +1,2 @@
+//! `cargo promptkit`: validate, compile and run PromptArena projects.
+fn main() {}

@@ -1,0 +1,5 @@
+//! PromptKit runtime: providers, conversations, tools, validators and the arena engine.
+
+pub mod message;
+
+pub use message::{ContentPart, Cost, Message, Role, ToolCall, Usage};
