@@ -2,3 +2,5 @@
 //!
 //! Pipeline, one module per stage (each depends only on the ones before it):
 //! `diagnostic` → `model` → `load` → `template` → `check` → `pack` → `codegen` → `builder`.
+
+pub mod diagnostic;
