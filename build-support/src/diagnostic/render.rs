@@ -209,7 +209,7 @@ error: unknown field `temprature`
         for (line, col, span) in [
             (99, 1, None),
             (1, 999, None),
-            (1, 1, Some(5..2)),
+            (1, 1, Some(std::ops::Range { start: 5, end: 2 })),
             (1, 1, Some(0..999)),
         ] {
             let mut loc = SourceLocation::new("p.yaml", line, col);
