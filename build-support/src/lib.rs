@@ -4,3 +4,4 @@
 //! `diagnostic` → `model` → `load` → `template` → `check` → `pack` → `codegen` → `builder`.
 
 pub mod diagnostic;
+pub mod model;
