@@ -1,0 +1,165 @@
+//! Turning one referenced document into an [`Item`]: read, parse by kind, derive the id
+//! the way the reference does (`metadata.name`), warn where the reference is lenient.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::reader::{Reader, Reference};
+use super::{Item, paths};
+use crate::diagnostic::{Diagnostic, SourceLocation};
+use crate::model::{Kind, Manifest, Spanned, SpannedMap};
+
+/// A `file:` reference resolved against a folder.
+pub(crate) struct FileRef<'a> {
+    /// The resolved path.
+    pub path: PathBuf,
+    /// The path as written.
+    pub written: &'a str,
+    /// Where it is written.
+    pub at: Option<SourceLocation>,
+}
+
+impl<'a> FileRef<'a> {
+    /// Resolves a spanned `file:` value written in `naming_file`, relative to `base_dir`.
+    pub fn new(naming_file: &Path, base_dir: &Path, value: &'a Spanned<String>) -> Self {
+        Self {
+            path: paths::resolve(base_dir, &value.value),
+            written: &value.value,
+            at: SourceLocation::from_yaml(naming_file, &value.referenced),
+        }
+    }
+
+    /// The reference for the reader.
+    pub fn reference(&self) -> Reference<'_> {
+        Reference {
+            text: self.written,
+            at: self.at.as_ref(),
+        }
+    }
+}
+
+/// How the id of a kind is derived.
+#[derive(Clone, Copy)]
+pub(crate) struct IdRule {
+    /// The kind expected.
+    pub kind: Kind,
+    /// The reference refuses documents without `metadata.name`.
+    pub name_required: bool,
+}
+
+/// Loads a referenced document into an item; `spec_id` extracts the spec's own `id`.
+pub(crate) fn load_item<S: DeserializeOwned>(
+    r: &mut Reader<'_>,
+    file: &FileRef<'_>,
+    rule: IdRule,
+    spec_id: impl Fn(&S) -> Option<&Spanned<String>>,
+) -> Option<Item<S>> {
+    let text = r.read(&file.path, Some(file.reference()))?;
+    let manifest: Manifest<S> = r.manifest(&file.path, &text, rule.kind)?;
+    let (id, id_at) = derive_id(
+        r,
+        &file.path,
+        &manifest,
+        spec_id(&manifest.spec.value),
+        rule,
+    );
+    Some(Item {
+        id,
+        id_at,
+        path: file.path.clone(),
+        referenced_at: file.at.clone(),
+        metadata: manifest.metadata,
+        spec: manifest.spec.value,
+        inline: false,
+    })
+}
+
+/// The reference's id: `metadata.name`, warning when `spec.id` disagrees.
+pub(crate) fn derive_id<S>(
+    r: &mut Reader<'_>,
+    path: &Path,
+    manifest: &Manifest<S>,
+    spec_id: Option<&Spanned<String>>,
+    rule: IdRule,
+) -> (String, Option<SourceLocation>) {
+    let at = |loc| SourceLocation::from_yaml(path, loc);
+    let name = manifest.name().filter(|n| !n.value.trim().is_empty());
+    match (name, spec_id) {
+        (Some(name), Some(id)) if id.value != name.value => {
+            r.diags.push(
+                Diagnostic::warning(format!(
+                    "`spec.id` `{}` differs from `metadata.name` `{}`",
+                    id.value, name.value
+                ))
+                .at_opt(at(&id.referenced))
+                .with_label("ignored")
+                .with_secondary_opt(at(&name.referenced), "the id used")
+                .with_help(format!(
+                    "the reference identifies this {} by `metadata.name`; make them equal or drop `spec.id`",
+                    rule.kind
+                )),
+            );
+            (name.value.clone(), at(&name.referenced))
+        }
+        (Some(name), _) => (name.value.clone(), at(&name.referenced)),
+        (None, fallback) => {
+            let severity_error = rule.name_required;
+            let mut diag = if severity_error {
+                Diagnostic::error(format!("{} has no `metadata.name`", rule.kind))
+            } else {
+                Diagnostic::warning(format!("{} has no `metadata.name`", rule.kind))
+            };
+            diag = diag
+                .at_opt(at(&manifest.kind.referenced))
+                .with_help("add `metadata: { name: <id> }`; the reference uses it as the id");
+            r.diags.push(diag);
+            match fallback {
+                Some(id) => (id.value.clone(), at(&id.referenced)),
+                None => (file_stem(path), None),
+            }
+        }
+    }
+}
+
+/// Items of an inline spec map (`provider_specs` etc.): id = key, path = the arena config.
+pub(crate) fn inline_items<S: Clone>(
+    config_path: &Path,
+    map: Option<&SpannedMap<String, S>>,
+) -> Vec<Item<S>> {
+    let Some(map) = map else { return Vec::new() };
+    map.iter()
+        .map(|(key, spec)| Item {
+            id: key.value.clone(),
+            id_at: SourceLocation::from_yaml(config_path, &key.referenced),
+            path: config_path.to_path_buf(),
+            referenced_at: None,
+            metadata: None,
+            spec: spec.clone(),
+            inline: true,
+        })
+        .collect()
+}
+
+/// The file name without its kind suffixes (`a.provider.yaml` -> `a`).
+fn file_stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.split('.').next().unwrap_or_default().to_owned()
+}
+
+/// Adds an optional secondary label.
+trait SecondaryOpt {
+    fn with_secondary_opt(self, at: Option<SourceLocation>, message: &str) -> Self;
+}
+
+impl SecondaryOpt for Diagnostic {
+    fn with_secondary_opt(self, at: Option<SourceLocation>, message: &str) -> Self {
+        match at {
+            Some(at) => self.with_secondary(at, message),
+            None => self,
+        }
+    }
+}

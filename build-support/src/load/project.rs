@@ -1,0 +1,371 @@
+//! Loading a whole project from its arena config.
+
+use std::path::{Path, PathBuf};
+
+use super::items::{FileRef, IdRule, derive_id, inline_items, load_item};
+use super::reader::{Reader, Reference};
+use super::{Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, ProviderSlot, paths};
+use crate::diagnostic::{Diagnostic, SourceLocation};
+use crate::model::{
+    ArenaSpec, EvalSpec, Kind, Manifest, MockConfig, PersonaSpec, PromptSpec, ProviderRef,
+    ProviderSpec, ScenarioSpec, ToolSpec,
+};
+
+const DEFAULT_GROUP: &str = "default";
+
+/// Loads the arena config at `config_path` and every file it references.
+///
+/// Always returns every diagnostic found; `value` is `None` only when the arena config
+/// itself cannot be read or parsed. Items whose file is broken are left out (with errors).
+pub fn load_project(config_path: impl AsRef<Path>, options: &LoadOptions) -> Loaded<Project> {
+    let config_path = paths::normalize(config_path.as_ref());
+    let root = paths::parent_dir(&config_path);
+    let mut r = Reader::new(&root, options);
+    let project = r.read(&config_path, None).and_then(|text| {
+        r.enter(&config_path);
+        let arena = r.manifest::<ArenaSpec>(&config_path, &text, Kind::Arena)?;
+        let project = ProjectLoader {
+            r: &mut r,
+            root: &root,
+            config_path: &config_path,
+        }
+        .load(arena);
+        r.leave();
+        Some(project)
+    });
+    Loaded {
+        value: project,
+        diagnostics: r.diags,
+        files: r.files,
+        sources: r.sources,
+    }
+}
+
+/// The folder `mock_config` and other runtime paths resolve from.
+pub(crate) fn config_dir(root: &Path, arena: &ArenaSpec) -> PathBuf {
+    match arena.defaults.as_ref().and_then(|d| d.config_dir.as_ref()) {
+        Some(dir) if !dir.value.is_empty() => paths::resolve(root, &dir.value),
+        _ => root.to_path_buf(),
+    }
+}
+
+struct ProjectLoader<'a, 'o> {
+    r: &'a mut Reader<'o>,
+    root: &'a Path,
+    config_path: &'a Path,
+}
+
+impl ProjectLoader<'_, '_> {
+    fn file<'s>(&self, value: &'s crate::model::Spanned<String>) -> FileRef<'s> {
+        FileRef::new(self.config_path, self.root, value)
+    }
+
+    fn load(mut self, arena: Manifest<ArenaSpec>) -> Project {
+        let spec = &arena.spec.value;
+        let prompts = self.prompts(spec);
+        let mut mock_configs = Vec::new();
+        let providers = self.providers(spec, &mut mock_configs);
+        let scenarios = self.simple::<ScenarioSpec>(
+            spec.scenarios.iter().map(|f| &f.file),
+            IdRule {
+                kind: Kind::Scenario,
+                name_required: false,
+            },
+            |s| s.id.as_ref(),
+            spec.scenario_specs.as_ref(),
+        );
+        let tools = self.simple::<ToolSpec>(
+            spec.tools.iter().map(|f| &f.file),
+            IdRule {
+                kind: Kind::Tool,
+                name_required: true,
+            },
+            |t| t.name.as_ref(),
+            spec.tool_specs.as_ref(),
+        );
+        let evals = self.simple::<EvalSpec>(
+            spec.evals.iter().map(|f| &f.file),
+            IdRule {
+                kind: Kind::Eval,
+                name_required: false,
+            },
+            |e| e.id.as_ref(),
+            spec.eval_specs.as_ref(),
+        );
+        let personas = self.personas(spec);
+        self.side_files(spec, &evals);
+        Project {
+            root: self.root.to_path_buf(),
+            config_path: self.config_path.to_path_buf(),
+            prompts,
+            providers,
+            scenarios,
+            tools,
+            personas,
+            evals,
+            mock_configs,
+            arena,
+        }
+    }
+
+    fn prompts(&mut self, spec: &ArenaSpec) -> Vec<Item<PromptSpec>> {
+        let mut out = Vec::new();
+        for prompt_ref in &spec.prompt_configs {
+            let file = self.file(&prompt_ref.file);
+            let rule = IdRule {
+                kind: Kind::PromptConfig,
+                name_required: true,
+            };
+            let Some(text) = self.r.read(&file.path, Some(file.reference())) else {
+                continue;
+            };
+            let Some(manifest) = self.r.manifest::<PromptSpec>(&file.path, &text, rule.kind) else {
+                continue;
+            };
+            // The reference refuses prompts without metadata.name but keys them by the arena's id.
+            let _ = derive_id(self.r, &file.path, &manifest, None, rule);
+            out.push(Item {
+                id: prompt_ref.id.value.clone(),
+                id_at: SourceLocation::from_yaml(self.config_path, &prompt_ref.id.referenced),
+                path: file.path.clone(),
+                referenced_at: file.at.clone(),
+                metadata: manifest.metadata,
+                spec: manifest.spec.value,
+                inline: false,
+            });
+        }
+        out.extend(inline_items(self.config_path, spec.prompt_specs.as_ref()));
+        out
+    }
+
+    fn providers(&mut self, spec: &ArenaSpec, mocks: &mut Vec<MockFile>) -> Vec<ProviderEntry> {
+        let lists: [(&[ProviderRef], ProviderSlot); 5] = [
+            (&spec.providers, ProviderSlot::Providers),
+            (&spec.tts_providers, ProviderSlot::Tts),
+            (&spec.stt_providers, ProviderSlot::Stt),
+            (&spec.embedding_providers, ProviderSlot::Embedding),
+            (&spec.image_providers, ProviderSlot::Image),
+        ];
+        let config_dir = config_dir(self.root, spec);
+        let rule = IdRule {
+            kind: Kind::Provider,
+            name_required: false,
+        };
+        let mut out = Vec::new();
+        for (refs, slot) in lists {
+            for provider_ref in refs {
+                let file = self.file(&provider_ref.file);
+                let Some(item) = load_item::<ProviderSpec>(self.r, &file, rule, |p| p.id.as_ref())
+                else {
+                    continue;
+                };
+                let group = provider_ref
+                    .group
+                    .as_ref()
+                    .map_or(DEFAULT_GROUP.to_owned(), |g| g.value.clone());
+                let mock_config = self.mock_config(&item, &config_dir, mocks);
+                out.push(ProviderEntry {
+                    item,
+                    group,
+                    slot,
+                    mock_config,
+                });
+            }
+        }
+        for item in inline_items(self.config_path, spec.provider_specs.as_ref()) {
+            let mock_config = self.mock_config(&item, &config_dir, mocks);
+            let group = DEFAULT_GROUP.to_owned();
+            out.push(ProviderEntry {
+                item,
+                group,
+                slot: ProviderSlot::Inline,
+                mock_config,
+            });
+        }
+        out
+    }
+
+    /// Loads the mock response file of a `type: mock` provider (resolved from `config_dir`).
+    fn mock_config(
+        &mut self,
+        provider: &Item<ProviderSpec>,
+        config_dir: &Path,
+        mocks: &mut Vec<MockFile>,
+    ) -> Option<PathBuf> {
+        if provider.spec.r#type.value != "mock" {
+            return None;
+        }
+        let (key, written) = provider.spec.mock_config()?;
+        if written.is_empty() {
+            return None;
+        }
+        let path = paths::resolve(config_dir, written);
+        let at = provider
+            .spec
+            .additional_config
+            .as_ref()
+            .and_then(|c| c.value.get("mock_config"))
+            .and_then(|v| provider.at(&v.referenced))
+            .or_else(|| provider.at(&key.referenced));
+        let reference = Reference {
+            text: written,
+            at: at.as_ref(),
+        };
+        self.r.enter(&provider.path);
+        let text = self.r.read(&path, Some(reference));
+        self.r.leave();
+        let text = text?;
+        if !mocks.iter().any(|m| m.path == path) {
+            let config: MockConfig = self.r.plain(&path, &text)?;
+            warn_snake_case(self.r, &path, &config);
+            mocks.push(MockFile {
+                path: path.clone(),
+                referenced_at: at,
+                config,
+            });
+        }
+        Some(path)
+    }
+
+    fn simple<'f, S: serde::de::DeserializeOwned + Clone>(
+        &mut self,
+        files: impl Iterator<Item = &'f crate::model::Spanned<String>>,
+        rule: IdRule,
+        spec_id: impl Fn(&S) -> Option<&crate::model::Spanned<String>> + Copy,
+        inline: Option<&crate::model::SpannedMap<String, S>>,
+    ) -> Vec<Item<S>> {
+        let mut out = Vec::new();
+        for value in files {
+            let file = self.file(value);
+            if let Some(item) = load_item::<S>(self.r, &file, rule, spec_id) {
+                out.push(item);
+            }
+        }
+        out.extend(inline_items(self.config_path, inline));
+        out
+    }
+
+    fn personas(&mut self, spec: &ArenaSpec) -> Vec<Item<PersonaSpec>> {
+        let Some(self_play) = &spec.self_play else {
+            return Vec::new();
+        };
+        let rule = IdRule {
+            kind: Kind::Persona,
+            name_required: true,
+        };
+        let mut out = Vec::new();
+        for persona_ref in &self_play.personas {
+            let file = self.file(&persona_ref.file);
+            let is_yaml = file
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            let item = if is_yaml {
+                load_item::<PersonaSpec>(self.r, &file, rule, |p| p.id.as_ref())
+            } else {
+                self.bare_persona(&file)
+            };
+            if let Some(item) = item {
+                warn_persona(self.r, &item);
+                out.push(item);
+            }
+        }
+        out.extend(inline_items(
+            self.config_path,
+            self_play.persona_specs.as_ref(),
+        ));
+        out
+    }
+
+    /// A non-YAML persona file is a bare JSON spec (the reference's JSON persona format).
+    fn bare_persona(&mut self, file: &FileRef<'_>) -> Option<Item<PersonaSpec>> {
+        let text = self.r.read(&file.path, Some(file.reference()))?;
+        let spec: PersonaSpec = self.r.plain(&file.path, &text)?;
+        let (id, id_at) = match &spec.id {
+            Some(id) => (
+                id.value.clone(),
+                SourceLocation::from_yaml(&file.path, &id.referenced),
+            ),
+            None => {
+                self.r.push_error_in(&file.path, "persona has no `id`");
+                (String::new(), None)
+            }
+        };
+        Some(Item {
+            id,
+            id_at,
+            path: file.path.clone(),
+            referenced_at: file.at.clone(),
+            metadata: None,
+            spec,
+            inline: false,
+        })
+    }
+
+    /// Files that are referenced but not parsed: eval recordings, the pack file, skill folders.
+    fn side_files(&mut self, spec: &ArenaSpec, evals: &[Item<EvalSpec>]) {
+        for eval in evals {
+            let recording = &eval.spec.recording.path;
+            let base = paths::parent_dir(&eval.path);
+            let file = FileRef::new(&eval.path, &base, recording);
+            self.r.touch(&file.path, file.reference(), false);
+        }
+        if let Some(pack) = &spec.pack_file {
+            let file = self.file(pack);
+            self.r.touch(&file.path, file.reference(), false);
+        }
+        for skill in &spec.skills {
+            if let Some(dir) = skill.dir.as_ref().or(skill.path.as_ref()) {
+                let file = self.file(dir);
+                self.r.touch(&file.path, file.reference(), true);
+            }
+        }
+    }
+}
+
+fn warn_persona(r: &mut Reader<'_>, persona: &Item<PersonaSpec>) {
+    if persona.spec.description.is_none() {
+        r.diags.push(
+            Diagnostic::warning(format!("persona `{}` has no `description`", persona.id))
+                .at_opt(persona.id_at.clone())
+                .or_in(&persona.path)
+                .with_note(
+                    "the Persona schema requires it; the reference loader accepts its absence",
+                ),
+        );
+    }
+}
+
+fn warn_snake_case(r: &mut Reader<'_>, path: &Path, config: &MockConfig) {
+    let mut spots = Vec::new();
+    if let Some(d) = &config.default_response_snake {
+        spots.push(d);
+    }
+    for map in [&config.scenarios, &config.selfplay].into_iter().flatten() {
+        spots.extend(
+            map.values()
+                .filter_map(|s| s.default_response_snake.as_ref()),
+        );
+    }
+    for spot in spots {
+        r.diags.push(
+            Diagnostic::warning("`default_response` is not read by the reference mock provider")
+                .at_opt(SourceLocation::from_yaml(path, &spot.referenced))
+                .with_help("did you mean `defaultResponse`?"),
+        );
+    }
+}
+
+trait OrIn {
+    fn or_in(self, path: &Path) -> Self;
+}
+
+impl OrIn for Diagnostic {
+    fn or_in(self, path: &Path) -> Self {
+        if self.location.is_some() {
+            self
+        } else {
+            self.in_file(path)
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Reading referenced files under the project rules: stay inside the root, no cycles,
+//! bounded size, each file read once; every problem becomes a located diagnostic.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use super::{LoadOptions, paths, yaml};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
+use crate::model::{API_VERSION, Envelope, Kind, Manifest};
+
+/// A file reference: the text the user wrote and where they wrote it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reference<'a> {
+    /// The path as written (`providers/a.yaml`).
+    pub text: &'a str,
+    /// Where it is written, when known.
+    pub at: Option<&'a SourceLocation>,
+}
+
+/// Reads files for one load, accumulating diagnostics, sources and the file list.
+pub(crate) struct Reader<'o> {
+    options: &'o LoadOptions,
+    root_canon: PathBuf,
+    pub diags: Diagnostics,
+    pub sources: SourceCache,
+    pub files: Vec<PathBuf>,
+    seen: HashSet<PathBuf>,
+    chain: Vec<PathBuf>,
+}
+
+impl<'o> Reader<'o> {
+    /// A reader for a project rooted at `root`.
+    pub fn new(root: &Path, options: &'o LoadOptions) -> Self {
+        Self {
+            options,
+            root_canon: paths::canonical(root),
+            diags: Diagnostics::new(),
+            sources: SourceCache::new(),
+            files: Vec::new(),
+            seen: HashSet::new(),
+            chain: Vec::new(),
+        }
+    }
+
+    /// Marks a file as being loaded (its references are followed until [`Reader::leave`]).
+    pub fn enter(&mut self, path: &Path) {
+        self.chain.push(paths::canonical(path));
+    }
+
+    /// Ends the innermost [`Reader::enter`].
+    pub fn leave(&mut self) {
+        self.chain.pop();
+    }
+
+    fn record(&mut self, path: &Path) {
+        if self.seen.insert(path.to_path_buf()) {
+            self.files.push(path.to_path_buf());
+        }
+    }
+
+    /// Applies the root and cycle rules; `None` (with a diagnostic) when the reference is refused.
+    fn admit(&mut self, path: &Path, reference: Option<Reference<'_>>) -> Option<PathBuf> {
+        let canon = paths::canonical(path);
+        let at = reference.and_then(|r| r.at.cloned());
+        let written = reference.map_or_else(|| path.display().to_string(), |r| r.text.to_owned());
+        if !self.options.allow_outside_root && !paths::is_within(&self.root_canon, &canon) {
+            self.diags.push(
+                Diagnostic::error(format!("`{written}` resolves outside the project root"))
+                    .at_opt(at.clone())
+                    .or_file(path)
+                    .with_label("points outside the arena config's folder")
+                    .with_note(format!("resolved to `{}`", canon.display()))
+                    .with_help(
+                        "move the file under the project folder, or allow it with \
+                         `LoadOptions::allow_outside_root`",
+                    ),
+            );
+            return None;
+        }
+        if let Some(start) = self.chain.iter().position(|c| *c == canon) {
+            let cycle: Vec<String> = self.chain[start..]
+                .iter()
+                .chain(std::iter::once(&canon))
+                .map(|p| p.display().to_string())
+                .collect();
+            self.diags.push(
+                Diagnostic::error(format!("reference cycle through `{written}`"))
+                    .at_opt(at)
+                    .or_file(path)
+                    .with_label("this reference leads back to a file being loaded")
+                    .with_note(format!("cycle: {}", cycle.join(" -> "))),
+            );
+            return None;
+        }
+        Some(canon)
+    }
+
+    /// Reads a referenced file's text (once per path), recording it for snippets and rebuilds.
+    pub fn read(&mut self, path: &Path, reference: Option<Reference<'_>>) -> Option<Arc<str>> {
+        self.admit(path, reference)?;
+        if let Some(text) = self.sources.get(path) {
+            return Some(Arc::from(text));
+        }
+        let at = reference.and_then(|r| r.at.cloned());
+        let written = reference.map_or_else(|| path.display().to_string(), |r| r.text.to_owned());
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                self.diags.push(missing(&written, path, at, &err));
+                return None;
+            }
+        };
+        self.record(path);
+        if !meta.is_file() {
+            self.diags.push(
+                Diagnostic::error(format!("`{written}` is not a file"))
+                    .at_opt(at)
+                    .or_file(path),
+            );
+            return None;
+        }
+        if meta.len() > self.options.max_file_bytes {
+            self.diags.push(
+                Diagnostic::error(format!(
+                    "`{written}` is too large ({} bytes; the limit is {})",
+                    meta.len(),
+                    self.options.max_file_bytes
+                ))
+                .at_opt(at)
+                .or_file(path),
+            );
+            return None;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Some(self.sources.insert(path, text)),
+                Err(_) => {
+                    self.diags.push(
+                        Diagnostic::error(format!("`{written}` is not valid UTF-8"))
+                            .at_opt(at)
+                            .or_file(path),
+                    );
+                    None
+                }
+            },
+            Err(err) => {
+                self.diags.push(missing(&written, path, at, &err));
+                None
+            }
+        }
+    }
+
+    /// Checks that a referenced file or folder exists without reading it (recordings, packs).
+    pub fn touch(&mut self, path: &Path, reference: Reference<'_>, folder: bool) -> bool {
+        if self.admit(path, Some(reference)).is_none() {
+            return false;
+        }
+        let at = reference.at.cloned();
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() == folder => {
+                self.record(path);
+                true
+            }
+            Ok(_) => {
+                let what = if folder { "a folder" } else { "a file" };
+                self.diags.push(
+                    Diagnostic::error(format!("`{}` is not {what}", reference.text)).at_opt(at),
+                );
+                false
+            }
+            Err(err) => {
+                self.diags.push(missing(reference.text, path, at, &err));
+                false
+            }
+        }
+    }
+
+    /// Parses a document of the `expected` kind: envelope first, then the typed spec.
+    pub fn manifest<S: DeserializeOwned>(
+        &mut self,
+        path: &Path,
+        text: &str,
+        expected: Kind,
+    ) -> Option<Manifest<S>> {
+        let envelope = match yaml::parse::<Envelope>(path, text) {
+            Ok(envelope) => envelope,
+            Err(diag) => {
+                self.diags.push(*diag);
+                return None;
+            }
+        };
+        if !check_envelope(&envelope, path, expected, &mut self.diags) {
+            return None;
+        }
+        match yaml::parse::<Manifest<S>>(path, text) {
+            Ok(manifest) => Some(manifest),
+            Err(diag) => {
+                self.diags.push(*diag);
+                None
+            }
+        }
+    }
+
+    /// Reports an error naming a whole file.
+    pub fn push_error_in(&mut self, path: &Path, message: &str) {
+        self.diags.push(Diagnostic::error(message).in_file(path));
+    }
+
+    /// Parses a plain (non-manifest) YAML file such as a mock response file.
+    pub fn plain<T: DeserializeOwned>(&mut self, path: &Path, text: &str) -> Option<T> {
+        match yaml::parse::<T>(path, text) {
+            Ok(value) => Some(value),
+            Err(diag) => {
+                self.diags.push(*diag);
+                None
+            }
+        }
+    }
+}
+
+/// Validates `apiVersion` and `kind`; false (with an error) when the kind is wrong.
+pub(crate) fn check_envelope(
+    envelope: &Envelope,
+    path: &Path,
+    expected: Kind,
+    diags: &mut Diagnostics,
+) -> bool {
+    let at = |loc| SourceLocation::from_yaml(path, loc);
+    let version = &envelope.api_version;
+    if version.value.trim().is_empty() {
+        diags.push(
+            Diagnostic::error("`apiVersion` is empty")
+                .at_opt(at(&version.referenced))
+                .with_help(format!("use `apiVersion: {API_VERSION}`")),
+        );
+    } else if version.value != API_VERSION {
+        diags.push(
+            Diagnostic::warning(format!("unknown apiVersion `{}`", version.value))
+                .at_opt(at(&version.referenced))
+                .with_help(format!("PromptKit understands `{API_VERSION}`")),
+        );
+    }
+    let kind = &envelope.kind;
+    if kind.value == expected.as_str() {
+        return true;
+    }
+    let mut diag = Diagnostic::error(format!(
+        "expected a `{expected}` document, found kind `{}`",
+        kind.value
+    ))
+    .at_opt(at(&kind.referenced))
+    .with_label(format!("this file is referenced as a {expected}"));
+    if Kind::from_name(&kind.value).is_none() {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        if let Some(best) = yaml::did_you_mean(&kind.value, &names) {
+            diag = diag.with_help(format!("did you mean `{best}`?"));
+        }
+    }
+    diags.push(diag);
+    false
+}
+
+fn missing(
+    written: &str,
+    path: &Path,
+    at: Option<SourceLocation>,
+    err: &std::io::Error,
+) -> Diagnostic {
+    let headline = if err.kind() == std::io::ErrorKind::NotFound {
+        format!("file not found: `{written}`")
+    } else {
+        format!("cannot read `{written}`: {err}")
+    };
+    Diagnostic::error(headline)
+        .at_opt(at)
+        .or_file(path)
+        .with_label("referenced here")
+        .with_note(format!("resolved to `{}`", path.display()))
+}
+
+/// Falls back to naming the file when no location is known.
+trait OrFile {
+    fn or_file(self, path: &Path) -> Self;
+}
+
+impl OrFile for Diagnostic {
+    fn or_file(self, path: &Path) -> Self {
+        if self.location.is_some() {
+            self
+        } else {
+            self.in_file(path)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Loading single files: a prompt alone (for `include_prompt!`), any one document, a
+//! mock response file, or text already in memory.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use super::items::{FileRef, IdRule, load_item};
+use super::reader::{Reader, check_envelope};
+use super::{Item, LoadOptions, Loaded, paths, yaml};
+use crate::diagnostic::{Diagnostics, SourceLocation};
+use crate::model::{Envelope, Kind, Manifest, MockConfig, PromptSpec, Spanned};
+
+/// Loads one document of the given kind from disk.
+pub fn load_manifest<S: DeserializeOwned>(
+    path: impl AsRef<Path>,
+    kind: Kind,
+    options: &LoadOptions,
+) -> Loaded<Manifest<S>> {
+    let path = paths::normalize(path.as_ref());
+    let mut r = Reader::new(&paths::parent_dir(&path), options);
+    let value = r
+        .read(&path, None)
+        .and_then(|text| r.manifest::<S>(&path, &text, kind));
+    Loaded {
+        value,
+        diagnostics: r.diags,
+        files: r.files,
+        sources: r.sources,
+    }
+}
+
+/// Loads a prompt file on its own; its id is `metadata.name` (required, as in the reference).
+pub fn load_prompt_file(path: impl AsRef<Path>, options: &LoadOptions) -> Loaded<Item<PromptSpec>> {
+    let path = paths::normalize(path.as_ref());
+    let mut r = Reader::new(&paths::parent_dir(&path), options);
+    let written = Spanned::new(
+        path.display().to_string(),
+        crate::model::Location::UNKNOWN,
+        crate::model::Location::UNKNOWN,
+    );
+    let file = FileRef {
+        path: path.clone(),
+        written: &written.value,
+        at: None,
+    };
+    let rule = IdRule {
+        kind: Kind::PromptConfig,
+        name_required: true,
+    };
+    let value = load_item::<PromptSpec>(&mut r, &file, rule, |_| None);
+    Loaded {
+        value,
+        diagnostics: r.diags,
+        files: r.files,
+        sources: r.sources,
+    }
+}
+
+/// Loads a mock provider response file on its own.
+pub fn load_mock_config(path: impl AsRef<Path>, options: &LoadOptions) -> Loaded<MockConfig> {
+    let path = paths::normalize(path.as_ref());
+    let mut r = Reader::new(&paths::parent_dir(&path), options);
+    let value = r
+        .read(&path, None)
+        .and_then(|text| r.plain::<MockConfig>(&path, &text));
+    Loaded {
+        value,
+        diagnostics: r.diags,
+        files: r.files,
+        sources: r.sources,
+    }
+}
+
+/// Parses a document held in memory; diagnostics name `path` (nothing is read from disk).
+pub fn parse_manifest<S: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    kind: Kind,
+) -> (Option<Manifest<S>>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let envelope = match yaml::parse::<Envelope>(path, text) {
+        Ok(envelope) => envelope,
+        Err(diag) => {
+            diags.push(*diag);
+            return (None, diags);
+        }
+    };
+    if !check_envelope(&envelope, path, kind, &mut diags) {
+        return (None, diags);
+    }
+    match yaml::parse::<Manifest<S>>(path, text) {
+        Ok(manifest) => (Some(manifest), diags),
+        Err(diag) => {
+            diags.push(*diag);
+            (None, diags)
+        }
+    }
+}
+
+/// The location of a spanned value in `path` (a convenience for callers of [`parse_manifest`]).
+pub fn locate(path: &Path, location: &crate::model::Location) -> Option<SourceLocation> {
+    SourceLocation::from_yaml(path, location)
+}

@@ -1,0 +1,198 @@
+//! Parsing one YAML text into a model type with hostile-input budgets, and turning
+//! serde-saphyr errors into [`Diagnostic`]s with "did you mean" help.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, SourceLocation};
+
+/// Parser limits applied to every file (far above any real config, far below harm).
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 500_000;
+    budget.max_nodes = 200_000;
+    budget.max_depth = 64;
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    budget.max_documents = 1;
+    budget.max_total_scalar_bytes = 16 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    options
+}
+
+/// Parses `text` (the contents of `path`) into `T`, or returns the error as a diagnostic.
+pub(crate) fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Box<Diagnostic>> {
+    serde_saphyr::from_str_with_options::<T>(text, options())
+        .map_err(|err| Box::new(to_diagnostic(path, text, &err)))
+}
+
+/// Converts a serde-saphyr error into a diagnostic at its location.
+pub(crate) fn to_diagnostic(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic {
+    let raw = err.without_snippet().to_string();
+    let message = strip_location_suffix(&raw);
+    let location = err
+        .location()
+        .and_then(|loc| SourceLocation::from_yaml(path, &loc))
+        .or_else(|| Some(end_of_file(path, text)));
+    let diag = Diagnostic::error(String::new()).at_opt(location);
+    explain(diag, message)
+}
+
+/// Rewrites serde's messages into ours and adds help.
+fn explain(mut diag: Diagnostic, message: &str) -> Diagnostic {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = split_unknown(rest);
+        diag.message = format!("unknown field `{field}`");
+        diag.primary_label = Some("unknown field".into());
+        if let Some(best) = did_you_mean(field, &expected) {
+            diag.help.push(format!("did you mean `{best}`?"));
+        } else if !expected.is_empty() {
+            diag.help
+                .push(format!("expected one of: {}", expected.join(", ")));
+        } else {
+            diag.help.push("this mapping takes no fields".into());
+        }
+        return diag;
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        diag.message = format!("missing required field `{field}`");
+        diag.primary_label = Some(format!("`{field}` is required in this mapping"));
+        return diag;
+    }
+    let (text, label) = match message {
+        m if m.starts_with("invalid floating point") => ("expected a number", "not a number"),
+        m if m.starts_with("invalid i") || m.starts_with("invalid u") => {
+            ("expected an integer", "not an integer")
+        }
+        m if m.starts_with("invalid boolean") => {
+            ("expected a boolean (true/false)", "not a boolean")
+        }
+        m if m.starts_with("duplicate mapping key") => {
+            let key = m
+                .strip_prefix("duplicate mapping key: ")
+                .and_then(|r| r.split(',').next())
+                .unwrap_or("");
+            diag.message = format!("duplicate key `{key}`");
+            diag.primary_label = Some("this key appears twice in the mapping".into());
+            return diag;
+        }
+        other => {
+            diag.message = other.to_owned();
+            return diag;
+        }
+    };
+    diag.message = format!("invalid value: {text}");
+    diag.primary_label = Some(label.into());
+    diag
+}
+
+/// Splits "`name`, expected one of a, b" into the name and the expected list.
+fn split_unknown(rest: &str) -> (&str, Vec<String>) {
+    let Some((field, tail)) = rest.split_once('`') else {
+        return (rest, Vec::new());
+    };
+    let expected = if let Some(list) = tail.strip_prefix(", expected one of ") {
+        list.split(", ")
+            .map(|s| s.trim_matches('`').to_owned())
+            .collect()
+    } else if let Some(one) = tail.strip_prefix(", expected ") {
+        vec![one.trim_matches('`').to_owned()]
+    } else {
+        Vec::new()
+    };
+    (field, expected)
+}
+
+/// The closest candidate by Jaro-Winkler similarity, when close enough.
+pub fn did_you_mean<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (c.as_ref(), strsim::jaro_winkler(word, c.as_ref())))
+        .filter(|(_, score)| *score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// Removes serde-saphyr's " at line N, column M" suffix (we render locations ourselves).
+fn strip_location_suffix(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    }
+}
+
+fn end_of_file(path: &Path, text: &str) -> SourceLocation {
+    let line = text.lines().count().max(1);
+    let column = text.lines().last().map_or(0, |l| l.chars().count()) + 1;
+    SourceLocation::new(
+        path,
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Manifest, ProviderSpec};
+
+    fn err(text: &str) -> Diagnostic {
+        *parse::<Manifest<ProviderSpec>>(Path::new("p.yaml"), text).expect_err("must fail")
+    }
+
+    const HEAD: &str = "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Provider\nspec:\n";
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let d = err(&format!("{HEAD}  type: mock\n  modle: x\n"));
+        assert_eq!(d.message, "unknown field `modle`");
+        assert_eq!(d.help, vec!["did you mean `model`?".to_string()]);
+        let loc = d.location.expect("located");
+        assert_eq!((loc.line, loc.column), (5, 3));
+    }
+
+    #[test]
+    fn wrong_value_type_points_at_the_value() {
+        let text = format!("{HEAD}  type: mock\n  defaults:\n    temperature: hot\n");
+        let d = err(&text);
+        assert_eq!(d.message, "invalid value: expected a number");
+        let loc = d.location.expect("located");
+        assert_eq!((loc.line, loc.column), (6, 18));
+        let start = text.find("hot").expect("present");
+        assert_eq!(loc.span, Some(start..start + 3));
+    }
+
+    #[test]
+    fn syntax_errors_and_duplicates_are_located() {
+        let d = err(&format!("{HEAD}  type: [a\n"));
+        assert!(d.location.as_ref().is_some_and(|l| l.line >= 4), "{d:?}");
+        let d = err(&format!("{HEAD}  type: a\n  type: b\n"));
+        assert_eq!(d.message, "duplicate key `type`");
+        assert_eq!(d.location.map(|l| l.line), Some(5));
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let d = err(&format!("{HEAD}  model: x\n"));
+        assert_eq!(d.message, "missing required field `type`");
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut yaml = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = i - 1;
+            yaml.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let r = parse::<crate::model::Node>(Path::new("bomb.yaml"), &yaml);
+        assert!(r.is_err());
+    }
+}
