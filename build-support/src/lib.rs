@@ -5,4 +5,5 @@
 
 pub mod diagnostic;
 pub mod model;
+pub mod registry;
 pub mod load;
