@@ -25,7 +25,9 @@ use crate::model::{
 };
 
 pub use project::load_project;
-pub use single::{load_manifest, load_mock_config, load_prompt_file, locate, parse_manifest};
+pub use single::{
+    load_manifest, load_mock_config, load_prompt_file, locate, parse_manifest, parse_mock_config,
+};
 pub use yaml::did_you_mean;
 
 /// Options of a load.

@@ -98,6 +98,18 @@ pub fn parse_manifest<S: DeserializeOwned>(
     }
 }
 
+/// Parses a mock response file held in memory; diagnostics name `path`.
+pub fn parse_mock_config(path: &Path, text: &str) -> (Option<MockConfig>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    match yaml::parse::<MockConfig>(path, text) {
+        Ok(config) => (Some(config), diags),
+        Err(diag) => {
+            diags.push(*diag);
+            (None, diags)
+        }
+    }
+}
+
 /// The location of a spanned value in `path` (a convenience for callers of [`parse_manifest`]).
 pub fn locate(path: &Path, location: &crate::model::Location) -> Option<SourceLocation> {
     SourceLocation::from_yaml(path, location)
