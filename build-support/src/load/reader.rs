@@ -178,30 +178,14 @@ impl<'o> Reader<'o> {
         }
     }
 
-    /// Parses a document of the `expected` kind: envelope first, then the typed spec.
+    /// Parses a document of the `expected` kind (see [`parse_document`]).
     pub fn manifest<S: DeserializeOwned>(
         &mut self,
         path: &Path,
         text: &str,
         expected: Kind,
     ) -> Option<Manifest<S>> {
-        let envelope = match yaml::parse::<Envelope>(path, text) {
-            Ok(envelope) => envelope,
-            Err(diag) => {
-                self.diags.push(*diag);
-                return None;
-            }
-        };
-        if !check_envelope(&envelope, path, expected, &mut self.diags) {
-            return None;
-        }
-        match yaml::parse::<Manifest<S>>(path, text) {
-            Ok(manifest) => Some(manifest),
-            Err(diag) => {
-                self.diags.push(*diag);
-                None
-            }
-        }
+        parse_document(path, text, expected, &mut self.diags)
     }
 
     /// Reports an error naming a whole file.
@@ -221,9 +205,31 @@ impl<'o> Reader<'o> {
     }
 }
 
+/// Parses a document of the `expected` kind. The typed parse runs first (one pass on the
+/// happy path); when it fails, the envelope alone is read so a wrong `kind` is reported as
+/// such rather than as the spec errors it causes.
+pub(crate) fn parse_document<S: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    expected: Kind,
+    diags: &mut Diagnostics,
+) -> Option<Manifest<S>> {
+    match yaml::parse::<Manifest<S>>(path, text) {
+        Ok(manifest) => check_envelope(&manifest, path, expected, diags).then_some(manifest),
+        Err(full) => {
+            let explained = yaml::parse::<Envelope>(path, text)
+                .is_ok_and(|envelope| !check_envelope(&envelope, path, expected, diags));
+            if !explained {
+                diags.push(*full);
+            }
+            None
+        }
+    }
+}
+
 /// Validates `apiVersion` and `kind`; false (with an error) when the kind is wrong.
-pub(crate) fn check_envelope(
-    envelope: &Envelope,
+pub(crate) fn check_envelope<T>(
+    envelope: &Manifest<T>,
     path: &Path,
     expected: Kind,
     diags: &mut Diagnostics,

@@ -6,10 +6,10 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use super::items::{FileRef, IdRule, load_item};
-use super::reader::{Reader, check_envelope};
+use super::reader::{Reader, parse_document};
 use super::{Item, LoadOptions, Loaded, paths, yaml};
 use crate::diagnostic::{Diagnostics, SourceLocation};
-use crate::model::{Envelope, Kind, Manifest, MockConfig, PromptSpec, Spanned};
+use crate::model::{Kind, Manifest, MockConfig, PromptSpec, Spanned};
 
 /// Loads one document of the given kind from disk.
 pub fn load_manifest<S: DeserializeOwned>(
@@ -79,23 +79,8 @@ pub fn parse_manifest<S: DeserializeOwned>(
     kind: Kind,
 ) -> (Option<Manifest<S>>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let envelope = match yaml::parse::<Envelope>(path, text) {
-        Ok(envelope) => envelope,
-        Err(diag) => {
-            diags.push(*diag);
-            return (None, diags);
-        }
-    };
-    if !check_envelope(&envelope, path, kind, &mut diags) {
-        return (None, diags);
-    }
-    match yaml::parse::<Manifest<S>>(path, text) {
-        Ok(manifest) => (Some(manifest), diags),
-        Err(diag) => {
-            diags.push(*diag);
-            (None, diags)
-        }
-    }
+    let manifest = parse_document(path, text, kind, &mut diags);
+    (manifest, diags)
 }
 
 /// Parses a mock response file held in memory; diagnostics name `path`.
