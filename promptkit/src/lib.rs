@@ -1,5 +1,6 @@
 //! PromptKit runtime: providers, conversations, tools, validators and the arena engine.
 
+pub mod arena;
 pub mod message;
 
 pub use message::{ContentPart, Cost, Message, Role, ToolCall, Usage};

@@ -1,0 +1,48 @@
+//! Types that need something this runtime does not provide on its own: a classifier,
+//! a REST or A2A evaluator, or the tool registry. Their configuration errors are reported
+//! as the reference does; otherwise they report what is missing (classifiers skip, as the
+//! reference does without a classifier registry).
+
+use super::judge::reject_thresholds;
+use super::params::Params;
+use super::result::EvalResult;
+
+/// The result of a type whose backing service is not wired.
+pub(crate) fn unavailable(kind: &str, p: Params) -> EvalResult {
+    match kind {
+        "audio_emotion" | "image_moderation" | "text_toxicity" | "text_sentiment" => {
+            if p.non_empty("model").is_none() {
+                return EvalResult::error("model is required");
+            }
+            if p.non_empty("expected_label").is_none() {
+                return EvalResult::error("expected_label is required");
+            }
+            if let Some(r) = reject_thresholds(p) {
+                return r;
+            }
+            EvalResult::skip(
+                "no classify registry configured; add a providers: entry with role: inference and a classifier",
+            )
+        }
+        "tool_exec" => match p.non_empty("tool") {
+            None => EvalResult::fail("tool_exec: 'tool' parameter is required"),
+            Some(_) => EvalResult::fail(
+                "tool_exec: \"tool_registry\" not present in metadata; host must inject the tool registry",
+            ),
+        },
+        "rest_eval" | "rest_eval_session" => match p.non_empty("url") {
+            None => EvalResult::fail("rest_eval requires a 'url' param"),
+            Some(_) => EvalResult::fail(format!(
+                "{kind}: no REST evaluator client is wired in this runtime"
+            )),
+        },
+        "a2a_eval" | "a2a_eval_session" => match p.non_empty("agent_url") {
+            None => EvalResult::fail("a2a_eval requires an 'agent_url' param"),
+            Some(_) => EvalResult::fail(format!("{kind}: no A2A client is wired in this runtime")),
+        },
+        "assertion" | "guardrail" => EvalResult::error(format!(
+            "`{kind}` wraps another type: write the inner type directly with min_score/max_score"
+        )),
+        other => EvalResult::error(format!("assertion type `{other}` has no handler")),
+    }
+}

@@ -1,0 +1,3 @@
+//! The PromptArena engine: scenarios, assertions, reports.
+
+pub mod assertions;
