@@ -9,6 +9,7 @@ use super::eval::EvalSpec;
 use super::persona::PersonaSpec;
 use super::prompt::PromptSpec;
 use super::provider::ProviderSpec;
+use super::runtime::RuntimeConfigSpec;
 use super::scenario::ScenarioSpec;
 use super::tool::ToolSpec;
 use super::value::{Map, Node, SpannedMap};
@@ -47,9 +48,9 @@ pub struct ArenaSpec {
     /// Settings applied to every scenario.
     #[serde(default)]
     pub globals: Option<Globals>,
-    /// Runtime config (providers, tools, MCP, hooks...), free-form for now.
+    /// Runtime config (providers, tools, MCP, logging, hooks).
     #[serde(default)]
-    pub runtime: Option<Spanned<Map>>,
+    pub runtime: Option<RuntimeConfigSpec>,
     /// Workflow state machine, free-form (the reference takes any value).
     #[serde(default)]
     pub workflow: Option<Node>,
