@@ -13,6 +13,7 @@ mod items;
 mod paths;
 mod project;
 mod reader;
+mod scalar;
 mod single;
 mod yaml;
 
@@ -25,6 +26,7 @@ use crate::model::{
 };
 
 pub use project::load_project;
+pub use scalar::locate_in_scalar;
 pub use single::{
     load_manifest, load_mock_config, load_prompt_file, locate, parse_manifest, parse_mock_config,
 };
