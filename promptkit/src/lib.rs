@@ -2,5 +2,6 @@
 
 pub mod arena;
 pub mod message;
+pub mod validators;
 
 pub use message::{ContentPart, Cost, Message, Role, ToolCall, Usage};

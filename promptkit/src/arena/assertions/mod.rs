@@ -273,6 +273,22 @@ impl Evaluator {
     }
 }
 
+/// Evaluates a streamable type on the text streamed so far (`None` for other types):
+/// `content_excludes` by substring and `max_length`, as the reference's partial evals.
+pub fn eval_partial(
+    assertion_type: &str,
+    params: &Map<String, Value>,
+    streamed: &str,
+) -> Option<EvalResult> {
+    let ty = registry::assertion_type(assertion_type).filter(|t| t.streamable)?;
+    let params = normalize(assertion_type, params);
+    let p = Params(&params);
+    Some(match ty.name {
+        "max_length" => length::max_length_of(p, streamed, true),
+        _ => content::content_excludes_partial(p, streamed),
+    })
+}
+
 fn lookup(name: &str) -> Result<&'static EvalType, AssertionError> {
     registry::assertion_type(name).ok_or_else(|| AssertionError::UnknownType {
         name: name.to_owned(),

@@ -1,0 +1,94 @@
+use super::*;
+use serde_json::json;
+
+fn params(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+#[test]
+fn banned_words_uses_word_boundaries_and_the_words_alias() {
+    let v = Validator::new("banned_words", &params(json!({"words": ["ass"]}))).expect("valid");
+    assert!(
+        !v.check("I can assist you", &[]).triggered,
+        "word boundary: 'assist' is fine"
+    );
+    let o = v.check("you ass", &[]);
+    assert!(o.triggered);
+    assert_eq!(o.validator_type, "banned_words");
+    assert_eq!(o.score, Some(0.0));
+}
+
+#[test]
+fn content_excludes_streams_by_substring() {
+    let v = Validator::new("banned_words", &params(json!({"words": ["promise"]}))).expect("valid");
+    assert!(v.is_streamable());
+    assert!(!v.check_partial("I can pro").expect("streamable").triggered);
+    assert!(
+        v.check_partial("I can promise")
+            .expect("streamable")
+            .triggered
+    );
+    assert_eq!(v.enforce("I promise"), DEFAULT_BLOCKED_MESSAGE);
+}
+
+#[test]
+fn length_truncates_and_respects_min_score() {
+    let v = Validator::new("length", &params(json!({"max_characters": 5}))).expect("valid");
+    let o = v.check("abcdefghij", &[]);
+    assert!(o.triggered);
+    assert_eq!(o.score, Some(0.5));
+    assert_eq!(v.enforce("abcdéfghij"), "abcd");
+    let lenient =
+        Validator::new("max_length", &params(json!({"max": 5, "min_score": 0.4}))).expect("valid");
+    assert!(!lenient.check("abcdefghij", &[]).triggered);
+    assert!(v.check_partial("abcdefg").expect("streamable").triggered);
+}
+
+#[test]
+fn max_sentences_and_required_fields() {
+    let v = Validator::new("max_sentences", &params(json!({"max_sentences": 2}))).expect("valid");
+    assert!(!v.check("One. Two.", &[]).triggered);
+    assert!(v.check("One. Two. Three.", &[]).triggered);
+    assert!(v.check_partial("One. Two. Three.").is_none());
+    let r = Validator::new(
+        "required_fields",
+        &params(json!({"required_fields": ["name", "email"]})),
+    )
+    .expect("valid");
+    assert!(!r.check("name: a, email: b", &[]).triggered);
+    let o = r.check("name only", &[]);
+    assert!(o.triggered);
+    assert_eq!(o.score, Some(0.5));
+}
+
+#[test]
+fn unknown_types_and_bad_params_are_errors() {
+    match Validator::new("baned_words", &Map::new()) {
+        Err(ValidatorError::UnknownType { suggestion, .. }) => {
+            assert_eq!(suggestion, Some("banned_words"))
+        }
+        other => panic!("expected unknown type, got {other:?}"),
+    }
+    let err = Validator::new("max_length", &params(json!({"max": "ten"}))).expect_err("bad kind");
+    assert!(err.to_string().contains("param `max`"), "{err}");
+}
+
+#[test]
+fn set_enforces_first_triggered_and_records_prior_results() {
+    let set = ValidatorSet::new(vec![
+        Validator::new("banned_words", &params(json!({"words": ["guarantee"]})))
+            .expect("valid")
+            .with_message("blocked!"),
+        Validator::new("length", &params(json!({"max_characters": 1000}))).expect("valid"),
+    ]);
+    let (outcomes, text) = set.enforce_output("We guarantee it", &[]);
+    assert_eq!(text, "blocked!");
+    assert!(outcomes[0].triggered && !outcomes[1].triggered);
+    let prior = outcomes[0].to_prior_result();
+    assert_eq!(prior.validator_type, "banned_words");
+    assert_eq!(prior.direction.as_deref(), Some("output"));
+    let (_, clean) = set.enforce_output("Fine answer", &[]);
+    assert_eq!(clean, "Fine answer");
+    assert!(set.check_stream("we guarantee").is_some());
+    assert!(set.check_input("hello", &[]).is_empty());
+}
