@@ -352,7 +352,8 @@ fn a_broken_arena_config_still_reports_and_lists_the_file() {
     let f = Fixture::new();
     f.write("config.arena.yaml", &arena("  scenarioz: []\n"));
     let loaded = f.load();
-    assert!(loaded.value.is_none());
+    // Only a bad key was dropped: the project is still built, and the load is not ok.
+    assert!(loaded.value.is_some() && !loaded.is_ok());
     let errs = errors(&loaded);
     assert_eq!(
         errs,
@@ -370,6 +371,9 @@ fn a_broken_arena_config_still_reports_and_lists_the_file() {
     assert_eq!(loaded.files.len(), 1);
     let missing = load_project(f.root().join("nothing.yaml"), &LoadOptions::default());
     assert!(missing.value.is_none() && missing.diagnostics.has_errors());
+    f.write("config.arena.yaml", &arena("  scenarios: [\n"));
+    let broken = f.load();
+    assert!(broken.value.is_none() && broken.diagnostics.error_count() == 1);
 }
 
 #[test]

@@ -195,32 +195,37 @@ impl<'o> Reader<'o> {
 
     /// Parses a plain (non-manifest) YAML file such as a mock response file.
     pub fn plain<T: DeserializeOwned>(&mut self, path: &Path, text: &str) -> Option<T> {
-        match yaml::parse::<T>(path, text) {
-            Ok(value) => Some(value),
-            Err(diag) => {
-                self.diags.push(*diag);
-                None
-            }
-        }
+        let (value, errors) = yaml::parse_recovering::<T>(path, text);
+        self.diags.extend(errors);
+        value
     }
 }
 
 /// Parses a document of the `expected` kind. The typed parse runs first (one pass on the
-/// happy path); when it fails, the envelope alone is read so a wrong `kind` is reported as
-/// such rather than as the spec errors it causes.
+/// happy path, reporting every unknown key); when it fails, the envelope alone is read so
+/// a wrong `kind` is reported as such rather than as the spec errors it causes. The value
+/// may be `Some` alongside errors when only bad keys had to be dropped.
 pub(crate) fn parse_document<S: DeserializeOwned>(
     path: &Path,
     text: &str,
     expected: Kind,
     diags: &mut Diagnostics,
 ) -> Option<Manifest<S>> {
-    match yaml::parse::<Manifest<S>>(path, text) {
-        Ok(manifest) => check_envelope(&manifest, path, expected, diags).then_some(manifest),
-        Err(full) => {
+    let (manifest, errors) = yaml::parse_recovering::<Manifest<S>>(path, text);
+    match manifest {
+        Some(manifest) => {
+            // A wrong kind explains any field errors; report only the kind then.
+            let right_kind = check_envelope(&manifest, path, expected, diags);
+            if right_kind {
+                diags.extend(errors);
+            }
+            right_kind.then_some(manifest)
+        }
+        None => {
             let explained = yaml::parse::<Envelope>(path, text)
                 .is_ok_and(|envelope| !check_envelope(&envelope, path, expected, diags));
             if !explained {
-                diags.push(*full);
+                diags.extend(errors);
             }
             None
         }

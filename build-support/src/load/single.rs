@@ -85,14 +85,8 @@ pub fn parse_manifest<S: DeserializeOwned>(
 
 /// Parses a mock response file held in memory; diagnostics name `path`.
 pub fn parse_mock_config(path: &Path, text: &str) -> (Option<MockConfig>, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    match yaml::parse::<MockConfig>(path, text) {
-        Ok(config) => (Some(config), diags),
-        Err(diag) => {
-            diags.push(*diag);
-            (None, diags)
-        }
-    }
+    let (value, errors) = yaml::parse_recovering::<MockConfig>(path, text);
+    (value, Diagnostics::from(errors))
 }
 
 /// The location of a spanned value in `path` (a convenience for callers of [`parse_manifest`]).
