@@ -95,11 +95,18 @@ fn every_conformance_project_loads_clean() {
             count(&[&["evals"], &["eval_specs"]]),
             "{name}: evals"
         );
-        assert_eq!(
-            project.personas.len(),
-            count(&[&["self_play", "personas"], &["self_play", "persona_specs"]]),
-            "{name}: personas"
-        );
+        let self_play_on = config
+            .value
+            .as_map()
+            .and_then(|m| m.get("spec"))
+            .and_then(|s| s.value.as_map())
+            .and_then(|s| s.get("self_play"))
+            .and_then(|s| s.value.as_map())
+            .and_then(|s| s.get("enabled"))
+            .is_none_or(|e| e.value.as_bool() != Some(false));
+        let personas = count(&[&["self_play", "personas"], &["self_play", "persona_specs"]]);
+        let expected = if self_play_on { personas } else { 0 };
+        assert_eq!(project.personas.len(), expected, "{name}: personas");
         // Every mock provider's response file was found and parsed.
         for provider in &project.providers {
             if let Some(path) = &provider.mock_config {

@@ -411,3 +411,31 @@ fn a_prompt_file_loads_alone() {
         ["PromptConfig has no `metadata.name`"]
     );
 }
+
+#[test]
+fn json_tool_files_and_disabled_self_play_follow_the_reference() {
+    let f = Fixture::new();
+    f.write(
+        "config.arena.yaml",
+        &arena(
+            "  tools:\n    - file: tools/t.json\n  self_play:\n    enabled: false\n    personas:\n      \
+             - file: missing.persona.yaml\n    roles: []\n",
+        ),
+    );
+    f.write(
+        "tools/t.json",
+        "{\"name\": \"lookup\", \"description\": \"d\", \"input_schema\": {\"type\": \"object\"}}\n",
+    );
+    let loaded = f.load();
+    assert!(loaded.is_ok(), "{}", loaded.render(RenderStyle::Plain));
+    let project = loaded.value.expect("built");
+    let tool = project.tool("lookup").expect("bare JSON tool");
+    assert_eq!(
+        tool.id_at.as_ref().map(|l| (l.line, l.column)),
+        Some((1, 10))
+    );
+    assert!(
+        project.personas.is_empty(),
+        "personas are not read when self-play is off"
+    );
+}

@@ -75,6 +75,46 @@ pub(crate) fn load_item<S: DeserializeOwned>(
     })
 }
 
+/// True for `.yaml` / `.yml` files (other extensions hold bare JSON specs in the reference).
+pub(crate) fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Loads a bare spec without envelope (the reference's JSON persona and tool files); the
+/// id comes from the spec (`id` / `name`).
+pub(crate) fn load_bare_item<S: DeserializeOwned>(
+    r: &mut Reader<'_>,
+    file: &FileRef<'_>,
+    rule: IdRule,
+    spec_id: impl Fn(&S) -> Option<&Spanned<String>>,
+) -> Option<Item<S>> {
+    let text = r.read(&file.path, Some(file.reference()))?;
+    let spec: S = r.plain(&file.path, &text)?;
+    let (id, id_at) = match spec_id(&spec) {
+        Some(id) => (
+            id.value.clone(),
+            SourceLocation::from_yaml(&file.path, &id.referenced),
+        ),
+        None => {
+            r.push_error_in(
+                &file.path,
+                &format!("{} file has no id (`id` or `name`)", rule.kind),
+            );
+            (file_stem(&file.path), None)
+        }
+    };
+    Some(Item {
+        id,
+        id_at,
+        path: file.path.clone(),
+        referenced_at: file.at.clone(),
+        metadata: None,
+        spec,
+        inline: false,
+    })
+}
+
 /// The reference's id: `metadata.name`, warning when `spec.id` disagrees.
 pub(crate) fn derive_id<S>(
     r: &mut Reader<'_>,

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::items::{FileRef, IdRule, derive_id, inline_items, load_item};
+use super::items::{FileRef, IdRule, derive_id, inline_items, is_yaml, load_bare_item, load_item};
 use super::reader::{Reader, Reference};
 use super::{Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, ProviderSlot, paths};
 use crate::diagnostic::{Diagnostic, SourceLocation};
@@ -237,16 +237,21 @@ impl ProjectLoader<'_, '_> {
         let mut out = Vec::new();
         for value in files {
             let file = self.file(value);
-            if let Some(item) = load_item::<S>(self.r, &file, rule, spec_id) {
-                out.push(item);
-            }
+            // The reference reads non-YAML tool files as bare JSON descriptors.
+            let item = if rule.kind == Kind::Tool && !is_yaml(&file.path) {
+                load_bare_item::<S>(self.r, &file, rule, spec_id)
+            } else {
+                load_item::<S>(self.r, &file, rule, spec_id)
+            };
+            out.extend(item);
         }
         out.extend(inline_items(self.config_path, inline));
         out
     }
 
     fn personas(&mut self, spec: &ArenaSpec) -> Vec<Item<PersonaSpec>> {
-        let Some(self_play) = &spec.self_play else {
+        // Like the reference, personas are read only when self-play is on.
+        let Some(self_play) = spec.self_play.as_ref().filter(|s| s.is_enabled()) else {
             return Vec::new();
         };
         let rule = IdRule {
@@ -256,14 +261,10 @@ impl ProjectLoader<'_, '_> {
         let mut out = Vec::new();
         for persona_ref in &self_play.personas {
             let file = self.file(&persona_ref.file);
-            let is_yaml = file
-                .path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-            let item = if is_yaml {
+            let item = if is_yaml(&file.path) {
                 load_item::<PersonaSpec>(self.r, &file, rule, |p| p.id.as_ref())
             } else {
-                self.bare_persona(&file)
+                load_bare_item::<PersonaSpec>(self.r, &file, rule, |p| p.id.as_ref())
             };
             if let Some(item) = item {
                 warn_persona(self.r, &item);
@@ -275,31 +276,6 @@ impl ProjectLoader<'_, '_> {
             self_play.persona_specs.as_ref(),
         ));
         out
-    }
-
-    /// A non-YAML persona file is a bare JSON spec (the reference's JSON persona format).
-    fn bare_persona(&mut self, file: &FileRef<'_>) -> Option<Item<PersonaSpec>> {
-        let text = self.r.read(&file.path, Some(file.reference()))?;
-        let spec: PersonaSpec = self.r.plain(&file.path, &text)?;
-        let (id, id_at) = match &spec.id {
-            Some(id) => (
-                id.value.clone(),
-                SourceLocation::from_yaml(&file.path, &id.referenced),
-            ),
-            None => {
-                self.r.push_error_in(&file.path, "persona has no `id`");
-                (String::new(), None)
-            }
-        };
-        Some(Item {
-            id,
-            id_at,
-            path: file.path.clone(),
-            referenced_at: file.at.clone(),
-            metadata: None,
-            spec,
-            inline: false,
-        })
     }
 
     /// Files that are referenced but not parsed: eval recordings, the pack file, skill folders.
