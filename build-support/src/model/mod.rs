@@ -13,7 +13,9 @@
 
 mod arena;
 mod common;
+mod defaults;
 mod eval;
+mod integrations;
 mod mock;
 mod persona;
 mod prompt;
@@ -29,7 +31,9 @@ use serde::{Deserialize, Serialize};
 
 pub use arena::*;
 pub use common::*;
+pub use defaults::*;
 pub use eval::*;
+pub use integrations::*;
 pub use mock::*;
 pub use persona::*;
 pub use prompt::*;

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use super::arena::{McpServerConfig, StateStoreConfig};
 use super::common::{CredentialConfig, ExecBinding, PlatformConfig};
+use super::integrations::{McpServerConfig, StateStoreConfig};
 use super::provider::ProviderSpec;
 use super::tool::ToolSpec;
 use super::value::{Map, SpannedMap};
