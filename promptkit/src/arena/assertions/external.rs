@@ -3,12 +3,13 @@
 //! as the reference does; otherwise they report what is missing (classifiers skip, as the
 //! reference does without a classifier registry).
 
+use super::context::AssertionContext;
 use super::judge::reject_thresholds;
 use super::params::Params;
 use super::result::EvalResult;
 
 /// The result of a type whose backing service is not wired.
-pub(crate) fn unavailable(kind: &str, p: Params) -> EvalResult {
+pub(crate) fn unavailable(kind: &str, p: Params, ctx: &AssertionContext) -> EvalResult {
     match kind {
         "audio_emotion" | "image_moderation" | "text_toxicity" | "text_sentiment" => {
             if p.non_empty("model").is_none() {
@@ -26,6 +27,9 @@ pub(crate) fn unavailable(kind: &str, p: Params) -> EvalResult {
         }
         "tool_exec" => match p.non_empty("tool") {
             None => EvalResult::fail("tool_exec: 'tool' parameter is required"),
+            Some(_) if ctx.metadata.is_empty() => EvalResult::fail(
+                "tool_exec: no metadata on eval context; host must inject tool_registry",
+            ),
             Some(_) => EvalResult::fail(
                 "tool_exec: \"tool_registry\" not present in metadata; host must inject the tool registry",
             ),

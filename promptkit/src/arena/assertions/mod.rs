@@ -268,7 +268,7 @@ impl Evaluator {
             k @ ("bias" | "toxicity" | "pii_leakage" | "role_violation") => {
                 judge::safety(k, p, ctx, judge).await
             }
-            other => external::unavailable(other, p),
+            other => external::unavailable(other, p, ctx),
         }
     }
 }
