@@ -49,6 +49,9 @@ struct Expect {
     has_score: Option<bool>,
     explanation_contains: Option<String>,
     judge_request: Option<Map<String, Value>>,
+    details: Option<Map<String, Value>>,
+    value: Option<Map<String, Value>>,
+    value_absent: Option<Vec<String>>,
 }
 
 impl Expect {
@@ -61,6 +64,9 @@ impl Expect {
             && self.has_score.is_none()
             && self.explanation_contains.is_none()
             && self.judge_request.is_none()
+            && self.details.is_none()
+            && self.value.is_none()
+            && self.value_absent.is_none()
     }
 
     /// Every way `r` differs from the expectation.
@@ -101,6 +107,24 @@ impl Expect {
         if let Some(h) = self.has_score {
             if r.score.is_some() != h {
                 out.push(format!("has score: want {h}, got {:?}", r.score));
+            }
+        }
+        for (k, want) in self.details.iter().flatten() {
+            if r.details.get(k) != Some(want) {
+                out.push(format!(
+                    "details.{k}: want {want}, got {:?}",
+                    r.details.get(k)
+                ));
+            }
+        }
+        for (k, want) in self.value.iter().flatten() {
+            if r.value.get(k) != Some(want) {
+                out.push(format!("value.{k}: want {want}, got {:?}", r.value.get(k)));
+            }
+        }
+        for k in self.value_absent.iter().flatten() {
+            if r.value.get(k).is_some() {
+                out.push(format!("value.{k}: want absent, got {:?}", r.value.get(k)));
             }
         }
         if let Some(text) = &self.explanation_contains {
@@ -273,4 +297,45 @@ fn every_reference_handler_case_gives_its_verdict() {
         checked > 300,
         "expected the bulk of the reference cases to carry a verdict, got {checked}"
     );
+}
+
+#[derive(Deserialize)]
+struct VerdictFile {
+    source: String,
+    cases: Vec<VerdictCase>,
+}
+
+#[derive(Deserialize)]
+struct VerdictCase {
+    name: String,
+    raw: String,
+    passed: bool,
+    score: Option<f64>,
+    reasoning: Option<String>,
+}
+
+#[test]
+fn judge_replies_parse_as_the_reference() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/eval_handlers/verdict_parsing/judge_provider.json"
+    );
+    let file: VerdictFile =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("parses");
+    assert!(file.cases.len() >= 5, "{}", file.source);
+    for case in &file.cases {
+        let v = promptkit::arena::assertions::parse_verdict(&case.raw);
+        assert_eq!(v.passed, case.passed, "{}", case.name);
+        if let Some(s) = case.score {
+            assert!(
+                (v.score - s).abs() < 1e-9,
+                "{}: score {}",
+                case.name,
+                v.score
+            );
+        }
+        if let Some(r) = &case.reasoning {
+            assert_eq!(&v.reasoning, r, "{}", case.name);
+        }
+    }
 }

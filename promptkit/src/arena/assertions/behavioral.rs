@@ -175,16 +175,27 @@ pub(crate) fn guardrail_triggered(p: Params, ctx: &AssertionContext) -> EvalResu
         } else {
             format!("expected validator {subject} to run but it did not")
         };
+        let mut value = json!({"triggered": false, "validator_type": validator});
+        if !direction.is_empty() {
+            value["direction"] = json!(direction);
+        }
         return EvalResult::pass(passed, msg)
-            .with_value(json!({"triggered": false, "validator_type": validator}))
+            .with_value(value)
             .with_details(json!({"expected": should, "actual": "not run"}));
     };
     let triggered = prior.score.is_some_and(|s| s < 1.0);
-    let value = json!({"triggered": triggered, "validator_type": validator});
+    let mut value = json!({"triggered": triggered, "validator_type": validator});
+    if !direction.is_empty() {
+        value["direction"] = json!(direction);
+    }
     if triggered == should {
         EvalResult::pass(true, format!("validator {subject} behaved as expected"))
             .with_value(value)
-            .with_details(json!({"validator": validator, "triggered": triggered}))
+            .with_details(if direction.is_empty() {
+                json!({"validator": validator, "triggered": triggered})
+            } else {
+                json!({"validator": validator, "triggered": triggered, "direction": direction})
+            })
     } else {
         let action = if should { "fail" } else { "pass" };
         EvalResult::fail(format!(
