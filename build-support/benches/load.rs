@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use promptkit_build::load::{LoadOptions, load_project};
+use promptkit_build::model::Node;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
 
@@ -50,5 +51,25 @@ fn bench_load(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_load);
+/// YAML parsing alone (texts in memory, into the spanned free-form `Node`), to tell
+/// parser cost from loader cost.
+fn bench_parse(c: &mut Criterion) {
+    let (config, _) = largest_project();
+    let loaded = load_project(&config, &LoadOptions::default());
+    let texts: Vec<(PathBuf, String)> = loaded
+        .files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f.clone(), t)))
+        .collect();
+    c.bench_function("parse_only/largest project files as spanned Node", |b| {
+        b.iter(|| {
+            for (path, text) in &texts {
+                let node: Result<Node, _> = serde_saphyr::from_str(black_box(text));
+                black_box((path, node.is_ok()));
+            }
+        })
+    });
+}
+
+criterion_group!(benches, bench_load, bench_parse);
 criterion_main!(benches);
