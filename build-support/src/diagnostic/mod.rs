@@ -3,6 +3,26 @@
 //!
 //! Every stage of the compiler reports through [`Diagnostics`]; the CLI prints the
 //! rendered text, build scripts print it, and the macros embed it in `compile_error!`.
+//!
+//! ```
+//! use promptkit_build::diagnostic::{Diagnostic, SourceCache, SourceLocation};
+//!
+//! let mut sources = SourceCache::new();
+//! sources.insert("p.yaml", "spec:\n  modle: gpt-4o\n");
+//! let diag = Diagnostic::error("unknown field `modle`")
+//!     .at(SourceLocation::new("p.yaml", 2, 3))
+//!     .with_label("unknown field")
+//!     .with_help("did you mean `model`?");
+//! let text = diag.render(&sources);
+//! assert_eq!(text, "\
+//! error: unknown field `modle`
+//!  --> p.yaml:2:3
+//!   |
+//! 2 |   modle: gpt-4o
+//!   |   ^^^^^ unknown field
+//!   |
+//!   = help: did you mean `model`?");
+//! ```
 
 mod render;
 mod source;

@@ -8,6 +8,24 @@
 //! config's folder) unless [`LoadOptions::allow_outside_root`] is set, detects reference
 //! cycles, and keeps going after errors so one run reports every broken file.
 //! Cross-reference checks (dangling ids, unknown tools) belong to `check`.
+//!
+//! ```
+//! use promptkit_build::diagnostic::RenderStyle;
+//! use promptkit_build::load::{LoadOptions, load_project};
+//!
+//! let config = concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/../../shared/conformance/client-tools/config.arena.yaml"
+//! );
+//! let loaded = load_project(config, &LoadOptions::default());
+//! assert!(loaded.is_ok(), "{}", loaded.render(RenderStyle::Plain));
+//! let project = loaded.value.expect("loaded");
+//! assert_eq!(project.scenarios.len(), 2);
+//! let mock = project.provider("mock-client-tools").expect("declared");
+//! assert!(project.mock_config_of(mock).is_some());
+//! // `files` is what a build script prints as `cargo::rerun-if-changed`.
+//! assert!(loaded.files.len() >= 6);
+//! ```
 
 mod items;
 mod paths;
@@ -141,6 +159,13 @@ pub struct MockFile {
     pub referenced_at: Option<SourceLocation>,
     /// Its content.
     pub config: MockConfig,
+}
+
+impl MockFile {
+    /// The location of a spanned value of this file.
+    pub fn at(&self, location: &Location) -> Option<SourceLocation> {
+        SourceLocation::from_yaml(&self.path, location)
+    }
 }
 
 /// A loaded PromptArena project: the arena config and every file it references.
