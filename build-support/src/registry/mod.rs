@@ -233,6 +233,13 @@ pub const WRAPPER_PARAMS: &[ParamSpec] = &[
         None,
         "Pass when the score is at most this.",
     ),
+    p(
+        "message",
+        ParamKind::String,
+        false,
+        None,
+        "Failure message (accepted inside params too, as the reference's examples do).",
+    ),
 ];
 
 /// Parameters every validator accepts on top of its type's own.

@@ -7,7 +7,15 @@ use super::ParamKind::{
 use super::Scope::{Both, Conversation, Turn};
 use super::{EvalType, Needs, ParamSpec, p, pa, ty};
 
-const TOOL_NAMES: ParamSpec = pa("tool_names", &["tools"], StringList, true, "Tool names.");
+const TOOL_NAMES: ParamSpec = pa("tool_names", &["tools"], StringList, false, "Tool names.");
+const TOOL_NAME_COMPAT: ParamSpec = p(
+    "tool_name",
+    String,
+    false,
+    None,
+    "One tool name (accepted here; the reference ignores it and fails).",
+);
+const ONE_TOOL_NAME: &[&[&str]] = &[&["tool_names", "tools", "tool_name"]];
 const TOOL_FILTER: ParamSpec = p(
     "tool",
     String,
@@ -32,6 +40,7 @@ pub(super) const TYPES: &[EvalType] = &[
         Turn,
         &[
             TOOL_NAMES,
+            TOOL_NAME_COMPAT,
             p(
                 "min_calls",
                 Integer,
@@ -62,15 +71,17 @@ pub(super) const TYPES: &[EvalType] = &[
             ),
         ],
         "Each named tool was called (successfully) within the min/max bounds.",
-    ),
+    )
+    .require_one_of(ONE_TOOL_NAME),
     ty(
         "tools_not_called",
         &[],
         Tools,
         Turn,
-        &[TOOL_NAMES],
+        &[TOOL_NAMES, TOOL_NAME_COMPAT],
         "None of the named tools was called.",
-    ),
+    )
+    .require_one_of(ONE_TOOL_NAME),
     ty(
         "tool_args",
         &[],
@@ -95,6 +106,7 @@ pub(super) const TYPES: &[EvalType] = &[
         Conversation,
         &[
             TOOL_NAMES,
+            TOOL_NAME_COMPAT,
             p(
                 "min_calls",
                 Integer,
@@ -104,15 +116,17 @@ pub(super) const TYPES: &[EvalType] = &[
             ),
         ],
         "Across the conversation, each named tool was called at least min_calls times.",
-    ),
+    )
+    .require_one_of(ONE_TOOL_NAME),
     ty(
         "tools_not_called_session",
         &[],
         Tools,
         Conversation,
-        &[TOOL_NAMES],
+        &[TOOL_NAMES, TOOL_NAME_COMPAT],
         "Across the conversation, none of the named tools was called.",
-    ),
+    )
+    .require_one_of(ONE_TOOL_NAME),
     ty(
         "tool_args_session",
         &[],
