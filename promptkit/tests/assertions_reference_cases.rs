@@ -81,33 +81,33 @@ impl Expect {
                 ));
             }
         }
-        if let Some(s) = self.score {
-            if !r.score.is_some_and(|g| (g - s).abs() < 1e-6) {
-                out.push(format!(
-                    "score: want {s}, got {:?} ({})",
-                    r.score, r.explanation
-                ));
-            }
+        if let Some(s) = self.score
+            && !r.score.is_some_and(|g| (g - s).abs() < 1e-6)
+        {
+            out.push(format!(
+                "score: want {s}, got {:?} ({})",
+                r.score, r.explanation
+            ));
         }
-        if let (Some(lo), Some(hi)) = (self.score_min, self.score_max) {
-            if !r.score.is_some_and(|g| g >= lo && g <= hi) {
-                out.push(format!("score: want in [{lo}, {hi}], got {:?}", r.score));
-            }
+        if let (Some(lo), Some(hi)) = (self.score_min, self.score_max)
+            && !r.score.is_some_and(|g| g >= lo && g <= hi)
+        {
+            out.push(format!("score: want in [{lo}, {hi}], got {:?}", r.score));
         }
-        if let Some(e) = self.error {
-            if r.error.is_some() != e {
-                out.push(format!("error: want {e}, got {:?}", r.error));
-            }
+        if let Some(e) = self.error
+            && r.error.is_some() != e
+        {
+            out.push(format!("error: want {e}, got {:?}", r.error));
         }
-        if let Some(s) = self.skipped {
-            if r.skipped.is_some() != s {
-                out.push(format!("skipped: want {s}, got {:?}", r.skipped));
-            }
+        if let Some(s) = self.skipped
+            && r.skipped.is_some() != s
+        {
+            out.push(format!("skipped: want {s}, got {:?}", r.skipped));
         }
-        if let Some(h) = self.has_score {
-            if r.score.is_some() != h {
-                out.push(format!("has score: want {h}, got {:?}", r.score));
-            }
+        if let Some(h) = self.has_score
+            && r.score.is_some() != h
+        {
+            out.push(format!("has score: want {h}, got {:?}", r.score));
         }
         for (k, want) in self.details.iter().flatten() {
             if r.details.get(k) != Some(want) {

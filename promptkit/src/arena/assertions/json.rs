@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 fn json_content<'a>(p: Params, text: &'a str) -> std::borrow::Cow<'a, str> {
     let wrapped = p.flag("allow_wrapped");
     let extract = p.flag("extract_json");
-    if wrapped || extract {
-        if let Some(found) = extract_json(text, wrapped, extract) {
-            return found.into();
-        }
+    if (wrapped || extract)
+        && let Some(found) = extract_json(text, wrapped, extract)
+    {
+        return found.into();
     }
     text.into()
 }
@@ -27,10 +27,10 @@ pub(crate) fn extract_json(text: &str, wrapped: bool, balanced: bool) -> Option<
     }
     if balanced {
         for (open, close) in [(b'{', b'}'), (b'[', b']')] {
-            if let Some(i) = text.bytes().position(|b| b == open) {
-                if let Some(s) = balanced_json(&text[i..], open, close) {
-                    return Some(s.to_owned());
-                }
+            if let Some(i) = text.bytes().position(|b| b == open)
+                && let Some(s) = balanced_json(&text[i..], open, close)
+            {
+                return Some(s.to_owned());
             }
         }
     }
@@ -148,18 +148,18 @@ pub(crate) fn json_path(p: Params, ctx: &AssertionContext) -> EvalResult {
             .with_details(details)
             .with_value(value.clone())
     };
-    if let Some(expected) = p.get("expected") {
-        if !json_equal(&result, expected) {
-            return fail(
-                "result does not match expected value".into(),
-                json!({"expected": expected, "actual": result}),
-            );
-        }
+    if let Some(expected) = p.get("expected")
+        && !json_equal(&result, expected)
+    {
+        return fail(
+            "result does not match expected value".into(),
+            json!({"expected": expected, "actual": result}),
+        );
     }
-    if let Some(contains) = p.get("contains") {
-        if let Some(msg) = check_contains(&result, contains) {
-            return fail(msg, json!({"result": result}));
-        }
+    if let Some(contains) = p.get("contains")
+        && let Some(msg) = check_contains(&result, contains)
+    {
+        return fail(msg, json!({"result": result}));
     }
     if let Some(msg) = check_range(&result, p) {
         return fail(msg, Value::Null);

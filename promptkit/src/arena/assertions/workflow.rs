@@ -115,11 +115,12 @@ pub(crate) fn state_is(p: Params, ctx: &AssertionContext) -> EvalResult {
     }
 }
 
-fn transitions(ctx: &AssertionContext) -> Result<&[Transition], EvalResult> {
-    ctx.workflow
-        .transitions
-        .as_deref()
-        .ok_or_else(|| EvalResult::fail("no workflow transitions available in context"))
+fn transitions(ctx: &AssertionContext) -> Result<&[Transition], Box<EvalResult>> {
+    ctx.workflow.transitions.as_deref().ok_or_else(|| {
+        Box::new(EvalResult::fail(
+            "no workflow transitions available in context",
+        ))
+    })
 }
 
 /// `transitioned_to`: some transition entered `state`.
@@ -129,7 +130,7 @@ pub(crate) fn transitioned_to(p: Params, ctx: &AssertionContext) -> EvalResult {
     };
     let all = match transitions(ctx) {
         Ok(t) => t,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if let Some(t) = all.iter().find(|t| t.to == target) {
         return EvalResult::pass(true, format!("workflow transitioned to {target:?}"))
@@ -195,7 +196,7 @@ pub(crate) fn workflow_transition_order(p: Params, ctx: &AssertionContext) -> Ev
     }
     let all = match transitions(ctx) {
         Ok(t) => t,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let actual: Vec<&str> = all
         .iter()
