@@ -108,7 +108,7 @@ fn every_broken_file_is_reported_in_one_pass() {
             "b.yaml".into(),
             8,
             18,
-            "invalid value: expected a number".into()
+            "invalid value: expected a number, found a string".into()
         )
     );
     assert_eq!(errs[2].0, "s1.yaml");

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, SourceLocation};
+use crate::model::strict::LOCATION_MARKER;
 
 /// Parser limits applied to every file (far above any real config, far below harm).
 fn options() -> serde_saphyr::Options {
@@ -20,6 +21,8 @@ fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.with_snippet = false;
+    // YAML 1.2 booleans only, as JSON-schema based tools (and the reference) see them.
+    options.strict_booleans = true;
     options
 }
 
@@ -130,10 +133,16 @@ fn blank_entry(text: &str, line: u32, column: u32) -> Option<(String, String)> {
 /// Converts a serde-saphyr error into a diagnostic at its location.
 pub(crate) fn to_diagnostic(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic {
     let raw = err.without_snippet().to_string();
-    let message = strip_location_suffix(&raw);
-    let location = err
-        .location()
-        .and_then(|loc| SourceLocation::from_yaml(path, &loc))
+    let stripped = strip_location_suffix(&raw);
+    let (value_at, message) = match split_marker(path, stripped) {
+        Some((at, message)) => (Some(at), message),
+        None => (None, stripped),
+    };
+    let location = value_at
+        .or_else(|| {
+            err.location()
+                .and_then(|loc| SourceLocation::from_yaml(path, &loc))
+        })
         .or_else(|| Some(end_of_file(path, text)));
     let diag = Diagnostic::error(String::new()).at_opt(location);
     explain(diag, message)
@@ -161,6 +170,23 @@ fn explain(mut diag: Diagnostic, message: &str) -> Diagnostic {
     {
         diag.message = format!("missing required field `{field}`");
         diag.primary_label = Some(format!("`{field}` is required in this mapping"));
+        return diag;
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        let found = found.split(' ').next().unwrap_or(found);
+        diag.message = format!("invalid value: expected {expected}, found a {found}");
+        diag.primary_label = Some(format!("this is a {found}"));
+        if found == "string" {
+            diag.help
+                .push("remove the quotes to write a number or boolean".into());
+        }
+        return diag;
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        diag.message = format!("invalid value: {rest}");
         return diag;
     }
     let (text, label) = match message {
@@ -217,6 +243,24 @@ pub fn did_you_mean<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Optio
         .map(|(c, _)| c)
 }
 
+/// Reads the value location that strict number fields put in their messages
+/// (`<marker>line:col:offset+len|message`).
+fn split_marker<'m>(path: &Path, message: &'m str) -> Option<(SourceLocation, &'m str)> {
+    let start = message.find(LOCATION_MARKER)?;
+    let rest = &message[start + LOCATION_MARKER.len()..];
+    let (coords, text) = rest.split_once('|')?;
+    let mut parts = coords.splitn(3, ':');
+    let line = parts.next()?.parse().ok()?;
+    let column = parts.next()?.parse().ok()?;
+    let mut at = SourceLocation::new(path, line, column);
+    if let Some((offset, len)) = parts.next().and_then(|b| b.split_once('+'))
+        && let (Ok(offset), Ok(len)) = (offset.parse::<usize>(), len.parse::<usize>())
+    {
+        at.span = Some(offset..offset.saturating_add(len));
+    }
+    Some((at, text))
+}
+
 /// Removes serde-saphyr's " at line N, column M" suffix (we render locations ourselves).
 fn strip_location_suffix(message: &str) -> &str {
     match message.rfind(" at line ") {
@@ -259,11 +303,46 @@ mod tests {
     fn wrong_value_type_points_at_the_value() {
         let text = format!("{HEAD}  type: mock\n  defaults:\n    temperature: hot\n");
         let d = err(&text);
-        assert_eq!(d.message, "invalid value: expected a number");
+        assert_eq!(
+            d.message,
+            "invalid value: expected a number, found a string"
+        );
         let loc = d.location.expect("located");
         assert_eq!((loc.line, loc.column), (6, 18));
         let start = text.find("hot").expect("present");
         assert_eq!(loc.span, Some(start..start + 3));
+    }
+
+    #[test]
+    fn quoted_numbers_are_strings_like_in_the_reference() {
+        let text = format!("{HEAD}  type: mock\n  defaults:\n    temperature: \"0.7\"\n");
+        let d = err(&text);
+        assert_eq!(
+            d.message,
+            "invalid value: expected a number, found a string"
+        );
+        assert_eq!(d.location.map(|l| (l.line, l.column)), Some((6, 18)));
+        let d = err(&format!(
+            "{HEAD}  type: mock\n  defaults:\n    max_tokens: 2.5\n"
+        ));
+        assert_eq!(d.message, "invalid value: 2.5, expected an integer");
+        let ok = parse::<Manifest<ProviderSpec>>(
+            Path::new("p.yaml"),
+            &format!("{HEAD}  type: mock\n  defaults:\n    max_tokens: 100\n    temperature: 1\n"),
+        )
+        .expect("numbers parse");
+        let defaults = ok.spec.value.defaults.expect("defaults");
+        assert_eq!(defaults.max_tokens.map(|m| m.value), Some(100));
+        assert_eq!(
+            defaults.temperature.map(|t| (t.value, t.referenced.line())),
+            Some((1.0, 7))
+        );
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_are_refused() {
+        let d = err(&format!("{HEAD}  type: mock\n  include_raw_output: yes\n"));
+        assert!(d.message.starts_with("invalid value"), "{}", d.message);
     }
 
     #[test]

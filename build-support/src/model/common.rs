@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::value::{Map, SpannedMap};
 
 /// One assertion (`type` + free-form `params`); the assertion registry checks types and params.
@@ -21,7 +23,7 @@ pub struct Assertion {
     #[serde(default)]
     pub when: Option<Spanned<AssertionWhen>>,
     /// For trial runs: the fraction of trials that must pass.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub pass_threshold: Option<Spanned<f64>>,
 }
 
@@ -39,7 +41,7 @@ pub struct AssertionWhen {
     #[serde(default)]
     pub any_tool_called: Option<bool>,
     /// Applies only after at least this many tool calls.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub min_tool_calls: Option<i64>,
 }
 
@@ -109,7 +111,7 @@ pub struct ExecBinding {
     #[serde(default)]
     pub args: Vec<String>,
     /// Timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Named sandbox.
     #[serde(default)]
@@ -136,7 +138,7 @@ pub struct EvalDef {
     #[serde(default)]
     pub enabled: Option<bool>,
     /// Sampling percentage (0-100).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub sample_percentage: Option<f64>,
     /// Metric exported by the eval.
     #[serde(default)]
@@ -176,10 +178,10 @@ pub struct MetricDef {
 #[serde(deny_unknown_fields)]
 pub struct MetricRange {
     /// Lower bound.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub min: Option<f64>,
     /// Upper bound.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max: Option<f64>,
 }
 
@@ -191,10 +193,10 @@ pub struct Threshold {
     #[serde(default)]
     pub passed: Option<bool>,
     /// Minimum score.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub min_score: Option<f64>,
     /// Maximum score.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_score: Option<f64>,
 }
 

@@ -3,21 +3,23 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 /// Run defaults.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
     /// Temperature.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub temperature: Option<Spanned<f64>>,
     /// Maximum output tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub max_tokens: Option<Spanned<i64>>,
     /// Seed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub seed: Option<i64>,
     /// Parallel runs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub concurrency: Option<Spanned<i64>>,
     /// Whole-run timeout (Go duration).
     #[serde(default)]
@@ -169,7 +171,7 @@ pub struct AudioMonitorSection {
     #[serde(default)]
     pub enabled: Option<String>,
     /// Sample rate.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub rate: Option<i64>,
 }
 

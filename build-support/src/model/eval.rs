@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::common::Assertion;
 
 /// The `spec` of an Eval document.
@@ -30,7 +32,7 @@ pub struct EvalSpec {
     #[serde(default)]
     pub mode: Option<Spanned<String>>,
     /// Replay speed factor (accelerated mode).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub speed: Option<f64>,
 }
 

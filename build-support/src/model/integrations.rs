@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::value::{Map, SpannedMap};
 
 /// Deployment target.
@@ -65,7 +67,7 @@ pub struct McpServerConfig {
     #[serde(default)]
     pub source_args: Option<Spanned<Map>>,
     /// Timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Tool allow/block lists.
     #[serde(default)]
@@ -109,7 +111,7 @@ pub struct A2aAgentConfig {
     #[serde(default)]
     pub headers_from_env: Vec<String>,
     /// Timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Skill allow/block lists.
     #[serde(default)]
@@ -230,7 +232,7 @@ pub struct RedisConfig {
     #[serde(default)]
     pub password: Option<String>,
     /// Database number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub database: Option<i64>,
     /// TTL.
     #[serde(default)]
@@ -250,6 +252,6 @@ pub struct FileStateStoreConfig {
     #[serde(default)]
     pub fsync: Option<String>,
     /// Retention in days.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub ttl_days: Option<i64>,
 }

@@ -7,6 +7,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::value::{Map, SpannedMap};
 
 /// A whole mock response file.
@@ -134,7 +136,7 @@ pub struct MockTurnSpec {
     #[serde(default)]
     pub audio_file: Option<Spanned<String>>,
     /// Sample rate of the audio fixture.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub audio_sample_rate: Option<i64>,
     /// MIME type of the audio fixture.
     #[serde(default)]

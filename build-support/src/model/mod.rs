@@ -22,6 +22,7 @@ mod prompt;
 mod provider;
 mod runtime;
 mod scenario;
+pub(crate) mod strict;
 mod tool;
 pub mod value;
 

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::common::FragmentRef;
 use super::value::SpannedMap;
 
@@ -77,9 +79,9 @@ pub struct PersonaStyle {
 #[serde(deny_unknown_fields)]
 pub struct PersonaDefaults {
     /// Temperature.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub temperature: Option<Spanned<f64>>,
     /// Seed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub seed: Option<i64>,
 }

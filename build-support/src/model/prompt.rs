@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::common::{ContentPart, EvalDef, FragmentRef};
 use super::value::{Map, Node, SpannedMap};
 
@@ -178,15 +180,16 @@ pub struct ModelTestResult {
     /// Date tested.
     pub date: String,
     /// Success rate (0-1).
+    #[serde(deserialize_with = "strict::req")]
     pub success_rate: f64,
     /// Average tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub avg_tokens: Option<i64>,
     /// Average cost.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub avg_cost: Option<f64>,
     /// Average latency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub avg_latency_ms: Option<i64>,
 }
 
@@ -198,10 +201,10 @@ pub struct ToolPolicyPack {
     #[serde(default)]
     pub tool_choice: Option<Spanned<String>>,
     /// Maximum tool rounds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_rounds: Option<i64>,
     /// Maximum tool calls per turn.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_tool_calls_per_turn: Option<i64>,
     /// Tools never allowed.
     #[serde(default)]
@@ -213,16 +216,16 @@ pub struct ToolPolicyPack {
 #[serde(deny_unknown_fields)]
 pub struct Parameters {
     /// Temperature.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub temperature: Option<Spanned<f64>>,
     /// Maximum output tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub max_tokens: Option<Spanned<i64>>,
     /// Nucleus sampling.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub top_p: Option<Spanned<f64>>,
     /// Top-k sampling.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub top_k: Option<Spanned<i64>>,
 }
 
@@ -255,7 +258,7 @@ pub struct MediaConfig {
 #[serde(deny_unknown_fields)]
 pub struct ImageConfig {
     /// Maximum size in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_size_mb: Option<i64>,
     /// Allowed formats.
     #[serde(default)]
@@ -267,7 +270,7 @@ pub struct ImageConfig {
     #[serde(default)]
     pub require_caption: Option<bool>,
     /// Maximum images per message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_images_per_msg: Option<i64>,
 }
 
@@ -276,13 +279,13 @@ pub struct ImageConfig {
 #[serde(deny_unknown_fields)]
 pub struct AvConfig {
     /// Maximum size in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_size_mb: Option<i64>,
     /// Allowed formats.
     #[serde(default)]
     pub allowed_formats: Vec<String>,
     /// Maximum duration in seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_duration_sec: Option<i64>,
     /// Require metadata.
     #[serde(default)]
@@ -328,7 +331,7 @@ pub struct PromptMetadata {
     #[serde(default)]
     pub changelog: Vec<ChangelogEntry>,
     /// Average latency (arena schema only).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub avg_latency_ms: Option<i64>,
 }
 
@@ -337,13 +340,13 @@ pub struct PromptMetadata {
 #[serde(deny_unknown_fields)]
 pub struct CostEstimate {
     /// Minimum USD.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub min_cost_usd: Option<f64>,
     /// Maximum USD.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_cost_usd: Option<f64>,
     /// Average USD.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub avg_cost_usd: Option<f64>,
 }
 
@@ -352,16 +355,16 @@ pub struct CostEstimate {
 #[serde(deny_unknown_fields)]
 pub struct PerformanceMetrics {
     /// Average latency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub avg_latency_ms: Option<i64>,
     /// 95th percentile latency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub p95_latency_ms: Option<i64>,
     /// Average tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub avg_tokens: Option<i64>,
     /// Success rate.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub success_rate: Option<f64>,
 }
 

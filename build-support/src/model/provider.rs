@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::common::{CredentialConfig, PlatformConfig};
 use super::value::{Map, SpannedMap};
 
@@ -22,7 +24,7 @@ pub struct ProviderSpec {
     #[serde(default)]
     pub voice: Option<String>,
     /// TTS sample rate in Hz.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub sample_rate: Option<i64>,
     /// Mock TTS audio fixtures, relative to the arena config's folder.
     #[serde(default)]
@@ -76,7 +78,7 @@ pub struct ProviderSpec {
     #[serde(default)]
     pub stream_retry: Option<StreamRetryConfig>,
     /// Maximum concurrent streams.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub stream_max_concurrent: Option<i64>,
     /// HTTP connection pool settings.
     #[serde(default)]
@@ -97,10 +99,10 @@ impl ProviderSpec {
 #[serde(deny_unknown_fields)]
 pub struct RateLimit {
     /// Requests per second.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub rps: Option<i64>,
     /// Burst size.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub burst: Option<i64>,
 }
 
@@ -109,13 +111,13 @@ pub struct RateLimit {
 #[serde(deny_unknown_fields)]
 pub struct ProviderDefaults {
     /// Sampling temperature.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub temperature: Option<Spanned<f64>>,
     /// Nucleus sampling.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub top_p: Option<Spanned<f64>>,
     /// Maximum output tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub max_tokens: Option<Spanned<i64>>,
     /// Anthropic prompt caching (default on).
     #[serde(default)]
@@ -127,10 +129,10 @@ pub struct ProviderDefaults {
 #[serde(deny_unknown_fields)]
 pub struct Pricing {
     /// USD per 1K input tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub input_cost_per_1k: Option<f64>,
     /// USD per 1K output tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub output_cost_per_1k: Option<f64>,
 }
 
@@ -142,7 +144,7 @@ pub struct StreamRetryConfig {
     #[serde(default)]
     pub enabled: Option<bool>,
     /// Total attempts including the first.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_attempts: Option<i64>,
     /// First backoff (Go duration).
     #[serde(default)]
@@ -163,10 +165,10 @@ pub struct StreamRetryConfig {
 #[serde(deny_unknown_fields)]
 pub struct StreamRetryBudget {
     /// Refill rate per second.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub rate_per_sec: Option<f64>,
     /// Bucket size.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub burst: Option<i64>,
 }
 
@@ -175,10 +177,10 @@ pub struct StreamRetryBudget {
 #[serde(deny_unknown_fields)]
 pub struct HttpTransportConfig {
     /// Maximum connections per host.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_conns_per_host: Option<i64>,
     /// Maximum idle connections per host.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_idle_conns_per_host: Option<i64>,
     /// Idle connection timeout (Go duration).
     #[serde(default)]

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::common::{CredentialConfig, ExecBinding, PlatformConfig};
 use super::integrations::{McpServerConfig, StateStoreConfig};
 use super::provider::ProviderSpec;
@@ -134,7 +136,7 @@ pub struct ExecHook {
     #[serde(default)]
     pub args: Vec<String>,
     /// Timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Named sandbox.
     #[serde(default)]
@@ -162,7 +164,7 @@ pub struct SelectorConfig {
     #[serde(default)]
     pub env: Vec<String>,
     /// Timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Named sandbox.
     #[serde(default)]

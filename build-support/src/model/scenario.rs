@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::common::{Assertion, ContentPart};
 use super::value::{Map, SpannedMap};
 
@@ -68,7 +70,7 @@ pub struct ScenarioSpec {
     #[serde(default)]
     pub variables: Option<SpannedMap<String, Spanned<String>>>,
     /// Repeat count for statistical runs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub trials: Option<Spanned<i64>>,
     /// Memories seeded before the conversation.
     #[serde(default)]
@@ -91,19 +93,19 @@ pub struct Turn {
     #[serde(default)]
     pub persona: Option<Spanned<String>>,
     /// Number of self-play turns.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub turns: Option<i64>,
     /// Upper bound on self-play turns.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_turns: Option<i64>,
     /// Assistant temperature for this turn.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub assistant_temp: Option<Spanned<f64>>,
     /// Simulated user temperature.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub user_temp: Option<Spanned<f64>>,
     /// Seed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub seed: Option<i64>,
     /// Stream this turn.
     #[serde(default)]
@@ -145,22 +147,22 @@ pub struct ToolPolicy {
     #[serde(default)]
     pub tool_choice: Option<Spanned<String>>,
     /// Maximum tool calls per turn.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_tool_calls_per_turn: Option<i64>,
     /// Maximum tool calls in the conversation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_total_tool_calls: Option<i64>,
     /// Tools never allowed.
     #[serde(default)]
     pub blocklist: Vec<Spanned<String>>,
     /// Maximum tool rounds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_rounds: Option<i64>,
     /// Cost ceiling in USD.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_cost_usd: Option<f64>,
     /// Maximum identical tool calls.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_identical_tool_calls: Option<i64>,
 }
 
@@ -169,10 +171,10 @@ pub struct ToolPolicy {
 #[serde(deny_unknown_fields)]
 pub struct ContextPolicy {
     /// Token budget.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub token_budget: Option<i64>,
     /// Tokens reserved for the output.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub reserve_for_output: Option<i64>,
     /// Truncation strategy (`oldest`, `fail`, `relevance`, ...).
     #[serde(default)]
@@ -195,19 +197,19 @@ pub struct RelevanceConfig {
     #[serde(default)]
     pub model: Option<String>,
     /// Recent messages always kept.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub min_recent_messages: Option<i64>,
     /// Always keep system messages.
     #[serde(default)]
     pub always_keep_system_role: Option<bool>,
     /// Similarity threshold.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub similarity_threshold: Option<f64>,
     /// Query source.
     #[serde(default)]
     pub query_source: Option<String>,
     /// Messages used as query.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub last_n_count: Option<i64>,
     /// Custom query.
     #[serde(default)]
@@ -249,13 +251,13 @@ pub struct TurnDetectionConfig {
 #[serde(deny_unknown_fields)]
 pub struct VadConfig {
     /// Silence threshold.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub silence_threshold_ms: Option<i64>,
     /// Minimum speech.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub min_speech_ms: Option<i64>,
     /// Maximum turn duration.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_turn_duration_s: Option<i64>,
 }
 
@@ -264,13 +266,13 @@ pub struct VadConfig {
 #[serde(deny_unknown_fields)]
 pub struct DuplexResilienceConfig {
     /// Maximum retries.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub max_retries: Option<i64>,
     /// Delay between retries.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub retry_delay_ms: Option<i64>,
     /// Turns needed for partial success.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub partial_success_min_turns: Option<i64>,
     /// Ignore a session end on the last turn.
     #[serde(default)]
@@ -295,7 +297,7 @@ pub struct ChaosToolFailure {
     /// Failure mode (`error`, `timeout`, ...).
     pub mode: Spanned<String>,
     /// Probability (0-1).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub probability: Option<f64>,
     /// Error message.
     #[serde(default)]
@@ -312,7 +314,7 @@ pub struct SeedMemory {
     #[serde(default)]
     pub r#type: Option<String>,
     /// Confidence (0-1).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub confidence: Option<f64>,
     /// Metadata, free-form.
     #[serde(default)]

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::strict;
+
 use super::common::ExecBinding;
 use super::value::{Map, Node, SpannedMap};
 
@@ -26,7 +28,7 @@ pub struct ToolSpec {
     #[serde(default)]
     pub mode: Option<Spanned<String>>,
     /// Call timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Static mock result.
     #[serde(default)]
@@ -75,10 +77,10 @@ pub struct MockMedia {
     /// MIME type.
     pub mime_type: Spanned<String>,
     /// Width in pixels.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub width: Option<i64>,
     /// Height in pixels.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub height: Option<i64>,
     /// Caption.
     #[serde(default)]
@@ -98,7 +100,7 @@ pub struct HttpConfig {
     #[serde(default)]
     pub headers_from_env: Vec<Spanned<String>>,
     /// Timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Fields redacted from logs.
     #[serde(default)]
@@ -173,7 +175,7 @@ pub struct ToolClientConfig {
     #[serde(default)]
     pub consent: Option<ToolConsentConfig>,
     /// Timeout in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt")]
     pub timeout_ms: Option<i64>,
     /// Categories for UI grouping.
     #[serde(default)]
