@@ -232,3 +232,43 @@ fn conversation_level_types_see_every_assistant_turn() {
         .expect("ok");
     assert!(any.passed);
 }
+
+#[test]
+fn the_assertion_wrapper_runs_its_inner_type_with_the_wrapper_threshold() {
+    let seen = std::sync::Mutex::new(None);
+    let judge = move |req: &JudgeRequest| -> Result<String, String> {
+        if let Ok(mut s) = seen.lock() {
+            *s = req.judge.clone();
+        }
+        assert_eq!(req.judge.as_deref(), Some("rag-judge"));
+        assert!(req.content.contains("[chunk 1] Paris is the capital"));
+        Ok(r#"{"passed": true, "score": 0.85, "reasoning": "grounded"}"#.into())
+    };
+    let e = Evaluator::new().with_judge(Arc::new(judge));
+    let ctx = AssertionContext::for_response("Paris.");
+    let p = params(json!({
+        "eval_type": "faithfulness",
+        "eval_params": {"contexts": ["Paris is the capital of France."], "judge": "rag-judge"},
+        "min_score": 0.8
+    }));
+    let out = block_on(e.assert("assertion", &p, &ctx)).expect("ok");
+    assert!(out.passed, "{out:?}");
+    assert_eq!(out.score, Some(0.85));
+    let strict = params(json!({
+        "eval_type": "faithfulness",
+        "eval_params": {"contexts": ["Paris is the capital of France."], "judge": "rag-judge"},
+        "min_score": 0.9
+    }));
+    assert!(
+        !block_on(e.assert("assertion", &strict, &ctx))
+            .expect("ok")
+            .passed
+    );
+    let bad = params(json!({"eval_type": "nope"}));
+    let r = block_on(e.assert("assertion", &bad, &ctx)).expect("ok");
+    assert!(
+        !r.passed && r.message.contains("unknown assertion type"),
+        "{}",
+        r.message
+    );
+}

@@ -162,6 +162,7 @@ fn judge_mismatches(want: &Map<String, Value>, got: Option<&JudgeRequest>) -> Ve
         criteria: String::new(),
         rubric: String::new(),
         model: None,
+        judge: None,
     };
     let req = got.unwrap_or(&empty);
     let mut out = Vec::new();

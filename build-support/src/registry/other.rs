@@ -74,6 +74,15 @@ const MAX_HEIGHT: ParamSpec = p(
     "Maximum height in pixels.",
 );
 
+/// The judge provider to use, by name (a key of the arena's judge targets).
+const JUDGE_NAME: ParamSpec = p(
+    "judge",
+    String,
+    false,
+    None,
+    "Which configured judge provider to use.",
+);
+
 /// Parameters of every classifier-backed type.
 const CLASSIFY: &[ParamSpec] = &[
     p("model", String, true, None, "The classifier model."),
@@ -125,6 +134,7 @@ const JUDGE: &[ParamSpec] = &[
         None,
         "Judge system prompt override.",
     ),
+    JUDGE_NAME,
 ];
 
 /// Parameters of the LLM-judge types on tool calls.
@@ -152,6 +162,7 @@ const JUDGE_TOOLS: &[ParamSpec] = &[
         None,
         "Only calls of these tools are judged.",
     ),
+    JUDGE_NAME,
 ];
 
 /// Parameters of the RAG judge types.
@@ -178,6 +189,7 @@ const RAG: &[ParamSpec] = &[
         None,
         "Judge system prompt override (a hardened default applies).",
     ),
+    JUDGE_NAME,
     p(
         "contexts",
         StringList,
@@ -239,6 +251,7 @@ const ROLE: &[ParamSpec] = &[
         None,
         "Judge system prompt override (a hardened default applies).",
     ),
+    JUDGE_NAME,
     p(
         "agent_role",
         String,

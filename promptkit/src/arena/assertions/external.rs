@@ -44,9 +44,6 @@ pub(crate) fn unavailable(kind: &str, p: Params, ctx: &AssertionContext) -> Eval
             None => EvalResult::fail("a2a_eval requires an 'agent_url' param"),
             Some(_) => EvalResult::fail(format!("{kind}: no A2A client is wired in this runtime")),
         },
-        "assertion" | "guardrail" => EvalResult::error(format!(
-            "`{kind}` wraps another type: write the inner type directly with min_score/max_score"
-        )),
         other => EvalResult::error(format!("assertion type `{other}` has no handler")),
     }
 }

@@ -31,6 +31,8 @@ pub struct JudgeRequest {
     pub rubric: String,
     /// The judge model override from the params, if any.
     pub model: Option<String>,
+    /// Which configured judge provider to use (the `judge` param), if named.
+    pub judge: Option<String>,
 }
 
 /// A judge LLM: returns the model's raw reply text, or an error message.
@@ -137,6 +139,7 @@ fn request(
         criteria: criteria.to_owned(),
         rubric: p.non_empty("rubric").unwrap_or_default().to_owned(),
         model: p.non_empty("model").map(str::to_owned),
+        judge: p.non_empty("judge").map(str::to_owned),
     }
 }
 

@@ -268,6 +268,7 @@ impl Evaluator {
             k @ ("bias" | "toxicity" | "pii_leakage" | "role_violation") => {
                 judge::safety(k, p, ctx, judge).await
             }
+            "assertion" | "guardrail" => self.wrapped(p, ctx).await,
             other => external::unavailable(other, p, ctx),
         }
     }
@@ -287,6 +288,30 @@ pub fn eval_partial(
         "max_length" => length::max_length_of(p, streamed, true),
         _ => content::content_excludes_partial(p, streamed),
     })
+}
+
+impl Evaluator {
+    /// The `assertion` / `guardrail` wrappers: run `eval_type` with `eval_params` (the
+    /// wrapper's own `min_score`/`max_score` are applied by [`Evaluator::assert`]).
+    fn wrapped<'a>(
+        &'a self,
+        p: Params<'a>,
+        ctx: &'a AssertionContext,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = EvalResult> + Send + 'a>> {
+        Box::pin(async move {
+            let Some(inner) = p.non_empty("eval_type") else {
+                return EvalResult::error("assertion wrapper requires the eval_type param");
+            };
+            if matches!(inner, "assertion" | "guardrail") {
+                return EvalResult::error("an assertion wrapper cannot wrap another wrapper");
+            }
+            let inner_params = p.object("eval_params").cloned().unwrap_or_default();
+            match self.eval(inner, &inner_params, ctx).await {
+                Ok(r) => r,
+                Err(e) => EvalResult::error(format!("assertion inner eval: {e}")),
+            }
+        })
+    }
 }
 
 fn lookup(name: &str) -> Result<&'static EvalType, AssertionError> {
