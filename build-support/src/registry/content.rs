@@ -208,7 +208,8 @@ pub(super) const TYPES: &[EvalType] = &[
             "Minimum length in bytes.",
         )],
         "The response is at least `min` characters long; score is length/min capped at 1.",
-    ),
+    )
+    .strict(),
     ty(
         "max_length",
         &["length"],
@@ -232,6 +233,7 @@ pub(super) const TYPES: &[EvalType] = &[
         ],
         "The response is at most `max` characters (and `max_tokens` estimated tokens) long.",
     )
+    .strict()
     .streaming(),
     ty(
         "sentence_count",
@@ -334,7 +336,8 @@ pub(super) const TYPES: &[EvalType] = &[
             .one_of(&["input", "output", "both"]),
         ],
         "The named validator fired (or, with should_trigger: false, did not) on this turn.",
-    ),
+    )
+    .strict(),
     ty(
         "cosine_similarity",
         &[],

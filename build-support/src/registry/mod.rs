@@ -148,6 +148,10 @@ pub struct EvalType {
     pub streamable: bool,
     /// Whether `min_score`/`max_score` are rejected in its own params (the eval primitives).
     pub rejects_thresholds: bool,
+    /// Whether the reference rejects a missing required param when the config loads
+    /// (its handlers with `ValidateParams`); for the others a missing param only makes
+    /// the check fail or do nothing at run time, so a checker should warn.
+    pub strict_params: bool,
     /// One line on what it checks.
     pub description: &'static str,
 }
@@ -185,6 +189,7 @@ pub(crate) const fn ty(
         needs: Needs::Nothing,
         streamable: false,
         rejects_thresholds: false,
+        strict_params: false,
         description,
     }
 }
@@ -204,6 +209,14 @@ impl EvalType {
     pub(crate) const fn streaming(self) -> Self {
         Self {
             streamable: true,
+            ..self
+        }
+    }
+
+    /// The same type, with required params enforced at load time as the reference does.
+    pub(crate) const fn strict(self) -> Self {
+        Self {
+            strict_params: true,
             ..self
         }
     }

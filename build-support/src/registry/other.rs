@@ -379,7 +379,8 @@ pub(super) const TYPES: &[EvalType] = &[
         Both,
         &[STATE],
         "The workflow's current state is `state`.",
-    ),
+    )
+    .strict(),
     ty(
         "transitioned_to",
         &[],
@@ -395,7 +396,8 @@ pub(super) const TYPES: &[EvalType] = &[
         Both,
         &[STATE],
         "An assistant message with text was produced while in `state`.",
-    ),
+    )
+    .strict(),
     ty(
         "workflow_transition_order",
         &[],

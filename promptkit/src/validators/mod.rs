@@ -135,7 +135,7 @@ impl Validator {
         }
         let problems: Vec<ParamProblem> = check_params(ty, &inner)
             .into_iter()
-            .filter(|p| !p.unknown)
+            .filter(ParamProblem::is_hard)
             .collect();
         if !problems.is_empty() {
             return Err(ValidatorError::InvalidParams {

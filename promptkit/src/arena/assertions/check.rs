@@ -12,6 +12,16 @@ pub struct ParamProblem {
     pub message: String,
     /// Whether the problem is only an unknown param name (the reference ignores those).
     pub unknown: bool,
+    /// Whether the problem is a missing required param (group) of a type the reference
+    /// does not validate at load time (it then fails or does nothing at run time).
+    pub missing: bool,
+}
+
+impl ParamProblem {
+    /// Whether the reference would reject the config for it (else: a warning).
+    pub fn is_hard(&self) -> bool {
+        !self.unknown && !self.missing
+    }
 }
 
 impl std::fmt::Display for ParamProblem {
@@ -29,6 +39,7 @@ fn problem(param: &str, message: impl Into<String>) -> ParamProblem {
         param: param.to_owned(),
         message: message.into(),
         unknown: false,
+        missing: false,
     }
 }
 
@@ -136,15 +147,19 @@ pub fn check_params(ty: &EvalType, params: &Map<String, Value>) -> Vec<ParamProb
     }
     for spec in ty.params.iter().filter(|p| p.required) {
         if given(spec, params).is_none() {
-            out.push(problem(spec.name, format!("required by `{}`", ty.name)));
+            let mut p = problem(spec.name, format!("required by `{}`", ty.name));
+            p.missing = !ty.strict_params;
+            out.push(p);
         }
     }
     for group in ty.one_of {
         if !group.iter().any(|n| params.contains_key(*n)) {
-            out.push(problem(
+            let mut p = problem(
                 "",
                 format!("`{}` needs at least one of: {}", ty.name, group.join(", ")),
-            ));
+            );
+            p.missing = !ty.strict_params;
+            out.push(p);
         }
     }
     out

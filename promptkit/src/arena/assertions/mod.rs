@@ -120,7 +120,7 @@ impl Evaluator {
             let ty = lookup(assertion_type)?;
             let problems: Vec<ParamProblem> = check_params(ty, params)
                 .into_iter()
-                .filter(|p| !p.unknown)
+                .filter(ParamProblem::is_hard)
                 .collect();
             if !problems.is_empty() {
                 return Err(AssertionError::InvalidParams {
