@@ -35,7 +35,8 @@ pub use render::RenderStyle;
 pub use source::SourceCache;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational warning: the input is accepted.
     Warning,
@@ -53,7 +54,7 @@ impl fmt::Display for Severity {
 }
 
 /// A place in a source file: path, 1-based line and column, and the byte span when known.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct SourceLocation {
     /// The file, as the loader named it (relative or absolute).
     pub path: PathBuf,
@@ -127,7 +128,7 @@ impl fmt::Display for SourceLocation {
 }
 
 /// A secondary location with a message ("first defined here").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Label {
     /// Where the label points.
     pub location: SourceLocation,
@@ -136,7 +137,7 @@ pub struct Label {
 }
 
 /// One error or warning, with where, what and how to fix.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -258,7 +259,8 @@ impl fmt::Display for Diagnostic {
 }
 
 /// An accumulating sink of diagnostics: stages push into it and go on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -229,6 +229,19 @@ error: unknown field `temprature`
     }
 
     #[test]
+    fn diagnostics_serialize_for_machine_output() {
+        let d = Diagnostic::error("bad")
+            .at(SourceLocation::new("a.yaml", 3, 4).with_span(10..12))
+            .with_help("fix it");
+        let json = serde_json::to_value(Diagnostics::from(vec![d])).expect("serializes");
+        assert_eq!(json[0]["severity"], "error");
+        assert_eq!(json[0]["location"]["path"], "a.yaml");
+        assert_eq!(json[0]["location"]["line"], 3);
+        assert_eq!(json[0]["location"]["span"]["start"], 10);
+        assert_eq!(json[0]["help"][0], "fix it");
+    }
+
+    #[test]
     fn sink_counts_and_display() {
         let mut sink = Diagnostics::new();
         sink.error(Some(SourceLocation::new("a.yaml", 1, 2)), "bad");
