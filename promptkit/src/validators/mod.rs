@@ -7,12 +7,13 @@
 //! response is truncated (length validators) or replaced by the blocked message.
 
 use crate::arena::assertions::{
-    AssertionContext, EvalResult, Evaluator, ParamProblem, PriorResult, Thresholds, check_params,
-    eval_partial, normalize,
+    AssertionContext, CustomAssertion, EvalResult, Evaluator, ParamProblem, PriorResult,
+    Thresholds, check_params, eval_partial, normalize,
 };
 use crate::message::Message;
 use promptkit_build::registry::{self, EvalType};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// The text that replaces a blocked response when the validator has no `message`.
 pub const DEFAULT_BLOCKED_MESSAGE: &str =
@@ -100,11 +101,20 @@ impl ValidatorOutcome {
     }
 }
 
+/// What a validator runs.
+#[derive(Clone)]
+enum Check {
+    /// A registry type.
+    Builtin(&'static EvalType),
+    /// A user-registered check (never streamable).
+    Custom(Arc<dyn CustomAssertion>),
+}
+
 /// One configured validator.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Validator {
     type_name: String,
-    ty: &'static EvalType,
+    check: Check,
     params: Map<String, Value>,
     thresholds: Thresholds,
     direction: Direction,
@@ -119,20 +129,7 @@ impl Validator {
                 name: type_name.to_owned(),
                 suggestion: registry::suggest(type_name),
             })?;
-        let mut inner = normalize(type_name, params);
-        let thresholds = Thresholds::from_params(&inner);
-        let direction = inner
-            .get("direction")
-            .and_then(Value::as_str)
-            .map_or(Direction::Output, Direction::parse);
-        let message = inner
-            .get("message")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        for k in ["min_score", "max_score", "direction", "message", "action"] {
-            inner.remove(k);
-        }
+        let (inner, thresholds, direction, message) = split_params(type_name, params);
         let problems: Vec<ParamProblem> = check_params(ty, &inner)
             .into_iter()
             .filter(ParamProblem::is_hard)
@@ -145,12 +142,30 @@ impl Validator {
         }
         Ok(Self {
             type_name: type_name.to_owned(),
-            ty,
+            check: Check::Builtin(ty),
             params: inner,
             thresholds,
             direction,
             message,
         })
+    }
+
+    /// A validator running a custom check registered under `type_name`, with the same
+    /// threshold, direction and message params as the built-in ones.
+    pub fn custom(
+        type_name: &str,
+        params: &Map<String, Value>,
+        check: Arc<dyn CustomAssertion>,
+    ) -> Self {
+        let (params, thresholds, direction, message) = split_params(type_name, params);
+        Self {
+            type_name: type_name.to_owned(),
+            check: Check::Custom(check),
+            params,
+            thresholds,
+            direction,
+            message,
+        }
     }
 
     /// The same validator with the user-facing blocked `message` (a config's `message:`).
@@ -171,7 +186,7 @@ impl Validator {
 
     /// Whether it can check a partial stream.
     pub fn is_streamable(&self) -> bool {
-        self.ty.streamable
+        matches!(self.check, Check::Builtin(ty) if ty.streamable)
     }
 
     fn outcome(&self, result: EvalResult) -> ValidatorOutcome {
@@ -201,18 +216,23 @@ impl Validator {
     pub fn check_context(&self, ctx: &AssertionContext) -> ValidatorOutcome {
         let mut ctx = ctx.clone();
         ctx.current_only = true;
-        let result = Evaluator::new()
-            .eval_now(self.ty.name, &self.params, &ctx)
-            .unwrap_or_else(|e| EvalResult::error(e.to_string()));
+        let result = match &self.check {
+            Check::Custom(c) => c.evaluate(&self.params, &ctx),
+            Check::Builtin(ty) => Evaluator::new()
+                .eval_now(ty.name, &self.params, &ctx)
+                .unwrap_or_else(|e| EvalResult::error(e.to_string())),
+        };
         self.outcome(result)
     }
 
     /// Checks the text streamed so far; `None` for types that only check complete responses.
     pub fn check_partial(&self, streamed: &str) -> Option<ValidatorOutcome> {
-        if !self.ty.streamable {
-            return None;
+        match self.check {
+            Check::Builtin(ty) if ty.streamable => {
+                eval_partial(ty.name, &self.params, streamed).map(|r| self.outcome(r))
+            }
+            _ => None,
         }
-        eval_partial(self.ty.name, &self.params, streamed).map(|r| self.outcome(r))
     }
 
     /// The text that replaces `content` when this validator fires: truncated to the
@@ -231,6 +251,39 @@ impl Validator {
                 .unwrap_or_else(|| DEFAULT_BLOCKED_MESSAGE.to_owned()),
         }
     }
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validator")
+            .field("type_name", &self.type_name)
+            .field("custom", &matches!(self.check, Check::Custom(_)))
+            .field("params", &self.params)
+            .field("direction", &self.direction)
+            .finish()
+    }
+}
+
+/// Splits validator params into the check's own params, thresholds, direction, message.
+fn split_params(
+    type_name: &str,
+    params: &Map<String, Value>,
+) -> (Map<String, Value>, Thresholds, Direction, Option<String>) {
+    let mut inner = normalize(type_name, params);
+    let thresholds = Thresholds::from_params(&inner);
+    let direction = inner
+        .get("direction")
+        .and_then(Value::as_str)
+        .map_or(Direction::Output, Direction::parse);
+    let message = inner
+        .get("message")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    for k in ["min_score", "max_score", "direction", "message", "action"] {
+        inner.remove(k);
+    }
+    (inner, thresholds, direction, message)
 }
 
 /// The longest prefix of `s` of at most `max` bytes ending on a char boundary.
