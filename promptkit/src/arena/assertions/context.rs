@@ -152,6 +152,20 @@ pub struct WorkflowInfo {
 }
 
 /// Everything an assertion can look at.
+///
+/// How the engine fills it, as the reference does:
+/// - `response`: the turn's last assistant text; `messages`: the transcript in scope
+///   (`from_messages` derives `response`, `tool_calls` and `media` from it).
+/// - `tool_calls`: every call with its result and error (`validation_error` when the
+///   arguments failed validation); `turn_index` is the index of the requesting message.
+/// - `latency_ms`: the provider latency of the turn; `usage` / `cost`: the sums over the
+///   messages in scope (the reference's `input_tokens`, `output_tokens`, `total_cost`).
+/// - `prior_results`: the validator outcomes recorded on the last assistant message
+///   ([`crate::validators::ValidatorOutcome::to_prior_result`]), read by
+///   `guardrail_triggered`.
+/// - `workflow`: current state, final state, completion, transitions and the state each
+///   message was produced in; `metadata`: `embedding`, `system_prompt`, RAG context
+///   fields and the `composition_*` maps, under the reference's keys.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AssertionContext {

@@ -18,6 +18,7 @@ mod params;
 mod result;
 mod tool_patterns;
 mod tools;
+mod when;
 mod workflow;
 
 pub use check::{ParamProblem, check_params};
@@ -28,6 +29,7 @@ pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, detect_pii, parse_ver
 pub use length::count_sentences;
 pub use params::Params;
 pub use result::{AssertionOutcome, EvalResult, Thresholds};
+pub use when::{When, should_run};
 
 use futures_util::FutureExt;
 use promptkit_build::registry::{self, EvalType};
