@@ -41,7 +41,7 @@ impl Fixture {
 }
 
 fn arena(body: &str) -> String {
-    format!("{HEAD}kind: Arena\nmetadata:\n  name: t\nspec:\n{body}")
+    format!("{HEAD}kind: Arena\nmetadata:\n  name: t\nspec:\n{body}  defaults: {{}}\n")
 }
 
 fn provider(name: &str, extra: &str) -> String {
@@ -371,9 +371,17 @@ fn a_broken_arena_config_still_reports_and_lists_the_file() {
     assert_eq!(loaded.files.len(), 1);
     let missing = load_project(f.root().join("nothing.yaml"), &LoadOptions::default());
     assert!(missing.value.is_none() && missing.diagnostics.has_errors());
-    f.write("config.arena.yaml", &arena("  scenarios: [\n"));
+    f.write(
+        "config.arena.yaml",
+        &format!("{HEAD}kind: Arena\nspec: [\n"),
+    );
     let broken = f.load();
-    assert!(broken.value.is_none() && broken.diagnostics.error_count() == 1);
+    assert!(
+        broken.value.is_none(),
+        "{}",
+        broken.render(RenderStyle::Plain)
+    );
+    assert_eq!(broken.diagnostics.error_count(), 1);
 }
 
 #[test]
@@ -408,8 +416,20 @@ fn a_prompt_file_loads_alone() {
             .errors()
             .map(|d| d.message.clone())
             .collect::<Vec<_>>(),
-        ["PromptConfig has no `metadata.name`"]
+        [
+            "missing required field `version`",
+            "missing required field `description`",
+            "missing required field `system_template`",
+            "PromptConfig has no `metadata.name`"
+        ]
     );
+    // The required-field errors point at the `spec:` mapping.
+    let first = loaded
+        .diagnostics
+        .errors()
+        .next()
+        .and_then(|d| d.location.clone());
+    assert_eq!(first.map(|l| l.line), Some(4));
 }
 
 #[test]

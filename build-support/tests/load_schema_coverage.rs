@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use promptkit_build::load::parse_manifest;
+use promptkit_build::load::{Required, parse_manifest};
 use promptkit_build::model::{
     ArenaSpec, EvalSpec, Kind, PersonaSpec, PromptSpec, ProviderSpec, RuntimeConfigSpec,
     ScenarioSpec, ToolSpec,
@@ -88,7 +88,7 @@ fn document(file: &str, kind: &str) -> (String, Value) {
     )
 }
 
-fn check<S: serde::de::DeserializeOwned>(file: &str, kind: Kind) {
+fn check<S: serde::de::DeserializeOwned + Required>(file: &str, kind: Kind) {
     let (text, mut doc) = document(file, kind.as_str());
     let name = Path::new(file);
     let (parsed, diags) = parse_manifest::<S>(name, &text, kind);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::reader::{Reader, Reference};
+use super::required::Required;
 use super::{Item, paths};
 use crate::diagnostic::{Diagnostic, SourceLocation};
 use crate::model::{Kind, Manifest, Spanned, SpannedMap};
@@ -49,7 +50,7 @@ pub(crate) struct IdRule {
 }
 
 /// Loads a referenced document into an item; `spec_id` extracts the spec's own `id`.
-pub(crate) fn load_item<S: DeserializeOwned>(
+pub(crate) fn load_item<S: DeserializeOwned + Required>(
     r: &mut Reader<'_>,
     file: &FileRef<'_>,
     rule: IdRule,
@@ -163,11 +164,17 @@ pub(crate) fn derive_id<S>(
 }
 
 /// Items of an inline spec map (`provider_specs` etc.): id = key, path = the arena config.
-pub(crate) fn inline_items<S: Clone>(
+pub(crate) fn inline_items<S: Clone + Required>(
+    r: &mut Reader<'_>,
+    kind: Kind,
     config_path: &Path,
     map: Option<&SpannedMap<String, S>>,
 ) -> Vec<Item<S>> {
     let Some(map) = map else { return Vec::new() };
+    for (key, spec) in map.iter() {
+        let at = SourceLocation::from_yaml(config_path, &key.referenced);
+        super::required::report(spec, at, kind, &mut r.diags);
+    }
     map.iter()
         .map(|(key, spec)| Item {
             id: key.value.clone(),

@@ -31,6 +31,7 @@ mod items;
 mod paths;
 mod project;
 mod reader;
+mod required;
 mod scalar;
 mod single;
 mod yaml;
@@ -44,6 +45,7 @@ use crate::model::{
 };
 
 pub use project::load_project;
+pub use required::Required;
 pub use scalar::locate_in_scalar;
 pub use single::{
     load_manifest, load_mock_config, load_prompt_file, locate, parse_manifest, parse_mock_config,

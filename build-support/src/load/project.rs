@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::items::{FileRef, IdRule, derive_id, inline_items, is_yaml, load_bare_item, load_item};
 use super::reader::{Reader, Reference};
+use super::required::Required;
 use super::{Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, ProviderSlot, paths};
 use crate::diagnostic::{Diagnostic, SourceLocation};
 use crate::model::{
@@ -134,7 +135,12 @@ impl ProjectLoader<'_, '_> {
                 inline: false,
             });
         }
-        out.extend(inline_items(self.config_path, spec.prompt_specs.as_ref()));
+        out.extend(inline_items(
+            self.r,
+            Kind::PromptConfig,
+            self.config_path,
+            spec.prompt_specs.as_ref(),
+        ));
         out
     }
 
@@ -172,7 +178,12 @@ impl ProjectLoader<'_, '_> {
                 });
             }
         }
-        for item in inline_items(self.config_path, spec.provider_specs.as_ref()) {
+        for item in inline_items(
+            self.r,
+            Kind::Provider,
+            self.config_path,
+            spec.provider_specs.as_ref(),
+        ) {
             let mock_config = self.mock_config(&item, &config_dir, mocks);
             let group = DEFAULT_GROUP.to_owned();
             out.push(ProviderEntry {
@@ -227,7 +238,7 @@ impl ProjectLoader<'_, '_> {
         Some(path)
     }
 
-    fn simple<'f, S: serde::de::DeserializeOwned + Clone>(
+    fn simple<'f, S: serde::de::DeserializeOwned + Clone + Required>(
         &mut self,
         files: impl Iterator<Item = &'f crate::model::Spanned<String>>,
         rule: IdRule,
@@ -245,7 +256,7 @@ impl ProjectLoader<'_, '_> {
             };
             out.extend(item);
         }
-        out.extend(inline_items(self.config_path, inline));
+        out.extend(inline_items(self.r, rule.kind, self.config_path, inline));
         out
     }
 
@@ -272,6 +283,8 @@ impl ProjectLoader<'_, '_> {
             }
         }
         out.extend(inline_items(
+            self.r,
+            Kind::Persona,
             self.config_path,
             self_play.persona_specs.as_ref(),
         ));

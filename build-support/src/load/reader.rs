@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
+use super::required::{self, Required};
 use super::{LoadOptions, paths, yaml};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
 use crate::model::{API_VERSION, Envelope, Kind, Manifest};
@@ -179,7 +180,7 @@ impl<'o> Reader<'o> {
     }
 
     /// Parses a document of the `expected` kind (see [`parse_document`]).
-    pub fn manifest<S: DeserializeOwned>(
+    pub fn manifest<S: DeserializeOwned + Required>(
         &mut self,
         path: &Path,
         text: &str,
@@ -205,7 +206,7 @@ impl<'o> Reader<'o> {
 /// happy path, reporting every unknown key); when it fails, the envelope alone is read so
 /// a wrong `kind` is reported as such rather than as the spec errors it causes. The value
 /// may be `Some` alongside errors when only bad keys had to be dropped.
-pub(crate) fn parse_document<S: DeserializeOwned>(
+pub(crate) fn parse_document<S: DeserializeOwned + Required>(
     path: &Path,
     text: &str,
     expected: Kind,
@@ -218,6 +219,8 @@ pub(crate) fn parse_document<S: DeserializeOwned>(
             let right_kind = check_envelope(&manifest, path, expected, diags);
             if right_kind {
                 diags.extend(errors);
+                let at = SourceLocation::from_yaml(path, &manifest.spec.referenced);
+                required::report(&manifest.spec.value, at, expected, diags);
             }
             right_kind.then_some(manifest)
         }

@@ -7,12 +7,13 @@ use serde::de::DeserializeOwned;
 
 use super::items::{FileRef, IdRule, load_item};
 use super::reader::{Reader, parse_document};
+use super::required::Required;
 use super::{Item, LoadOptions, Loaded, paths, yaml};
 use crate::diagnostic::{Diagnostics, SourceLocation};
 use crate::model::{Kind, Manifest, MockConfig, PromptSpec, Spanned};
 
 /// Loads one document of the given kind from disk.
-pub fn load_manifest<S: DeserializeOwned>(
+pub fn load_manifest<S: DeserializeOwned + Required>(
     path: impl AsRef<Path>,
     kind: Kind,
     options: &LoadOptions,
@@ -73,7 +74,7 @@ pub fn load_mock_config(path: impl AsRef<Path>, options: &LoadOptions) -> Loaded
 }
 
 /// Parses a document held in memory; diagnostics name `path` (nothing is read from disk).
-pub fn parse_manifest<S: DeserializeOwned>(
+pub fn parse_manifest<S: DeserializeOwned + Required>(
     path: &Path,
     text: &str,
     kind: Kind,
