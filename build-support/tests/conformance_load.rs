@@ -107,6 +107,17 @@ fn every_conformance_project_loads_clean() {
         let personas = count(&[&["self_play", "personas"], &["self_play", "persona_specs"]]);
         let expected = if self_play_on { personas } else { 0 };
         assert_eq!(project.personas.len(), expected, "{name}: personas");
+        // Every scenario's task_type names a loaded prompt (as in the reference's validator).
+        for scenario in &project.scenarios {
+            if let Some(task) = &scenario.spec.task_type {
+                assert!(
+                    project.prompt_for_task(&task.value).is_some(),
+                    "{name}: scenario {} names unknown task_type {}",
+                    scenario.id,
+                    task.value
+                );
+            }
+        }
         // Every mock provider's response file was found and parsed.
         for provider in &project.providers {
             if let Some(path) = &provider.mock_config {

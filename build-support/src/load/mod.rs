@@ -206,6 +206,14 @@ impl Project {
         self.prompts.iter().find(|p| p.id == id)
     }
 
+    /// The prompt whose `spec.task_type` is `task_type` (how the reference resolves a
+    /// scenario's `task_type`).
+    pub fn prompt_for_task(&self, task_type: &str) -> Option<&Item<PromptSpec>> {
+        self.prompts
+            .iter()
+            .find(|p| p.spec.task_type.value == task_type)
+    }
+
     /// The provider with this id.
     pub fn provider(&self, id: &str) -> Option<&ProviderEntry> {
         self.providers.iter().find(|p| p.item.id == id)
