@@ -3,7 +3,8 @@
 //! under `tests/data/eval_handlers/`) and checks each verdict.
 
 use promptkit::arena::assertions::{
-    AssertionContext, EvalResult, Evaluator, Judge, JudgeRequest, Thresholds, eval_partial,
+    AssertionContext, EvalResult, Evaluator, Judge, JudgeRequest, Thresholds, ToolExecutor,
+    ToolFuture, ToolRun, eval_partial,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -27,6 +28,8 @@ struct Case {
     /// For the streaming (partial) evals: the text streamed so far.
     partial: Option<String>,
     judge: Option<JudgeReply>,
+    /// Tools a stub executor knows for `tool_exec`: raw JSON result or an execution error.
+    tools: Option<Map<String, Value>>,
     #[serde(default)]
     expect: Expect,
     out_of_scope: Option<String>,
@@ -153,6 +156,34 @@ impl Judge for Canned {
     }
 }
 
+/// A tool executor answering from the case's `tools` table.
+struct StubTools(Map<String, Value>);
+
+impl ToolExecutor for StubTools {
+    fn execute<'a>(
+        &'a self,
+        name: &'a str,
+        _: &'a Value,
+        _: std::time::Duration,
+    ) -> ToolFuture<'a> {
+        let spec = self.0.get(name).cloned();
+        Box::pin(async move {
+            let spec = spec.ok_or_else(|| format!("tool {name:?} not found"))?;
+            if let Some(e) = spec.get("exec_error").and_then(Value::as_str) {
+                return Err(e.to_owned());
+            }
+            let raw = spec.get("raw").and_then(Value::as_str).unwrap_or("{}");
+            let result =
+                serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned()));
+            Ok(ToolRun {
+                result,
+                error: None,
+                latency_ms: 0.0,
+            })
+        })
+    }
+}
+
 /// Every way the request sent to the judge differs from the expectation.
 fn judge_mismatches(want: &Map<String, Value>, got: Option<&JudgeRequest>) -> Vec<String> {
     let empty = JudgeRequest {
@@ -221,6 +252,9 @@ fn run_with_request(case: &Case) -> (EvalResult, Option<JudgeRequest>) {
             canned = Some(judge.clone());
             evaluator = evaluator.with_judge(judge);
         }
+    }
+    if let Some(tools) = &case.tools {
+        evaluator = evaluator.with_tool_executor(Arc::new(StubTools(tools.clone())));
     }
     let r = match evaluator.eval_now(&case.assertion_type, &case.params, &case.context) {
         Ok(r) => r,

@@ -9,7 +9,7 @@ use super::params::Params;
 use super::result::EvalResult;
 
 /// The result of a type whose backing service is not wired.
-pub(crate) fn unavailable(kind: &str, p: Params, ctx: &AssertionContext) -> EvalResult {
+pub(crate) fn unavailable(kind: &str, p: Params, _ctx: &AssertionContext) -> EvalResult {
     match kind {
         "audio_emotion" | "image_moderation" | "text_toxicity" | "text_sentiment" => {
             if p.non_empty("model").is_none() {
@@ -25,15 +25,6 @@ pub(crate) fn unavailable(kind: &str, p: Params, ctx: &AssertionContext) -> Eval
                 "no classify registry configured; add a providers: entry with role: inference and a classifier",
             )
         }
-        "tool_exec" => match p.non_empty("tool") {
-            None => EvalResult::fail("tool_exec: 'tool' parameter is required"),
-            Some(_) if ctx.metadata.is_empty() => EvalResult::fail(
-                "tool_exec: no metadata on eval context; host must inject tool_registry",
-            ),
-            Some(_) => EvalResult::fail(
-                "tool_exec: \"tool_registry\" not present in metadata; host must inject the tool registry",
-            ),
-        },
         "rest_eval" | "rest_eval_session" => match p.non_empty("url") {
             None => EvalResult::fail("rest_eval requires a 'url' param"),
             Some(_) => EvalResult::fail(format!(

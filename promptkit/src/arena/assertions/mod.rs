@@ -16,6 +16,7 @@ mod length;
 mod media;
 mod params;
 mod result;
+mod tool_exec;
 mod tool_patterns;
 mod tools;
 mod when;
@@ -29,6 +30,7 @@ pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, detect_pii, parse_ver
 pub use length::count_sentences;
 pub use params::Params;
 pub use result::{AssertionOutcome, EvalResult, Thresholds};
+pub use tool_exec::{ToolExecutor, ToolFuture, ToolRun};
 pub use when::{When, should_run};
 
 use futures_util::FutureExt;
@@ -77,6 +79,7 @@ where
 #[derive(Clone, Default)]
 pub struct Evaluator {
     judge: Option<Arc<dyn Judge>>,
+    tools: Option<Arc<dyn ToolExecutor>>,
     custom: HashMap<String, Arc<dyn CustomAssertion>>,
 }
 
@@ -84,6 +87,7 @@ impl std::fmt::Debug for Evaluator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Evaluator")
             .field("judge", &self.judge.is_some())
+            .field("tools", &self.tools.is_some())
             .field("custom", &self.custom.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -98,6 +102,12 @@ impl Evaluator {
     /// The same evaluator using `judge` for the LLM-judge family.
     pub fn with_judge(mut self, judge: Arc<dyn Judge>) -> Self {
         self.judge = Some(judge);
+        self
+    }
+
+    /// The same evaluator running `tool_exec` assertions through `executor`.
+    pub fn with_tool_executor(mut self, executor: Arc<dyn ToolExecutor>) -> Self {
+        self.tools = Some(executor);
         self
     }
 
@@ -271,6 +281,7 @@ impl Evaluator {
                 judge::safety(k, p, ctx, judge).await
             }
             "assertion" | "guardrail" => self.wrapped(p, ctx).await,
+            "tool_exec" => tool_exec::tool_exec(p, ctx, self.tools.as_deref()).await,
             other => external::unavailable(other, p, ctx),
         }
     }
