@@ -46,10 +46,11 @@ fn payload(v: &Value) -> Option<Value> {
         Value::Null => None,
         Value::String(s) => {
             let t = s.trim();
-            if t.len() >= 2 && (t.starts_with('{') || t.starts_with('[')) {
-                if let Ok(inner) = serde_json::from_str(t) {
-                    return Some(inner);
-                }
+            if t.len() >= 2
+                && (t.starts_with('{') || t.starts_with('['))
+                && let Ok(inner) = serde_json::from_str(t)
+            {
+                return Some(inner);
             }
             Some(v.clone())
         }
