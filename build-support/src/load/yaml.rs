@@ -55,6 +55,18 @@ pub(crate) fn parse_recovering<T: DeserializeOwned>(
         };
         let diag = to_diagnostic(path, text, &err);
         let line = diag.location.as_ref().map_or(0, |l| l.line);
+        if is_multi_document(&diag.message)
+            && let Some((first, marker_line)) = first_document(&current, line)
+        {
+            // Like the reference (Go's yaml.Unmarshal), read the first document only.
+            errors.push(
+                Diagnostic::warning("only the first YAML document of this file is read")
+                    .at(SourceLocation::new(path, marker_line, 1))
+                    .with_label("a second document starts here"),
+            );
+            current = std::borrow::Cow::Owned(first);
+            continue;
+        }
         if let Some((alt, blanked_line)) = alternative.take()
             && line <= blanked_line
         {
@@ -78,6 +90,37 @@ pub(crate) fn parse_recovering<T: DeserializeOwned>(
         }
     }
     (None, errors)
+}
+
+fn is_multi_document(message: &str) -> bool {
+    message.contains("multiple YAML documents") || message.contains("budget breached: Documents")
+}
+
+/// The text before the last `---` marker at or above `line` (1-based), blanking the rest
+/// (byte offsets kept), when that marker ends a first document; with the marker's line.
+fn first_document(text: &str, line: u32) -> Option<(String, u32)> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let limit = usize::try_from(line).ok()?.min(lines.len());
+    let is_marker = |l: &str| l.starts_with("---") && l[3..].starts_with([' ', '\t', '\r', '\n']);
+    let is_content = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#') && !is_marker(l) && !t.starts_with('%')
+    };
+    let marker = (0..limit)
+        .rev()
+        .find(|&i| is_marker(lines[i]) || lines[i].trim_end() == "---")?;
+    if !lines[..marker].iter().any(|l| is_content(l)) {
+        return None;
+    }
+    let kept: usize = lines[..marker].iter().map(|l| l.len()).sum();
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..kept]);
+    out.extend(
+        text[kept..]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' }),
+    );
+    Some((out, u32::try_from(marker + 1).unwrap_or(u32::MAX)))
 }
 
 /// Blanks the block-style mapping entry whose key starts at `line`:`column` (and its
@@ -398,6 +441,22 @@ mod tests {
         let (value, errors) =
             parse_recovering::<Manifest<ProviderSpec>>(Path::new("p.yaml"), &text);
         assert!(value.is_none() && errors.len() == 1);
+    }
+
+    #[test]
+    fn document_markers_are_accepted() {
+        for (text, warnings) in [
+            (format!("---\n{HEAD}  type: mock\n"), 0),
+            (format!("---\n{HEAD}  type: mock\n...\n"), 0),
+            (format!("# c\n---\n{HEAD}  type: mock\n---\n"), 1),
+            (format!("{HEAD}  type: mock\n---\nother: doc\n"), 1),
+        ] {
+            let (value, diags) =
+                parse_recovering::<Manifest<ProviderSpec>>(Path::new("p.yaml"), &text);
+            assert!(value.is_some(), "{text}: {diags:?}");
+            assert_eq!(diags.len(), warnings, "{text}: {diags:?}");
+            assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        }
     }
 
     #[test]
