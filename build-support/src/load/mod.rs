@@ -31,6 +31,7 @@ mod items;
 mod paths;
 mod project;
 mod reader;
+mod recover;
 mod required;
 mod scalar;
 mod single;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::required::{self, Required};
-use super::{LoadOptions, paths, yaml};
+use super::{LoadOptions, paths, recover, yaml};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
 use crate::model::{API_VERSION, Envelope, Kind, Manifest};
 
@@ -196,7 +196,7 @@ impl<'o> Reader<'o> {
 
     /// Parses a plain (non-manifest) YAML file such as a mock response file.
     pub fn plain<T: DeserializeOwned>(&mut self, path: &Path, text: &str) -> Option<T> {
-        let (value, errors) = yaml::parse_recovering::<T>(path, text);
+        let (value, errors) = recover::parse_recovering::<T>(path, text);
         self.diags.extend(errors);
         value
     }
@@ -212,7 +212,7 @@ pub(crate) fn parse_document<S: DeserializeOwned + Required>(
     expected: Kind,
     diags: &mut Diagnostics,
 ) -> Option<Manifest<S>> {
-    let (manifest, errors) = yaml::parse_recovering::<Manifest<S>>(path, text);
+    let (manifest, errors) = recover::parse_recovering::<Manifest<S>>(path, text);
     match manifest {
         Some(manifest) => {
             // A wrong kind explains any field errors; report only the kind then.

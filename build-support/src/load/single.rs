@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use super::items::{FileRef, IdRule, load_item};
 use super::reader::{Reader, parse_document};
 use super::required::Required;
-use super::{Item, LoadOptions, Loaded, paths, yaml};
+use super::{Item, LoadOptions, Loaded, paths, recover};
 use crate::diagnostic::{Diagnostics, SourceLocation};
 use crate::model::{Kind, Manifest, MockConfig, PromptSpec, Spanned};
 
@@ -86,7 +86,7 @@ pub fn parse_manifest<S: DeserializeOwned + Required>(
 
 /// Parses a mock response file held in memory; diagnostics name `path`.
 pub fn parse_mock_config(path: &Path, text: &str) -> (Option<MockConfig>, Diagnostics) {
-    let (value, errors) = yaml::parse_recovering::<MockConfig>(path, text);
+    let (value, errors) = recover::parse_recovering::<MockConfig>(path, text);
     (value, Diagnostics::from(errors))
 }
 
