@@ -317,7 +317,13 @@ fn lenient_where_the_reference_is() {
         ),
     );
     // spec.id differs from metadata.name: the reference uses metadata.name.
-    f.write("s.yaml", &scenario("by-name", "  id: by-spec\n"));
+    f.write(
+        "s.yaml",
+        &scenario("by-name", "  id: by-spec\n  labels: {tier: gold}\n").replace(
+            "  name: by-name\n",
+            "  name: by-name\n  labels: {team: support}\n",
+        ),
+    );
     // A persona without description: accepted with a warning.
     f.write(
         "p.yaml",
@@ -339,6 +345,10 @@ fn lenient_where_the_reference_is() {
     );
     let project = loaded.value.expect("built");
     assert_eq!(project.scenarios[0].id, "by-name");
+    // metadata.labels replace spec.labels, as in the reference.
+    let labels = project.scenarios[0].spec.labels.as_ref().expect("labels");
+    assert_eq!(labels.get("team").map(String::as_str), Some("support"));
+    assert!(labels.get("tier").is_none());
     assert!(
         loaded
             .diagnostics

@@ -66,7 +66,7 @@ impl ProjectLoader<'_, '_> {
         let prompts = self.prompts(spec);
         let mut mock_configs = Vec::new();
         let providers = self.providers(spec, &mut mock_configs);
-        let scenarios = self.simple::<ScenarioSpec>(
+        let mut scenarios = self.simple::<ScenarioSpec>(
             spec.scenarios.iter().map(|f| &f.file),
             IdRule {
                 kind: Kind::Scenario,
@@ -75,6 +75,7 @@ impl ProjectLoader<'_, '_> {
             |s| s.id.as_ref(),
             spec.scenario_specs.as_ref(),
         );
+        scenarios.iter_mut().for_each(copy_metadata_labels);
         let tools = self.simple::<ToolSpec>(
             spec.tools.iter().map(|f| &f.file),
             IdRule {
@@ -309,6 +310,15 @@ impl ProjectLoader<'_, '_> {
                 self.r.touch(&file.path, file.reference(), true);
             }
         }
+    }
+}
+
+/// The reference copies a scenario's `metadata.labels` over `spec.labels`.
+fn copy_metadata_labels(scenario: &mut Item<ScenarioSpec>) {
+    if let Some(labels) = scenario.metadata.as_ref().and_then(|m| m.labels.as_ref())
+        && !labels.is_empty()
+    {
+        scenario.spec.labels = Some(labels.clone());
     }
 }
 
