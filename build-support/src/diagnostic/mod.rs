@@ -343,7 +343,28 @@ impl Diagnostics {
         self.items
     }
 
-    /// Renders every diagnostic (blank line between) plus a rustc-like summary line.
+    /// A rustc-like closing line: "3 errors and 1 warning emitted" (`None` when empty).
+    pub fn summary(&self) -> Option<String> {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        match (self.error_count(), self.warning_count()) {
+            (0, 0) => None,
+            (0, w) => Some(format!("{} emitted", plural(w, "warning"))),
+            (e, 0) => Some(format!("{} emitted", plural(e, "error"))),
+            (e, w) => Some(format!(
+                "{} and {} emitted",
+                plural(e, "error"),
+                plural(w, "warning")
+            )),
+        }
+    }
+
+    /// Renders every diagnostic like rustc, separated by blank lines.
     pub fn render(&self, sources: &SourceCache, style: RenderStyle) -> String {
         render::render_all(self, sources, style)
     }

@@ -250,6 +250,11 @@ error: unknown field `temprature`
         assert_eq!((sink.error_count(), sink.warning_count()), (1, 1));
         let first = sink.iter().next().map(ToString::to_string);
         assert_eq!(first.as_deref(), Some("a.yaml:1:2: error: bad"));
+        assert_eq!(
+            sink.summary().as_deref(),
+            Some("1 error and 1 warning emitted")
+        );
+        assert_eq!(Diagnostics::new().summary(), None);
         let all = sink.render(&SourceCache::new(), RenderStyle::Plain);
         assert!(
             all.contains("error: bad") && all.contains("warning: meh"),
