@@ -1,5 +1,5 @@
 //! Diagnostics: one error/warning type with file, line, column and help, a sink that
-//! accumulates them, and rustc-style rendering (see [`render`]).
+//! accumulates them, and rustc-style rendering (see [`Diagnostic::render`]).
 //!
 //! Every stage of the compiler reports through [`Diagnostics`]; the CLI prints the
 //! rendered text, build scripts print it, and the macros embed it in `compile_error!`.
