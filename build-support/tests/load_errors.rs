@@ -469,3 +469,36 @@ fn json_tool_files_and_disabled_self_play_follow_the_reference() {
         "personas are not read when self-play is off"
     );
 }
+
+#[test]
+fn rendered_report_snapshot() {
+    let f = Fixture::new();
+    f.write(
+        "config.arena.yaml",
+        &arena(
+            "  providers:\n    - file: providers/a.yaml\n  scenarios:\n    - file: s.yaml\n    \
+             - file: ../outside.yaml\n",
+        ),
+    );
+    f.write(
+        "providers/a.yaml",
+        &provider("a", "  modle: x\n  defaults:\n    temperature: \"0.7\"\n"),
+    );
+    f.write(
+        "s.yaml",
+        &scenario("s", "  turns:\n    - role: user\n      contnet: hi\n"),
+    );
+    let loaded = f.load();
+    let root = f.root().display().to_string();
+    let tmp = f
+        .root()
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let text = loaded
+        .render(RenderStyle::Plain)
+        .replace(&root, "$ROOT")
+        .replace(&tmp, "$TMP");
+    let summary = loaded.diagnostics.summary().unwrap_or_default();
+    insta::assert_snapshot!(format!("{text}\n\n{summary}"));
+}

@@ -73,7 +73,7 @@ impl<'o> Reader<'o> {
                     .at_opt(at.clone())
                     .or_file(path)
                     .with_label("points outside the arena config's folder")
-                    .with_note(format!("resolved to `{}`", canon.display()))
+                    .with_note(resolved_note(path, &canon))
                     .with_help(
                         "move the file under the project folder, or allow it with \
                          `LoadOptions::allow_outside_root`",

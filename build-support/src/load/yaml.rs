@@ -89,6 +89,12 @@ fn explain(mut diag: Diagnostic, message: &str) -> Diagnostic {
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
         diag.message = format!("invalid value: {rest}");
+        if let Some((_, found)) = rest.split_once(", found ") {
+            diag.primary_label = Some(format!("this is {found}"));
+            if found == "a string" {
+                diag.help.push("write the value without quotes".into());
+            }
+        }
         return diag;
     }
     let (text, label) = match message {
