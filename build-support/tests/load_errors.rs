@@ -222,6 +222,12 @@ fn symlinks_leaving_the_root_are_refused() {
             .collect::<Vec<_>>(),
         ["`link.yaml` resolves outside the project root"]
     );
+    let note = loaded
+        .diagnostics
+        .errors()
+        .next()
+        .map(|d| d.notes.join(" "));
+    assert!(note.is_some_and(|n| n.contains("link.yaml`, which is `") && n.contains("elsewhere")));
 }
 
 #[test]

@@ -277,6 +277,23 @@ pub(crate) fn check_envelope<T>(
     false
 }
 
+/// "resolved to `path`", plus the real target when a symlink leads elsewhere.
+fn resolved_note(path: &Path, canon: &Path) -> String {
+    let lexical = match std::env::current_dir() {
+        Ok(cwd) if path.is_relative() => paths::normalize(&cwd.join(path)),
+        _ => paths::normalize(path),
+    };
+    if lexical == canon {
+        format!("resolved to `{}`", path.display())
+    } else {
+        format!(
+            "resolved to `{}`, which is `{}`",
+            path.display(),
+            canon.display()
+        )
+    }
+}
+
 fn missing(
     written: &str,
     path: &Path,
