@@ -415,6 +415,7 @@ fn a_prompt_file_loads_alone() {
     assert!(loaded.is_ok(), "{}", loaded.render(RenderStyle::Plain));
     let item = loaded.value.expect("loaded");
     assert_eq!(item.id, "support");
+    assert_eq!(item.spec_at.as_ref().map(|l| l.line), Some(6));
     let template = item.spec.system_template.as_ref().expect("template");
     assert_eq!(template.value, "Hi {{name}}");
     let at = item.at(&template.referenced).expect("located");

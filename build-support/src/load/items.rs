@@ -65,6 +65,7 @@ pub(crate) fn load_item<S: DeserializeOwned + Required>(
         spec_id(&manifest.spec.value),
         rule,
     );
+    let spec_at = SourceLocation::from_yaml(&file.path, &manifest.spec.referenced);
     Some(Item {
         id,
         id_at,
@@ -72,6 +73,7 @@ pub(crate) fn load_item<S: DeserializeOwned + Required>(
         referenced_at: file.at.clone(),
         metadata: manifest.metadata,
         spec: manifest.spec.value,
+        spec_at,
         inline: false,
     })
 }
@@ -112,6 +114,7 @@ pub(crate) fn load_bare_item<S: DeserializeOwned>(
         referenced_at: file.at.clone(),
         metadata: None,
         spec,
+        spec_at: Some(SourceLocation::new(&file.path, 1, 1)),
         inline: false,
     })
 }
@@ -183,6 +186,7 @@ pub(crate) fn inline_items<S: Clone + Required>(
             referenced_at: None,
             metadata: None,
             spec: spec.clone(),
+            spec_at: SourceLocation::from_yaml(config_path, &key.referenced),
             inline: true,
         })
         .collect()

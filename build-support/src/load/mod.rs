@@ -112,6 +112,9 @@ pub struct Item<S> {
     pub metadata: Option<ObjectMeta>,
     /// The document's `spec`.
     pub spec: S,
+    /// Where the `spec` mapping starts (the map key for inline specs), to blame the item
+    /// as a whole.
+    pub spec_at: Option<SourceLocation>,
     /// True for items defined inline in the arena config (`provider_specs` etc.).
     pub inline: bool,
 }

@@ -131,6 +131,7 @@ impl ProjectLoader<'_, '_> {
                 id_at: SourceLocation::from_yaml(self.config_path, &prompt_ref.id.referenced),
                 path: file.path.clone(),
                 referenced_at: file.at.clone(),
+                spec_at: SourceLocation::from_yaml(&file.path, &manifest.spec.referenced),
                 metadata: manifest.metadata,
                 spec: manifest.spec.value,
                 inline: false,
