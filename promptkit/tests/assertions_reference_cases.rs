@@ -28,11 +28,137 @@ struct Case {
     /// For the streaming (partial) evals: the text streamed so far.
     partial: Option<String>,
     judge: Option<JudgeReply>,
+    /// A loopback HTTP evaluator for the REST cases (`{{server}}` in `params.url`).
+    server: Option<Server>,
     /// Tools a stub executor knows for `tool_exec`: raw JSON result or an execution error.
     tools: Option<Map<String, Value>>,
     #[serde(default)]
     expect: Expect,
     out_of_scope: Option<String>,
+}
+
+#[derive(Deserialize, Clone)]
+struct Server {
+    #[serde(default = "ok_status")]
+    status: u16,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    delay_ms: u64,
+    expect_request: Option<Map<String, Value>>,
+}
+
+fn ok_status() -> u16 {
+    200
+}
+
+/// What the loopback server received.
+#[derive(Default, Debug)]
+struct Received {
+    method: String,
+    headers: Vec<(String, String)>,
+    body: Value,
+}
+
+/// Serves one request on 127.0.0.1 with the configured reply; returns the URL and a
+/// receiver of what was received.
+fn serve_once(server: &Server) -> (String, std::sync::mpsc::Receiver<Received>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}/eval", listener.local_addr().expect("addr"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server = server.clone();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream);
+        let mut got = Received::default();
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_ok() {
+            got.method = line
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+        }
+        let mut len = 0usize;
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            if let Some((k, v)) = line.trim_end().split_once(':') {
+                let (k, v) = (k.trim().to_lowercase(), v.trim().to_owned());
+                if k == "content-length" {
+                    len = v.parse().unwrap_or(0);
+                }
+                got.headers.push((k, v));
+            }
+        }
+        let mut body = vec![0; len];
+        let _ = reader.read_exact(&mut body);
+        got.body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let _ = tx.send(got);
+        std::thread::sleep(std::time::Duration::from_millis(server.delay_ms));
+        let reply = format!(
+            "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+            server.status,
+            server.body.len(),
+            server.body
+        );
+        let _ = reader.get_mut().write_all(reply.as_bytes());
+    });
+    (url, rx)
+}
+
+/// Every way the received request differs from the expectation.
+fn request_mismatches(want: &Map<String, Value>, got: Option<Received>) -> Vec<String> {
+    let Some(got) = got else {
+        return vec!["the evaluator endpoint received no request".into()];
+    };
+    let mut out = Vec::new();
+    if let Some(m) = want.get("method").and_then(Value::as_str)
+        && m != got.method
+    {
+        out.push(format!("method: want {m}, got {}", got.method));
+    }
+    for (k, v) in want
+        .get("headers")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let actual = got
+            .headers
+            .iter()
+            .find(|(h, _)| h == k)
+            .map(|(_, v)| v.as_str());
+        if actual != v.as_str() {
+            out.push(format!("header {k}: want {v}, got {actual:?}"));
+        }
+    }
+    for (k, v) in want
+        .get("body")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if got.body.get(k) != Some(v) {
+            out.push(format!("body.{k}: want {v}, got {:?}", got.body.get(k)));
+        }
+    }
+    if let Some(n) = want.get("tool_calls").and_then(Value::as_u64) {
+        let count = got
+            .body
+            .get("tool_calls")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if count as u64 != n {
+            out.push(format!("tool_calls: want {n}, got {count}"));
+        }
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -256,10 +382,33 @@ fn run_with_request(case: &Case) -> (EvalResult, Option<JudgeRequest>) {
     if let Some(tools) = &case.tools {
         evaluator = evaluator.with_tool_executor(Arc::new(StubTools(tools.clone())));
     }
-    let r = match evaluator.eval_now(&case.assertion_type, &case.params, &case.context) {
+    let mut params = case.params.clone();
+    let mut received = None;
+    if let Some(server) = &case.server {
+        let (url, rx) = serve_once(server);
+        params.insert("url".into(), Value::String(url));
+        received = Some(rx);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let r = match runtime.block_on(evaluator.eval(&case.assertion_type, &params, &case.context)) {
         Ok(r) => r,
         Err(e) => EvalResult::error(e.to_string()),
     };
+    if let (Some(server), Some(rx)) = (&case.server, received)
+        && let Some(want) = &server.expect_request
+    {
+        let got = rx.recv_timeout(std::time::Duration::from_secs(5)).ok();
+        let problems = request_mismatches(want, got);
+        if !problems.is_empty() {
+            return (
+                EvalResult::error(format!("request mismatch: {}", problems.join("; "))),
+                None,
+            );
+        }
+    }
     let req = canned.and_then(|c| c.1.lock().ok().and_then(|g| g.clone()));
     (r, req)
 }

@@ -25,12 +25,6 @@ pub(crate) fn unavailable(kind: &str, p: Params, _ctx: &AssertionContext) -> Eva
                 "no classify registry configured; add a providers: entry with role: inference and a classifier",
             )
         }
-        "rest_eval" | "rest_eval_session" => match p.non_empty("url") {
-            None => EvalResult::fail("rest_eval requires a 'url' param"),
-            Some(_) => EvalResult::fail(format!(
-                "{kind}: no REST evaluator client is wired in this runtime"
-            )),
-        },
         "a2a_eval" | "a2a_eval_session" => match p.non_empty("agent_url") {
             None => EvalResult::fail("a2a_eval requires an 'agent_url' param"),
             Some(_) => EvalResult::fail(format!("{kind}: no A2A client is wired in this runtime")),

@@ -15,6 +15,7 @@ pub mod judge;
 mod length;
 mod media;
 mod params;
+mod rest;
 mod result;
 mod tool_exec;
 mod tool_patterns;
@@ -282,6 +283,8 @@ impl Evaluator {
             }
             "assertion" | "guardrail" => self.wrapped(p, ctx).await,
             "tool_exec" => tool_exec::tool_exec(p, ctx, self.tools.as_deref()).await,
+            "rest_eval" => rest::rest_eval(p, ctx, false).await,
+            "rest_eval_session" => rest::rest_eval(p, ctx, true).await,
             other => external::unavailable(other, p, ctx),
         }
     }

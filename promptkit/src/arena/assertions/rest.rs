@@ -1,0 +1,187 @@
+//! `rest_eval` / `rest_eval_session`: an external HTTP evaluator scores the output.
+//!
+//! The request is a JSON body (`current_output`, `messages`, `tool_calls`, `criteria`,
+//! `variables`, `extra`); the reply's first `{`..last `}` is read as
+//! `{passed, score, reasoning}`, as the reference does.
+
+use super::context::AssertionContext;
+use super::params::Params;
+use super::result::EvalResult;
+use crate::message::Role;
+use serde_json::{Map, Value, json};
+use std::time::Duration;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// Parses a Go-style duration (`300ms`, `1.5s`, `2m`, `1h`).
+pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| c.is_ascii_alphabetic() || c == 'µ')?;
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
+    let secs = match unit {
+        "ns" => n / 1e9,
+        "us" | "µs" => n / 1e6,
+        "ms" => n / 1e3,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(secs).ok()
+}
+
+/// Replaces `${VAR}` with the environment variable's value (empty when unset).
+pub(crate) fn expand_env(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        match rest[i + 2..].find('}') {
+            Some(j) => {
+                out.push_str(&std::env::var(&rest[i + 2..i + 2 + j]).unwrap_or_default());
+                rest = &rest[i + 3 + j..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The JSON body sent to an external evaluator.
+pub(crate) fn request_body(p: Params, ctx: &AssertionContext, content: &str) -> Value {
+    let mut body = Map::new();
+    body.insert("current_output".into(), json!(content));
+    if p.bool_or("include_messages", true) && !ctx.messages.is_empty() {
+        let msgs: Vec<Value> = ctx
+            .messages
+            .iter()
+            .map(|m| json!({"role": role_name(m.role), "content": m.content}))
+            .collect();
+        body.insert("messages".into(), Value::Array(msgs));
+    }
+    if p.flag("include_tool_calls") && !ctx.tool_calls.is_empty() {
+        let calls: Vec<Value> = ctx
+            .tool_calls
+            .iter()
+            .map(|t| {
+                json!({"Name": t.name, "Args": t.arguments, "Result": t.result_text(),
+                    "Error": t.error.clone().unwrap_or_default(), "Index": t.turn_index})
+            })
+            .collect();
+        body.insert("tool_calls".into(), Value::Array(calls));
+    }
+    if let Some(c) = p.non_empty("criteria") {
+        body.insert("criteria".into(), json!(c));
+    }
+    if let Some(v) = ctx
+        .metadata
+        .get("variables")
+        .filter(|v| v.as_object().is_some_and(|m| !m.is_empty()))
+    {
+        body.insert("variables".into(), v.clone());
+    }
+    if let Some(extra) = p.object("extra").filter(|m| !m.is_empty()) {
+        body.insert("extra".into(), Value::Object(extra.clone()));
+    }
+    Value::Object(body)
+}
+
+fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::System => "system",
+        Role::User => "user",
+        Role::Assistant => "assistant",
+        Role::Tool => "tool",
+    }
+}
+
+/// Reads an evaluator's reply: the JSON object between the first `{` and the last `}`.
+pub(crate) fn parse_reply(body: &str) -> EvalResult {
+    let json_text = match (body.find('{'), body.rfind('}')) {
+        (Some(i), Some(j)) if j >= i => &body[i..=j],
+        _ => body,
+    };
+    match serde_json::from_str::<Value>(json_text) {
+        Ok(Value::Object(m)) => {
+            let score = m.get("score").and_then(Value::as_f64).unwrap_or(0.0);
+            let reasoning = m
+                .get("reasoning")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            EvalResult::scored(score, reasoning.clone())
+                .with_value(json!({"score": score, "reasoning": reasoning}))
+        }
+        Ok(_) => EvalResult::fail("failed to parse response: not a JSON object"),
+        Err(e) => EvalResult::fail(format!("failed to parse response: {e}")),
+    }
+}
+
+/// All assistant texts, one per line (what the session variants evaluate).
+pub(crate) fn assistant_texts(ctx: &AssertionContext) -> String {
+    let parts: Vec<&str> = ctx
+        .messages
+        .iter()
+        .filter(|m| m.role == Role::Assistant)
+        .map(|m| m.content.as_str())
+        .collect();
+    parts.join("\n")
+}
+
+/// `rest_eval` (`session`: every assistant message instead of the response).
+pub(crate) async fn rest_eval(p: Params<'_>, ctx: &AssertionContext, session: bool) -> EvalResult {
+    let Some(url) = p.non_empty("url") else {
+        return EvalResult::fail("rest_eval requires a 'url' param");
+    };
+    let content = if session {
+        assistant_texts(ctx)
+    } else {
+        ctx.response.clone()
+    };
+    let method = p.non_empty("method").unwrap_or("POST");
+    let Ok(method) = reqwest::Method::from_bytes(method.as_bytes()) else {
+        return EvalResult::fail(format!(
+            "failed to create request: invalid method {method:?}"
+        ));
+    };
+    let timeout = p
+        .str("timeout")
+        .and_then(parse_duration)
+        .unwrap_or(DEFAULT_TIMEOUT);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = match reqwest::Client::builder().timeout(timeout).build() {
+        Ok(c) => c,
+        Err(e) => return EvalResult::fail(format!("failed to create request: {e}")),
+    };
+    let mut req = client
+        .request(method, url)
+        .json(&request_body(p, ctx, &content));
+    for (k, v) in p.string_map("headers") {
+        req = req.header(k, expand_env(&v));
+    }
+    let resp = match req.send().await {
+        Ok(r) => r,
+        Err(e) => return EvalResult::fail(format!("request failed: {}", e.without_url())),
+    };
+    let status = resp.status();
+    let body = match resp.bytes().await {
+        Ok(b) => String::from_utf8_lossy(&b[..b.len().min(MAX_BODY)]).into_owned(),
+        Err(e) => return EvalResult::fail(format!("failed to read response: {}", e.without_url())),
+    };
+    if !status.is_success() {
+        return EvalResult::fail(format!(
+            "endpoint returned status {}: {body}",
+            status.as_u16()
+        ));
+    }
+    parse_reply(&body)
+}
