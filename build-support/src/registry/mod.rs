@@ -6,7 +6,9 @@
 //! Validators are the same eval types used as guardrails in a prompt's `validators:`.
 
 mod content;
-mod other;
+mod flow;
+mod judge;
+mod media;
 mod tools;
 
 /// Where an assertion type is meant to run.
@@ -337,7 +339,9 @@ pub fn all() -> impl Iterator<Item = &'static EvalType> {
     content::TYPES
         .iter()
         .chain(tools::TYPES.iter())
-        .chain(other::TYPES.iter())
+        .chain(flow::TYPES.iter())
+        .chain(media::TYPES.iter())
+        .chain(judge::TYPES.iter())
 }
 
 /// The assertion type called `name` (canonical or alias).
