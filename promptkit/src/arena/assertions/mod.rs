@@ -15,10 +15,14 @@ pub mod judge;
 mod length;
 mod media;
 mod params;
+mod rag;
 mod rest;
 mod result;
+mod skills;
 mod tool_exec;
+mod tool_limits;
 mod tool_patterns;
+mod tool_results;
 mod tools;
 mod when;
 mod workflow;
@@ -27,9 +31,10 @@ pub use check::{ParamProblem, check_params};
 pub use context::{
     AssertionContext, MediaItem, PriorResult, ToolCallRecord, Transition, WorkflowInfo,
 };
-pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, detect_pii, parse_verdict};
+pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, parse_verdict};
 pub use length::count_sentences;
 pub use params::Params;
+pub use rag::detect_pii;
 pub use result::{AssertionOutcome, EvalResult, Thresholds};
 pub use tool_exec::{ToolExecutor, ToolFuture, ToolRun};
 pub use when::{When, should_run};
@@ -237,17 +242,17 @@ impl Evaluator {
             "tool_args_excluded_session" => tools::tool_args_excluded_session(p, ctx),
             "no_tool_errors" => tools::no_tool_errors(p, ctx),
             "tool_call_count" => tools::tool_call_count(p, ctx),
-            "tool_result_includes" => tools::tool_result_includes(p, ctx),
-            "tool_result_matches" => tools::tool_result_matches(p, ctx),
-            "tool_result_has_media" => tools::tool_result_media(p, ctx, false),
-            "tool_result_media_type" => tools::tool_result_media(p, ctx, true),
+            "tool_result_includes" => tool_results::tool_result_includes(p, ctx),
+            "tool_result_matches" => tool_results::tool_result_matches(p, ctx),
+            "tool_result_has_media" => tool_results::tool_result_media(p, ctx, false),
+            "tool_result_media_type" => tool_results::tool_result_media(p, ctx, true),
             "tool_call_sequence" => tool_patterns::tool_call_sequence(p, ctx),
             "tool_call_chain" => tool_patterns::tool_call_chain(p, ctx),
             "tool_calls_with_args" => tool_patterns::tool_calls_with_args(p, ctx),
             "tool_anti_pattern" => tool_patterns::tool_anti_pattern(p, ctx),
-            "tool_no_repeat" => tool_patterns::tool_no_repeat(p, ctx),
-            "tool_efficiency" => tool_patterns::tool_efficiency(p, ctx),
-            "invariant_fields_preserved" => tool_patterns::invariant_fields_preserved(p, ctx),
+            "tool_no_repeat" => tool_limits::tool_no_repeat(p, ctx),
+            "tool_efficiency" => tool_limits::tool_efficiency(p, ctx),
+            "invariant_fields_preserved" => tool_limits::invariant_fields_preserved(p, ctx),
             "agent_invoked" => workflow::agent_invoked(p, ctx),
             "agent_not_invoked" => workflow::agent_not_invoked(p, ctx),
             "agent_response_contains" => workflow::agent_response_contains(p, ctx),
@@ -257,12 +262,12 @@ impl Evaluator {
             "spoke_in_state" => workflow::spoke_in_state(p, ctx),
             "workflow_transition_order" => workflow::workflow_transition_order(p, ctx),
             "workflow_tool_access" => workflow::workflow_tool_access(p, ctx),
-            "skill_activated" => workflow::skill_activated(p, ctx),
-            "skill_not_activated" => workflow::skill_not_activated(p, ctx),
-            "skill_activation_order" => workflow::skill_activation_order(p, ctx),
+            "skill_activated" => skills::skill_activated(p, ctx),
+            "skill_not_activated" => skills::skill_not_activated(p, ctx),
+            "skill_activation_order" => skills::skill_activation_order(p, ctx),
             k if k.starts_with("composition_") => match judge::reject_thresholds(p) {
                 Some(r) => r,
-                None => workflow::composition(k, p, ctx),
+                None => skills::composition(k, p, ctx),
             },
             k @ ("image_format" | "audio_format") => media::media_format(&k[..5], p, ctx),
             "image_dimensions" => media::media_dimensions("image", p, ctx),
@@ -277,9 +282,9 @@ impl Evaluator {
             | "contextual_precision"
             | "contextual_recall"
             | "contextual_relevancy"
-            | "hallucination") => judge::rag(k, p, ctx, judge).await,
+            | "hallucination") => rag::rag(k, p, ctx, judge).await,
             k @ ("bias" | "toxicity" | "pii_leakage" | "role_violation") => {
-                judge::safety(k, p, ctx, judge).await
+                rag::safety(k, p, ctx, judge).await
             }
             "assertion" | "guardrail" => self.wrapped(p, ctx).await,
             "tool_exec" => tool_exec::tool_exec(p, ctx, self.tools.as_deref()).await,
