@@ -386,7 +386,11 @@ fn run_with_request(case: &Case) -> (EvalResult, Option<JudgeRequest>) {
     let mut received = None;
     if let Some(server) = &case.server {
         let (url, rx) = serve_once(server);
-        params.insert("url".into(), Value::String(url));
+        for v in params.values_mut() {
+            if v.as_str() == Some("{{server}}") {
+                *v = Value::String(url.clone());
+            }
+        }
         received = Some(rx);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -1,7 +1,7 @@
-//! Types that need something this runtime does not provide on its own: a classifier,
-//! a REST or A2A evaluator, or the tool registry. Their configuration errors are reported
-//! as the reference does; otherwise they report what is missing (classifiers skip, as the
-//! reference does without a classifier registry).
+//! The classifier-backed types (audio_emotion, image_moderation, text_toxicity,
+//! text_sentiment): no classifier backend is wired in this runtime, so after the
+//! reference's parameter checks they skip, as the reference does without a classifier
+//! registry.
 
 use super::context::AssertionContext;
 use super::judge::reject_thresholds;
@@ -25,10 +25,6 @@ pub(crate) fn unavailable(kind: &str, p: Params, _ctx: &AssertionContext) -> Eva
                 "no classify registry configured; add a providers: entry with role: inference and a classifier",
             )
         }
-        "a2a_eval" | "a2a_eval_session" => match p.non_empty("agent_url") {
-            None => EvalResult::fail("a2a_eval requires an 'agent_url' param"),
-            Some(_) => EvalResult::fail(format!("{kind}: no A2A client is wired in this runtime")),
-        },
         other => EvalResult::error(format!("assertion type `{other}` has no handler")),
     }
 }

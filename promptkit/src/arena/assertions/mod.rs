@@ -5,6 +5,7 @@
 //! `min_score` / `max_score` thresholds (default: score must be 1.0). Names, aliases and
 //! params come from [`promptkit_build::registry`], the table the build-time checker uses.
 
+mod a2a;
 mod behavioral;
 mod check;
 mod content;
@@ -290,6 +291,8 @@ impl Evaluator {
             "tool_exec" => tool_exec::tool_exec(p, ctx, self.tools.as_deref()).await,
             "rest_eval" => rest::rest_eval(p, ctx, false).await,
             "rest_eval_session" => rest::rest_eval(p, ctx, true).await,
+            "a2a_eval" => a2a::a2a_eval(p, ctx, false).await,
+            "a2a_eval_session" => a2a::a2a_eval(p, ctx, true).await,
             other => external::unavailable(other, p, ctx),
         }
     }
