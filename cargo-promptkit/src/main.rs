@@ -1,2 +1,55 @@
 //! `cargo promptkit`: validate, compile and run PromptArena projects.
-fn main() {}
+//!
+//! Works as `cargo promptkit <command>` (cargo passes `promptkit` as the first
+//! argument) and as `cargo-promptkit <command>`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// The PromptKit command line.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-promptkit", bin_name = "cargo promptkit", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load and check an arena project; print every problem with file:line:col.
+    Validate(cmd::validate::Args),
+    /// Compile an arena project into a PromptPack JSON (what `packc compile` does).
+    Compile(cmd::compile::Args),
+    /// Check a compiled PromptPack JSON against the official PromptPack schema.
+    ValidatePack(cmd::pack::ValidateArgs),
+    /// Print a readable summary of a compiled PromptPack.
+    Inspect(cmd::pack::InspectArgs),
+    /// Run the scenarios of an arena project and write reports.
+    Run(cmd::run::Args),
+    /// Scaffold a new keyless arena project.
+    Init(cmd::init::Args),
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `cargo promptkit x` runs `cargo-promptkit promptkit x`.
+    if args.get(1).is_some_and(|a| a == "promptkit") {
+        args.remove(1);
+    }
+    let cli = Cli::parse_from(args);
+    let result = match cli.command {
+        Command::Validate(args) => cmd::validate::run(args),
+        Command::Compile(args) => cmd::compile::run(args),
+        Command::ValidatePack(args) => cmd::pack::validate(args),
+        Command::Inspect(args) => cmd::pack::inspect(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Init(args) => cmd::init::run(args),
+    };
+    result.unwrap_or_else(|err| {
+        eprintln!("error: {err:#}");
+        ExitCode::from(2)
+    })
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand: each parses its flags and calls the libraries.
+
+pub mod compile;
+pub mod init;
+pub mod pack;
+pub mod run;
+pub mod validate;
