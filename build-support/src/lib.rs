@@ -4,6 +4,6 @@
 //! `diagnostic` → `model` → `load` → `template` → `check` → `pack` → `codegen` → `builder`.
 
 pub mod diagnostic;
+pub mod load;
 pub mod model;
 pub mod registry;
-pub mod load;
