@@ -7,3 +7,4 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod registry;
+pub mod template;
