@@ -1,0 +1,1 @@
+//! Provider implementations: keyless (mock, replay) and live HTTP backends.
