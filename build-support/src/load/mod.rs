@@ -38,6 +38,7 @@ mod single;
 mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostics, RenderStyle, SourceCache, SourceLocation};
 use crate::model::{
@@ -60,13 +61,21 @@ pub struct LoadOptions {
     pub allow_outside_root: bool,
     /// Largest file read, in bytes (default 8 MiB).
     pub max_file_bytes: u64,
+    /// Files served from memory instead of the disk, keyed by the path the loader
+    /// reads (as listed in [`Loaded::files`]). `#[arena_test]` compiles a checked
+    /// project into the test binary this way, so a test never re-reads YAML.
+    pub embedded: Option<Arc<Embedded>>,
 }
+
+/// File contents captured at compile time, keyed by path.
+pub type Embedded = std::collections::BTreeMap<PathBuf, Arc<str>>;
 
 impl Default for LoadOptions {
     fn default() -> Self {
         Self {
             allow_outside_root: false,
             max_file_bytes: 8 * 1024 * 1024,
+            embedded: None,
         }
     }
 }

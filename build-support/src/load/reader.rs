@@ -56,6 +56,11 @@ impl<'o> Reader<'o> {
         self.chain.pop();
     }
 
+    /// The compile-time copy of `path`, when the load runs from embedded files.
+    fn embedded(&self, path: &Path) -> Option<Arc<str>> {
+        self.options.embedded.as_ref()?.get(path).cloned()
+    }
+
     fn record(&mut self, path: &Path) {
         if self.seen.insert(path.to_path_buf()) {
             self.files.push(path.to_path_buf());
@@ -104,6 +109,10 @@ impl<'o> Reader<'o> {
         self.admit(path, reference)?;
         if let Some(text) = self.sources.get(path) {
             return Some(Arc::from(text));
+        }
+        if let Some(text) = self.embedded(path) {
+            self.record(path);
+            return Some(self.sources.insert(path, text));
         }
         let at = reference.and_then(|r| r.at.cloned());
         let written = reference.map_or_else(|| path.display().to_string(), |r| r.text.to_owned());
@@ -160,6 +169,10 @@ impl<'o> Reader<'o> {
             return false;
         }
         let at = reference.at.cloned();
+        if !folder && self.embedded(path).is_some() {
+            self.record(path);
+            return true;
+        }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() == folder => {
                 self.record(path);
