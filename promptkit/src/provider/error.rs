@@ -80,7 +80,9 @@ impl fmt::Display for ProviderError {
             ErrorKind::Config => "configuration error".to_owned(),
             ErrorKind::Connect => "connection failed".to_owned(),
             ErrorKind::Timeout => "timed out".to_owned(),
-            ErrorKind::RateLimited { retry_after: Some(d) } => {
+            ErrorKind::RateLimited {
+                retry_after: Some(d),
+            } => {
                 format!("rate limited (retry after {}s)", d.as_secs_f64())
             }
             ErrorKind::RateLimited { retry_after: None } => "rate limited".to_owned(),

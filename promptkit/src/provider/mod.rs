@@ -54,6 +54,8 @@ pub struct RequestContext {
     pub call: usize,
     /// Repetition index (trials), 0-based.
     pub repetition: usize,
+    /// Persona id when the request plays a self-play user.
+    pub persona: Option<String>,
 }
 
 /// One chat request.
@@ -108,7 +110,10 @@ pub trait Provider: Send + Sync {
     fn model(&self) -> &str;
 
     /// One request, whole response.
-    fn chat<'a>(&'a self, request: ChatRequest) -> BoxFuture<'a, Result<ChatResponse, ProviderError>>;
+    fn chat<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>>;
 
     /// One request, streamed. The default runs [`Provider::chat`] and emits its text then `Done`.
     fn stream<'a>(
@@ -135,7 +140,14 @@ pub fn chunks_of(response: ChatResponse) -> Vec<StreamChunk> {
     if !response.message.content.is_empty() {
         chunks.push(StreamChunk::Text(response.message.content.clone()));
     }
-    chunks.extend(response.message.tool_calls.iter().cloned().map(StreamChunk::ToolCall));
+    chunks.extend(
+        response
+            .message
+            .tool_calls
+            .iter()
+            .cloned()
+            .map(StreamChunk::ToolCall),
+    );
     chunks.push(StreamChunk::Done(response));
     chunks
 }

@@ -1,1 +1,2 @@
 //! Provider implementations: keyless (mock, replay) and live HTTP backends.
+pub mod mock;
