@@ -4,6 +4,7 @@ pub mod arena;
 pub mod message;
 pub mod provider;
 pub mod providers;
+pub mod tools;
 pub mod validators;
 
 pub use message::{ContentPart, Cost, Message, Role, ToolCall, Usage};

@@ -1,0 +1,105 @@
+//! Mock tools: a fixed `mock_result`, or a `mock_template` filled with the call's
+//! arguments (`{{.field}}`, `{{ .nested.field }}`, the Go-template subset the
+//! reference's examples use). A rendered template that is not JSON becomes
+//! `{"result": text}`, as the reference does.
+
+use promptkit_build::model::ToolSpec as ToolConfig;
+use serde_json::Value;
+
+/// A tool answering with canned data.
+#[derive(Debug, Clone)]
+pub(super) struct MockTool {
+    result: Option<Value>,
+    template: Option<String>,
+}
+
+impl MockTool {
+    /// The mock behaviour of a tool config, if it has any.
+    pub fn from_config(config: &ToolConfig) -> Option<Self> {
+        let result = config.mock_result.as_ref().map(|r| r.value.to_json());
+        let template = config.mock_template.as_ref().map(|t| t.value.clone());
+        (result.is_some() || template.is_some()).then_some(Self { result, template })
+    }
+
+    /// The result for `args`.
+    pub fn run(&self, args: &Value) -> Result<Value, String> {
+        match (&self.template, &self.result) {
+            (Some(template), _) => {
+                let text = render(template, args)?;
+                Ok(serde_json::from_str(&text)
+                    .unwrap_or_else(|_| serde_json::json!({ "result": text })))
+            }
+            (None, Some(result)) => Ok(result.clone()),
+            (None, None) => Err("tool has no mock data".into()),
+        }
+    }
+}
+
+/// Renders `{{.path}}` actions with values from `args`.
+pub(super) fn render(template: &str, args: &Value) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else {
+            return Err("unclosed `{{` in mock template".into());
+        };
+        let action = after[..close].trim();
+        let Some(path) = action.strip_prefix('.') else {
+            return Err(format!(
+                "unsupported mock template action `{{{{{action}}}}}`: only `{{{{.field}}}}` is supported"
+            ));
+        };
+        let value = path
+            .split('.')
+            .filter(|p| !p.is_empty())
+            .try_fold(args, |v, key| v.get(key));
+        match value {
+            Some(Value::String(s)) => out.push_str(s),
+            Some(Value::Null) | None => out.push_str("<no value>"),
+            Some(other) => out.push_str(&other.to_string()),
+        }
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fills_fields_and_nested_paths() {
+        let args = json!({"id": "A1", "n": 3, "user": {"name": "Ada"}});
+        assert_eq!(
+            render(
+                r#"{"order": "{{.id}}", "qty": {{ .n }}, "who": "{{.user.name}}"}"#,
+                &args
+            )
+            .as_deref(),
+            Ok(r#"{"order": "A1", "qty": 3, "who": "Ada"}"#)
+        );
+        assert_eq!(render("{{.missing}}", &args).as_deref(), Ok("<no value>"));
+    }
+
+    #[test]
+    fn unsupported_actions_are_errors() {
+        assert!(render("{{if .x}}y{{end}}", &json!({})).is_err());
+        assert!(render("{{.x", &json!({})).is_err());
+    }
+
+    #[test]
+    fn non_json_output_is_wrapped() {
+        let tool = MockTool {
+            result: None,
+            template: Some("Order {{.id}} shipped".into()),
+        };
+        assert_eq!(
+            tool.run(&json!({"id": 7})),
+            Ok(json!({"result": "Order 7 shipped"}))
+        );
+    }
+}

@@ -1,0 +1,380 @@
+//! Tool execution: the tools of a project (mock, HTTP, client) and Rust handlers, run
+//! with timeouts, consent simulation and in parallel.
+//!
+//! A tool never fails the conversation: whatever goes wrong (unknown tool, bad
+//! arguments, timeout, HTTP error, denied consent) becomes an error result the model
+//! sees, as the reference does.
+
+mod http;
+mod mock;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use promptkit_build::load::Project;
+use promptkit_build::model::ToolSpec as ToolConfig;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::arena::assertions::{ToolExecutor, ToolFuture, ToolRun};
+use crate::message::ToolCall;
+use crate::provider::{BoxFuture, ToolSpec};
+
+/// Default timeout of a tool without `timeout_ms`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A Rust tool handler: JSON arguments in, JSON result or error text out.
+pub type Handler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, String>> + Send + Sync>;
+
+/// How a tool runs.
+#[derive(Clone)]
+enum Runner {
+    /// Canned data: `mock_result` or a `mock_template` rendered with the arguments.
+    Mock(mock::MockTool),
+    /// A live HTTP endpoint.
+    Http(Arc<http::HttpTool>),
+    /// A Rust function registered by the caller.
+    Handler(Handler),
+    /// Declared without any way to run it.
+    Unavailable(String),
+}
+
+/// One tool: what the model sees and how it runs.
+#[derive(Clone)]
+pub struct Tool {
+    spec: ToolSpec,
+    runner: Runner,
+    timeout: Duration,
+    decline_strategy: Option<String>,
+}
+
+impl Tool {
+    /// What the model is told about this tool.
+    pub fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    fn from_config(name: &str, config: &ToolConfig) -> Self {
+        let mode = config.mode.as_ref().map_or("mock", |m| m.value.as_str());
+        let runner = match (mode, &config.http) {
+            ("live", Some(http)) => Runner::Http(Arc::new(http::HttpTool::new(http))),
+            ("live", None) => Runner::Unavailable(format!(
+                "tool `{name}` is `mode: live` but has no `http` section"
+            )),
+            _ => match mock::MockTool::from_config(config) {
+                Some(tool) => Runner::Mock(tool),
+                None => Runner::Unavailable(format!(
+                    "tool `{name}` has no `mock_result` or `mock_template`; register a handler for it"
+                )),
+            },
+        };
+        let timeout = config
+            .timeout_ms
+            .and_then(|ms| u64::try_from(ms).ok())
+            .filter(|ms| *ms > 0)
+            .map_or(DEFAULT_TIMEOUT, Duration::from_millis);
+        Self {
+            spec: ToolSpec {
+                name: name.to_owned(),
+                description: config
+                    .description
+                    .as_ref()
+                    .map(|d| d.value.clone())
+                    .unwrap_or_default(),
+                input_schema: config.input_schema.as_ref().map_or_else(
+                    || serde_json::json!({"type": "object", "properties": {}}),
+                    |s| s.value.to_json(),
+                ),
+            },
+            runner,
+            timeout,
+            decline_strategy: config
+                .client
+                .as_ref()
+                .and_then(|c| c.consent.as_ref())
+                .and_then(|c| c.decline_strategy.as_ref())
+                .map(|s| s.value.clone()),
+        }
+    }
+}
+
+/// The result of one tool call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolOutput {
+    /// The call it answers.
+    pub call: ToolCall,
+    /// The result, when the tool succeeded.
+    pub result: Option<Value>,
+    /// What went wrong, when it did not.
+    pub error: Option<String>,
+    /// Wall time.
+    pub latency: Duration,
+}
+
+impl ToolOutput {
+    /// The text the model receives: the result as JSON, or the error.
+    pub fn content(&self) -> String {
+        match (&self.result, &self.error) {
+            (_, Some(error)) => format!("Error: {error}"),
+            (Some(Value::String(s)), None) => s.clone(),
+            (Some(value), None) => value.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// Consent decisions for client tools, by tool name: `grant`, `deny` or `timeout`.
+pub type Consent = BTreeMap<String, String>;
+
+/// The tools a conversation may call.
+#[derive(Clone, Default)]
+pub struct Toolbox {
+    tools: BTreeMap<String, Tool>,
+}
+
+impl Toolbox {
+    /// No tools.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every tool of a loaded project.
+    pub fn from_project(project: &Project) -> Self {
+        let mut toolbox = Self::new();
+        for item in &project.tools {
+            toolbox
+                .tools
+                .insert(item.id.clone(), Tool::from_config(&item.id, &item.spec));
+        }
+        toolbox
+    }
+
+    /// Registers (or replaces) a Rust handler for tool `name`, with typed arguments.
+    /// A declared tool keeps its description and schema; an undeclared one gets an
+    /// open schema.
+    pub fn handler<A, R, F, Fut>(&mut self, name: &str, f: F) -> &mut Self
+    where
+        A: DeserializeOwned + Send + 'static,
+        R: Serialize + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, String>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        let handler: Handler = Arc::new(move |args: Value| {
+            let f = Arc::clone(&f);
+            Box::pin(async move {
+                let args: A =
+                    serde_json::from_value(args).map_err(|e| format!("invalid arguments: {e}"))?;
+                let result = f(args).await?;
+                serde_json::to_value(result).map_err(|e| format!("unserializable result: {e}"))
+            })
+        });
+        self.raw_handler(name, handler)
+    }
+
+    /// Registers a handler taking and returning raw JSON.
+    pub fn raw_handler(&mut self, name: &str, handler: Handler) -> &mut Self {
+        let tool = self.tools.entry(name.to_owned()).or_insert_with(|| Tool {
+            spec: ToolSpec {
+                name: name.to_owned(),
+                description: String::new(),
+                input_schema: serde_json::json!({"type": "object"}),
+            },
+            runner: Runner::Unavailable(String::new()),
+            timeout: DEFAULT_TIMEOUT,
+            decline_strategy: None,
+        });
+        tool.runner = Runner::Handler(handler);
+        self
+    }
+
+    /// The tool named `name`.
+    pub fn get(&self, name: &str) -> Option<&Tool> {
+        self.tools.get(name)
+    }
+
+    /// Specs of the named tools that exist, in the order given.
+    pub fn specs(&self, names: &[String]) -> Vec<ToolSpec> {
+        names
+            .iter()
+            .filter_map(|n| self.tools.get(n).map(|t| t.spec.clone()))
+            .collect()
+    }
+
+    /// Runs one call.
+    pub async fn call(&self, call: &ToolCall, consent: &Consent) -> ToolOutput {
+        let started = Instant::now();
+        let outcome = self.run(call, consent).await;
+        let (result, error) = match outcome {
+            Ok(value) => (Some(value), None),
+            Err(error) => (None, Some(error)),
+        };
+        ToolOutput {
+            call: call.clone(),
+            result,
+            error,
+            latency: started.elapsed(),
+        }
+    }
+
+    /// Runs calls concurrently; outputs are in call order.
+    pub async fn call_all(&self, calls: &[ToolCall], consent: &Consent) -> Vec<ToolOutput> {
+        futures_util::future::join_all(calls.iter().map(|c| self.call(c, consent))).await
+    }
+
+    async fn run(&self, call: &ToolCall, consent: &Consent) -> Result<Value, String> {
+        let Some(tool) = self.tools.get(&call.name) else {
+            return Err(format!("unknown tool `{}`", call.name));
+        };
+        if let Some(decision) = consent.get(&call.name) {
+            match decision.as_str() {
+                "deny" => return Err(deny_message(&call.name, tool.decline_strategy.as_deref())),
+                "timeout" => {
+                    return Err(format!(
+                        "Tool {} timed out waiting for user consent",
+                        call.name
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let run = async {
+            match &tool.runner {
+                Runner::Mock(mock) => mock.run(&call.arguments),
+                Runner::Http(http) => http.run(&call.arguments).await,
+                Runner::Handler(handler) => handler(call.arguments.clone()).await,
+                Runner::Unavailable(why) => Err(why.clone()),
+            }
+        };
+        match tokio::time::timeout(tool.timeout, run).await {
+            Ok(result) => result,
+            Err(_) => Err(format!(
+                "tool `{}` timed out after {} ms",
+                call.name,
+                tool.timeout.as_millis()
+            )),
+        }
+    }
+}
+
+/// The reference's denial texts, by `decline_strategy`.
+fn deny_message(tool: &str, strategy: Option<&str>) -> String {
+    match strategy {
+        Some("fallback") => {
+            format!("Tool {tool} unavailable: user declined consent. Use alternative approach.")
+        }
+        Some("retry") => {
+            format!("Tool {tool} denied: user declined consent. Try a different approach.")
+        }
+        _ => format!("Tool {tool} denied: user declined consent"),
+    }
+}
+
+/// Lets the `tool_exec` assertion run the project's tools.
+impl ToolExecutor for Toolbox {
+    fn execute<'a>(&'a self, name: &'a str, args: &'a Value, timeout: Duration) -> ToolFuture<'a> {
+        Box::pin(async move {
+            let call = ToolCall {
+                id: "tool_exec".into(),
+                name: name.to_owned(),
+                arguments: args.clone(),
+            };
+            let output = tokio::time::timeout(timeout, self.call(&call, &Consent::new()))
+                .await
+                .map_err(|_| format!("tool `{name}` timed out"))?;
+            Ok(ToolRun {
+                result: output.result.unwrap_or(Value::Null),
+                error: output.error,
+                latency_ms: output.latency.as_secs_f64() * 1000.0,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    fn call(name: &str, args: Value) -> ToolCall {
+        ToolCall {
+            id: "c1".into(),
+            name: name.into(),
+            arguments: args,
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct Add {
+        a: i64,
+        b: i64,
+    }
+
+    #[tokio::test]
+    async fn rust_handlers_get_typed_arguments() {
+        let mut tools = Toolbox::new();
+        tools.handler("add", |args: Add| async move { Ok(args.a + args.b) });
+        let out = tools
+            .call(&call("add", json!({"a": 2, "b": 3})), &Consent::new())
+            .await;
+        assert_eq!(out.result, Some(json!(5)));
+        let bad = tools
+            .call(&call("add", json!({"a": "x"})), &Consent::new())
+            .await;
+        assert!(
+            bad.error
+                .as_deref()
+                .is_some_and(|e| e.contains("invalid arguments"))
+        );
+        assert!(bad.content().starts_with("Error: "));
+    }
+
+    #[tokio::test]
+    async fn unknown_tools_and_denied_consent_are_error_results() {
+        let mut tools = Toolbox::new();
+        tools.handler("loc", |_: Value| async move { Ok(json!({"lat": 1})) });
+        let unknown = tools.call(&call("nope", json!({})), &Consent::new()).await;
+        assert_eq!(unknown.error.as_deref(), Some("unknown tool `nope`"));
+        let consent = Consent::from([("loc".to_owned(), "deny".to_owned())]);
+        let denied = tools.call(&call("loc", json!({})), &consent).await;
+        assert_eq!(
+            denied.error.as_deref(),
+            Some("Tool loc denied: user declined consent")
+        );
+    }
+
+    #[tokio::test]
+    async fn slow_tools_time_out() {
+        let mut tools = Toolbox::new();
+        tools.handler("slow", |_: Value| async move {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(json!(null))
+        });
+        if let Some(tool) = tools.tools.get_mut("slow") {
+            tool.timeout = Duration::from_millis(20);
+        }
+        let out = tools.call(&call("slow", json!({})), &Consent::new()).await;
+        assert!(
+            out.error
+                .as_deref()
+                .is_some_and(|e| e.contains("timed out"))
+        );
+    }
+
+    #[tokio::test]
+    async fn calls_run_concurrently_in_order() {
+        let mut tools = Toolbox::new();
+        tools.handler("wait", |ms: u64| async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(ms)
+        });
+        let calls = [call("wait", json!(30)), call("wait", json!(1))];
+        let outs = tools.call_all(&calls, &Consent::new()).await;
+        assert_eq!(outs[0].result, Some(json!(30)));
+        assert_eq!(outs[1].result, Some(json!(1)));
+    }
+}
