@@ -1,6 +1,7 @@
 //! PromptKit runtime: providers, conversations, tools, validators and the arena engine.
 
 pub mod arena;
+pub mod conversation;
 pub mod message;
 pub mod provider;
 pub mod providers;

@@ -27,6 +27,7 @@
 //! assert!(loaded.files.len() >= 6);
 //! ```
 
+mod fragment;
 mod items;
 mod paths;
 mod project;
@@ -46,6 +47,7 @@ use crate::model::{
     ProviderSpec, ScenarioSpec, ToolSpec,
 };
 
+pub use fragment::{fragment_path, load_fragments};
 pub use project::load_project;
 pub use required::Required;
 pub use scalar::locate_in_scalar;

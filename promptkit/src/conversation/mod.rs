@@ -1,0 +1,240 @@
+//! A conversation: a system prompt, the history, and the tool loop.
+//!
+//! [`Conversation::send`] adds a user message, calls the provider, runs the tool calls
+//! it asks for (in parallel) and calls it again with their results, until it answers
+//! without tool calls or [`DEFAULT_MAX_ROUNDS`] rounds pass (as the reference). Output
+//! validators then check, and where configured enforce, the final answer.
+
+mod prompt;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::message::{Cost, Message, Usage};
+use crate::provider::{
+    ChatRequest, ChatResponse, Provider, ProviderError, RequestContext, Sampling,
+};
+use crate::tools::{Consent, ToolOutput, Toolbox};
+use crate::validators::{ValidatorOutcome, ValidatorSet};
+
+pub use prompt::{PreparedPrompt, PromptError, prepare_prompt};
+
+/// Provider rounds per user turn before the loop stops (the reference's default).
+pub const DEFAULT_MAX_ROUNDS: usize = 50;
+
+/// Why a turn could not complete.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConversationError {
+    /// The provider failed.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// The model kept calling tools past the round limit.
+    #[error(
+        "the model was still calling tools after {rounds} rounds; raise max_rounds or check the tool results"
+    )]
+    TooManyRounds {
+        /// The limit reached.
+        rounds: usize,
+    },
+}
+
+/// Everything one user turn produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnOutcome {
+    /// The final assistant message (after validator enforcement).
+    pub reply: Message,
+    /// Every provider response of the turn, in order (tool-call rounds included).
+    pub responses: Vec<ChatResponse>,
+    /// Every tool call's output, in order.
+    pub tool_outputs: Vec<ToolOutput>,
+    /// Output validator outcomes on the final answer.
+    pub validations: Vec<ValidatorOutcome>,
+    /// Tokens over all rounds.
+    pub usage: Usage,
+    /// Cost over all rounds (`None` when any round was unpriced).
+    pub cost: Cost,
+    /// Provider time over all rounds.
+    pub latency: Duration,
+}
+
+/// A conversation with one provider.
+pub struct Conversation {
+    provider: Arc<dyn Provider>,
+    system: Option<String>,
+    tools: Arc<Toolbox>,
+    allowed_tools: Vec<String>,
+    validators: ValidatorSet,
+    sampling: Sampling,
+    max_rounds: usize,
+    context: RequestContext,
+    messages: Vec<Message>,
+}
+
+impl Conversation {
+    /// A conversation with `provider` and no system prompt, tools or validators.
+    pub fn new(provider: Arc<dyn Provider>) -> Self {
+        Self {
+            provider,
+            system: None,
+            tools: Arc::new(Toolbox::new()),
+            allowed_tools: Vec::new(),
+            validators: ValidatorSet::default(),
+            sampling: Sampling::default(),
+            max_rounds: DEFAULT_MAX_ROUNDS,
+            context: RequestContext::default(),
+            messages: Vec::new(),
+        }
+    }
+
+    /// Uses a prepared prompt: its system text, allowed tools, validators and sampling.
+    pub fn prompt(mut self, prompt: PreparedPrompt) -> Self {
+        self.system = Some(prompt.system);
+        self.allowed_tools = prompt.allowed_tools;
+        self.validators = prompt.validators;
+        self.sampling = prompt.sampling;
+        self
+    }
+
+    /// Sets the system prompt text.
+    pub fn system(mut self, system: impl Into<String>) -> Self {
+        self.system = Some(system.into());
+        self
+    }
+
+    /// The tools the model may call (only those named by [`Conversation::allow_tools`]
+    /// are offered).
+    pub fn tools(mut self, tools: Arc<Toolbox>) -> Self {
+        self.tools = tools;
+        self
+    }
+
+    /// Names the tools offered to the model.
+    pub fn allow_tools(mut self, names: Vec<String>) -> Self {
+        self.allowed_tools = names;
+        self
+    }
+
+    /// Output validators.
+    pub fn validators(mut self, validators: ValidatorSet) -> Self {
+        self.validators = validators;
+        self
+    }
+
+    /// Sampling parameters.
+    pub fn sampling(mut self, sampling: Sampling) -> Self {
+        self.sampling = sampling;
+        self
+    }
+
+    /// Round limit of the tool loop.
+    pub fn max_rounds(mut self, rounds: usize) -> Self {
+        self.max_rounds = rounds.max(1);
+        self
+    }
+
+    /// Caller context passed to the provider (scenario id for keyless providers).
+    pub fn context(mut self, context: RequestContext) -> Self {
+        self.context = context;
+        self
+    }
+
+    /// The history so far.
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    /// The system prompt.
+    pub fn system_prompt(&self) -> Option<&str> {
+        self.system.as_deref()
+    }
+
+    /// Sends a user text and runs the turn to its final answer.
+    pub async fn send(
+        &mut self,
+        text: impl Into<String>,
+    ) -> Result<TurnOutcome, ConversationError> {
+        self.send_message(Message::user(text), &Consent::new())
+            .await
+    }
+
+    /// Sends any user message, with consent decisions for client tools.
+    pub async fn send_message(
+        &mut self,
+        message: Message,
+        consent: &Consent,
+    ) -> Result<TurnOutcome, ConversationError> {
+        self.messages.push(message);
+        let tool_specs = self.tools.specs(&self.allowed_tools);
+        let mut responses = Vec::new();
+        let mut tool_outputs = Vec::new();
+        for _ in 0..self.max_rounds {
+            self.context.call += 1;
+            let request = ChatRequest {
+                system: self.system.clone(),
+                messages: self.messages.clone(),
+                tools: tool_specs.clone(),
+                tool_choice: None,
+                sampling: self.sampling.clone(),
+                context: self.context.clone(),
+            };
+            let response = self.provider.chat(request).await?;
+            let calls = response.message.tool_calls.clone();
+            self.messages.push(response.message.clone());
+            responses.push(response);
+            if calls.is_empty() {
+                return Ok(self.finish(responses, tool_outputs));
+            }
+            let outputs = self.tools.call_all(&calls, consent).await;
+            for output in &outputs {
+                self.messages.push(Message::tool_result(
+                    output.call.id.clone(),
+                    output.call.name.clone(),
+                    output.content(),
+                ));
+            }
+            tool_outputs.extend(outputs);
+        }
+        Err(ConversationError::TooManyRounds {
+            rounds: self.max_rounds,
+        })
+    }
+
+    /// Validates (and enforces) the final answer and totals the turn.
+    fn finish(
+        &mut self,
+        responses: Vec<ChatResponse>,
+        tool_outputs: Vec<ToolOutput>,
+    ) -> TurnOutcome {
+        let mut usage = Usage::default();
+        let mut usd = Some(0.0);
+        let mut latency = Duration::ZERO;
+        for response in &responses {
+            usage += response.usage;
+            usd = usd.zip(response.cost.usd).map(|(a, b)| a + b);
+            latency += response.latency;
+        }
+        let mut reply = self
+            .messages
+            .last()
+            .cloned()
+            .unwrap_or_else(|| Message::assistant(""));
+        let (validations, text) = self
+            .validators
+            .enforce_output(&reply.content, &self.messages);
+        if text != reply.content {
+            reply.content = text;
+            if let Some(last) = self.messages.last_mut() {
+                last.content = reply.content.clone();
+            }
+        }
+        TurnOutcome {
+            reply,
+            responses,
+            tool_outputs,
+            validations,
+            usage,
+            cost: Cost { usd },
+            latency,
+        }
+    }
+}
