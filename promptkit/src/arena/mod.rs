@@ -1,3 +1,18 @@
-//! The PromptArena engine: scenarios, assertions, reports.
+//! The PromptArena engine: a [`Suite`] is a checked project with its run plan
+//! (scenarios × providers × trials); each [`Case`] plays the scenario's scripted and
+//! self-play turns through a [`crate::conversation::Conversation`], evaluates every
+//! assertion, and yields a [`CaseResult`]; [`report`] writes a [`RunResult`] as JSON,
+//! JUnit XML, Markdown and HTML.
 
 pub mod assertions;
+mod case;
+mod judge;
+pub mod report;
+pub mod results;
+mod selfplay;
+mod setup;
+mod suite;
+
+pub use results::{AssertionRecord, CaseResult, RunResult, Status, Totals, TurnRecord};
+pub use setup::Setup;
+pub use suite::{Case, RunOptions, Suite, SuiteError};

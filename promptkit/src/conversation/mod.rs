@@ -8,6 +8,7 @@
 mod prompt;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::message::{Cost, Message, Usage};
@@ -67,6 +68,7 @@ pub struct Conversation {
     sampling: Sampling,
     max_rounds: usize,
     context: RequestContext,
+    calls: Arc<AtomicUsize>,
     messages: Vec<Message>,
 }
 
@@ -82,6 +84,7 @@ impl Conversation {
             sampling: Sampling::default(),
             max_rounds: DEFAULT_MAX_ROUNDS,
             context: RequestContext::default(),
+            calls: Arc::new(AtomicUsize::new(0)),
             messages: Vec::new(),
         }
     }
@@ -138,6 +141,13 @@ impl Conversation {
         self
     }
 
+    /// Shares the provider-call counter (`RequestContext::call`) with other requests of
+    /// the same run, such as judge calls, as the reference's mock turn numbering does.
+    pub fn call_counter(mut self, calls: Arc<AtomicUsize>) -> Self {
+        self.calls = calls;
+        self
+    }
+
     /// The history so far.
     pub fn messages(&self) -> &[Message] {
         &self.messages
@@ -168,7 +178,7 @@ impl Conversation {
         let mut responses = Vec::new();
         let mut tool_outputs = Vec::new();
         for _ in 0..self.max_rounds {
-            self.context.call += 1;
+            self.context.call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
             let request = ChatRequest {
                 system: self.system.clone(),
                 messages: self.messages.clone(),

@@ -191,6 +191,21 @@ impl Toolbox {
         self
     }
 
+    /// Adds `other`'s tools, replacing those with the same name (Rust handlers
+    /// registered by a caller take over declared tools).
+    pub fn merge(&mut self, other: &Toolbox) {
+        for (name, tool) in &other.tools {
+            match (self.tools.get_mut(name), &tool.runner) {
+                (Some(existing), Runner::Handler(handler)) => {
+                    existing.runner = Runner::Handler(handler.clone());
+                }
+                _ => {
+                    self.tools.insert(name.clone(), tool.clone());
+                }
+            }
+        }
+    }
+
     /// The tool named `name`.
     pub fn get(&self, name: &str) -> Option<&Tool> {
         self.tools.get(name)

@@ -1,0 +1,384 @@
+//! Running one case: the scenario's scripted and self-play turns against one provider,
+//! each turn's assertions, then the conversation assertions.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+use std::time::Instant;
+
+use promptkit_build::load::Item;
+use promptkit_build::model::{Assertion, AssertionWhen, ScenarioSpec, Turn};
+use serde_json::{Map, Value};
+
+use super::assertions::{AssertionContext, Evaluator, PriorResult, When, should_run};
+use super::judge::ProviderJudge;
+use super::results::{
+    AssertionRecord, CaseResult, Status, ToolCallRecord, TurnRecord, ValidationRecord,
+};
+use super::selfplay;
+use super::suite::{Case, Suite};
+use crate::conversation::{Conversation, TurnOutcome, prepare_prompt};
+use crate::message::{Message, Usage};
+use crate::provider::RequestContext;
+use crate::tools::Consent;
+
+/// Runs `case` of `suite`; never panics, every failure is in the result.
+pub(crate) async fn run(suite: &Suite, case: &Case) -> CaseResult {
+    let started = Instant::now();
+    let mut result = match run_inner(suite, case).await {
+        Ok(result) => result,
+        Err(error) => CaseResult::error(
+            &case.scenario,
+            &case.provider,
+            case.trial,
+            case.trials,
+            error,
+        ),
+    };
+    result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    result
+}
+
+async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
+    let project = &suite.project;
+    let scenario = project
+        .scenario(&case.scenario)
+        .ok_or_else(|| format!("unknown scenario `{}`", case.scenario))?;
+    let provider = match suite.providers.get(&case.provider) {
+        Some(p) => p.clone(),
+        None => {
+            return Err(suite.provider_errors.get(&case.provider).map_or_else(
+                || format!("unknown provider `{}`", case.provider),
+                |e| format!("provider `{}` could not be created: {e}", case.provider),
+            ));
+        }
+    };
+    let spec = &scenario.spec;
+    let task_type = spec
+        .task_type
+        .as_ref()
+        .map(|t| t.value.clone())
+        .ok_or_else(|| format!("scenario `{}` has no task_type", case.scenario))?;
+    let prompt = project
+        .prompt_for_task(&task_type)
+        .ok_or_else(|| format!("no prompt config has task_type `{task_type}`"))?;
+    let prepared = prepare_prompt(
+        prompt,
+        &variables(suite, prompt, spec),
+        Some(provider.model()),
+    )
+    .map_err(|e| e.to_string())?;
+    let system_prompt = prepared.system.clone();
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let context = RequestContext {
+        scenario: Some(case.scenario.clone()),
+        repetition: case.trial,
+        ..RequestContext::default()
+    };
+    let mut conversation = Conversation::new(provider.clone())
+        .prompt(prepared)
+        .tools(suite.tools.clone())
+        .context(context.clone())
+        .call_counter(calls.clone());
+    let evaluator = suite
+        .evaluator
+        .clone()
+        .with_judge(Arc::new(ProviderJudge::new(
+            suite,
+            &case.scenario,
+            calls.clone(),
+        )));
+
+    let mut turns = Vec::new();
+    for turn in &spec.turns {
+        let is_user = turn.role.value == "user" && turn.persona.is_none();
+        if is_user {
+            let text = turn
+                .content
+                .as_ref()
+                .map(|c| c.value.clone())
+                .unwrap_or_default();
+            let record = play_turn(
+                &mut conversation,
+                &evaluator,
+                turn,
+                "user",
+                text,
+                turns.len(),
+            )
+            .await?;
+            turns.push(record);
+        } else {
+            let rounds = turn
+                .turns
+                .or(turn.max_turns)
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(1);
+            for k in 0..rounds {
+                let text =
+                    selfplay::next_user_message(suite, case, turn, &conversation, k + 1).await?;
+                let record = play_turn(
+                    &mut conversation,
+                    &evaluator,
+                    turn,
+                    &turn.role.value,
+                    text,
+                    turns.len(),
+                )
+                .await?;
+                turns.push(record);
+            }
+        }
+    }
+
+    let messages = conversation.messages().to_vec();
+    let mut usage = Usage::default();
+    let mut cost_usd = Some(0.0);
+    let mut latency = 0.0;
+    for t in &turns {
+        usage += t.usage;
+        cost_usd = cost_usd.zip(t.cost_usd).map(|(a, b): (f64, f64)| a + b);
+        latency += t.latency_ms;
+    }
+    let mut ctx = AssertionContext::from_messages(messages.clone());
+    ctx.usage = usage;
+    ctx.cost = crate::message::Cost { usd: cost_usd };
+    ctx.latency_ms = Some(latency);
+    ctx.turn_index = turns.len().saturating_sub(1);
+    ctx.metadata
+        .insert("system_prompt".into(), Value::String(system_prompt.clone()));
+    let globals = project
+        .arena
+        .spec
+        .value
+        .globals
+        .as_ref()
+        .map(|g| g.conversation_assertions.as_slice())
+        .unwrap_or_default();
+    let mut conversation_assertions = Vec::new();
+    for assertion in spec.conversation_assertions.iter().chain(globals) {
+        conversation_assertions.push(evaluate(&evaluator, assertion, &ctx).await);
+    }
+
+    let failed = turns
+        .iter()
+        .flat_map(|t| &t.assertions)
+        .chain(&conversation_assertions)
+        .any(|a| !a.passed);
+    Ok(CaseResult {
+        scenario: case.scenario.clone(),
+        provider: case.provider.clone(),
+        trial: case.trial,
+        trials: case.trials,
+        status: if failed {
+            Status::Failed
+        } else {
+            Status::Passed
+        },
+        error: None,
+        turns,
+        conversation_assertions,
+        messages,
+        system_prompt,
+        usage,
+        cost_usd,
+        duration_ms: 0.0,
+    })
+}
+
+/// Template values: the arena's `prompt_configs[].vars`, then the scenario's `variables`.
+fn variables(
+    suite: &Suite,
+    prompt: &Item<promptkit_build::model::PromptSpec>,
+    spec: &ScenarioSpec,
+) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    let arena = &suite.project.arena.spec.value;
+    if let Some(config_vars) = arena
+        .prompt_configs
+        .iter()
+        .find(|c| c.id.value == prompt.id)
+        .and_then(|c| c.vars.as_ref())
+    {
+        for (k, v) in config_vars.iter() {
+            vars.insert(k.value.clone(), v.value.clone());
+        }
+    }
+    if let Some(scenario_vars) = &spec.variables {
+        for (k, v) in scenario_vars.iter() {
+            vars.insert(k.value.clone(), v.value.clone());
+        }
+    }
+    vars
+}
+
+/// Sends one user message and evaluates the turn's assertions.
+async fn play_turn(
+    conversation: &mut Conversation,
+    evaluator: &Evaluator,
+    turn: &Turn,
+    role: &str,
+    text: String,
+    index: usize,
+) -> Result<TurnRecord, String> {
+    let consent: Consent = turn
+        .consent_overrides
+        .as_ref()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let before = conversation.messages().len();
+    let outcome = conversation
+        .send_message(Message::user(text.clone()), &consent)
+        .await
+        .map_err(|e| e.to_string())?;
+    let turn_messages = conversation.messages()[before..].to_vec();
+    let ctx = turn_context(turn_messages, &outcome, index, conversation);
+    let mut assertions = Vec::new();
+    for assertion in &turn.assertions {
+        assertions.push(evaluate(evaluator, assertion, &ctx).await);
+    }
+    Ok(TurnRecord {
+        index,
+        role: role.to_owned(),
+        user: text,
+        reply: outcome.reply.content.clone(),
+        tool_calls: outcome
+            .tool_outputs
+            .iter()
+            .map(|o| ToolCallRecord {
+                name: o.call.name.clone(),
+                arguments: o.call.arguments.clone(),
+                result: o.result.clone(),
+                error: o.error.clone(),
+                latency_ms: o.latency.as_secs_f64() * 1000.0,
+            })
+            .collect(),
+        assertions,
+        validations: outcome
+            .validations
+            .iter()
+            .map(|v| ValidationRecord {
+                validator_type: v.validator_type.clone(),
+                triggered: v.triggered,
+                message: v.message.clone(),
+            })
+            .collect(),
+        usage: outcome.usage,
+        cost_usd: outcome.cost.usd,
+        latency_ms: outcome.latency.as_secs_f64() * 1000.0,
+    })
+}
+
+/// The assertion context of a turn: its messages, tool calls with results or errors,
+/// validator outcomes, usage, cost and latency.
+fn turn_context(
+    messages: Vec<Message>,
+    outcome: &TurnOutcome,
+    index: usize,
+    conversation: &Conversation,
+) -> AssertionContext {
+    let mut ctx = AssertionContext::from_messages(messages);
+    for (record, output) in ctx.tool_calls.iter_mut().zip(&outcome.tool_outputs) {
+        record.result = output.result.clone();
+        record.error = output.error.clone();
+        record.latency_ms = Some(output.latency.as_secs_f64() * 1000.0);
+    }
+    ctx.response = outcome.reply.content.clone();
+    ctx.turn_index = index;
+    ctx.usage = outcome.usage;
+    ctx.cost = outcome.cost;
+    ctx.latency_ms = Some(outcome.latency.as_secs_f64() * 1000.0);
+    ctx.prior_results = outcome
+        .validations
+        .iter()
+        .map(|v| v.to_prior_result())
+        .collect::<Vec<PriorResult>>();
+    if let Some(system) = conversation.system_prompt() {
+        ctx.metadata
+            .insert("system_prompt".into(), Value::String(system.to_owned()));
+    }
+    ctx
+}
+
+/// Evaluates one configured assertion; problems become a failed record, never a panic.
+pub(crate) async fn evaluate(
+    evaluator: &Evaluator,
+    assertion: &Assertion,
+    ctx: &AssertionContext,
+) -> AssertionRecord {
+    let kind = assertion.r#type.value.clone();
+    let params: Map<String, Value> = assertion
+        .params
+        .as_ref()
+        .map(|p| {
+            p.value
+                .iter()
+                .map(|(k, v)| (k.value.clone(), v.value.to_json()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let author_message = assertion
+        .message
+        .as_ref()
+        .map(|m| m.value.clone())
+        .or_else(|| {
+            params
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+    let pass_threshold = assertion.pass_threshold.as_ref().map(|t| t.value);
+    if let Some(when) = assertion.when.as_ref() {
+        let when = when_of(&when.value);
+        if let Err(why) = should_run(Some(&when), &ctx.tool_calls) {
+            return AssertionRecord {
+                assertion_type: kind,
+                passed: true,
+                skipped: true,
+                message: format!("skipped: {why}"),
+                details: Value::Null,
+                pass_threshold,
+            };
+        }
+    }
+    match evaluator.assert(&kind, &params, ctx).await {
+        Ok(outcome) => AssertionRecord {
+            assertion_type: kind,
+            passed: outcome.passed,
+            skipped: outcome.skipped,
+            message: match (&author_message, outcome.passed) {
+                (Some(m), false) => format!("{m} ({})", outcome.message),
+                (Some(m), true) => m.clone(),
+                (None, _) => outcome.message,
+            },
+            details: outcome.details,
+            pass_threshold,
+        },
+        Err(error) => AssertionRecord {
+            assertion_type: kind,
+            passed: false,
+            skipped: false,
+            message: error.to_string(),
+            details: Value::Null,
+            pass_threshold,
+        },
+    }
+}
+
+/// The runtime form of a `when:` condition.
+fn when_of(when: &AssertionWhen) -> When {
+    When {
+        tool_called: when.tool_called.as_ref().map(|t| t.value.clone()),
+        tool_called_pattern: when.tool_called_pattern.as_ref().map(|t| t.value.clone()),
+        any_tool_called: when.any_tool_called.unwrap_or(false),
+        min_tool_calls: when
+            .min_tool_calls
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0),
+    }
+}

@@ -1,0 +1,315 @@
+//! What a run produced: one [`CaseResult`] per scenario × provider × trial, with every
+//! turn, assertion and cost, and the [`RunResult`] that totals them. Reports are views
+//! of these types; nothing here carries credentials.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::message::{Message, Role, Usage};
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every assertion passed.
+    Passed,
+    /// The conversation ran and at least one assertion failed.
+    Failed,
+    /// The case could not run (configuration or provider error).
+    Error,
+}
+
+impl Status {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// One evaluated assertion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssertionRecord {
+    /// The type as written.
+    #[serde(rename = "type")]
+    pub assertion_type: String,
+    /// Whether it passed (skipped assertions pass).
+    pub passed: bool,
+    /// Skipped because its `when` condition did not hold.
+    #[serde(default)]
+    pub skipped: bool,
+    /// The author's message, else the handler's explanation.
+    pub message: String,
+    /// Expected vs actual and the handler's details.
+    #[serde(default)]
+    pub details: Value,
+    /// Pass rate required over trials (`pass_threshold`), when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_threshold: Option<f64>,
+}
+
+/// A validator (guardrail) decision on a turn's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationRecord {
+    /// Validator type.
+    #[serde(rename = "type")]
+    pub validator_type: String,
+    /// Whether it fired.
+    pub triggered: bool,
+    /// Why.
+    pub message: String,
+}
+
+/// One tool call and what it returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCallRecord {
+    /// Tool name.
+    pub name: String,
+    /// Arguments.
+    pub arguments: Value,
+    /// Result, when it succeeded.
+    #[serde(default)]
+    pub result: Option<Value>,
+    /// Error, when it did not.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Wall time in milliseconds.
+    pub latency_ms: f64,
+}
+
+/// One user turn (scripted or self-play) and the assistant's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TurnRecord {
+    /// 0-based turn index.
+    pub index: usize,
+    /// `user` for scripted turns, the self-play role id otherwise.
+    pub role: String,
+    /// What the user said.
+    pub user: String,
+    /// The assistant's final answer.
+    pub reply: String,
+    /// Tool calls made during the turn.
+    #[serde(default)]
+    pub tool_calls: Vec<ToolCallRecord>,
+    /// Assertions on this turn.
+    #[serde(default)]
+    pub assertions: Vec<AssertionRecord>,
+    /// Validator outcomes on the answer.
+    #[serde(default)]
+    pub validations: Vec<ValidationRecord>,
+    /// Tokens.
+    pub usage: Usage,
+    /// Cost in dollars; `None` when not priced.
+    pub cost_usd: Option<f64>,
+    /// Provider time in milliseconds.
+    pub latency_ms: f64,
+}
+
+/// One scenario × provider × trial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseResult {
+    /// Scenario id.
+    pub scenario: String,
+    /// Provider id.
+    pub provider: String,
+    /// Trial index (0-based) and count.
+    pub trial: usize,
+    /// Number of trials of this scenario × provider.
+    pub trials: usize,
+    /// Outcome.
+    pub status: Status,
+    /// Why the case could not run, for [`Status::Error`].
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The turns.
+    pub turns: Vec<TurnRecord>,
+    /// Conversation-level assertions.
+    #[serde(default)]
+    pub conversation_assertions: Vec<AssertionRecord>,
+    /// The whole transcript.
+    pub messages: Vec<Message>,
+    /// The rendered system prompt.
+    #[serde(default)]
+    pub system_prompt: String,
+    /// Tokens over the case.
+    pub usage: Usage,
+    /// Cost over the case; `None` when any call was unpriced.
+    pub cost_usd: Option<f64>,
+    /// Wall time in milliseconds.
+    pub duration_ms: f64,
+}
+
+impl CaseResult {
+    /// A case that could not run.
+    pub fn error(
+        scenario: &str,
+        provider: &str,
+        trial: usize,
+        trials: usize,
+        error: String,
+    ) -> Self {
+        Self {
+            scenario: scenario.to_owned(),
+            provider: provider.to_owned(),
+            trial,
+            trials,
+            status: Status::Error,
+            error: Some(error),
+            turns: Vec::new(),
+            conversation_assertions: Vec::new(),
+            messages: Vec::new(),
+            system_prompt: String::new(),
+            usage: Usage::default(),
+            cost_usd: None,
+            duration_ms: 0.0,
+        }
+    }
+
+    /// A stable name: `scenario/provider` (with `#trial` when there are several).
+    pub fn name(&self) -> String {
+        if self.trials > 1 {
+            format!("{}/{}#{}", self.scenario, self.provider, self.trial + 1)
+        } else {
+            format!("{}/{}", self.scenario, self.provider)
+        }
+    }
+
+    /// Every assertion with the turn it belongs to (`None` for conversation-level).
+    pub fn assertions(&self) -> impl Iterator<Item = (Option<usize>, &AssertionRecord)> {
+        self.turns
+            .iter()
+            .flat_map(|t| t.assertions.iter().map(move |a| (Some(t.index), a)))
+            .chain(self.conversation_assertions.iter().map(|a| (None, a)))
+    }
+
+    /// The failed assertions.
+    pub fn failures(&self) -> impl Iterator<Item = (Option<usize>, &AssertionRecord)> {
+        self.assertions().filter(|(_, a)| !a.passed)
+    }
+}
+
+/// Shows the transcript and each failed assertion with expected vs actual — the text
+/// a failing `#[arena_test]` prints.
+impl fmt::Display for CaseResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} — {}", self.name(), self.status.as_str())?;
+        if let Some(error) = &self.error {
+            writeln!(f, "error: {error}")?;
+        }
+        writeln!(f, "transcript:")?;
+        for m in &self.messages {
+            let who = match m.role {
+                Role::System => "system",
+                Role::User => "user",
+                Role::Assistant => "assistant",
+                Role::Tool => "tool",
+            };
+            if !m.content.is_empty() {
+                writeln!(f, "  {who}: {}", m.content.replace('\n', "\n    "))?;
+            }
+            for call in &m.tool_calls {
+                writeln!(f, "  {who} calls {}({})", call.name, call.arguments)?;
+            }
+        }
+        let failures: Vec<_> = self.failures().collect();
+        if !failures.is_empty() {
+            writeln!(f, "failed assertions:")?;
+        }
+        for (turn, a) in failures {
+            let place =
+                turn.map_or_else(|| "conversation".to_owned(), |t| format!("turn {}", t + 1));
+            writeln!(f, "  [{place}] {}: {}", a.assertion_type, a.message)?;
+            if let Some(expected) = a.details.get("expected") {
+                writeln!(f, "      expected: {expected}")?;
+            }
+            if let Some(actual) = a.details.get("actual") {
+                writeln!(f, "      actual:   {actual}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Cases run.
+    pub cases: usize,
+    /// Passed.
+    pub passed: usize,
+    /// Failed assertions.
+    pub failed: usize,
+    /// Could not run.
+    pub errors: usize,
+    /// Assertions evaluated.
+    pub assertions: usize,
+    /// Assertions failed.
+    pub assertions_failed: usize,
+}
+
+/// Every case of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
+    /// The arena config's name.
+    pub name: String,
+    /// Cases in plan order.
+    pub cases: Vec<CaseResult>,
+    /// Counts.
+    pub totals: Totals,
+    /// Tokens over the run.
+    pub usage: Usage,
+    /// Cost over the run; `None` when any call was unpriced.
+    pub cost_usd: Option<f64>,
+    /// Wall time in milliseconds.
+    pub duration_ms: f64,
+}
+
+impl RunResult {
+    /// Totals `cases`.
+    pub fn new(name: String, cases: Vec<CaseResult>, duration_ms: f64) -> Self {
+        let mut totals = Totals {
+            cases: cases.len(),
+            ..Totals::default()
+        };
+        let mut usage = Usage::default();
+        let mut cost_usd = Some(0.0);
+        for case in &cases {
+            match case.status {
+                Status::Passed => totals.passed += 1,
+                Status::Failed => totals.failed += 1,
+                Status::Error => totals.errors += 1,
+            }
+            for (_, a) in case.assertions() {
+                totals.assertions += 1;
+                totals.assertions_failed += usize::from(!a.passed);
+            }
+            usage += case.usage;
+            cost_usd = cost_usd.zip(case.cost_usd).map(|(a, b)| a + b);
+        }
+        Self {
+            name,
+            cases,
+            totals,
+            usage,
+            cost_usd,
+            duration_ms,
+        }
+    }
+
+    /// The process exit code the reference uses: 0 all passed, 1 assertions failed,
+    /// 2 configuration or provider errors.
+    pub fn exit_code(&self) -> u8 {
+        if self.totals.errors > 0 {
+            2
+        } else if self.totals.failed > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}

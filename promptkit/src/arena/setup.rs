@@ -1,0 +1,56 @@
+//! What a caller adds to a run: Rust tool handlers, custom assertions and provider
+//! overrides (the argument of an `#[arena_test]` setup function).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::assertions::CustomAssertion;
+use crate::provider::Provider;
+use crate::tools::Toolbox;
+
+/// Registrations applied on top of a project before it runs.
+#[derive(Clone, Default)]
+pub struct Setup {
+    pub(crate) tools: Toolbox,
+    pub(crate) assertions: BTreeMap<String, Arc<dyn CustomAssertion>>,
+    pub(crate) providers: BTreeMap<String, Arc<dyn Provider>>,
+}
+
+impl Setup {
+    /// Nothing registered.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs tool `name` with a Rust function taking typed arguments.
+    pub fn tool<A, R, F, Fut>(&mut self, name: &str, handler: F) -> &mut Self
+    where
+        A: DeserializeOwned + Send + 'static,
+        R: Serialize + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, String>> + Send + 'static,
+    {
+        self.tools.handler(name, handler);
+        self
+    }
+
+    /// Registers a custom assertion type usable in scenarios as `type: <name>`.
+    pub fn assertion(
+        &mut self,
+        name: &str,
+        assertion: impl CustomAssertion + 'static,
+    ) -> &mut Self {
+        self.assertions.insert(name.to_owned(), Arc::new(assertion));
+        self
+    }
+
+    /// Replaces the provider with id `id` (for example with a local fake).
+    pub fn provider(&mut self, id: &str, provider: Arc<dyn Provider>) -> &mut Self {
+        self.providers.insert(id.to_owned(), provider);
+        self
+    }
+}

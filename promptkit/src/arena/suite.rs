@@ -1,0 +1,310 @@
+//! A loaded, checked project ready to run: its run plan (scenarios × providers ×
+//! trials, as the reference multiplies them) and the providers, tools and evaluator
+//! the cases share.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use promptkit_build::diagnostic::{Diagnostics, RenderStyle};
+use promptkit_build::load::{
+    LoadOptions, Loaded, Project, ProviderEntry, ProviderSlot, load_project,
+};
+use promptkit_build::model::MockConfig;
+
+use super::assertions::Evaluator;
+use super::case;
+use super::results::{CaseResult, RunResult};
+use super::setup::Setup;
+use crate::provider::Provider;
+use crate::providers::mock::MockProvider;
+use crate::tools::Toolbox;
+
+/// How to run a suite.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Only these scenarios (all when empty).
+    pub scenarios: Vec<String>,
+    /// Only these providers (all when empty).
+    pub providers: Vec<String>,
+    /// Replace every provider with a mock answering from this file (`--mock-provider`).
+    pub mock_provider: Option<Arc<MockConfig>>,
+    /// Cases in flight at once (default: the config's `defaults.concurrency`, else 1).
+    pub concurrency: Option<usize>,
+}
+
+/// Why a suite could not be prepared.
+#[derive(Debug)]
+pub struct SuiteError {
+    /// Every diagnostic, rendered.
+    pub rendered: String,
+    /// The diagnostics themselves.
+    pub diagnostics: Diagnostics,
+}
+
+impl std::fmt::Display for SuiteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.rendered)
+    }
+}
+
+impl std::error::Error for SuiteError {}
+
+/// One entry of the run plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Scenario id.
+    pub scenario: String,
+    /// Provider id.
+    pub provider: String,
+    /// Trial index, 0-based.
+    pub trial: usize,
+    /// Trials of this scenario × provider.
+    pub trials: usize,
+}
+
+/// A project ready to run.
+pub struct Suite {
+    pub(crate) project: Arc<Project>,
+    pub(crate) providers: BTreeMap<String, Arc<dyn Provider>>,
+    pub(crate) provider_errors: BTreeMap<String, String>,
+    pub(crate) tools: Arc<Toolbox>,
+    pub(crate) evaluator: Evaluator,
+    options: RunOptions,
+}
+
+impl Suite {
+    /// Loads and checks the arena config at `path`; any error diagnostic refuses the suite.
+    pub fn load(
+        path: impl AsRef<Path>,
+        options: RunOptions,
+        setup: &Setup,
+    ) -> Result<Self, SuiteError> {
+        Self::from_loaded(load_project(path, &LoadOptions::default()), options, setup)
+    }
+
+    /// A suite from a project already loaded (for example from embedded files).
+    pub fn from_loaded(
+        loaded: Loaded<Project>,
+        options: RunOptions,
+        setup: &Setup,
+    ) -> Result<Self, SuiteError> {
+        let mut diagnostics = loaded.diagnostics.clone();
+        diagnostics.extend(promptkit_build_check(&loaded));
+        let refused = diagnostics.has_errors();
+        let Some(project) = loaded.value.filter(|_| !refused) else {
+            return Err(SuiteError {
+                rendered: diagnostics.render(&loaded.sources, RenderStyle::Plain),
+                diagnostics,
+            });
+        };
+        let mut tools = Toolbox::from_project(&project);
+        tools.merge(&setup.tools);
+        let tools = Arc::new(tools);
+        let mut evaluator = Evaluator::new().with_tool_executor(tools.clone());
+        for (name, assertion) in &setup.assertions {
+            evaluator.register(name.clone(), assertion.clone());
+        }
+        let mut providers = BTreeMap::new();
+        let mut provider_errors = BTreeMap::new();
+        for entry in &project.providers {
+            let id = entry.item.id.clone();
+            if let Some(p) = setup.providers.get(&id) {
+                providers.insert(id, p.clone());
+                continue;
+            }
+            match build_provider(&project, entry, options.mock_provider.as_ref()) {
+                Ok(p) => {
+                    providers.insert(id, p);
+                }
+                Err(e) => {
+                    provider_errors.insert(id, e);
+                }
+            }
+        }
+        Ok(Self {
+            project: Arc::new(project),
+            providers,
+            provider_errors,
+            tools,
+            evaluator,
+            options,
+        })
+    }
+
+    /// The loaded project.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The run plan, in order: scenarios sorted by id, each with its providers (the
+    /// scenario's `providers`, else those of its `provider_group`, sorted), each with
+    /// its trials.
+    pub fn cases(&self) -> Vec<Case> {
+        let mut scenarios: Vec<_> = self
+            .project
+            .scenarios
+            .iter()
+            .filter(|s| self.options.scenarios.is_empty() || self.options.scenarios.contains(&s.id))
+            .collect();
+        scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut cases = Vec::new();
+        for scenario in scenarios {
+            let spec = &scenario.spec;
+            let trials = spec
+                .trials
+                .as_ref()
+                .and_then(|t| usize::try_from(t.value).ok())
+                .unwrap_or(1)
+                .max(1);
+            for provider in self.providers_for(spec) {
+                for trial in 0..trials {
+                    cases.push(Case {
+                        scenario: scenario.id.clone(),
+                        provider: provider.clone(),
+                        trial,
+                        trials,
+                    });
+                }
+            }
+        }
+        cases
+    }
+
+    fn providers_for(&self, spec: &promptkit_build::model::ScenarioSpec) -> Vec<String> {
+        let chat: Vec<&ProviderEntry> = self
+            .project
+            .providers
+            .iter()
+            .filter(|p| matches!(p.slot, ProviderSlot::Providers | ProviderSlot::Inline))
+            .collect();
+        let mut ids: Vec<String> = if spec.providers.is_empty() {
+            let group = spec
+                .provider_group
+                .as_ref()
+                .map_or("default", |g| g.value.as_str());
+            let in_group: Vec<String> = chat
+                .iter()
+                .filter(|p| p.group == group)
+                .map(|p| p.item.id.clone())
+                .collect();
+            let mut ids = if in_group.is_empty() {
+                chat.iter().map(|p| p.item.id.clone()).collect()
+            } else {
+                in_group
+            };
+            if !spec.required_capabilities.is_empty() {
+                ids.retain(|id| {
+                    self.project.provider(id).is_some_and(|p| {
+                        spec.required_capabilities.iter().all(|need| {
+                            p.item
+                                .spec
+                                .capabilities
+                                .iter()
+                                .any(|c| c.value == need.value)
+                        })
+                    })
+                });
+            }
+            ids.sort();
+            ids
+        } else {
+            spec.providers.iter().map(|p| p.value.clone()).collect()
+        };
+        if !self.options.providers.is_empty() {
+            ids.retain(|id| self.options.providers.contains(id));
+        }
+        ids
+    }
+
+    /// Runs one case.
+    pub async fn run_case(&self, case: &Case) -> CaseResult {
+        case::run(self, case).await
+    }
+
+    /// Runs every case with bounded concurrency; results are in plan order.
+    /// `progress` is called as each case finishes.
+    pub async fn run(&self, mut progress: impl FnMut(&CaseResult)) -> RunResult {
+        let started = Instant::now();
+        let concurrency = self
+            .options
+            .concurrency
+            .or_else(|| {
+                self.project
+                    .arena
+                    .spec
+                    .value
+                    .defaults
+                    .as_ref()
+                    .and_then(|d| d.concurrency.as_ref())
+                    .and_then(|c| usize::try_from(c.value).ok())
+            })
+            .unwrap_or(1)
+            .max(1);
+        let cases = self.cases();
+        let mut results = Vec::with_capacity(cases.len());
+        let mut stream = futures_util::stream::iter(cases.iter().map(|c| self.run_case(c)))
+            .buffered(concurrency);
+        while let Some(result) = stream.next().await {
+            progress(&result);
+            results.push(result);
+        }
+        RunResult::new(
+            self.project
+                .arena
+                .metadata
+                .as_ref()
+                .and_then(|m| m.name.as_ref())
+                .map(|n| n.value.clone())
+                .unwrap_or_default(),
+            results,
+            started.elapsed().as_secs_f64() * 1000.0,
+        )
+    }
+
+    /// Where reports go by default: `defaults.output.dir` (else `out`) under the project.
+    pub fn default_out_dir(&self) -> PathBuf {
+        let defaults = self.project.arena.spec.value.defaults.as_ref();
+        let dir = defaults
+            .and_then(|d| d.output.as_ref())
+            .and_then(|o| o.dir.as_ref())
+            .cloned()
+            .or_else(|| defaults.and_then(|d| d.out_dir.clone()))
+            .unwrap_or_else(|| "out".to_owned());
+        self.project.root.join(dir)
+    }
+}
+
+/// The project's own checks, when the checker is available.
+fn promptkit_build_check(_loaded: &Loaded<Project>) -> Diagnostics {
+    Diagnostics::new()
+}
+
+/// The provider for a config entry: a mock for `type: mock` (or for every provider
+/// under `--mock-provider`), else a live provider.
+fn build_provider(
+    project: &Project,
+    entry: &ProviderEntry,
+    mock_override: Option<&Arc<MockConfig>>,
+) -> Result<Arc<dyn Provider>, String> {
+    let spec = &entry.item.spec;
+    let id = entry.item.id.clone();
+    let model = spec
+        .model
+        .as_ref()
+        .map(|m| m.value.clone())
+        .unwrap_or_default();
+    if let Some(config) = mock_override {
+        return Ok(Arc::new(MockProvider::new(id, model, config.clone())));
+    }
+    if spec.r#type.value == "mock" {
+        let config = project
+            .mock_config_of(entry)
+            .map(|m| Arc::new(m.config.clone()))
+            .unwrap_or_default();
+        return Ok(Arc::new(MockProvider::new(id, model, config)));
+    }
+    crate::providers::live(&id, spec).map_err(|e| e.to_string())
+}
