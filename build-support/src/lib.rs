@@ -6,5 +6,6 @@
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod pack;
 pub mod registry;
 pub mod template;
