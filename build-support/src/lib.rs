@@ -3,9 +3,12 @@
 //! Pipeline, one module per stage (each depends only on the ones before it):
 //! `diagnostic` → `model` → `load` → `template` → `check` → `pack` → `codegen` → `builder`.
 
+pub mod builder;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod pack;
 pub mod registry;
 pub mod template;
+
+pub use builder::{BuildError, BuildOutput, Builder};
