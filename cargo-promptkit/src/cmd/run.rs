@@ -47,31 +47,28 @@ pub struct Args {
 
 /// Runs `run`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mock_provider = if args.mock_provider {
-        Some(Arc::new(match &args.mock_config {
-            Some(path) => {
-                let loaded = load_mock_config(
-                    path,
-                    &LoadOptions {
-                        allow_outside_root: true,
-                        ..LoadOptions::default()
-                    },
-                );
-                if !loaded.is_ok() {
-                    eprint!("{}", loaded.render(style()));
-                    return Ok(ExitCode::from(2));
-                }
-                loaded.value.unwrap_or_default()
+    let mock_config = match &args.mock_config {
+        Some(path) => {
+            let loaded = load_mock_config(
+                path,
+                &LoadOptions {
+                    allow_outside_root: true,
+                    ..LoadOptions::default()
+                },
+            );
+            if !loaded.is_ok() {
+                eprint!("{}", loaded.render(style()));
+                return Ok(ExitCode::from(2));
             }
-            None => Default::default(),
-        }))
-    } else {
-        None
+            loaded.value.map(Arc::new)
+        }
+        None => None,
     };
     let options = RunOptions {
         scenarios: args.scenario.clone(),
         providers: args.provider.clone(),
-        mock_provider,
+        mock_provider: args.mock_provider,
+        mock_config,
         concurrency: args.concurrency,
     };
     let suite = match Suite::load(&args.config, options, &Setup::new()) {

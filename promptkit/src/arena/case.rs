@@ -10,7 +10,9 @@ use promptkit_build::load::Item;
 use promptkit_build::model::{Assertion, AssertionWhen, ScenarioSpec, Turn};
 use serde_json::{Map, Value};
 
-use super::assertions::{AssertionContext, Evaluator, PriorResult, When, should_run};
+use super::assertions::{
+    AssertionContext, Evaluator, PriorResult, ToolCallRecord as ToolCallRecordCtx, When, should_run,
+};
 use super::judge::ProviderJudge;
 use super::results::{
     AssertionRecord, CaseResult, Status, ToolCallRecord, TurnRecord, ValidationRecord,
@@ -79,6 +81,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let mut conversation = Conversation::new(provider.clone())
         .prompt(prepared)
         .tools(suite.tools.clone())
+        .enforce_validators(false)
         .context(context.clone())
         .call_counter(calls.clone());
     let evaluator = suite
@@ -158,7 +161,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         .unwrap_or_default();
     let mut conversation_assertions = Vec::new();
     for assertion in spec.conversation_assertions.iter().chain(globals) {
-        conversation_assertions.push(evaluate(&evaluator, assertion, &ctx).await);
+        conversation_assertions.push(evaluate(&evaluator, assertion, &ctx, &ctx.tool_calls).await);
     }
 
     let failed = turns
@@ -236,11 +239,18 @@ async fn play_turn(
         .send_message(Message::user(text.clone()), &consent)
         .await
         .map_err(|e| e.to_string())?;
-    let turn_messages = conversation.messages()[before..].to_vec();
-    let ctx = turn_context(turn_messages, &outcome, index, conversation);
+    // As the reference: turn assertions see the whole conversation so far (tool calls
+    // of earlier turns included), while `when:` conditions look at this turn only.
+    let ctx = turn_context(
+        conversation.messages().to_vec(),
+        &outcome,
+        index,
+        conversation,
+    );
+    let this_turn = AssertionContext::from_messages(conversation.messages()[before..].to_vec());
     let mut assertions = Vec::new();
     for assertion in &turn.assertions {
-        assertions.push(evaluate(evaluator, assertion, &ctx).await);
+        assertions.push(evaluate(evaluator, assertion, &ctx, &this_turn.tool_calls).await);
     }
     Ok(TurnRecord {
         index,
@@ -283,7 +293,14 @@ fn turn_context(
     conversation: &Conversation,
 ) -> AssertionContext {
     let mut ctx = AssertionContext::from_messages(messages);
-    for (record, output) in ctx.tool_calls.iter_mut().zip(&outcome.tool_outputs) {
+    let earlier = ctx
+        .tool_calls
+        .len()
+        .saturating_sub(outcome.tool_outputs.len());
+    for (record, output) in ctx.tool_calls[earlier..]
+        .iter_mut()
+        .zip(&outcome.tool_outputs)
+    {
         record.result = output.result.clone();
         record.error = output.error.clone();
         record.latency_ms = Some(output.latency.as_secs_f64() * 1000.0);
@@ -310,6 +327,7 @@ pub(crate) async fn evaluate(
     evaluator: &Evaluator,
     assertion: &Assertion,
     ctx: &AssertionContext,
+    turn_calls: &[ToolCallRecordCtx],
 ) -> AssertionRecord {
     let kind = assertion.r#type.value.clone();
     let params: Map<String, Value> = assertion
@@ -335,7 +353,7 @@ pub(crate) async fn evaluate(
     let pass_threshold = assertion.pass_threshold.as_ref().map(|t| t.value);
     if let Some(when) = assertion.when.as_ref() {
         let when = when_of(&when.value);
-        if let Err(why) = should_run(Some(&when), &ctx.tool_calls) {
+        if let Err(why) = should_run(Some(&when), turn_calls) {
             return AssertionRecord {
                 assertion_type: kind,
                 passed: true,

@@ -29,8 +29,11 @@ pub struct RunOptions {
     pub scenarios: Vec<String>,
     /// Only these providers (all when empty).
     pub providers: Vec<String>,
-    /// Replace every provider with a mock answering from this file (`--mock-provider`).
-    pub mock_provider: Option<Arc<MockConfig>>,
+    /// Replace every provider with a mock (`--mock-provider`).
+    pub mock_provider: bool,
+    /// The responses every mock answers from (`--mock-config`); without it a mock
+    /// provider keeps its own `mock_config` and others answer with the fallback text.
+    pub mock_config: Option<Arc<MockConfig>>,
     /// Cases in flight at once (default: the config's `defaults.concurrency`, else 1).
     pub concurrency: Option<usize>,
 }
@@ -115,7 +118,7 @@ impl Suite {
                 providers.insert(id, p.clone());
                 continue;
             }
-            match build_provider(&project, entry, options.mock_provider.as_ref()) {
+            match build_provider(&project, entry, &options) {
                 Ok(p) => {
                     providers.insert(id, p);
                 }
@@ -287,7 +290,7 @@ fn promptkit_build_check(_loaded: &Loaded<Project>) -> Diagnostics {
 fn build_provider(
     project: &Project,
     entry: &ProviderEntry,
-    mock_override: Option<&Arc<MockConfig>>,
+    options: &RunOptions,
 ) -> Result<Arc<dyn Provider>, String> {
     let spec = &entry.item.spec;
     let id = entry.item.id.clone();
@@ -296,10 +299,14 @@ fn build_provider(
         .as_ref()
         .map(|m| m.value.clone())
         .unwrap_or_default();
-    if let Some(config) = mock_override {
+    if let Some(config) = options
+        .mock_config
+        .as_ref()
+        .filter(|_| options.mock_provider)
+    {
         return Ok(Arc::new(MockProvider::new(id, model, config.clone())));
     }
-    if spec.r#type.value == "mock" {
+    if spec.r#type.value == "mock" || options.mock_provider {
         let config = project
             .mock_config_of(entry)
             .map(|m| Arc::new(m.config.clone()))

@@ -65,6 +65,7 @@ pub struct Conversation {
     tools: Arc<Toolbox>,
     allowed_tools: Vec<String>,
     validators: ValidatorSet,
+    enforce: bool,
     sampling: Sampling,
     max_rounds: usize,
     context: RequestContext,
@@ -81,6 +82,7 @@ impl Conversation {
             tools: Arc::new(Toolbox::new()),
             allowed_tools: Vec::new(),
             validators: ValidatorSet::default(),
+            enforce: true,
             sampling: Sampling::default(),
             max_rounds: DEFAULT_MAX_ROUNDS,
             context: RequestContext::default(),
@@ -120,6 +122,13 @@ impl Conversation {
     /// Output validators.
     pub fn validators(mut self, validators: ValidatorSet) -> Self {
         self.validators = validators;
+        self
+    }
+
+    /// Whether a validator that fires replaces the answer (default) or only records its
+    /// outcome (the arena's mode: assertions judge what the model really said).
+    pub fn enforce_validators(mut self, enforce: bool) -> Self {
+        self.enforce = enforce;
         self
     }
 
@@ -231,7 +240,7 @@ impl Conversation {
         let (validations, text) = self
             .validators
             .enforce_output(&reply.content, &self.messages);
-        if text != reply.content {
+        if self.enforce && text != reply.content {
             reply.content = text;
             if let Some(last) = self.messages.last_mut() {
                 last.content = reply.content.clone();

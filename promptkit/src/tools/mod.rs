@@ -246,12 +246,19 @@ impl Toolbox {
         };
         if let Some(decision) = consent.get(&call.name) {
             match decision.as_str() {
-                "deny" => return Err(deny_message(&call.name, tool.decline_strategy.as_deref())),
+                // A refusal is the user's answer, not a tool failure: the model reads it
+                // as the result (and `tools_called` still counts the attempt).
+                "deny" => {
+                    return Ok(Value::String(deny_message(
+                        &call.name,
+                        tool.decline_strategy.as_deref(),
+                    )));
+                }
                 "timeout" => {
-                    return Err(format!(
+                    return Ok(Value::String(format!(
                         "Tool {} timed out waiting for user consent",
                         call.name
-                    ));
+                    )));
                 }
                 _ => {}
             }
@@ -349,17 +356,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn unknown_tools_and_denied_consent_are_error_results() {
+    async fn unknown_tools_fail_and_denied_consent_answers() {
         let mut tools = Toolbox::new();
         tools.handler("loc", |_: Value| async move { Ok(json!({"lat": 1})) });
         let unknown = tools.call(&call("nope", json!({})), &Consent::new()).await;
         assert_eq!(unknown.error.as_deref(), Some("unknown tool `nope`"));
         let consent = Consent::from([("loc".to_owned(), "deny".to_owned())]);
         let denied = tools.call(&call("loc", json!({})), &consent).await;
-        assert_eq!(
-            denied.error.as_deref(),
-            Some("Tool loc denied: user declined consent")
-        );
+        assert_eq!(denied.error, None);
+        assert_eq!(denied.content(), "Tool loc denied: user declined consent");
     }
 
     #[tokio::test]
