@@ -2,8 +2,8 @@
 //! each turn's assertions, then the conversation assertions.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, PoisonError};
 use std::time::Instant;
 
 use promptkit_build::load::Item;
@@ -19,7 +19,8 @@ use super::results::{
 };
 use super::selfplay;
 use super::suite::{Case, Suite};
-use crate::conversation::{Conversation, TurnOutcome, prepare_prompt};
+use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
+use crate::conversation::{Conversation, PreparedPrompt, TurnOutcome, prepare_prompt};
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
 use crate::tools::Consent;
@@ -56,21 +57,48 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         }
     };
     let spec = &scenario.spec;
-    let task_type = spec
-        .task_type
+    let workflow = project
+        .arena
+        .spec
+        .value
+        .workflow
         .as_ref()
-        .map(|t| t.value.clone())
+        .and_then(Workflow::from_node)
+        .map(WorkflowRun::start);
+    let entry_task = workflow.as_ref().and_then(|w| {
+        w.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .prompt_task()
+            .map(str::to_owned)
+    });
+    let task_type = entry_task
+        .or_else(|| spec.task_type.as_ref().map(|t| t.value.clone()))
         .ok_or_else(|| format!("scenario `{}` has no task_type", case.scenario))?;
-    let prompt = project
-        .prompt_for_task(&task_type)
-        .ok_or_else(|| format!("no prompt config has task_type `{task_type}`"))?;
-    let prepared = prepare_prompt(
-        prompt,
-        &variables(suite, prompt, spec),
-        Some(provider.model()),
-    )
-    .map_err(|e| e.to_string())?;
+    let prepare = |task_type: &str| {
+        let prompt = project
+            .prompt_for_task(task_type)
+            .ok_or_else(|| format!("no prompt config has task_type `{task_type}`"))?;
+        let mut prepared = prepare_prompt(
+            prompt,
+            &variables(suite, prompt, spec),
+            Some(provider.model()),
+        )
+        .map_err(|e| e.to_string())?;
+        if workflow.is_some() {
+            prepared.allowed_tools.push(TRANSITION_TOOL.to_owned());
+        }
+        Ok::<_, String>(prepared)
+    };
+    let prepared = prepare(&task_type)?;
     let system_prompt = prepared.system.clone();
+    let tools = match &workflow {
+        Some(run) => {
+            let mut tools = (*suite.tools).clone();
+            add_transition_tool(&mut tools, run);
+            Arc::new(tools)
+        }
+        None => suite.tools.clone(),
+    };
 
     let calls = Arc::new(AtomicUsize::new(0));
     let context = RequestContext {
@@ -80,7 +108,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     };
     let mut conversation = Conversation::new(provider.clone())
         .prompt(prepared)
-        .tools(suite.tools.clone())
+        .tools(tools)
         .enforce_validators(false)
         .context(context.clone())
         .call_counter(calls.clone());
@@ -109,6 +137,8 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 "user",
                 text,
                 turns.len(),
+                workflow.as_ref(),
+                &prepare,
             )
             .await?;
             turns.push(record);
@@ -128,6 +158,8 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                     &turn.role.value,
                     text,
                     turns.len(),
+                    workflow.as_ref(),
+                    &prepare,
                 )
                 .await?;
                 turns.push(record);
@@ -217,6 +249,7 @@ fn variables(
 }
 
 /// Sends one user message and evaluates the turn's assertions.
+#[allow(clippy::too_many_arguments)]
 async fn play_turn(
     conversation: &mut Conversation,
     evaluator: &Evaluator,
@@ -224,6 +257,8 @@ async fn play_turn(
     role: &str,
     text: String,
     index: usize,
+    workflow: Option<&SharedRun>,
+    prepare: &dyn Fn(&str) -> Result<PreparedPrompt, String>,
 ) -> Result<TurnRecord, String> {
     let consent: Consent = turn
         .consent_overrides
@@ -241,12 +276,27 @@ async fn play_turn(
         .map_err(|e| e.to_string())?;
     // As the reference: turn assertions see the whole conversation so far (tool calls
     // of earlier turns included), while `when:` conditions look at this turn only.
-    let ctx = turn_context(
+    let mut ctx = turn_context(
         conversation.messages().to_vec(),
         &outcome,
         index,
         conversation,
     );
+    if let Some(run) = workflow {
+        // The transition the model asked for is committed when its turn ends; the
+        // next turn runs with the new state's prompt.
+        let next_task = {
+            let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
+            let changed = run.end_turn(conversation.messages(), index)?;
+            ctx.workflow = run.info(conversation.messages().len());
+            changed
+                .then(|| run.prompt_task().map(str::to_owned))
+                .flatten()
+        };
+        if let Some(task) = next_task {
+            conversation.set_prompt(prepare(&task)?);
+        }
+    }
     let this_turn = AssertionContext::from_messages(conversation.messages()[before..].to_vec());
     let mut assertions = Vec::new();
     for assertion in &turn.assertions {

@@ -12,6 +12,7 @@ pub mod results;
 mod selfplay;
 mod setup;
 mod suite;
+mod workflow;
 
 pub use results::{AssertionRecord, CaseResult, RunResult, Status, Totals, TurnRecord};
 pub use setup::Setup;

@@ -93,11 +93,17 @@ impl Conversation {
 
     /// Uses a prepared prompt: its system text, allowed tools, validators and sampling.
     pub fn prompt(mut self, prompt: PreparedPrompt) -> Self {
+        self.set_prompt(prompt);
+        self
+    }
+
+    /// Switches to another prepared prompt mid-conversation (history kept), as a
+    /// workflow does when it changes state.
+    pub fn set_prompt(&mut self, prompt: PreparedPrompt) {
         self.system = Some(prompt.system);
         self.allowed_tools = prompt.allowed_tools;
         self.validators = prompt.validators;
         self.sampling = prompt.sampling;
-        self
     }
 
     /// Sets the system prompt text.
