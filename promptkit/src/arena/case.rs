@@ -14,6 +14,7 @@ use super::assertions::{
     AssertionContext, Evaluator, PriorResult, ToolCallRecord as ToolCallRecordCtx, When, should_run,
 };
 use super::judge::ProviderJudge;
+use super::memory::{MEMORY_TOOLS, add_memory_tools};
 use super::results::{
     AssertionRecord, CaseResult, Status, ToolCallRecord, TurnRecord, ValidationRecord,
 };
@@ -87,17 +88,27 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         if workflow.is_some() {
             prepared.allowed_tools.push(TRANSITION_TOOL.to_owned());
         }
+        if memory_enabled(suite) {
+            prepared
+                .allowed_tools
+                .extend(MEMORY_TOOLS.iter().map(|t| (*t).to_owned()));
+        }
         Ok::<_, String>(prepared)
     };
     let prepared = prepare(&task_type)?;
     let system_prompt = prepared.system.clone();
-    let tools = match &workflow {
-        Some(run) => {
-            let mut tools = (*suite.tools).clone();
+    let memory = memory_enabled(suite);
+    let tools = if workflow.is_some() || memory {
+        let mut tools = (*suite.tools).clone();
+        if let Some(run) = &workflow {
             add_transition_tool(&mut tools, run);
-            Arc::new(tools)
         }
-        None => suite.tools.clone(),
+        if memory {
+            add_memory_tools(&mut tools);
+        }
+        Arc::new(tools)
+    } else {
+        suite.tools.clone()
     };
 
     let calls = Arc::new(AtomicUsize::new(0));
@@ -449,4 +460,21 @@ fn when_of(when: &AssertionWhen) -> When {
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(0),
     }
+}
+
+/// Whether the arena config enables agent memory (`memory: {enabled: true}`).
+fn memory_enabled(suite: &Suite) -> bool {
+    suite
+        .project
+        .arena
+        .spec
+        .value
+        .memory
+        .as_ref()
+        .is_some_and(|m| {
+            m.value
+                .as_map()
+                .and_then(|m| m.get("enabled"))
+                .is_some_and(|e| e.value.as_bool() == Some(true))
+        })
 }

@@ -7,6 +7,7 @@
 pub mod assertions;
 mod case;
 mod judge;
+mod memory;
 pub mod report;
 pub mod results;
 mod selfplay;

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::assertions::{Transition, WorkflowInfo};
 use crate::message::Message;
+use crate::provider::ToolSpec;
 use crate::tools::{Handler, Toolbox};
 
 /// The tool the model calls to move the workflow.
@@ -161,6 +162,7 @@ impl WorkflowRun {
 
 /// Adds the transition tool to `tools`, bound to `run`.
 pub(crate) fn add_transition_tool(tools: &mut Toolbox, run: &SharedRun) {
+    let run_for_spec = run;
     let run = run.clone();
     let handler: Handler = Arc::new(move |args: Value| {
         let run = run.clone();
@@ -183,5 +185,32 @@ pub(crate) fn add_transition_tool(tools: &mut Toolbox, run: &SharedRun) {
             Ok(json!({"status": "transition scheduled", "event": event}))
         })
     });
-    tools.raw_handler(TRANSITION_TOOL, handler);
+    let events: Vec<String> = {
+        let run = run_for_spec.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut all: Vec<String> = run
+            .workflow
+            .states
+            .values()
+            .flat_map(|s| s.on_event.keys().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    tools.define(
+        ToolSpec {
+            name: TRANSITION_TOOL.to_owned(),
+            description: "Move the conversation to the next workflow state by firing an event."
+                .to_owned(),
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "event": {"type": "string", "enum": events},
+                    "context": {"type": "string", "description": "What the next state needs to know."}
+                },
+                "required": ["event"]
+            }),
+        },
+        handler,
+    );
 }

@@ -175,6 +175,21 @@ impl Toolbox {
         self.raw_handler(name, handler)
     }
 
+    /// Defines a tool by its spec and a raw JSON handler (built-in tools such as
+    /// memory and workflow transitions).
+    pub fn define(&mut self, spec: ToolSpec, handler: Handler) -> &mut Self {
+        self.tools.insert(
+            spec.name.clone(),
+            Tool {
+                spec,
+                runner: Runner::Handler(handler),
+                timeout: DEFAULT_TIMEOUT,
+                decline_strategy: None,
+            },
+        );
+        self
+    }
+
     /// Registers a handler taking and returning raw JSON.
     pub fn raw_handler(&mut self, name: &str, handler: Handler) -> &mut Self {
         let tool = self.tools.entry(name.to_owned()).or_insert_with(|| Tool {
