@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         vars.insert("company".to_owned(), company);
     }
     println!(
-        "pack {} v{}: prompts {:?}",
+        "pack {} {}: prompts {:?}",
         pack.id(),
         pack.version(),
         pack.prompt_names()
