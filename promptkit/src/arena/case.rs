@@ -19,7 +19,7 @@ use super::results::{
     AssertionRecord, CaseResult, Status, ToolCallRecord, TurnRecord, ValidationRecord,
 };
 use super::selfplay;
-use super::suite::{Case, Suite};
+use super::suite::{Case, CaseKind, Suite};
 use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
 use crate::conversation::{Conversation, PreparedPrompt, TurnOutcome, prepare_prompt};
 use crate::message::{Message, Usage};
@@ -29,7 +29,11 @@ use crate::tools::Consent;
 /// Runs `case` of `suite`; never panics, every failure is in the result.
 pub(crate) async fn run(suite: &Suite, case: &Case) -> CaseResult {
     let started = Instant::now();
-    let mut result = match run_inner(suite, case).await {
+    let outcome = match case.kind {
+        CaseKind::Scenario => run_inner(suite, case).await,
+        CaseKind::Eval => super::evals::run(suite, case).await,
+    };
+    let mut result = match outcome {
         Ok(result) => result,
         Err(error) => CaseResult::error(
             &case.scenario,

@@ -6,8 +6,10 @@
 
 pub mod assertions;
 mod case;
+mod evals;
 mod judge;
 mod memory;
+mod recording;
 pub mod report;
 pub mod results;
 mod selfplay;
@@ -17,4 +19,4 @@ mod workflow;
 
 pub use results::{AssertionRecord, CaseResult, RunResult, Status, Totals, TurnRecord};
 pub use setup::Setup;
-pub use suite::{Case, RunOptions, Suite, SuiteError};
+pub use suite::{Case, CaseKind, RunOptions, Suite, SuiteError};

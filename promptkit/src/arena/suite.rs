@@ -55,10 +55,19 @@ impl std::fmt::Display for SuiteError {
 
 impl std::error::Error for SuiteError {}
 
+/// What a case runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseKind {
+    /// A scenario played against a provider.
+    Scenario,
+    /// An eval over a saved conversation.
+    Eval,
+}
+
 /// One entry of the run plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
-    /// Scenario id.
+    /// Scenario (or eval) id.
     pub scenario: String,
     /// Provider id.
     pub provider: String,
@@ -66,6 +75,8 @@ pub struct Case {
     pub trial: usize,
     /// Trials of this scenario × provider.
     pub trials: usize,
+    /// Scenario or eval.
+    pub kind: CaseKind,
 }
 
 /// A project ready to run.
@@ -169,9 +180,31 @@ impl Suite {
                         provider: provider.clone(),
                         trial,
                         trials,
+                        kind: CaseKind::Scenario,
                     });
                 }
             }
+        }
+        // As the reference: a project with evals and no scenarios (or none selected)
+        // runs its evals, one case each, over their recordings.
+        if cases.is_empty() {
+            let mut evals: Vec<String> = self
+                .project
+                .evals
+                .iter()
+                .map(super::evals::eval_id)
+                .collect();
+            evals.retain(|id| {
+                self.options.scenarios.is_empty() || self.options.scenarios.contains(id)
+            });
+            evals.sort();
+            cases.extend(evals.into_iter().map(|id| Case {
+                scenario: id,
+                provider: "recording".into(),
+                trial: 0,
+                trials: 1,
+                kind: CaseKind::Eval,
+            }));
         }
         cases
     }
