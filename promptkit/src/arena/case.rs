@@ -15,6 +15,7 @@ use super::assertions::{
 };
 use super::judge::ProviderJudge;
 use super::memory::{MEMORY_TOOLS, add_memory_tools};
+use super::perturbations;
 use super::results::{
     AssertionRecord, CaseResult, Status, ToolCallRecord, TurnRecord, ValidationRecord,
 };
@@ -136,6 +137,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
             calls.clone(),
         )));
 
+    let variants = perturbations::variants(spec);
     let mut turns = Vec::new();
     for turn in &spec.turns {
         let is_user = turn.role.value == "user" && turn.persona.is_none();
@@ -145,6 +147,10 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 .as_ref()
                 .map(|c| c.value.clone())
                 .unwrap_or_default();
+            let text = match variants.get(case.trial % variants.len().max(1)) {
+                Some(variant) => perturbations::apply(&text, variant),
+                None => text,
+            };
             let record = play_turn(
                 &mut conversation,
                 &evaluator,

@@ -9,12 +9,14 @@ mod case;
 mod evals;
 mod judge;
 mod memory;
+mod perturbations;
 mod recording;
 pub mod report;
 pub mod results;
 mod selfplay;
 mod setup;
 mod suite;
+mod trials;
 mod workflow;
 
 pub use results::{AssertionRecord, CaseResult, RunResult, Status, Totals, TurnRecord};

@@ -172,7 +172,8 @@ impl Suite {
                 .as_ref()
                 .and_then(|t| usize::try_from(t.value).ok())
                 .unwrap_or(1)
-                .max(1);
+                .max(1)
+                * super::perturbations::variants(spec).len().max(1);
             for provider in self.providers_for(spec) {
                 for trial in 0..trials {
                     cases.push(Case {
@@ -287,6 +288,7 @@ impl Suite {
             progress(&result);
             results.push(result);
         }
+        super::trials::apply_pass_thresholds(&mut results);
         RunResult::new(
             self.project
                 .arena
