@@ -6,6 +6,11 @@ use std::collections::BTreeMap;
 
 use super::results::{AssertionRecord, CaseResult, Status};
 
+/// Where an assertion sits in a case: its turn (`None`: conversation) and index.
+type Position = (Option<usize>, usize);
+/// Passes, evaluations and the threshold of one assertion across trials.
+type Tally = (usize, usize, Option<f64>);
+
 /// Applies `pass_threshold` across the trials in `cases`, then recomputes statuses.
 pub(crate) fn apply_pass_thresholds(cases: &mut [CaseResult]) {
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -19,8 +24,7 @@ pub(crate) fn apply_pass_thresholds(cases: &mut [CaseResult]) {
     }
     for members in groups.values() {
         // Assertions line up across trials by position: (turn or conversation, index).
-        let mut tally: BTreeMap<(Option<usize>, usize), (usize, usize, Option<f64>)> =
-            BTreeMap::new();
+        let mut tally: BTreeMap<Position, Tally> = BTreeMap::new();
         for &i in members {
             for (key, record) in positions(&cases[i]) {
                 let entry = tally.entry(key).or_insert((0, 0, record.pass_threshold));
