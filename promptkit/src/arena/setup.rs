@@ -18,6 +18,7 @@ pub struct Setup {
     pub(crate) tools: Toolbox,
     pub(crate) assertions: BTreeMap<String, Arc<dyn CustomAssertion>>,
     pub(crate) providers: BTreeMap<String, Arc<dyn Provider>>,
+    pub(crate) redirects: Vec<(String, String)>,
 }
 
 impl Setup {
@@ -45,6 +46,12 @@ impl Setup {
         assertion: impl CustomAssertion + 'static,
     ) -> &mut Self {
         self.assertions.insert(name.to_owned(), Arc::new(assertion));
+        self
+    }
+
+    /// Sends live HTTP tools whose URL starts with `from` to `to` instead.
+    pub fn redirect_http(&mut self, from: &str, to: &str) -> &mut Self {
+        self.redirects.push((from.to_owned(), to.to_owned()));
         self
     }
 

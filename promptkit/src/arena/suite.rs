@@ -116,6 +116,9 @@ impl Suite {
         };
         let mut tools = Toolbox::from_project(&project);
         tools.merge(&setup.tools);
+        for (from, to) in &setup.redirects {
+            tools.redirect_http(from, to);
+        }
         let tools = Arc::new(tools);
         let mut evaluator = Evaluator::new().with_tool_executor(tools.clone());
         for (name, assertion) in &setup.assertions {

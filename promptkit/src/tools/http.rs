@@ -16,7 +16,7 @@ use super::mock::render;
 const MAX_BODY: usize = 10 * 1024 * 1024;
 
 /// A configured HTTP tool.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct HttpTool {
     url: String,
     method: String,
@@ -29,6 +29,8 @@ pub(super) struct HttpTool {
     static_headers: Vec<(String, String)>,
     body_mapping: Option<String>,
     redact: Vec<String>,
+    /// Media types answered with a summary instead of a body (`multimodal`).
+    media_types: Option<Vec<String>>,
 }
 
 impl HttpTool {
@@ -77,7 +79,21 @@ impl HttpTool {
                 .and_then(|r| r.body_mapping.as_ref())
                 .map(|m| m.value.clone()),
             redact: config.redact.clone(),
+            media_types: config
+                .multimodal
+                .as_ref()
+                .filter(|m| m.enabled)
+                .map(|m| m.accept_types.clone()),
         }
+    }
+
+    /// The same tool with its URL's `from` prefix replaced by `to`, if it has it.
+    pub fn redirected(&self, from: &str, to: &str) -> Option<Self> {
+        let rest = self.url.strip_prefix(from)?;
+        Some(Self {
+            url: format!("{to}{rest}"),
+            ..self.clone()
+        })
     }
 
     /// Calls the endpoint with `args`.
@@ -123,6 +139,12 @@ impl HttpTool {
             .await
             .map_err(|e| format!("HTTP request to {what} failed: {}", error_kind(&e)))?;
         let status = response.status();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or(v).trim().to_ascii_lowercase())
+            .unwrap_or_default();
         let bytes = response
             .bytes()
             .await
@@ -136,6 +158,15 @@ impl HttpTool {
                 status.as_u16()
             ));
         }
+        if let Some(kind) = self.media_kind(&content_type) {
+            // Binary media: the model gets a summary (the reference also attaches the
+            // bytes as a content part).
+            return Ok(serde_json::json!({
+                "type": kind,
+                "content_type": content_type,
+                "size_bytes": bytes.len(),
+            }));
+        }
         let mut value: Value =
             serde_json::from_slice(body).unwrap_or_else(|_| serde_json::json!({ "result": text }));
         for field in &self.redact {
@@ -145,6 +176,21 @@ impl HttpTool {
             Some(expr) => map_body(expr, &value),
             None => Ok(value),
         }
+    }
+
+    /// `image`, `audio` or `video` when multimodal is on and `content_type` is accepted.
+    fn media_kind(&self, content_type: &str) -> Option<&'static str> {
+        let accepted = self.media_types.as_ref()?;
+        if !accepted.is_empty()
+            && !accepted
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(content_type))
+        {
+            return None;
+        }
+        ["image", "audio", "video"]
+            .into_iter()
+            .find(|kind| content_type.starts_with(&format!("{kind}/")))
     }
 
     /// The URL with `{{.field}}` placeholders filled; used fields leave `rest`.

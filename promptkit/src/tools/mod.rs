@@ -221,6 +221,18 @@ impl Toolbox {
         }
     }
 
+    /// Points every live HTTP tool whose URL starts with `from` at `to` instead (a
+    /// staging server, or a loopback fake in tests).
+    pub fn redirect_http(&mut self, from: &str, to: &str) {
+        for tool in self.tools.values_mut() {
+            if let Runner::Http(http) = &tool.runner
+                && let Some(moved) = http.redirected(from, to)
+            {
+                tool.runner = Runner::Http(Arc::new(moved));
+            }
+        }
+    }
+
     /// The tool named `name`.
     pub fn get(&self, name: &str) -> Option<&Tool> {
         self.tools.get(name)
