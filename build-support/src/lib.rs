@@ -7,6 +7,7 @@ pub mod builder;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod pack;
 pub mod registry;
 pub mod template;

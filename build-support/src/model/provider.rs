@@ -92,6 +92,34 @@ impl ProviderSpec {
         let (key, value) = map.entry("mock_config")?;
         value.value.as_str().map(|s| (key, s))
     }
+
+    /// The environment variables a live provider reads its API key from, in order of
+    /// preference: `credential.credential_env` when set, else the reference's defaults
+    /// for the type (empty for keyless types such as `mock`, `replay`, `ollama`).
+    pub fn credential_env(&self) -> Vec<String> {
+        if let Some(var) = self
+            .credential
+            .as_ref()
+            .and_then(|c| c.credential_env.as_ref())
+        {
+            return vec![var.value.clone()];
+        }
+        default_credential_env(&self.r#type.value)
+            .iter()
+            .map(|v| (*v).to_owned())
+            .collect()
+    }
+}
+
+/// The reference's default API-key variables by provider type.
+pub fn default_credential_env(provider_type: &str) -> &'static [&'static str] {
+    match provider_type {
+        "openai" => &["OPENAI_API_KEY", "OPENAI_TOKEN"],
+        "azure" | "azure-openai" | "azure_openai" => &["AZURE_OPENAI_API_KEY"],
+        "claude" | "anthropic" => &["ANTHROPIC_API_KEY", "CLAUDE_API_KEY"],
+        "gemini" | "imagen" => &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+        _ => &[],
+    }
 }
 
 /// Requests per second and burst.

@@ -15,17 +15,17 @@ use super::assertions::{
 };
 use super::judge::ProviderJudge;
 use super::memory::{MEMORY_TOOLS, add_memory_tools};
-use super::perturbations;
 use super::results::{
     AssertionRecord, CaseResult, Status, ToolCallRecord, TurnRecord, ValidationRecord,
 };
 use super::selfplay;
-use super::suite::{Case, CaseKind, Suite};
+use super::suite::Suite;
 use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
 use crate::conversation::{Conversation, PreparedPrompt, TurnOutcome, prepare_prompt};
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
 use crate::tools::Consent;
+use promptkit_build::plan::{self, Case, CaseKind};
 
 /// Runs `case` of `suite`; never panics, every failure is in the result.
 pub(crate) async fn run(suite: &Suite, case: &Case) -> CaseResult {
@@ -137,7 +137,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
             calls.clone(),
         )));
 
-    let variants = perturbations::variants(spec);
+    let variants = plan::perturbation_variants(spec);
     let mut turns = Vec::new();
     for turn in &spec.turns {
         let is_user = turn.role.value == "user" && turn.persona.is_none();
@@ -148,7 +148,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 .map(|c| c.value.clone())
                 .unwrap_or_default();
             let text = match variants.get(case.trial % variants.len().max(1)) {
-                Some(variant) => perturbations::apply(&text, variant),
+                Some(variant) => plan::perturb(&text, variant),
                 None => text,
             };
             let record = play_turn(

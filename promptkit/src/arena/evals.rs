@@ -5,24 +5,14 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
-use promptkit_build::load::Item;
-use promptkit_build::model::EvalSpec;
-
 use super::assertions::AssertionContext;
 use super::case::evaluate;
 use super::judge::ProviderJudge;
 use super::recording::load_transcript;
 use super::results::{CaseResult, Status, TurnRecord};
-use super::suite::{Case, Suite};
+use super::suite::Suite;
 use crate::message::{Role, Usage};
-
-/// The id judges and mock responses know an eval by: `spec.id`, else its name.
-pub(crate) fn eval_id(eval: &Item<EvalSpec>) -> String {
-    eval.spec
-        .id
-        .as_ref()
-        .map_or_else(|| eval.id.clone(), |id| id.value.clone())
-}
+use promptkit_build::plan::{Case, eval_id};
 
 /// Runs the eval of `case`.
 pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String> {

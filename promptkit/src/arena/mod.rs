@@ -9,7 +9,6 @@ mod case;
 mod evals;
 mod judge;
 mod memory;
-mod perturbations;
 mod recording;
 pub mod report;
 pub mod results;
@@ -19,6 +18,7 @@ mod suite;
 mod trials;
 mod workflow;
 
+pub use promptkit_build::plan::{Case, CaseKind};
 pub use results::{AssertionRecord, CaseResult, RunResult, Status, Totals, TurnRecord};
 pub use setup::Setup;
-pub use suite::{Case, CaseKind, RunOptions, Suite, SuiteError};
+pub use suite::{RunOptions, Suite, SuiteError};

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use promptkit_build::model::{PersonaSpec, Turn};
 use promptkit_build::template;
 
-use super::suite::{Case, Suite};
+use super::suite::Suite;
 use crate::conversation::Conversation;
 use crate::message::{Message, Role};
 use crate::provider::{ChatRequest, RequestContext, Sampling};
+use promptkit_build::plan::Case;
 
 /// The `index`-th (1-based) simulated user message of a self-play turn.
 pub(crate) async fn next_user_message(

@@ -9,10 +9,9 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use promptkit_build::diagnostic::{Diagnostics, RenderStyle};
-use promptkit_build::load::{
-    LoadOptions, Loaded, Project, ProviderEntry, ProviderSlot, load_project,
-};
+use promptkit_build::load::{LoadOptions, Loaded, Project, ProviderEntry, load_project};
 use promptkit_build::model::MockConfig;
+use promptkit_build::plan::{self, Case};
 
 use super::assertions::Evaluator;
 use super::case;
@@ -54,30 +53,6 @@ impl std::fmt::Display for SuiteError {
 }
 
 impl std::error::Error for SuiteError {}
-
-/// What a case runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseKind {
-    /// A scenario played against a provider.
-    Scenario,
-    /// An eval over a saved conversation.
-    Eval,
-}
-
-/// One entry of the run plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Case {
-    /// Scenario (or eval) id.
-    pub scenario: String,
-    /// Provider id.
-    pub provider: String,
-    /// Trial index, 0-based.
-    pub trial: usize,
-    /// Trials of this scenario × provider.
-    pub trials: usize,
-    /// Scenario or eval.
-    pub kind: CaseKind,
-}
 
 /// A project ready to run.
 pub struct Suite {
@@ -156,107 +131,15 @@ impl Suite {
         &self.project
     }
 
-    /// The run plan, in order: scenarios sorted by id, each with its providers (the
-    /// scenario's `providers`, else those of its `provider_group`, sorted), each with
-    /// its trials.
+    /// The run plan (see [`promptkit_build::plan`]) under this run's filters.
     pub fn cases(&self) -> Vec<Case> {
-        let mut scenarios: Vec<_> = self
-            .project
-            .scenarios
-            .iter()
-            .filter(|s| self.options.scenarios.is_empty() || self.options.scenarios.contains(&s.id))
-            .collect();
-        scenarios.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut cases = Vec::new();
-        for scenario in scenarios {
-            let spec = &scenario.spec;
-            let trials = spec
-                .trials
-                .as_ref()
-                .and_then(|t| usize::try_from(t.value).ok())
-                .unwrap_or(1)
-                .max(1)
-                * super::perturbations::variants(spec).len().max(1);
-            for provider in self.providers_for(spec) {
-                for trial in 0..trials {
-                    cases.push(Case {
-                        scenario: scenario.id.clone(),
-                        provider: provider.clone(),
-                        trial,
-                        trials,
-                        kind: CaseKind::Scenario,
-                    });
-                }
-            }
-        }
-        // As the reference: a project with evals and no scenarios (or none selected)
-        // runs its evals, one case each, over their recordings.
-        if cases.is_empty() {
-            let mut evals: Vec<String> = self
-                .project
-                .evals
-                .iter()
-                .map(super::evals::eval_id)
-                .collect();
-            evals.retain(|id| {
-                self.options.scenarios.is_empty() || self.options.scenarios.contains(id)
-            });
-            evals.sort();
-            cases.extend(evals.into_iter().map(|id| Case {
-                scenario: id,
-                provider: "recording".into(),
-                trial: 0,
-                trials: 1,
-                kind: CaseKind::Eval,
-            }));
-        }
-        cases
-    }
-
-    fn providers_for(&self, spec: &promptkit_build::model::ScenarioSpec) -> Vec<String> {
-        let chat: Vec<&ProviderEntry> = self
-            .project
-            .providers
-            .iter()
-            .filter(|p| matches!(p.slot, ProviderSlot::Providers | ProviderSlot::Inline))
-            .collect();
-        let mut ids: Vec<String> = if spec.providers.is_empty() {
-            let group = spec
-                .provider_group
-                .as_ref()
-                .map_or("default", |g| g.value.as_str());
-            let in_group: Vec<String> = chat
-                .iter()
-                .filter(|p| p.group == group)
-                .map(|p| p.item.id.clone())
-                .collect();
-            let mut ids = if in_group.is_empty() {
-                chat.iter().map(|p| p.item.id.clone()).collect()
-            } else {
-                in_group
-            };
-            if !spec.required_capabilities.is_empty() {
-                ids.retain(|id| {
-                    self.project.provider(id).is_some_and(|p| {
-                        spec.required_capabilities.iter().all(|need| {
-                            p.item
-                                .spec
-                                .capabilities
-                                .iter()
-                                .any(|c| c.value == need.value)
-                        })
-                    })
-                });
-            }
-            ids.sort();
-            ids
-        } else {
-            spec.providers.iter().map(|p| p.value.clone()).collect()
-        };
-        if !self.options.providers.is_empty() {
-            ids.retain(|id| self.options.providers.contains(id));
-        }
-        ids
+        plan::cases(
+            &self.project,
+            &plan::Filter {
+                scenarios: self.options.scenarios.clone(),
+                providers: self.options.providers.clone(),
+            },
+        )
     }
 
     /// Runs one case.
