@@ -99,3 +99,56 @@ fn dump() {
         compile_json(&Path::new(CORPUS).join(name).join("config.arena.yaml"))
     );
 }
+
+#[test]
+fn workflow_errors_fail_the_compilation_at_the_workflow() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("prompts")).expect("mkdir");
+    std::fs::write(
+        root.join("prompts/intake.yaml"),
+        "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: PromptConfig
+metadata:
+  name: intake
+spec:
+  task_type: intake
+  version: 1.0.0
+  description: Intake
+  system_template: Hello.
+",
+    )
+    .expect("write");
+    let config = root.join("config.arena.yaml");
+    std::fs::write(
+        &config,
+        "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: Arena
+metadata:
+  name: wf
+spec:
+  prompt_configs:
+    - id: intake
+      file: prompts/intake.yaml
+  workflow:
+    version: 1
+    entry: intake
+    states:
+      intake:
+        prompt_task: intake
+        on_event:
+          Escalate: specialist
+  defaults:
+    temperature: 0.1
+",
+    )
+    .expect("write");
+    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    assert!(compiled.pack.is_none());
+    let text = compiled.render(RenderStyle::Plain);
+    assert!(
+        text.contains("event `Escalate` goes to unknown state `specialist`"),
+        "{text}"
+    );
+    assert!(text.contains("config.arena.yaml:10:5"), "{text}");
+}

@@ -6,20 +6,15 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use serde_json::{Value, json};
-
-use super::json::{self, Object};
-use super::model::{
-    Agents, Compilation, ModelOverride, PackEval, PackParameters, PackPrompt, PackTool,
-    PackValidator, PackVariable, PromptPack, TemplateEngine, Workflow,
-};
+use super::check::{Level, Section, check};
+use super::json;
+use super::model::{Agents, Compilation, PackPrompt, PromptPack, Workflow};
+use super::prompt::{prompt, template_engine};
+use super::sections::{eval, skill, tools};
 use super::stamp;
 use crate::diagnostic::{Diagnostic, Diagnostics, RenderStyle, SourceCache, SourceLocation};
 use crate::load::{Item, LoadOptions, Project, load_project};
-use crate::model::{
-    EvalDef, MediaConfig, Node, PromptSpec, SkillSource, ToolPolicyPack, ValidatorConfig,
-    VariableMetadata,
-};
+use crate::model::{Node, PromptSpec};
 
 /// The `$schema` URL the reference writes into every pack.
 pub const SCHEMA_URL: &str = "https://promptpack.org/schema/latest/promptpack.schema.json";
@@ -178,6 +173,8 @@ pub fn compile(
         return Err(errors);
     }
     let count = prompts.len();
+    let prompts: BTreeMap<String, PackPrompt> =
+        prompts.into_iter().map(|(k, (p, _))| (k, p)).collect();
     let pack = PromptPack {
         schema: Some(SCHEMA_URL.to_owned()),
         name: id.clone(),
@@ -185,7 +182,7 @@ pub fn compile(
         version: PACK_VERSION.to_owned(),
         description: Some(format!("Pack containing {count} prompts")),
         template_engine,
-        prompts: prompts.into_iter().map(|(k, (p, _))| (k, p)).collect(),
+        prompts,
         tools: tools(project),
         fragments,
         metadata: None,
@@ -205,7 +202,40 @@ pub fn compile(
         skills: spec.skills.iter().map(skill).collect(),
         extra: Default::default(),
     };
-    Ok((pack, Vec::new()))
+    structure(pack, project)
+}
+
+/// The reference's compile-time workflow and agents validation: errors fail the
+/// compilation (located at the section in the arena config), warnings are kept.
+fn structure(
+    pack: PromptPack,
+    project: &Project,
+) -> Result<(PromptPack, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let spec = &project.arena.spec.value;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for finding in check(&pack) {
+        let node = match finding.section {
+            Section::Workflow => spec.workflow.as_ref(),
+            Section::Agents => spec.agents.as_ref(),
+            Section::Pack | Section::Prompt => continue,
+        };
+        let at = node.and_then(|n| SourceLocation::from_yaml(&project.config_path, &n.referenced));
+        let diagnostic = match finding.level {
+            Level::Error => Diagnostic::error(finding.message),
+            Level::Warning => Diagnostic::warning(finding.message),
+        }
+        .at(at.unwrap_or_else(|| SourceLocation::file(&project.config_path)));
+        match finding.level {
+            Level::Error => errors.push(diagnostic),
+            Level::Warning => warnings.push(diagnostic),
+        }
+    }
+    if errors.is_empty() {
+        Ok((pack, warnings))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The pack id: the option, or the config folder's name sanitised like packc.
@@ -310,372 +340,6 @@ fn is_semver(text: &str) -> bool {
         .ok()
     });
     SEMVER.as_ref().is_some_and(|re| re.is_match(text))
-}
-
-fn template_engine(spec: &PromptSpec) -> TemplateEngine {
-    match &spec.template_engine {
-        Some(te) => TemplateEngine {
-            version: te.version.clone().unwrap_or_default(),
-            syntax: te
-                .syntax
-                .as_ref()
-                .map(|s| s.value.clone())
-                .unwrap_or_default(),
-            features: te.features.clone(),
-            extra: Default::default(),
-        },
-        None => TemplateEngine {
-            version: "v1".to_owned(),
-            syntax: "{{variable}}".to_owned(),
-            features: vec!["basic_substitution".to_owned()],
-            extra: Default::default(),
-        },
-    }
-}
-
-fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
-    let spec = &item.spec;
-    let name = item
-        .metadata
-        .as_ref()
-        .and_then(|m| m.name.as_ref())
-        .map_or_else(|| item.id.clone(), |n| n.value.clone());
-    PackPrompt {
-        id: spec.task_type.value.clone(),
-        name,
-        description: Some(text(&spec.description)),
-        version: text(&spec.version),
-        system_template: text(&spec.system_template),
-        variables: spec.variables.iter().map(variable).collect(),
-        tools: spec.allowed_tools.iter().map(|t| t.value.clone()).collect(),
-        tool_policy: spec.tool_policy.as_ref().and_then(tool_policy),
-        media: spec.media.as_ref().map(media),
-        pipeline: Some(default_pipeline()),
-        parameters: spec.parameters.as_ref().map(|p| PackParameters {
-            temperature: p.temperature.as_ref().map(|v| v.value),
-            max_tokens: p.max_tokens.as_ref().map(|v| v.value),
-            top_p: p.top_p.as_ref().map(|v| v.value),
-            top_k: p.top_k.as_ref().map(|v| v.value),
-            extra: Default::default(),
-        }),
-        validators: spec.validators.iter().map(validator).collect(),
-        evals: spec.evals.iter().map(eval).collect(),
-        tested_models: spec
-            .tested_models
-            .iter()
-            .map(|m| {
-                Object::new()
-                    .put("provider", m.provider.clone())
-                    .put("model", m.model.clone())
-                    .put("date", m.date.clone())
-                    .put("success_rate", m.success_rate)
-                    .opt("avg_tokens", m.avg_tokens)
-                    .opt("avg_cost", m.avg_cost)
-                    .opt("avg_latency_ms", m.avg_latency_ms)
-                    .build()
-            })
-            .collect(),
-        model_overrides: spec
-            .model_overrides
-            .iter()
-            .flat_map(|m| m.iter())
-            .map(|(model, o)| {
-                let field = |f: &Option<crate::model::Spanned<String>>| {
-                    f.as_ref()
-                        .map(|s| s.value.clone())
-                        .filter(|s| !s.is_empty())
-                };
-                (
-                    model.value.clone(),
-                    ModelOverride {
-                        system_template: field(&o.system_template),
-                        system_template_suffix: field(&o.system_template_suffix),
-                        extra: Default::default(),
-                    },
-                )
-            })
-            .collect(),
-        extra: Default::default(),
-    }
-}
-
-fn text(value: &Option<crate::model::Spanned<String>>) -> String {
-    value.as_ref().map(|v| v.value.clone()).unwrap_or_default()
-}
-
-/// The reference's variable: type defaults to `string`, the binding is dropped.
-fn variable(v: &VariableMetadata) -> PackVariable {
-    PackVariable {
-        name: v.name.value.clone(),
-        r#type: v
-            .r#type
-            .as_ref()
-            .map(|t| t.value.clone())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| "string".to_owned()),
-        required: v.required,
-        default: v.default.as_ref().map(json::node),
-        description: v.description.clone().filter(|d| !d.is_empty()),
-        example: v.example.as_ref().map(json::node),
-        validation: v
-            .validation
-            .as_ref()
-            .map(|m| Value::Object(json::map(&m.value)))
-            .filter(|m| m.as_object().is_some_and(|o| !o.is_empty())),
-        extra: Default::default(),
-    }
-}
-
-/// The reference's validator: `message` folded into `params`, `enabled` defaulting to true.
-fn validator(v: &ValidatorConfig) -> PackValidator {
-    let mut params = v.params.as_ref().map(|p| json::map(&p.value));
-    if let Some(message) = v.message.as_ref().filter(|m| !m.value.is_empty()) {
-        let params = params.get_or_insert_with(Default::default);
-        if !params.contains_key("message") {
-            params.insert("message".to_owned(), Value::String(message.value.clone()));
-            params.sort_keys();
-        }
-    }
-    PackValidator {
-        r#type: v.r#type.value.clone(),
-        enabled: v.enabled.unwrap_or(true),
-        fail_on_violation: v.fail_on_violation,
-        params,
-        extra: Default::default(),
-    }
-}
-
-fn tool_policy(p: &ToolPolicyPack) -> Option<Value> {
-    Object::new()
-        .opt(
-            "tool_choice",
-            p.tool_choice.as_ref().map(|c| c.value.clone()),
-        )
-        .opt("max_rounds", p.max_rounds)
-        .opt("max_tool_calls_per_turn", p.max_tool_calls_per_turn)
-        .opt(
-            "blocklist",
-            Some(
-                p.blocklist
-                    .iter()
-                    .map(|b| Value::String(b.value.clone()))
-                    .collect::<Vec<_>>(),
-            ),
-        )
-        .non_empty()
-}
-
-fn media(m: &MediaConfig) -> Value {
-    let strings = |v: &[String]| Some(v.iter().cloned().map(Value::String).collect::<Vec<_>>());
-    let av = |a: &crate::model::AvConfig| {
-        Object::new()
-            .opt("max_size_mb", a.max_size_mb)
-            .opt("allowed_formats", strings(&a.allowed_formats))
-            .opt("max_duration_sec", a.max_duration_sec)
-            .opt("require_metadata", a.require_metadata)
-            .build()
-    };
-    Object::new()
-        .put("enabled", m.enabled)
-        .opt(
-            "supported_types",
-            Some(
-                m.supported_types
-                    .iter()
-                    .map(|t| Value::String(t.value.clone()))
-                    .collect::<Vec<_>>(),
-            ),
-        )
-        .opt(
-            "image",
-            m.image.as_ref().map(|i| {
-                Object::new()
-                    .opt("max_size_mb", i.max_size_mb)
-                    .opt("allowed_formats", strings(&i.allowed_formats))
-                    .opt("default_detail", i.default_detail.clone())
-                    .opt("require_caption", i.require_caption)
-                    .opt("max_images_per_msg", i.max_images_per_msg)
-                    .build()
-            }),
-        )
-        .opt("audio", m.audio.as_ref().map(av))
-        .opt("video", m.video.as_ref().map(av))
-        .opt(
-            "examples",
-            Some(
-                m.examples
-                    .iter()
-                    .map(|e| {
-                        let parts: Vec<Value> = e
-                            .parts
-                            .iter()
-                            .map(|p| {
-                                Object::new()
-                                    .put("type", p.r#type.value.clone())
-                                    .opt("text", p.text.as_ref().map(|t| t.value.clone()))
-                                    .opt(
-                                        "media",
-                                        p.media.as_ref().map(|md| {
-                                            Object::new()
-                                                .opt(
-                                                    "file_path",
-                                                    md.file_path.as_ref().map(|f| f.value.clone()),
-                                                )
-                                                .opt(
-                                                    "url",
-                                                    md.url.as_ref().map(|u| u.value.clone()),
-                                                )
-                                                .put("mime_type", md.mime_type.value.clone())
-                                                .opt("detail", md.detail.clone())
-                                                .opt("caption", md.caption.clone())
-                                                .build()
-                                        }),
-                                    )
-                                    .build()
-                            })
-                            .collect();
-                        Object::new()
-                            .put("name", e.name.clone())
-                            .opt("description", e.description.clone())
-                            .put("role", e.role.value.clone())
-                            .put("parts", parts)
-                            .build()
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-        )
-        .build()
-}
-
-/// The reference's default runtime pipeline of every compiled prompt.
-fn default_pipeline() -> Value {
-    json!({
-        "middleware": [
-            {"config": {"allow_undefined": true, "strict_mode": false}, "type": "template"},
-            {
-                "config": {
-                    "retry_policy": {"backoff": "exponential", "initial_delay_ms": 100, "max_retries": 3},
-                    "timeout_ms": 30000
-                },
-                "type": "provider"
-            },
-            {"config": {"collect_all_errors": true, "fail_fast": false}, "type": "validator"}
-        ],
-        "stages": ["template", "provider", "validator"]
-    })
-}
-
-fn eval(e: &EvalDef) -> PackEval {
-    PackEval {
-        id: e.id.value.clone(),
-        r#type: e.r#type.value.clone(),
-        trigger: e.trigger.value.clone(),
-        params: e
-            .params
-            .as_ref()
-            .map(|p| Value::Object(json::map(&p.value))),
-        description: e.description.clone().filter(|d| !d.is_empty()),
-        enabled: e.enabled,
-        sample_percentage: e.sample_percentage,
-        metric: e.metric.as_ref().map(|m| {
-            let labels = m.labels.as_ref().map(|l| {
-                let sorted: BTreeMap<&String, &String> =
-                    l.iter().map(|(k, v)| (&k.value, v)).collect();
-                json!(sorted)
-            });
-            Object::new()
-                .put("name", m.name.value.clone())
-                .put("type", m.r#type.value.clone())
-                .opt(
-                    "range",
-                    m.range.as_ref().and_then(|r| {
-                        Object::new()
-                            .opt("min", r.min)
-                            .opt("max", r.max)
-                            .non_empty()
-                    }),
-                )
-                .opt("labels", labels)
-                .build()
-        }),
-        threshold: e.threshold.as_ref().map(|t| {
-            Object::new()
-                .opt("passed", t.passed)
-                .opt("min_score", t.min_score)
-                .opt("max_score", t.max_score)
-                .build()
-        }),
-        message: e
-            .message
-            .as_ref()
-            .map(|m| m.value.clone())
-            .filter(|m| !m.is_empty()),
-        when: e.when.as_ref().and_then(|w| {
-            let w = &w.value;
-            Object::new()
-                .opt(
-                    "tool_called",
-                    w.tool_called.as_ref().map(|t| t.value.clone()),
-                )
-                .opt(
-                    "tool_called_pattern",
-                    w.tool_called_pattern.as_ref().map(|t| t.value.clone()),
-                )
-                .opt("any_tool_called", w.any_tool_called)
-                .opt("min_tool_calls", w.min_tool_calls)
-                .non_empty()
-        }),
-        groups: e.groups.clone(),
-        extra: Default::default(),
-    }
-}
-
-/// Every loaded tool: name, description and its input schema as `parameters`.
-fn tools(project: &Project) -> BTreeMap<String, PackTool> {
-    project
-        .tools
-        .iter()
-        .map(|t| {
-            let name = t
-                .spec
-                .name
-                .as_ref()
-                .map_or_else(|| t.id.clone(), |n| n.value.clone());
-            let tool = PackTool {
-                name: name.clone(),
-                description: text(&t.spec.description),
-                parameters: t.spec.input_schema.as_ref().map(json::node),
-                extra: Default::default(),
-            };
-            (name, tool)
-        })
-        .collect()
-}
-
-/// A skill source as the reference writes it: directories as a `path` relative to the
-/// arena config, inline skills as they are.
-fn skill(s: &SkillSource) -> Value {
-    let dir = s.dir.as_ref().or(s.path.as_ref()).map(|d| clean(&d.value));
-    Object::new()
-        .opt("path", dir)
-        .opt("name", s.name.clone())
-        .opt("description", s.description.clone())
-        .opt("instructions", s.instructions.clone())
-        .opt("preload", s.preload)
-        .build()
-}
-
-/// A relative path without `.` segments or trailing slashes (Go's `filepath.Rel` form).
-fn clean(path: &str) -> String {
-    let parts: Vec<&str> = path
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
-    }
 }
 
 /// A free-form section (`workflow`, `agents`) read into its pack type.

@@ -16,11 +16,15 @@
 //! assert_eq!(pack.workflow.as_ref().map(|w| w.entry.as_str()), Some("intake"));
 //! ```
 
+mod check;
 mod compile;
 mod json;
 mod model;
+mod prompt;
+mod sections;
 mod stamp;
 
+pub use check::{Finding, Level, Section, check};
 pub use compile::{
     COMPILED_WITH, CompileOptions, Compiled, PACK_VERSION, SCHEMA_URL, compile, compile_config,
     sanitize_pack_id,

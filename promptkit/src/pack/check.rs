@@ -1,119 +1,13 @@
-//! Structural checks the schema cannot express (what packc `validate` adds to it).
+//! Structural checks of a loaded pack (the compiler's, see [`promptkit_build::pack::check`]).
+
+use promptkit_build::pack::{Finding, check};
 
 use super::Pack;
 
-/// How serious a structural finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// The pack cannot be used as intended.
-    Error,
-    /// Worth fixing; the pack still loads and renders.
-    Warning,
-}
-
-/// One structural finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// Error or warning.
-    pub level: Level,
-    /// What is wrong and where (task type, state or member named).
-    pub message: String,
-}
-
 impl Pack {
-    /// Cross-reference checks: prompts, workflow states and events, agent members,
+    /// Cross-reference findings: prompts, workflow states and events, agent members,
     /// prompt tools and template variables.
     pub fn check(&self) -> Vec<Finding> {
-        let mut out = Vec::new();
-        let mut push = |level, message: String| out.push(Finding { level, message });
-        let pack = self.model();
-        if pack.prompts.is_empty() {
-            push(Level::Error, "pack has no prompts".to_owned());
-        }
-        if pack.template_engine.is_none() {
-            push(Level::Warning, "missing template_engine".to_owned());
-        }
-        if pack.compilation.is_none() {
-            push(Level::Warning, "missing compilation metadata".to_owned());
-        }
-        for (task, prompt) in &pack.prompts {
-            if prompt.id != *task {
-                push(
-                    Level::Warning,
-                    format!(
-                        "prompt `{task}` has id `{}`; they should be equal",
-                        prompt.id
-                    ),
-                );
-            }
-            if prompt.system_template.is_empty() {
-                push(
-                    Level::Error,
-                    format!("prompt `{task}`: missing system_template"),
-                );
-            }
-            if prompt.variables.is_empty() && prompt.system_template.contains("{{") {
-                push(
-                    Level::Warning,
-                    format!(
-                        "prompt `{task}`: system_template references variables, but none are declared"
-                    ),
-                );
-            }
-            for tool in &prompt.tools {
-                if !pack.tools.is_empty() && !pack.tools.contains_key(tool) {
-                    push(
-                        Level::Warning,
-                        format!("prompt `{task}`: tool `{tool}` is not defined in the pack"),
-                    );
-                }
-            }
-        }
-        if let Some(workflow) = &pack.workflow {
-            if !workflow.states.contains_key(&workflow.entry) {
-                push(
-                    Level::Error,
-                    format!("workflow: entry `{}` is not a state", workflow.entry),
-                );
-            }
-            for (name, state) in &workflow.states {
-                if !pack.prompts.contains_key(&state.prompt_task) {
-                    push(
-                        Level::Error,
-                        format!(
-                            "workflow: state `{name}` runs prompt `{}`, which the pack does not have",
-                            state.prompt_task
-                        ),
-                    );
-                }
-                for (event, target) in &state.on_event {
-                    if !workflow.states.contains_key(target) {
-                        push(
-                            Level::Error,
-                            format!(
-                                "workflow: state `{name}` event `{event}` goes to unknown state `{target}`"
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(agents) = &pack.agents {
-            if !agents.members.contains_key(&agents.entry) {
-                push(
-                    Level::Error,
-                    format!("agents: entry `{}` is not a member", agents.entry),
-                );
-            }
-            for member in agents.members.keys() {
-                if !pack.prompts.contains_key(member) {
-                    push(
-                        Level::Error,
-                        format!("agents: member `{member}` is not a prompt of the pack"),
-                    );
-                }
-            }
-        }
-        out
+        check(self.model())
     }
 }

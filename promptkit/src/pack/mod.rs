@@ -32,7 +32,7 @@ mod schema;
 
 use std::path::{Path, PathBuf};
 
-pub use check::{Finding, Level};
+pub use promptkit_build::pack::{Finding, Level, Section};
 pub use promptkit_build::pack::{
     PackEval, PackParameters, PackPrompt, PackTool, PackValidator, PackVariable, PromptPack,
 };
