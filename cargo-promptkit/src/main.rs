@@ -23,6 +23,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Compile an arena project into a PromptPack JSON (what `packc compile` does).
     Compile(cmd::compile::Args),
+    /// Compile prompt files without an arena config (what `packc compile-prompt` does).
+    CompilePrompt(cmd::compile::PromptArgs),
     /// Check a compiled PromptPack JSON against the official PromptPack schema.
     ValidatePack(cmd::pack::ValidateArgs),
     /// Print a readable summary of a compiled PromptPack.
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Compile(args) => cmd::compile::run(args),
+        Command::CompilePrompt(args) => cmd::compile::run_prompt(args),
         Command::ValidatePack(args) => cmd::pack::validate(args),
         Command::Inspect(args) => cmd::pack::inspect(args),
         Command::Run(args) => cmd::run::run(args),

@@ -107,3 +107,24 @@ fn compile_errors_are_located_and_fail() {
     assert!(report.contains("no prompt configs found"), "{report}");
     assert!(report.contains("eval-test/config.arena.yaml"), "{report}");
 }
+
+#[test]
+fn compile_prompt_packs_single_prompt_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prompt = Path::new(CORPUS).join("workflow-support/prompts/intake.yaml");
+    let out = cli(
+        dir.path(),
+        &[
+            "compile-prompt",
+            "-p",
+            prompt.to_str().expect("utf-8"),
+            "-o",
+            "intake.pack.json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let json = std::fs::read_to_string(dir.path().join("intake.pack.json")).expect("written");
+    assert!(json.contains("\"id\": \"intake\""), "{json}");
+    let out = cli(dir.path(), &["validate-pack", "intake.pack.json"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

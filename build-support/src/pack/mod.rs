@@ -27,7 +27,7 @@ mod stamp;
 pub use check::{Finding, Level, Section, check};
 pub use compile::{
     COMPILED_WITH, CompileOptions, Compiled, PACK_VERSION, SCHEMA_URL, compile, compile_config,
-    sanitize_pack_id,
+    compile_prompt_files, sanitize_pack_id,
 };
 pub use model::*;
 pub use stamp::rfc3339;

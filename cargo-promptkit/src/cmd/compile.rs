@@ -8,7 +8,9 @@ use anyhow::Context;
 use promptkit::pack::validate_schema;
 use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::load::LoadOptions;
-use promptkit_build::pack::{CompileOptions, PromptPack, compile_config, sanitize_pack_id};
+use promptkit_build::pack::{
+    CompileOptions, Compiled, PromptPack, compile_config, compile_prompt_files, sanitize_pack_id,
+};
 
 /// Flags of `compile` (packc's).
 #[derive(Debug, clap::Args)]
@@ -20,6 +22,20 @@ pub struct Args {
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
     /// Pack id (default: the current folder's name, sanitised).
+    #[arg(long = "id")]
+    pub id: Option<String>,
+}
+
+/// Flags of `compile-prompt` (packc's).
+#[derive(Debug, clap::Args)]
+pub struct PromptArgs {
+    /// Prompt config file; repeat to put several prompts in one pack.
+    #[arg(short = 'p', long = "prompt", required = true)]
+    pub prompt: Vec<PathBuf>,
+    /// Output pack file.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// Pack id (default: the task type of a single prompt).
     #[arg(long = "id")]
     pub id: Option<String>,
 }
@@ -38,6 +54,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..CompileOptions::default()
     };
     let compiled = compile_config(&args.config, &LoadOptions::default(), &options);
+    finish(compiled, &args.config, &output)
+}
+
+/// Runs `compile-prompt`.
+pub fn run_prompt(args: PromptArgs) -> anyhow::Result<ExitCode> {
+    let options = CompileOptions {
+        pack_id: args.id,
+        ..CompileOptions::default()
+    };
+    let compiled = compile_prompt_files(&args.prompt, &LoadOptions::default(), &options);
+    let source = args.prompt.first().cloned().unwrap_or_default();
+    finish(compiled, &source, &args.output)
+}
+
+/// Prints the diagnostics; on success checks the schema, writes the pack and prints
+/// packc's summary.
+fn finish(compiled: Compiled, source: &Path, output: &Path) -> anyhow::Result<ExitCode> {
     let style = if std::io::stderr().is_terminal() {
         RenderStyle::Styled
     } else {
@@ -50,7 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(summary) = compiled.diagnostics.summary() {
             eprintln!("{summary}");
         }
-        eprintln!("Compilation failed: {}", args.config.display());
+        eprintln!("Compilation failed: {}", source.display());
         return Ok(ExitCode::FAILURE);
     };
     let json = pack.to_json().context("serialising the pack")?;
@@ -63,8 +96,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::FAILURE);
     }
-    write_pack(&output, &json)?;
-    print_summary(&pack, &output);
+    write_pack(output, &json)?;
+    print_summary(&pack, output);
     Ok(ExitCode::SUCCESS)
 }
 
