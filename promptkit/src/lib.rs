@@ -1,5 +1,8 @@
 //! PromptKit runtime: providers, conversations, tools, validators and the arena engine.
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 pub mod arena;
 pub mod conversation;
 pub mod message;
@@ -11,3 +14,4 @@ pub mod validators;
 
 pub use message::{ContentPart, Cost, Message, Role, ToolCall, Usage};
 pub use pack::Pack;
+pub use promptkit_macros::arena_test;

@@ -1,0 +1,163 @@
+//! `#[arena_test("config.arena.yaml")]`: one `#[test]` per planned case of a project.
+//!
+//! The project is loaded and checked at compile time; any error becomes a compile
+//! error. Every file it read is compiled into the test binary with `include_str!`
+//! (which also makes cargo rebuild the tests when one changes), so a test run never
+//! re-reads YAML the compiler did not check. Cases on providers that need credentials
+//! are generated `#[ignore = "needs OPENAI_API_KEY"]`; `cargo test -- --ignored` runs
+//! them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::diagnostic::RenderStyle;
+use crate::load::{LoadOptions, Loaded, Project, load_project};
+use crate::plan::{self, Case};
+
+/// The tokens of `#[arena_test]` for the arena config at `config` (absolute) and the
+/// setup function `setup` (already emitted by the caller): a module named like the
+/// function holding the tests. `Err` holds the rendered diagnostics.
+pub fn arena_test(config: &Path, setup: &Ident) -> Result<TokenStream, String> {
+    let loaded = load_project(config, &LoadOptions::default());
+    let project = checked(&loaded)?;
+    let config_text = path_text(config)?;
+    let files = loaded
+        .files
+        .iter()
+        .map(|path| {
+            let key = path_text(path)?;
+            Ok(quote! { (#key, include_str!(#key)) })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    // One test per scenario × provider; it runs every trial (so `pass_threshold` can
+    // judge across them).
+    let mut cases = plan::cases(project, &plan::Filter::default());
+    cases.retain(|c| c.trial == 0);
+    let tests = cases
+        .iter()
+        .map(|case| {
+            let name = test_name(case, &mut names);
+            let scenario = &case.scenario;
+            let provider = &case.provider;
+            let ignore = needs_credentials(project, case).map(|vars| {
+                let reason = format!("needs {vars}");
+                quote! { #[ignore = #reason] }
+            });
+            quote! {
+                #[test]
+                #ignore
+                fn #name() {
+                    ::promptkit::__private::arena_case(
+                        CONFIG, FILES, #scenario, #provider, super::#setup,
+                    );
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+    if tests.is_empty() {
+        return Err(format!(
+            "error: `{config_text}` plans no scenario or eval to run\n  = help: add scenarios and providers to the arena config"
+        ));
+    }
+    Ok(quote! {
+        #[cfg(test)]
+        #[allow(non_snake_case)]
+        mod #setup {
+            const CONFIG: &str = #config_text;
+            static FILES: &[(&str, &str)] = &[#(#files),*];
+            #(#tests)*
+        }
+    })
+}
+
+/// The project when it has no errors, else every diagnostic rendered.
+fn checked(loaded: &Loaded<Project>) -> Result<&Project, String> {
+    match &loaded.value {
+        Some(project) if !loaded.diagnostics.has_errors() => Ok(project),
+        _ => Err(loaded.render(RenderStyle::Plain)),
+    }
+}
+
+fn path_text(path: &Path) -> Result<String, String> {
+    path.to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("error: `{}` is not valid UTF-8", path.display()))
+}
+
+/// `scenario__provider` as an identifier (`_2` suffixes for clashes), so
+/// `cargo test <module>::<scenario>` selects a scenario.
+fn test_name(case: &Case, taken: &mut BTreeMap<String, usize>) -> Ident {
+    let mut base: String = format!("{}__{}", case.scenario, case.provider)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if base.starts_with(|c: char| c.is_ascii_digit()) {
+        base.insert(0, '_');
+    }
+    let n = taken.entry(base.clone()).or_insert(0);
+    *n += 1;
+    let name = if *n > 1 { format!("{base}_{n}") } else { base };
+    format_ident!("{}", name, span = Span::call_site())
+}
+
+/// Why a case cannot run keyless: the credential variables its live provider reads
+/// (or the live provider type); `None` for mock and replay providers.
+fn needs_credentials(project: &Project, case: &Case) -> Option<String> {
+    let provider = project.provider(&case.provider)?;
+    let vars = provider.item.spec.credential_env();
+    if vars.is_empty() {
+        let kind = provider.item.spec.r#type.value.as_str();
+        return (!matches!(kind, "mock" | "replay")).then(|| format!("a live `{kind}` provider"));
+    }
+    Some(vars.join(" or "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_test_per_case_with_live_providers_ignored() {
+        let config = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/arena-quickstart/config.live.arena.yaml"
+        ));
+        let tokens = arena_test(config, &format_ident!("support"))
+            .expect("expands")
+            .to_string();
+        assert!(
+            tokens.contains("fn order_status__openai_gpt_4o_mini"),
+            "{tokens}"
+        );
+        assert!(
+            tokens.contains("needs OPENAI_API_KEY or OPENAI_TOKEN"),
+            "{tokens}"
+        );
+        assert!(tokens.contains("include_str !"), "{tokens}");
+    }
+
+    #[test]
+    fn errors_are_rendered_with_locations() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("config.arena.yaml");
+        std::fs::write(
+            &config,
+            "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Arena\nmetadata: {name: x}\nspec:\n  scenarios:\n    - file: missing.yaml\n",
+        )
+        .expect("write");
+        let err = arena_test(&config, &format_ident!("t")).expect_err("missing file");
+        assert!(err.contains("missing.yaml"), "{err}");
+        assert!(err.contains("config.arena.yaml:6:"), "{err}");
+    }
+}

@@ -1,0 +1,5 @@
+//! Code generation: Rust tokens from checked PromptArena files, for the proc macros.
+//! Each generator takes paths and returns tokens, or the diagnostics rendered as text
+//! for the macro to report as a compile error.
+
+pub mod arena_test;

@@ -1,0 +1,66 @@
+//! What a failing `#[arena_test]` prints: the transcript, then each failed assertion
+//! with expected vs actual.
+
+use std::path::Path;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
+
+fn files(root: &Path) -> Vec<(String, String)> {
+    [
+        "config.arena.yaml",
+        "mock-responses.yaml",
+        "prompts/support.yaml",
+        "providers/mock.provider.yaml",
+        "scenarios/order-status.scenario.yaml",
+        "scenarios/refund-policy.scenario.yaml",
+        "tools/get-order-status.tool.yaml",
+    ]
+    .iter()
+    .map(|rel| {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path).expect("read example file");
+        (path.to_string_lossy().into_owned(), text)
+    })
+    .collect()
+}
+
+#[test]
+fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
+    let root = Path::new(ROOT).canonicalize().expect("example present");
+    let mut files = files(&root);
+    for (path, text) in &mut files {
+        if path.ends_with("refund-policy.scenario.yaml") {
+            *text = text.replace("30 days", "45 days");
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let config = root.join("config.arena.yaml");
+    let config = config.to_str().expect("utf-8 path");
+    let outcome = std::panic::catch_unwind(|| {
+        promptkit::__private::arena_case(config, &borrowed, "refund-policy", "mock", |_| {});
+    });
+    let payload = outcome.expect_err("the edited scenario fails");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(message.contains("refund-policy/mock — failed"), "{message}");
+    assert!(message.contains("transcript:"), "{message}");
+    assert!(message.contains("user: "), "{message}");
+    assert!(
+        message.contains("expected: \"\\\\b45 days\\\\b\""),
+        "{message}"
+    );
+    assert!(message.contains("actual:"), "{message}");
+
+    // The unedited embedded project passes (and never touched the disk copy).
+    let original = self::files(&root);
+    let borrowed: Vec<(&str, &str)> = original
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    promptkit::__private::arena_case(config, &borrowed, "refund-policy", "mock", |_| {});
+}
