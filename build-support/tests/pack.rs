@@ -152,3 +152,16 @@ spec:
     );
     assert!(text.contains("config.arena.yaml:10:5"), "{text}");
 }
+
+#[test]
+fn missing_example_media_is_a_located_warning() {
+    let config = Path::new(CORPUS).join("multimodal-basics/config.arena.yaml");
+    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    assert!(compiled.pack.is_some(), "warnings do not fail the build");
+    let text = compiled.render(RenderStyle::Plain);
+    assert!(
+        text.contains("warning: media file not found: ./test-images/sample-photo.jpg"),
+        "{text}"
+    );
+    assert!(text.contains("prompts/image-analyzer.yaml:45:"), "{text}");
+}

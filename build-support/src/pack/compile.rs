@@ -186,6 +186,7 @@ pub fn compile(
         }),
     };
 
+    let mut warnings = Vec::new();
     let mut prompts: BTreeMap<String, (PackPrompt, &Item<PromptSpec>)> = BTreeMap::new();
     let mut fragments = BTreeMap::new();
     for item in &project.prompts {
@@ -204,6 +205,7 @@ pub fn compile(
             continue;
         }
         check_prompt(item, &mut errors);
+        warnings.extend(missing_media(item, &project.root));
         for fragment in &item.spec.fragments {
             let name = fragment.name.value.clone();
             fragments
@@ -278,7 +280,36 @@ pub fn compile(
         skills: spec.skills.iter().map(skill).collect(),
         extra: Default::default(),
     };
-    structure(pack, project)
+    structure(pack, project, warnings)
+}
+
+/// Warnings for media files of multimodal examples that do not exist (resolved from
+/// the project root, as the reference does).
+fn missing_media(item: &Item<PromptSpec>, root: &Path) -> Vec<Diagnostic> {
+    let Some(media) = item.spec.media.as_ref().filter(|m| m.enabled) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for example in &media.examples {
+        for (i, part) in example.parts.iter().enumerate() {
+            let Some(file) = part.media.as_ref().and_then(|m| m.file_path.as_ref()) else {
+                continue;
+            };
+            if file.value.is_empty() || root.join(&file.value).exists() {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning(format!(
+                    "media file not found: {} (example: {}, part {i})",
+                    file.value, example.name
+                ))
+                .at_opt(item.at(&file.referenced))
+                .with_note(format!("resolved from `{}`", root.display()))
+                .with_help("add the file, or fix the path (relative to the arena config's folder)"),
+            );
+        }
+    }
+    out
 }
 
 /// The reference's compile-time workflow and agents validation: errors fail the
@@ -286,10 +317,10 @@ pub fn compile(
 fn structure(
     pack: PromptPack,
     project: &Project,
+    mut warnings: Vec<Diagnostic>,
 ) -> Result<(PromptPack, Vec<Diagnostic>), Vec<Diagnostic>> {
     let spec = &project.arena.spec.value;
     let mut errors = Vec::new();
-    let mut warnings = Vec::new();
     for finding in check(&pack) {
         let node = match finding.section {
             Section::Workflow => spec.workflow.as_ref(),
