@@ -9,7 +9,10 @@ mod content;
 mod flow;
 mod judge;
 mod media;
+mod params_check;
 mod tools;
+
+pub use params_check::{ParamProblem, check_params};
 
 /// Where an assertion type is meant to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,7 +7,6 @@
 
 mod a2a;
 mod behavioral;
-mod check;
 mod content;
 pub mod context;
 mod external;
@@ -28,7 +27,7 @@ mod tools;
 mod when;
 mod workflow;
 
-pub use check::{ParamProblem, check_params};
+pub use promptkit_build::registry::{ParamProblem, check_params};
 pub use context::{
     AssertionContext, MediaItem, PriorResult, ToolCallRecord, Transition, WorkflowInfo,
 };

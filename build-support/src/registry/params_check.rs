@@ -1,6 +1,6 @@
 //! Validation of an assertion's params against the registry.
 
-use promptkit_build::registry::{EvalType, ParamKind, ParamSpec, WRAPPER_PARAMS, suggest_param};
+use super::{EvalType, ParamKind, ParamSpec, WRAPPER_PARAMS, suggest_param};
 use serde_json::{Map, Value};
 
 /// One thing wrong with an assertion's params.
