@@ -8,8 +8,8 @@ pub mod codegen;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
-pub mod plan;
 pub mod pack;
+pub mod plan;
 pub mod registry;
 pub mod template;
 

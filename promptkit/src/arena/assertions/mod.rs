@@ -27,13 +27,13 @@ mod tools;
 mod when;
 mod workflow;
 
-pub use promptkit_build::registry::{ParamProblem, check_params};
 pub use context::{
     AssertionContext, MediaItem, PriorResult, ToolCallRecord, Transition, WorkflowInfo,
 };
 pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, parse_verdict};
 pub use length::count_sentences;
 pub use params::Params;
+pub use promptkit_build::registry::{ParamProblem, check_params};
 pub use rag::detect_pii;
 pub use result::{AssertionOutcome, EvalResult, Thresholds};
 pub use tool_exec::{ToolExecutor, ToolFuture, ToolRun};
