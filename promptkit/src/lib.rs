@@ -14,4 +14,4 @@ pub mod validators;
 
 pub use message::{ContentPart, Cost, Message, Role, ToolCall, Usage};
 pub use pack::Pack;
-pub use promptkit_macros::arena_test;
+pub use promptkit_macros::{Prompt, arena_test, include_pack, include_prompt};

@@ -53,3 +53,54 @@ pub fn arena_case(
         .collect();
     assert!(failed.is_empty(), "\n{}", failed.join("\n"));
 }
+
+pub use serde;
+pub use serde_json;
+
+/// The system prompt of a typed prompt: `values` (name, text when given) over
+/// `defaults`, then `fragments` (as `{{name}}` and `{{fragment:name}}`); a declared
+/// optional variable without value or default renders as empty text. The template's
+/// placeholders were checked at compile time, so this cannot fail; a placeholder a
+/// value itself introduces and nothing fills stays as written.
+pub fn render_prompt(
+    template: &str,
+    values: &[(&str, Option<String>)],
+    defaults: &[(&str, &str)],
+    fragments: &[(&str, &str)],
+) -> String {
+    let mut vars = std::collections::BTreeMap::new();
+    for (name, value) in values {
+        let value = match value.as_deref().filter(|v| !v.is_empty()) {
+            Some(v) => v.to_owned(),
+            None => defaults
+                .iter()
+                .find(|(d, _)| d == name)
+                .map(|(_, d)| (*d).to_owned())
+                .unwrap_or_default(),
+        };
+        vars.insert((*name).to_owned(), value);
+    }
+    for (name, content) in fragments {
+        vars.entry((*name).to_owned())
+            .or_insert_with(|| (*content).to_owned());
+        vars.entry(format!("fragment:{name}"))
+            .or_insert_with(|| (*content).to_owned());
+    }
+    promptkit_build::template::substitute(template, &vars)
+}
+
+/// The template text of a JSON-serializable value (strings as they are, anything else
+/// as JSON; empty when it cannot be serialized).
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_value(value)
+        .map(|v| promptkit_build::template::value_text(&v))
+        .unwrap_or_default()
+}
+
+/// The given values of a typed prompt as the map [`crate::Pack::render`] takes.
+pub fn given(values: &[(&str, Option<String>)]) -> std::collections::BTreeMap<String, String> {
+    values
+        .iter()
+        .filter_map(|(name, value)| Some(((*name).to_owned(), value.clone()?)))
+        .collect()
+}

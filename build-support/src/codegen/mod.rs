@@ -3,3 +3,9 @@
 //! for the macro to report as a compile error.
 
 pub mod arena_test;
+pub mod derive;
+pub mod output;
+pub mod pack;
+pub mod prompt;
+pub mod schema;
+mod template_check;

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
-pub use vars::{VarDecl, VarProblem, VarType, variables};
+pub use vars::{VarDecl, VarProblem, VarType, value_text, variables};
 
 /// Substitution passes before giving up on nested placeholders (as the reference).
 pub const MAX_PASSES: usize = 10;
@@ -95,14 +95,7 @@ impl std::error::Error for Unresolved {}
 
 /// Substitutes `vars` into `text`, repeating while values introduce placeholders.
 pub fn render(text: &str, vars: &BTreeMap<String, String>) -> Result<String, Unresolved> {
-    let mut result = text.to_owned();
-    for _ in 0..MAX_PASSES {
-        let next = substitute_once(&result, vars);
-        if next == result {
-            break;
-        }
-        result = next;
-    }
+    let result = substitute(text, vars);
     let left: Vec<String> = placeholders(&result)
         .iter()
         .map(|p| result[p.range.clone()].to_owned())
@@ -112,6 +105,20 @@ pub fn render(text: &str, vars: &BTreeMap<String, String>) -> Result<String, Unr
     } else {
         Err(Unresolved { placeholders: left })
     }
+}
+
+/// [`render`] without the final check: placeholders naming no variable stay as written.
+/// For callers that checked the template's placeholders beforehand (typed prompts).
+pub fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut result = text.to_owned();
+    for _ in 0..MAX_PASSES {
+        let next = substitute_once(&result, vars);
+        if next == result {
+            break;
+        }
+        result = next;
+    }
+    result
 }
 
 /// One left-to-right pass: each placeholder naming a known variable is replaced.

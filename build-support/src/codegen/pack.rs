@@ -1,0 +1,166 @@
+//! `include_pack!("config.arena.yaml")`: the whole project as one module `pack` — a
+//! module per prompt (as `include_prompt!`), typed argument and result structs for
+//! every tool (`pack::tools`), the compiled pack JSON (`pack::JSON`) and a typed
+//! handle (`pack::Pack`) whose `render_<prompt>` methods take the prompt's `Vars`.
+
+use std::path::Path;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::output::{camel, render_relative, snake_ident, track};
+use super::prompt::TypedPrompt;
+use super::schema::types;
+use crate::diagnostic::Diagnostics;
+use crate::load::{LoadOptions, Project, load_project};
+use crate::pack::{CompileOptions, compile};
+
+/// The tokens of `include_pack!(path)`, `path` relative to `manifest_dir`. `Err` holds
+/// every diagnostic rendered with paths relative to `manifest_dir`.
+pub fn include_pack(manifest_dir: &Path, path: &str) -> Result<TokenStream, String> {
+    let full = manifest_dir.join(path);
+    let loaded = load_project(&full, &LoadOptions::default());
+    let fail = |d: Diagnostics| render_relative(&d, &loaded.sources, manifest_dir);
+    let project = match &loaded.value {
+        Some(project) if !loaded.diagnostics.has_errors() => project,
+        _ => return Err(fail(loaded.diagnostics.clone())),
+    };
+    let mut diagnostics = Diagnostics::new();
+    let mut prompts = Vec::new();
+    for item in &project.prompts {
+        match TypedPrompt::new(item.clone(), &loaded.sources) {
+            Ok(prompt) => prompts.push(prompt),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    let pack = match compile(project, &CompileOptions::default()) {
+        Ok((pack, _warnings)) => Some(pack),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    let json = match pack.map(|p| p.to_json()) {
+        Some(Ok(json)) if !diagnostics.has_errors() => json,
+        Some(Err(e)) => return Err(format!("error: cannot serialize the pack: {e}")),
+        _ => return Err(fail(diagnostics)),
+    };
+    let mut files = loaded.files.clone();
+    for prompt in &prompts {
+        files.extend(prompt.fragment_files.iter().cloned());
+    }
+    Ok(pack_module(project, &prompts, &json, &track(&files)))
+}
+
+fn pack_module(
+    project: &Project,
+    prompts: &[TypedPrompt],
+    json: &str,
+    tracking: &TokenStream,
+) -> TokenStream {
+    let mut prompt_modules = Vec::new();
+    let mut renders = Vec::new();
+    let mut task_types = Vec::new();
+    for prompt in prompts {
+        let task_type = &prompt.item.spec.task_type.value;
+        let mut name = snake_ident(task_type);
+        if matches!(name.to_string().as_str(), "tools" | "pack") {
+            name = format_ident!("{}_prompt", name);
+        }
+        prompt_modules.push(prompt.module(&name, &[]));
+        let method = format_ident!("render_{}", name.to_string().trim_start_matches("r#"));
+        let doc =
+            format!("Renders prompt `{task_type}` through the pack, checking `validation` rules.");
+        renders.push(quote! {
+            #[doc = #doc]
+            pub fn #method(&self, vars: &#name::Vars) -> ::core::result::Result<::std::string::String, ::promptkit::pack::RenderError> {
+                self.inner.render(#name::TASK_TYPE, &::promptkit::__private::given(&vars.values()))
+            }
+        });
+        task_types.push(task_type);
+    }
+    let tool_names: Vec<&str> = project.tools.iter().map(|t| t.id.as_str()).collect();
+    let tool_types = project.tools.iter().map(|tool| {
+        let base = camel(&tool.id);
+        let args = tool
+            .spec
+            .input_schema
+            .as_ref()
+            .map(|s| s.value.to_json())
+            .unwrap_or(serde_json::Value::Null);
+        let result = tool
+            .spec
+            .output_schema
+            .as_ref()
+            .map(|s| s.value.to_json())
+            .unwrap_or(serde_json::Value::Null);
+        let args = types(&format!("{base}Args"), &args);
+        let result = types(&format!("{base}Result"), &result);
+        let name_const = format_ident!(
+            "{}_NAME",
+            snake_ident(&tool.id)
+                .to_string()
+                .trim_start_matches("r#")
+                .to_uppercase()
+        );
+        let id = &tool.id;
+        let doc = format!("The name of tool `{id}`.");
+        quote! {
+            #[doc = #doc]
+            pub const #name_const: &str = #id;
+            #args
+            #result
+        }
+    });
+    let pack_name = project
+        .arena
+        .metadata
+        .as_ref()
+        .and_then(|m| m.name.as_ref().map(|n| n.value.clone()))
+        .unwrap_or_default();
+    let doc = format!("PromptPack of `{pack_name}`: prompts, typed tools and the compiled JSON.");
+    quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        pub mod pack {
+            #tracking
+
+            /// The compiled PromptPack JSON.
+            pub const JSON: &str = #json;
+            /// The task types of the pack's prompts.
+            pub const PROMPTS: &[&str] = &[#(#task_types),*];
+            /// The names of the pack's tools.
+            pub const TOOLS: &[&str] = &[#(#tool_names),*];
+
+            #(#prompt_modules)*
+
+            /// Argument (`…Args`) and result (`…Result`) types of every tool, from its
+            /// JSON schemas.
+            pub mod tools {
+                #(#tool_types)*
+            }
+
+            /// The pack, loaded from [`JSON`], with typed rendering.
+            #[derive(Debug, Clone)]
+            pub struct Pack {
+                inner: ::promptkit::Pack,
+            }
+
+            impl Pack {
+                /// Parses [`JSON`].
+                pub fn load() -> ::core::result::Result<Self, ::promptkit::pack::PackError> {
+                    ::promptkit::Pack::from_json(JSON).map(|inner| Self { inner })
+                }
+
+                #(#renders)*
+            }
+
+            impl ::core::ops::Deref for Pack {
+                type Target = ::promptkit::Pack;
+                fn deref(&self) -> &::promptkit::Pack {
+                    &self.inner
+                }
+            }
+        }
+    }
+}

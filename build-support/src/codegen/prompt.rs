@@ -1,0 +1,277 @@
+//! `include_prompt!("prompts/support.yaml")`: a module with the prompt's typed `Vars`,
+//! `render()`, and its constants.
+//!
+//! Declared types become Rust types (`string` → `String`, `number` → `f64`, `integer` →
+//! `i64`, `boolean` → `bool`, `object`/`array` → `serde_json::Value`); required
+//! variables are plain fields, optional ones `Option`s that fall back to their default
+//! (or to empty text) when `None`. Fragments are read at compile time and compiled in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::output::{render_relative, snake_ident, track};
+use super::template_check::check_template;
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache};
+use crate::load::{Item, LoadOptions, fragment_path, load_fragments, load_prompt_file};
+use crate::model::PromptSpec;
+use crate::template::{VarDecl, VarType, value_text};
+
+/// A checked prompt with what its generated code needs.
+#[derive(Debug, Clone)]
+pub struct TypedPrompt {
+    /// The prompt document.
+    pub item: Item<PromptSpec>,
+    /// Its variable declarations.
+    pub decls: Vec<VarDecl>,
+    /// Fragment name → content, read at compile time.
+    pub fragments: BTreeMap<String, String>,
+    /// Fragment files read (to track).
+    pub fragment_files: Vec<PathBuf>,
+}
+
+impl TypedPrompt {
+    /// Reads the prompt's fragments and checks its template against its declarations.
+    pub fn new(item: Item<PromptSpec>, sources: &SourceCache) -> Result<Self, Vec<Diagnostic>> {
+        let spec = &item.spec;
+        let no_vars = BTreeMap::new();
+        let fragment_files = spec
+            .fragments
+            .iter()
+            .map(|f| fragment_path(&item.path, f, &no_vars).1)
+            .filter(|p| p.is_file())
+            .collect();
+        let fragments = load_fragments(&item.path, &spec.fragments, &no_vars)?;
+        let names: Vec<String> = fragments.keys().cloned().collect();
+        let errors = check_template(&item, &names, sources);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let decls = spec.variables.iter().map(VarDecl::from).collect();
+        Ok(Self {
+            item,
+            decls,
+            fragments,
+            fragment_files,
+        })
+    }
+
+    /// `const TEMPLATE`, `FRAGMENTS`, `DEFAULTS` and the other constants of the prompt.
+    pub fn constants(&self) -> TokenStream {
+        let spec = &self.item.spec;
+        let task_type = &spec.task_type.value;
+        let version = spec.version.as_ref().map_or("", |v| v.value.as_str());
+        let description = spec.description.as_ref().map_or("", |v| v.value.as_str());
+        let template = spec
+            .system_template
+            .as_ref()
+            .map_or("", |t| t.value.as_str());
+        let tools = spec.allowed_tools.iter().map(|t| &t.value);
+        let fragments = self.fragments.iter().map(|(k, v)| quote! { (#k, #v) });
+        let defaults = self
+            .decls
+            .iter()
+            .filter_map(|d| {
+                let value = d.default.as_ref().filter(|v| !v.is_null())?;
+                let (name, text) = (&d.name, value_text(value));
+                Some(quote! { (#name, #text) })
+            })
+            .collect::<Vec<_>>();
+        let parameters = spec.parameters.as_ref();
+        let opt_f64 = |v: Option<f64>| match v {
+            Some(v) => quote! { ::core::option::Option::Some(#v) },
+            None => quote! { ::core::option::Option::None },
+        };
+        let opt_i64 = |v: Option<i64>| match v {
+            Some(v) => quote! { ::core::option::Option::Some(#v) },
+            None => quote! { ::core::option::Option::None },
+        };
+        let temperature = opt_f64(
+            parameters
+                .and_then(|p| p.temperature.as_ref())
+                .map(|v| v.value),
+        );
+        let top_p = opt_f64(parameters.and_then(|p| p.top_p.as_ref()).map(|v| v.value));
+        let max_tokens = opt_i64(
+            parameters
+                .and_then(|p| p.max_tokens.as_ref())
+                .map(|v| v.value),
+        );
+        let top_k = opt_i64(parameters.and_then(|p| p.top_k.as_ref()).map(|v| v.value));
+        quote! {
+            /// The prompt's task type (what scenarios name).
+            pub const TASK_TYPE: &str = #task_type;
+            /// The prompt's version (empty when it declares none).
+            pub const VERSION: &str = #version;
+            /// The prompt's description (empty when it has none).
+            pub const DESCRIPTION: &str = #description;
+            /// The tools the prompt may call.
+            pub const ALLOWED_TOOLS: &[&str] = &[#(#tools),*];
+            /// Sampling temperature, when set.
+            pub const TEMPERATURE: ::core::option::Option<f64> = #temperature;
+            /// Maximum output tokens, when set.
+            pub const MAX_TOKENS: ::core::option::Option<i64> = #max_tokens;
+            /// Nucleus sampling, when set.
+            pub const TOP_P: ::core::option::Option<f64> = #top_p;
+            /// Top-k sampling, when set.
+            pub const TOP_K: ::core::option::Option<i64> = #top_k;
+            /// The system template, with `{{variable}}` placeholders.
+            pub const TEMPLATE: &str = #template;
+            /// The fragments composed into the template (name, content).
+            pub const FRAGMENTS: &[(&str, &str)] = &[#(#fragments),*];
+            /// Defaults of optional variables (name, text).
+            pub const DEFAULTS: &[(&str, &str)] = &[#(#defaults),*];
+        }
+    }
+
+    /// The `Vars` struct with `values()` and `render()`.
+    pub fn vars(&self) -> TokenStream {
+        let fields = self.decls.iter().map(|d| {
+            let ident = snake_ident(&d.name);
+            let ty = rust_type(d.ty);
+            let ty = if d.required {
+                ty
+            } else {
+                quote! { ::core::option::Option<#ty> }
+            };
+            let doc = field_doc(&self.item.spec, d);
+            quote! { #[doc = #doc] pub #ident: #ty, }
+        });
+        let values = self.decls.iter().map(|d| {
+            let ident = snake_ident(&d.name);
+            let name = &d.name;
+            let text = value_to_text(d.ty, quote! { v });
+            if d.required {
+                quote! { (#name, { let v = &self.#ident; ::core::option::Option::Some(#text) }) }
+            } else {
+                quote! { (#name, self.#ident.as_ref().map(|v| #text)) }
+            }
+        });
+        let all_optional = self.decls.iter().all(|d| !d.required);
+        let default = all_optional.then(|| quote! { Default, });
+        quote! {
+            /// The prompt's variables, typed from their declarations.
+            #[derive(Debug, Clone, PartialEq, #default)]
+            pub struct Vars {
+                #(#fields)*
+            }
+
+            impl Vars {
+                /// Every variable as (name, text); `None` for optional ones not given.
+                pub fn values(&self) -> ::std::vec::Vec<(&'static str, ::core::option::Option<::std::string::String>)> {
+                    ::std::vec![#(#values),*]
+                }
+
+                /// The system prompt: the template with these values, defaults for the
+                /// optional ones not given, and the fragments filled in.
+                pub fn render(&self) -> ::std::string::String {
+                    ::promptkit::__private::render_prompt(TEMPLATE, &self.values(), DEFAULTS, FRAGMENTS)
+                }
+            }
+        }
+    }
+
+    /// The module for this prompt, named `name`.
+    pub fn module(&self, name: &proc_macro2::Ident, track_files: &[PathBuf]) -> TokenStream {
+        let doc = format!(
+            "Prompt `{}` ({}).",
+            self.item.spec.task_type.value,
+            self.item
+                .path
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
+        );
+        let tracking = track(track_files);
+        let constants = self.constants();
+        let vars = self.vars();
+        quote! {
+            #[doc = #doc]
+            #[allow(dead_code)]
+            pub mod #name {
+                #tracking
+                #constants
+                #vars
+            }
+        }
+    }
+}
+
+/// The tokens of `include_prompt!(path)`, `path` relative to `manifest_dir`.
+/// `Err` holds the diagnostics rendered with paths relative to `manifest_dir`.
+pub fn include_prompt(manifest_dir: &Path, path: &str) -> Result<TokenStream, String> {
+    let (prompt, files) = load_typed(manifest_dir, path)?;
+    let name = module_name(&prompt.item);
+    Ok(prompt.module(&name, &files))
+}
+
+/// Loads and checks the prompt file at `path` (relative to `manifest_dir`); returns it
+/// with every file read (prompt and fragments), or the rendered diagnostics.
+pub fn load_typed(manifest_dir: &Path, path: &str) -> Result<(TypedPrompt, Vec<PathBuf>), String> {
+    let full = manifest_dir.join(path);
+    let loaded = load_prompt_file(&full, &LoadOptions::default());
+    let fail =
+        |diagnostics: Diagnostics| render_relative(&diagnostics, &loaded.sources, manifest_dir);
+    let item = match loaded.value.clone() {
+        Some(item) if !loaded.diagnostics.has_errors() => item,
+        _ => return Err(fail(loaded.diagnostics.clone())),
+    };
+    let prompt = TypedPrompt::new(item, &loaded.sources).map_err(|e| fail(Diagnostics::from(e)))?;
+    let mut files = loaded.files.clone();
+    files.extend(prompt.fragment_files.iter().cloned());
+    Ok((prompt, files))
+}
+
+/// The module name of a prompt: its file name without `.yaml` / `.prompt`, in snake case.
+pub fn module_name(item: &Item<PromptSpec>) -> proc_macro2::Ident {
+    let stem = item
+        .path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .trim_end_matches(".prompt");
+    if stem.is_empty() {
+        snake_ident(&item.spec.task_type.value)
+    } else {
+        snake_ident(stem)
+    }
+}
+
+/// The Rust type of a declared variable type.
+pub fn rust_type(ty: VarType) -> TokenStream {
+    match ty {
+        VarType::String => quote! { ::std::string::String },
+        VarType::Number => quote! { f64 },
+        VarType::Integer => quote! { i64 },
+        VarType::Boolean => quote! { bool },
+        VarType::Object | VarType::Array => quote! { ::promptkit::__private::serde_json::Value },
+    }
+}
+
+/// The text a template gets for the value `v` (a reference) of declared type `ty`.
+pub fn value_to_text(ty: VarType, v: TokenStream) -> TokenStream {
+    match ty {
+        VarType::Object | VarType::Array => quote! { ::promptkit::__private::json_text(#v) },
+        _ => quote! { ::std::string::ToString::to_string(#v) },
+    }
+}
+
+fn field_doc(spec: &PromptSpec, decl: &VarDecl) -> String {
+    let description = spec
+        .variables
+        .iter()
+        .find(|v| v.name.value == decl.name)
+        .and_then(|v| v.description.clone())
+        .unwrap_or_else(|| format!("`{{{{{}}}}}`", decl.name));
+    let default = decl
+        .default
+        .as_ref()
+        .filter(|d| !d.is_null())
+        .map(|d| format!(" (default: `{}`)", value_text(d)))
+        .unwrap_or_default();
+    format!("{description} — `{}`{default}.", decl.ty.name())
+}
