@@ -91,16 +91,6 @@ fn a_project_without_prompts_is_refused_with_a_located_error() {
 }
 
 #[test]
-#[ignore = "prints a pack; run with PACK_DUMP=<project> -- --ignored"]
-fn dump() {
-    let name = std::env::var("PACK_DUMP").unwrap_or_else(|_| "workflow-support".into());
-    println!(
-        "{}",
-        compile_json(&Path::new(CORPUS).join(name).join("config.arena.yaml"))
-    );
-}
-
-#[test]
 fn workflow_errors_fail_the_compilation_at_the_workflow() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();

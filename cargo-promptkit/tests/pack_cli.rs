@@ -128,3 +128,33 @@ fn compile_prompt_packs_single_prompt_files() {
     let out = cli(dir.path(), &["validate-pack", "intake.pack.json"]);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+#[test]
+fn source_date_epoch_sets_the_timestamp_and_output_is_reproducible() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = Path::new(CORPUS).join("client-tools/config.arena.yaml");
+    let config = config.to_str().expect("utf-8");
+    let compile = |out: &str, epoch: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-promptkit"));
+        cmd.current_dir(dir.path())
+            .args(["compile", "-c", config, "-o", out, "--id", "stamped"]);
+        match epoch {
+            Some(e) => cmd.env("SOURCE_DATE_EPOCH", e),
+            None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+        };
+        let result = cmd.output().expect("runs");
+        assert!(result.status.success(), "{}", text(&result));
+        std::fs::read_to_string(dir.path().join(out)).expect("written")
+    };
+    let stamped = compile("a.json", Some("1700000000"));
+    assert!(
+        stamped.contains("\"created_at\": \"2023-11-14T22:13:20Z\""),
+        "{stamped}"
+    );
+    assert_eq!(stamped, compile("b.json", Some("1700000000")));
+    let unset = compile("c.json", None);
+    assert!(
+        unset.contains("\"created_at\": \"1970-01-01T00:00:00Z\""),
+        "{unset}"
+    );
+}

@@ -208,3 +208,19 @@ fn schema_violations_and_bad_json_are_reported_with_positions() {
     let err = Pack::from_json("{\n  \"id\": 3\n}").expect_err("id must be a string");
     assert!(err.to_string().contains("<json>:2:"), "{err}");
 }
+
+#[test]
+fn other_template_syntaxes_are_refused_clearly() {
+    let pack = Pack::from_json(
+        &json!({
+            "id": "d", "name": "D", "version": "1.0.0",
+            "template_engine": {"version": "v1", "syntax": "${variable}"},
+            "prompts": {"p": {"id": "p", "name": "P", "version": "1.0.0", "system_template": "Hi ${name}"}}
+        })
+        .to_string(),
+    )
+    .expect("loads");
+    let err = pack.render("p", &BTreeMap::new()).expect_err("unsupported");
+    assert!(matches!(err, RenderError::UnsupportedSyntax { .. }));
+    assert!(err.to_string().contains("${variable}"), "{err}");
+}

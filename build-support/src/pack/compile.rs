@@ -2,19 +2,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
-use regex::Regex;
-
-use super::check::{Level, Section, check};
+use super::diagnose::{check_prompt, missing_media, structure};
 use super::json;
 use super::model::{Agents, Compilation, PackPrompt, PromptPack, Workflow};
 use super::prompt::{prompt, template_engine};
 use super::sections::{eval, skill, tools};
 use super::stamp;
 use crate::diagnostic::{Diagnostic, Diagnostics, RenderStyle, SourceCache, SourceLocation};
-use crate::load::{Item, LoadOptions, Project, load_project, load_prompt_file};
-use crate::model::{API_VERSION, ArenaSpec, Location, Manifest, Node, PromptSpec, Spanned};
+use crate::load::{Item, LoadOptions, Project, load_project};
+use crate::model::{Node, PromptSpec};
 
 /// The `$schema` URL the reference writes into every pack.
 pub const SCHEMA_URL: &str = "https://promptpack.org/schema/latest/promptpack.schema.json";
@@ -85,82 +82,6 @@ pub fn compile_config(
         diagnostics,
         files: loaded.files,
         sources: loaded.sources,
-    }
-}
-
-/// Compiles prompt files without an arena config (packc `compile-prompt`, for one or
-/// more files): the prompts alone, no tools, evals or workflow. The pack id defaults to
-/// the task type for a single prompt (as packc), else to the first file's folder name.
-pub fn compile_prompt_files(
-    paths: &[PathBuf],
-    load: &LoadOptions,
-    options: &CompileOptions,
-) -> Compiled {
-    let mut diagnostics = Diagnostics::new();
-    let mut files = Vec::new();
-    let mut sources = SourceCache::new();
-    let mut prompts = Vec::new();
-    for path in paths {
-        let loaded = load_prompt_file(path, load);
-        diagnostics.extend(loaded.diagnostics);
-        files.extend(loaded.files);
-        sources.merge(loaded.sources);
-        prompts.extend(loaded.value);
-    }
-    let Some(first) = paths.first() else {
-        diagnostics.push(
-            Diagnostic::error("no prompt files given")
-                .with_help("name at least one prompt config file (`-p prompts/support.yaml`)"),
-        );
-        return Compiled {
-            pack: None,
-            diagnostics,
-            files,
-            sources,
-        };
-    };
-    let mut options = options.clone();
-    if let ([only], None) = (prompts.as_slice(), &options.pack_id) {
-        options.pack_id = Some(only.spec.task_type.value.clone());
-    }
-    let unknown = Location::UNKNOWN;
-    let project = Project {
-        root: first.parent().map(Path::to_path_buf).unwrap_or_default(),
-        config_path: first.clone(),
-        arena: Manifest {
-            api_version: Spanned::new(API_VERSION.to_owned(), unknown, unknown),
-            kind: Spanned::new("Arena".to_owned(), unknown, unknown),
-            metadata: None,
-            spec: Spanned::new(ArenaSpec::default(), unknown, unknown),
-            schema: None,
-        },
-        prompts,
-        providers: Vec::new(),
-        scenarios: Vec::new(),
-        tools: Vec::new(),
-        personas: Vec::new(),
-        evals: Vec::new(),
-        mock_configs: Vec::new(),
-    };
-    let pack = if diagnostics.has_errors() {
-        None
-    } else {
-        match compile(&project, &options) {
-            Ok((pack, warnings)) => {
-                diagnostics.extend(warnings);
-                Some(pack)
-            }
-            Err(errors) => {
-                diagnostics.extend(errors);
-                None
-            }
-        }
-    };
-    Compiled {
-        pack,
-        diagnostics,
-        files,
-        sources,
     }
 }
 
@@ -283,68 +204,6 @@ pub fn compile(
     structure(pack, project, warnings)
 }
 
-/// Warnings for media files of multimodal examples that do not exist (resolved from
-/// the project root, as the reference does).
-fn missing_media(item: &Item<PromptSpec>, root: &Path) -> Vec<Diagnostic> {
-    let Some(media) = item.spec.media.as_ref().filter(|m| m.enabled) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for example in &media.examples {
-        for (i, part) in example.parts.iter().enumerate() {
-            let Some(file) = part.media.as_ref().and_then(|m| m.file_path.as_ref()) else {
-                continue;
-            };
-            if file.value.is_empty() || root.join(&file.value).exists() {
-                continue;
-            }
-            out.push(
-                Diagnostic::warning(format!(
-                    "media file not found: {} (example: {}, part {i})",
-                    file.value, example.name
-                ))
-                .at_opt(item.at(&file.referenced))
-                .with_note(format!("resolved from `{}`", root.display()))
-                .with_help("add the file, or fix the path (relative to the arena config's folder)"),
-            );
-        }
-    }
-    out
-}
-
-/// The reference's compile-time workflow and agents validation: errors fail the
-/// compilation (located at the section in the arena config), warnings are kept.
-fn structure(
-    pack: PromptPack,
-    project: &Project,
-    mut warnings: Vec<Diagnostic>,
-) -> Result<(PromptPack, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let spec = &project.arena.spec.value;
-    let mut errors = Vec::new();
-    for finding in check(&pack) {
-        let node = match finding.section {
-            Section::Workflow => spec.workflow.as_ref(),
-            Section::Agents => spec.agents.as_ref(),
-            Section::Pack | Section::Prompt => continue,
-        };
-        let at = node.and_then(|n| SourceLocation::from_yaml(&project.config_path, &n.referenced));
-        let diagnostic = match finding.level {
-            Level::Error => Diagnostic::error(finding.message),
-            Level::Warning => Diagnostic::warning(finding.message),
-        }
-        .at(at.unwrap_or_else(|| SourceLocation::file(&project.config_path)));
-        match finding.level {
-            Level::Error => errors.push(diagnostic),
-            Level::Warning => warnings.push(diagnostic),
-        }
-    }
-    if errors.is_empty() {
-        Ok((pack, warnings))
-    } else {
-        Err(errors)
-    }
-}
-
 /// The pack id: the option, or the config folder's name sanitised like packc.
 fn pack_id(project: &Project, options: &CompileOptions, errors: &mut Vec<Diagnostic>) -> String {
     let id = options.pack_id.clone().unwrap_or_else(|| {
@@ -386,67 +245,6 @@ pub fn sanitize_pack_id(name: &str) -> String {
         }
     }
     out.trim_matches('-').to_owned()
-}
-
-/// Errors for fields the PromptPack schema requires of a prompt.
-fn check_prompt(item: &Item<PromptSpec>, errors: &mut Vec<Diagnostic>) {
-    let spec = &item.spec;
-    let task = &spec.task_type;
-    let task_ok = task.value.starts_with(|c: char| c.is_ascii_lowercase())
-        && task
-            .value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-    if !task_ok {
-        errors.push(
-            Diagnostic::error(format!(
-                "task_type `{}` cannot be a pack prompt id (must match ^[a-z][a-z0-9_-]*$)",
-                task.value
-            ))
-            .at_opt(item.at(&task.referenced))
-            .with_help("use lowercase letters, digits, `_` and `-`, starting with a letter"),
-        );
-    }
-    match &spec.version {
-        Some(v) if is_semver(&v.value) => {}
-        Some(v) => errors.push(
-            Diagnostic::error(format!(
-                "prompt version `{}` is not a semantic version",
-                v.value
-            ))
-            .at_opt(item.at(&v.referenced))
-            .with_help("write MAJOR.MINOR.PATCH, e.g. `1.0.0` or `v1.0.0`"),
-        ),
-        None => errors.push(
-            Diagnostic::error(format!("prompt `{}` has no `version`", task.value))
-                .at_opt(item.spec_at.clone())
-                .with_help(
-                    "add `version: 1.0.0` to the prompt's spec (the pack format requires it)",
-                ),
-        ),
-    }
-    if spec
-        .system_template
-        .as_ref()
-        .is_none_or(|t| t.value.is_empty())
-    {
-        errors.push(
-            Diagnostic::error(format!("prompt `{}` has no `system_template`", task.value))
-                .at_opt(item.spec_at.clone())
-                .with_help("add the system prompt under `spec.system_template`"),
-        );
-    }
-}
-
-/// `MAJOR.MINOR.PATCH` with an optional `v`, pre-release and build (the schema's pattern).
-fn is_semver(text: &str) -> bool {
-    static SEMVER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(
-            r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
-        )
-        .ok()
-    });
-    SEMVER.as_ref().is_some_and(|re| re.is_match(text))
 }
 
 /// A free-form section (`workflow`, `agents`) read into its pack type.

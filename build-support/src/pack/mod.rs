@@ -18,18 +18,21 @@
 
 mod check;
 mod compile;
+mod diagnose;
 mod json;
 mod model;
 mod prompt;
+mod prompt_files;
 mod sections;
 mod stamp;
 
 pub use check::{Finding, Level, Section, check};
 pub use compile::{
     COMPILED_WITH, CompileOptions, Compiled, PACK_VERSION, SCHEMA_URL, compile, compile_config,
-    compile_prompt_files, sanitize_pack_id,
+    sanitize_pack_id,
 };
 pub use model::*;
+pub use prompt_files::compile_prompt_files;
 pub use stamp::rfc3339;
 
 /// The official PromptPack JSON Schema (draft 2020-12), the one copy in this repository.

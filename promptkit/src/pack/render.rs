@@ -17,6 +17,12 @@ pub enum RenderError {
         /// The task types the pack has.
         available: Vec<String>,
     },
+    /// The pack declares a placeholder syntax other than `{{variable}}`.
+    #[error("pack uses template syntax `{syntax}`; only `{{{{variable}}}}` packs can be rendered")]
+    UnsupportedSyntax {
+        /// The declared syntax.
+        syntax: String,
+    },
     /// Variables are missing or break their declaration.
     #[error("prompt `{task_type}`: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Variables {
@@ -73,6 +79,14 @@ impl Pack {
                 task_type: task_type.to_owned(),
                 available: self.prompt_names().into_iter().map(str::to_owned).collect(),
             })?;
+        if let Some(engine) = &self.model().template_engine
+            && !engine.syntax.is_empty()
+            && engine.syntax != "{{variable}}"
+        {
+            return Err(RenderError::UnsupportedSyntax {
+                syntax: engine.syntax.clone(),
+            });
+        }
         let decls: Vec<VarDecl> = prompt.variables.iter().map(decl).collect();
         let mut values =
             template::variables(&decls, vars).map_err(|problems| RenderError::Variables {
