@@ -4,6 +4,7 @@
 //! `diagnostic` → `model` → `load` → `template` → `check` → `pack` → `codegen` → `builder`.
 
 pub mod builder;
+pub mod check;
 pub mod codegen;
 pub mod diagnostic;
 pub mod load;

@@ -75,11 +75,14 @@ pub fn arena_test(config: &Path, setup: &Ident) -> Result<TokenStream, String> {
     })
 }
 
-/// The project when it has no errors, else every diagnostic rendered.
+/// The project when loading and checking found no error, else every diagnostic
+/// rendered.
 fn checked(loaded: &Loaded<Project>) -> Result<&Project, String> {
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(crate::check::check_project(loaded));
     match &loaded.value {
-        Some(project) if !loaded.diagnostics.has_errors() => Ok(project),
-        _ => Err(loaded.render(RenderStyle::Plain)),
+        Some(project) if !diagnostics.has_errors() => Ok(project),
+        _ => Err(diagnostics.render(&loaded.sources, RenderStyle::Plain)),
     }
 }
 

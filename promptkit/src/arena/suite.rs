@@ -65,7 +65,8 @@ pub struct Suite {
 }
 
 impl Suite {
-    /// Loads and checks the arena config at `path`; any error diagnostic refuses the suite.
+    /// Loads and checks the arena config at `path` ([`promptkit_build::check`]); any
+    /// error refuses the suite, with every diagnostic rendered.
     pub fn load(
         path: impl AsRef<Path>,
         options: RunOptions,
@@ -81,7 +82,7 @@ impl Suite {
         setup: &Setup,
     ) -> Result<Self, SuiteError> {
         let mut diagnostics = loaded.diagnostics.clone();
-        diagnostics.extend(promptkit_build_check(&loaded));
+        diagnostics.extend(promptkit_build::check::check_project(&loaded));
         let refused = diagnostics.has_errors();
         let Some(project) = loaded.value.filter(|_| !refused) else {
             return Err(SuiteError {
@@ -199,11 +200,6 @@ impl Suite {
             .unwrap_or_else(|| "out".to_owned());
         self.project.root.join(dir)
     }
-}
-
-/// The project's own checks, when the checker is available.
-fn promptkit_build_check(_loaded: &Loaded<Project>) -> Diagnostics {
-    Diagnostics::new()
 }
 
 /// The provider for a config entry: a mock for `type: mock` (or for every provider

@@ -1,0 +1,99 @@
+//! The checker: what the loader cannot see file by file — duplicate ids, dangling
+//! references between files, template variables against their declarations, assertion
+//! and validator types with their params, regexes, and value ranges. Every problem is
+//! a located [`Diagnostic`] with a fix; all of them are reported in one pass.
+//!
+//! ```
+//! use promptkit_build::{check, load};
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart/config.arena.yaml");
+//! let loaded = load::load_project(path, &load::LoadOptions::default());
+//! let diagnostics = check::check_project(&loaded);
+//! assert!(!diagnostics.has_errors());
+//! ```
+
+mod assertions;
+mod ids;
+mod refs;
+mod templates;
+mod values;
+
+use std::path::Path;
+
+use serde_saphyr::{Location, Spanned};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
+use crate::load::{Item, Loaded, Project};
+use crate::model::PromptSpec;
+
+/// Checks a loaded project (its load diagnostics are not repeated).
+pub fn check_project(loaded: &Loaded<Project>) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    if let Some(project) = &loaded.value {
+        ids::check(project, &mut out);
+        refs::check(project, &mut out);
+        templates::check_project(project, &loaded.sources, &mut out);
+        assertions::check_project(project, &mut out);
+        values::check_project(project, &mut out);
+    }
+    out
+}
+
+/// Checks one prompt on its own (for `include_prompt!`): its template against its
+/// declared variables and fragments, and its validators. Undeclared variables are
+/// errors here, since nothing else can supply them.
+pub fn check_prompt(prompt: &Item<PromptSpec>, sources: &SourceCache) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    templates::check_prompt(prompt, sources, &[], true, &mut out);
+    assertions::check_validators(prompt, &mut out);
+    values::check_prompt(prompt, &mut out);
+    out
+}
+
+/// Where a spanned value sits in `path`.
+pub(crate) fn at<T>(path: &Path, value: &Spanned<T>) -> Option<SourceLocation> {
+    SourceLocation::from_yaml(path, &value.referenced)
+}
+
+/// Where a location sits in `path`.
+pub(crate) fn at_loc(path: &Path, location: &Location) -> Option<SourceLocation> {
+    SourceLocation::from_yaml(path, location)
+}
+
+/// An error located at `location`, falling back to the whole file.
+pub(crate) fn error(
+    message: impl Into<String>,
+    location: Option<SourceLocation>,
+    path: &Path,
+) -> Diagnostic {
+    located(Diagnostic::error(message), location, path)
+}
+
+/// A warning located at `location`, falling back to the whole file.
+pub(crate) fn warning(
+    message: impl Into<String>,
+    location: Option<SourceLocation>,
+    path: &Path,
+) -> Diagnostic {
+    located(Diagnostic::warning(message), location, path)
+}
+
+fn located(diagnostic: Diagnostic, location: Option<SourceLocation>, path: &Path) -> Diagnostic {
+    match location {
+        Some(location) => diagnostic.at(location),
+        None => diagnostic.in_file(path),
+    }
+}
+
+/// `help: did you mean `x`?` when a candidate is close, else a list of what exists.
+pub(crate) fn suggestion<S: AsRef<str>>(word: &str, candidates: &[S], what: &str) -> String {
+    match crate::load::did_you_mean(word, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if candidates.is_empty() => format!("the project defines no {what}"),
+        None => {
+            let mut names: Vec<&str> = candidates.iter().map(AsRef::as_ref).collect();
+            names.sort_unstable();
+            names.truncate(12);
+            format!("known {what}: {}", names.join(", "))
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Dangling references between files: a scenario's task type and providers, a
+//! prompt's allowed tools, self-play personas and roles, judges, workflow prompts, and
+//! mock responses naming scenarios or tools that do not exist.
+
+use super::{at, at_loc, error, suggestion, warning};
+use crate::diagnostic::Diagnostics;
+use crate::load::Project;
+
+/// Tools the runtime provides itself (memory, workflow transitions).
+const BUILT_IN_TOOLS: &[&str] = &[
+    "memory__remember",
+    "memory__recall",
+    "memory__list",
+    "memory__forget",
+    "workflow__transition",
+];
+
+pub(super) fn check(project: &Project, out: &mut Diagnostics) {
+    let task_types: Vec<&str> = project
+        .prompts
+        .iter()
+        .map(|p| p.spec.task_type.value.as_str())
+        .collect();
+    let providers: Vec<&str> = project
+        .providers
+        .iter()
+        .map(|p| p.item.id.as_str())
+        .collect();
+    let tools: Vec<&str> = project
+        .tools
+        .iter()
+        .map(|t| t.id.as_str())
+        .chain(BUILT_IN_TOOLS.iter().copied())
+        .collect();
+    let personas: Vec<&str> = project.personas.iter().map(|p| p.id.as_str()).collect();
+    let scenarios: Vec<&str> = project.scenarios.iter().map(|s| s.id.as_str()).collect();
+    let arena = &project.arena.spec.value;
+    let arena_path = project.config_path.as_path();
+    let roles: Vec<&str> = arena
+        .self_play
+        .as_ref()
+        .map(|sp| sp.roles.iter().map(|r| r.id.value.as_str()).collect())
+        .unwrap_or_default();
+
+    for scenario in &project.scenarios {
+        let spec = &scenario.spec;
+        let path = scenario.path.as_path();
+        if let Some(task) = &spec.task_type
+            && !task_types.contains(&task.value.as_str())
+        {
+            out.push(
+                error(
+                    format!("no prompt config has task_type `{}`", task.value),
+                    at(path, task),
+                    path,
+                )
+                .with_label("scenario names this task type")
+                .with_help(suggestion(&task.value, &task_types, "task types")),
+            );
+        }
+        for provider in &spec.providers {
+            if !providers.contains(&provider.value.as_str()) {
+                out.push(
+                    error(
+                        format!("unknown provider `{}`", provider.value),
+                        at(path, provider),
+                        path,
+                    )
+                    .with_help(suggestion(
+                        &provider.value,
+                        &providers,
+                        "providers",
+                    )),
+                );
+            }
+        }
+        for turn in &spec.turns {
+            if let Some(persona) = &turn.persona
+                && !personas.contains(&persona.value.as_str())
+            {
+                out.push(
+                    error(
+                        format!("unknown persona `{}`", persona.value),
+                        at(path, persona),
+                        path,
+                    )
+                    .with_help(suggestion(&persona.value, &personas, "personas"))
+                    .with_note(
+                        "personas are listed under `self_play.personas` of the arena config",
+                    ),
+                );
+            }
+            let role = turn.role.value.as_str();
+            if turn.persona.is_some() && !roles.contains(&role) {
+                out.push(
+                    error(format!("self-play role `{role}` is not defined"), at(path, &turn.role), path)
+                        .with_help(suggestion(role, &roles, "self-play roles"))
+                        .with_note("roles are listed under `self_play.roles` of the arena config, each with a provider"),
+                );
+            }
+        }
+    }
+
+    for prompt in &project.prompts {
+        let path = prompt.path.as_path();
+        for tool in &prompt.spec.allowed_tools {
+            if !tools.contains(&tool.value.as_str()) {
+                out.push(
+                    error(
+                        format!("allowed tool `{}` is not defined", tool.value),
+                        at(path, tool),
+                        path,
+                    )
+                    .with_help(suggestion(&tool.value, &tools, "tools")),
+                );
+            }
+        }
+    }
+
+    if let Some(self_play) = &arena.self_play {
+        for role in &self_play.roles {
+            if !providers.contains(&role.provider.value.as_str()) {
+                out.push(
+                    error(
+                        format!(
+                            "self-play role `{}` uses unknown provider `{}`",
+                            role.id.value, role.provider.value
+                        ),
+                        at(arena_path, &role.provider),
+                        arena_path,
+                    )
+                    .with_help(suggestion(
+                        &role.provider.value,
+                        &providers,
+                        "providers",
+                    )),
+                );
+            }
+        }
+    }
+    let judge_providers = arena.judges.iter().map(|j| &j.provider).chain(
+        arena
+            .judge_specs
+            .iter()
+            .flat_map(|s| s.values().map(|j| &j.provider)),
+    );
+    for provider in judge_providers {
+        if !providers.contains(&provider.value.as_str()) {
+            out.push(
+                error(
+                    format!("judge uses unknown provider `{}`", provider.value),
+                    at(arena_path, provider),
+                    arena_path,
+                )
+                .with_help(suggestion(&provider.value, &providers, "providers")),
+            );
+        }
+    }
+    check_workflow(project, &task_types, out);
+
+    for mock in &project.mock_configs {
+        let path = mock.path.as_path();
+        for (key, scenario) in mock.config.scenarios.iter().flat_map(|s| s.iter()) {
+            if !scenarios.contains(&key.value.as_str())
+                && !project
+                    .evals
+                    .iter()
+                    .any(|e| crate::plan::eval_id(e) == key.value)
+            {
+                out.push(
+                    warning(
+                        format!("mock responses for unknown scenario `{}`", key.value),
+                        at(path, key),
+                        path,
+                    )
+                    .with_help(suggestion(&key.value, &scenarios, "scenarios"))
+                    .with_note("these responses are never used by this project"),
+                );
+            }
+            for turn in scenario.turns.iter().flat_map(|t| t.values()) {
+                for call in turn.value.tool_calls() {
+                    if !tools.contains(&call.name.value.as_str()) {
+                        out.push(
+                            error(
+                                format!("mock response calls unknown tool `{}`", call.name.value),
+                                at(path, &call.name),
+                                path,
+                            )
+                            .with_help(suggestion(
+                                &call.name.value,
+                                &tools,
+                                "tools",
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every workflow state's `prompt_task` names a prompt.
+fn check_workflow(project: &Project, task_types: &[&str], out: &mut Diagnostics) {
+    let arena_path = project.config_path.as_path();
+    let Some(states) = project
+        .arena
+        .spec
+        .value
+        .workflow
+        .as_ref()
+        .and_then(|w| w.value.as_map())
+        .and_then(|w| w.get("states"))
+        .and_then(|s| s.value.as_map())
+    else {
+        return;
+    };
+    for (name, state) in states.iter() {
+        let Some(task) = state.value.as_map().and_then(|s| s.get("prompt_task")) else {
+            continue;
+        };
+        if let Some(task_name) = task.value.as_str()
+            && !task_types.contains(&task_name)
+        {
+            out.push(
+                error(
+                    format!(
+                        "workflow state `{}` uses unknown prompt task `{task_name}`",
+                        name.value
+                    ),
+                    at_loc(arena_path, &task.referenced),
+                    arena_path,
+                )
+                .with_help(suggestion(task_name, task_types, "task types")),
+            );
+        }
+    }
+}

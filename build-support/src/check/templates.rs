@@ -1,0 +1,222 @@
+//! Templates against their declarations: every `{{placeholder}}` names a declared
+//! variable, a fragment, or (in a project) a value the arena or a scenario supplies;
+//! malformed placeholders, unused declarations, defaults of the wrong type and bad
+//! validation patterns are reported where they are written.
+
+use std::collections::BTreeSet;
+
+use super::{at, error, suggestion, warning};
+use crate::diagnostic::{Diagnostics, SourceCache};
+use crate::load::{Item, Project, locate_in_scalar};
+use crate::model::PromptSpec;
+use crate::template::{VarType, placeholders};
+
+pub(super) fn check_project(project: &Project, sources: &SourceCache, out: &mut Diagnostics) {
+    let arena = &project.arena.spec.value;
+    for prompt in &project.prompts {
+        // Values the project supplies without a declaration: the arena's
+        // `prompt_configs[].vars` and the `variables` of scenarios using this prompt.
+        let mut supplied: Vec<String> = arena
+            .prompt_configs
+            .iter()
+            .filter(|c| c.id.value == prompt.id)
+            .flat_map(|c| {
+                c.vars
+                    .iter()
+                    .flat_map(|v| v.keys().map(|k| k.value.clone()))
+            })
+            .collect();
+        for scenario in &project.scenarios {
+            if scenario
+                .spec
+                .task_type
+                .as_ref()
+                .is_some_and(|t| t.value == prompt.spec.task_type.value)
+            {
+                supplied.extend(
+                    scenario
+                        .spec
+                        .variables
+                        .iter()
+                        .flat_map(|v| v.keys().map(|k| k.value.clone())),
+                );
+            }
+        }
+        check_prompt(prompt, sources, &supplied, false, out);
+    }
+}
+
+/// Checks one prompt; `strict` makes undeclared variables errors even when `supplied`
+/// could not provide them (a prompt used on its own).
+pub(super) fn check_prompt(
+    prompt: &Item<PromptSpec>,
+    sources: &SourceCache,
+    supplied: &[String],
+    strict: bool,
+    out: &mut Diagnostics,
+) {
+    let spec = &prompt.spec;
+    let path = prompt.path.as_path();
+    let declared: Vec<&str> = spec
+        .variables
+        .iter()
+        .map(|v| v.name.value.as_str())
+        .collect();
+    let fragments: Vec<&str> = spec
+        .fragments
+        .iter()
+        .map(|f| f.name.value.as_str())
+        .filter(|n| !n.contains("{{"))
+        .collect();
+    let dynamic_fragments = spec.fragments.iter().any(|f| f.name.value.contains("{{"));
+    let mut used = BTreeSet::new();
+
+    let templates = spec
+        .system_template
+        .iter()
+        .chain(spec.model_overrides.iter().flat_map(|o| {
+            o.values().flat_map(|ov| {
+                ov.system_template
+                    .iter()
+                    .chain(ov.system_template_suffix.iter())
+            })
+        }));
+    for template in templates {
+        for placeholder in placeholders(&template.value) {
+            let location = sources
+                .get(path)
+                .and_then(|source| {
+                    locate_in_scalar(path, source, template, placeholder.range.clone())
+                })
+                .or_else(|| at(path, template));
+            let name = placeholder.name;
+            if !placeholder.is_well_formed() {
+                out.push(
+                    warning(
+                        format!("`{{{{{name}}}}}` can never be substituted"),
+                        location,
+                        path,
+                    )
+                    .with_label("not a variable name")
+                    .with_help(format!(
+                        "write `{{{{{}}}}}`: placeholders are exact, without spaces",
+                        name.trim()
+                    )),
+                );
+                continue;
+            }
+            used.insert(name.to_owned());
+            if declared.contains(&name) || fragments.contains(&name) || dynamic_fragments {
+                continue;
+            }
+            if !strict && supplied.iter().any(|s| s == name) {
+                continue;
+            }
+            let mut candidates: Vec<&str> = declared.clone();
+            candidates.extend(&fragments);
+            out.push(
+                error(format!("template uses undeclared variable `{name}`"), location, path)
+                    .with_label("not declared")
+                    .with_help(match crate::load::did_you_mean(name, &candidates) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => format!("declare it under `variables:` (- name: {name}), or add a fragment named `{name}`"),
+                    }),
+            );
+        }
+    }
+
+    for variable in &spec.variables {
+        let name = &variable.name;
+        if !used.contains(&name.value) && spec.system_template.is_some() {
+            out.push(
+                warning(
+                    format!(
+                        "variable `{}` is declared but the template never uses it",
+                        name.value
+                    ),
+                    at(path, name),
+                    path,
+                )
+                .with_help(format!(
+                    "use it as `{{{{{}}}}}` or remove the declaration",
+                    name.value
+                )),
+            );
+        }
+        let ty = match &variable.r#type {
+            Some(t) => match VarType::parse(&t.value) {
+                Some(ty) => Some(ty),
+                None => {
+                    out.push(
+                        error(
+                            format!("unknown variable type `{}`", t.value),
+                            at(path, t),
+                            path,
+                        )
+                        .with_help(suggestion(
+                            &t.value,
+                            &["string", "number", "integer", "boolean", "object", "array"],
+                            "types",
+                        )),
+                    );
+                    None
+                }
+            },
+            None => Some(VarType::String),
+        };
+        if let (Some(ty), Some(default)) = (ty, &variable.default) {
+            let fits = match ty {
+                VarType::String => default.value.as_str().is_some(),
+                VarType::Number => default.value.as_f64().is_some(),
+                VarType::Integer => default.value.as_i64().is_some(),
+                VarType::Boolean => default.value.as_bool().is_some(),
+                VarType::Object => default.value.as_map().is_some(),
+                VarType::Array => default.value.as_seq().is_some(),
+            };
+            if !fits && !default.value.is_null() {
+                out.push(
+                    error(
+                        format!(
+                            "default of `{}` is a {}, but the variable is declared `{}`",
+                            name.value,
+                            default.value.type_name(),
+                            ty.name()
+                        ),
+                        super::at_loc(path, &default.referenced),
+                        path,
+                    )
+                    .with_help("change the default or the declared type so they agree"),
+                );
+            }
+            if variable.required {
+                out.push(
+                    warning(
+                        format!(
+                            "required variable `{}` has a default that is never used",
+                            name.value
+                        ),
+                        at(path, name),
+                        path,
+                    )
+                    .with_help("drop `required: true` or the default"),
+                );
+            }
+        }
+        if let Some(pattern) = variable
+            .validation
+            .as_ref()
+            .and_then(|v| v.value.entry("pattern"))
+            && let Some(text) = pattern.1.value.as_str()
+            && let Err(e) = regex::Regex::new(text)
+        {
+            out.push(
+                error(
+                    format!("invalid validation pattern for `{}`", name.value),
+                    super::at_loc(path, &pattern.1.referenced),
+                    path,
+                )
+                .with_note(e.to_string()),
+            );
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! One broken copy of the quick-start project per error class the checker reports; the
+//! rendered diagnostics (with the temporary folder replaced by `$PROJECT`) are
+//! snapshots, so their file:line:col, message and help are all pinned.
+
+use std::path::Path;
+
+use promptkit_build::check::check_project;
+use promptkit_build::diagnostic::RenderStyle;
+use promptkit_build::load::{LoadOptions, load_project};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
+const PROJECT_FILES: &[&str] = &[
+    "config.arena.yaml",
+    "mock-responses.yaml",
+    "prompts/support.yaml",
+    "providers/mock.provider.yaml",
+    "scenarios/order-status.scenario.yaml",
+    "scenarios/refund-policy.scenario.yaml",
+    "tools/get-order-status.tool.yaml",
+];
+
+/// Copies the example into a temp dir with `edits` (file, from, to) applied, loads and
+/// checks it, and returns the rendered diagnostics.
+fn broken(edits: &[(&str, &str, &str)]) -> String {
+    let temp = tempfile::tempdir().expect("temp dir");
+    for rel in PROJECT_FILES {
+        let mut text = std::fs::read_to_string(Path::new(EXAMPLE).join(rel)).expect("example file");
+        for (file, from, to) in edits {
+            if file == rel {
+                assert!(text.contains(from), "`{from}` not in {rel}");
+                text = text.replacen(from, to, 1);
+            }
+        }
+        let target = temp.path().join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, text).expect("write");
+    }
+    let loaded = load_project(
+        temp.path().join("config.arena.yaml"),
+        &LoadOptions::default(),
+    );
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "{}",
+        loaded.render(RenderStyle::Plain)
+    );
+    let diagnostics = check_project(&loaded);
+    assert!(diagnostics.has_errors(), "expected an error for {edits:?}");
+    let root = temp.path().to_string_lossy().into_owned();
+    diagnostics
+        .render(&loaded.sources, RenderStyle::Plain)
+        .replace(&root, "$PROJECT")
+}
+
+#[test]
+fn the_example_itself_is_clean() {
+    let loaded = load_project(
+        Path::new(EXAMPLE).join("config.arena.yaml"),
+        &LoadOptions::default(),
+    );
+    let diagnostics = check_project(&loaded);
+    assert!(
+        diagnostics.is_empty(),
+        "{}",
+        diagnostics.render(&loaded.sources, RenderStyle::Plain)
+    );
+}
+
+#[test]
+fn undeclared_template_variable() {
+    insta::assert_snapshot!(broken(&[(
+        "prompts/support.yaml",
+        "of {{company}}",
+        "of {{compnay}}"
+    )]));
+}
+
+#[test]
+fn unknown_assertion_type() {
+    insta::assert_snapshot!(broken(&[(
+        "scenarios/refund-policy.scenario.yaml",
+        "type: max_length",
+        "type: max_lenght"
+    )]));
+}
+
+#[test]
+fn invalid_regex_in_assertion_params() {
+    insta::assert_snapshot!(broken(&[(
+        "scenarios/order-status.scenario.yaml",
+        "\"(?i)shipped\"",
+        "\"(?i)shipped(\""
+    )]));
+}
+
+#[test]
+fn dangling_task_type() {
+    insta::assert_snapshot!(broken(&[(
+        "scenarios/refund-policy.scenario.yaml",
+        "task_type: support",
+        "task_type: suport"
+    )]));
+}
+
+#[test]
+fn allowed_tool_not_defined() {
+    insta::assert_snapshot!(broken(&[(
+        "prompts/support.yaml",
+        "- get_order_status",
+        "- get_order_statuz"
+    )]));
+}
+
+#[test]
+fn scenario_names_unknown_provider() {
+    insta::assert_snapshot!(broken(&[(
+        "scenarios/refund-policy.scenario.yaml",
+        "task_type: support",
+        "task_type: support\n  providers: [mok]"
+    )]));
+}
+
+#[test]
+fn mock_response_calls_unknown_tool() {
+    insta::assert_snapshot!(broken(&[(
+        "mock-responses.yaml",
+        "name: get_order_status",
+        "name: get_order"
+    )]));
+}
+
+#[test]
+fn value_out_of_range() {
+    insta::assert_snapshot!(broken(&[(
+        "config.arena.yaml",
+        "temperature: 0.2",
+        "temperature: 5"
+    )]));
+}
+
+#[test]
+fn every_problem_is_reported_in_one_pass() {
+    let rendered = broken(&[
+        ("prompts/support.yaml", "of {{company}}", "of {{compnay}}"),
+        (
+            "scenarios/refund-policy.scenario.yaml",
+            "type: max_length",
+            "type: max_lenght",
+        ),
+        ("config.arena.yaml", "temperature: 0.2", "temperature: 5"),
+    ]);
+    assert_eq!(rendered.matches("error:").count(), 3, "{rendered}");
+}
