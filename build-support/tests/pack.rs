@@ -155,3 +155,141 @@ fn missing_example_media_is_a_located_warning() {
     );
     assert!(text.contains("prompts/image-analyzer.yaml:45:"), "{text}");
 }
+
+#[test]
+fn prompt_fields_are_compiled_as_the_reference_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("prompts")).expect("mkdir");
+    std::fs::write(
+        root.join("prompts/support.yaml"),
+        r#"apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: PromptConfig
+metadata:
+  name: support-bot
+spec:
+  task_type: support
+  version: 1.2.0
+  description: Support
+  system_template: "Hi {{user}}. {{policy}}"
+  fragments:
+    - name: policy
+      required: false
+  variables:
+    - name: user
+      required: true
+      binding:
+        kind: project
+        field: name
+    - name: tier
+      type: string
+      default: null
+      validation:
+        enum: [gold, silver]
+  validators:
+    - type: banned_words
+      message: Blocked.
+      params:
+        words: [x]
+    - type: max_length
+      enabled: false
+      params: {}
+  tool_policy:
+    tool_choice: auto
+    max_rounds: 3
+  parameters:
+    temperature: 0.3
+    max_tokens: 200
+  model_overrides:
+    gpt-4o:
+      system_template_suffix: " Be brief."
+  tested_models:
+    - provider: openai
+      model: gpt-4o
+      date: "2025-01-01"
+      success_rate: 0.9
+"#,
+    )
+    .expect("write");
+    let config = root.join("config.arena.yaml");
+    std::fs::write(
+        &config,
+        "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: Arena
+metadata:
+  name: fields
+spec:
+  prompt_configs:
+    - id: support
+      file: prompts/support.yaml
+  defaults:
+    temperature: 0.1
+",
+    )
+    .expect("write");
+    let options = CompileOptions {
+        pack_id: Some("fields".into()),
+        ..CompileOptions::default()
+    };
+    let compiled = compile_config(&config, &LoadOptions::default(), &options);
+    let pack = compiled
+        .pack
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}", compiled.render(RenderStyle::Plain)));
+    let json: serde_json::Value =
+        serde_json::from_str(&pack.to_json().expect("json")).expect("json");
+    let p = &json["prompts"]["support"];
+    assert_eq!(p["name"], "support-bot");
+    assert_eq!(
+        p["variables"],
+        serde_json::json!([
+            {"name": "user", "type": "string", "required": true},
+            {"name": "tier", "type": "string", "required": false, "validation": {"enum": ["gold", "silver"]}}
+        ]),
+        "type defaults to string, binding and null default dropped"
+    );
+    assert_eq!(
+        p["validators"],
+        serde_json::json!([
+            {"type": "banned_words", "enabled": true, "params": {"message": "Blocked.", "words": ["x"]}},
+            {"type": "max_length", "enabled": false}
+        ]),
+        "message folded into params, enabled defaults to true, empty params dropped"
+    );
+    assert_eq!(
+        p["tool_policy"],
+        serde_json::json!({"tool_choice": "auto", "max_rounds": 3})
+    );
+    assert_eq!(
+        p["parameters"],
+        serde_json::json!({"temperature": 0.3, "max_tokens": 200})
+    );
+    assert_eq!(
+        p["model_overrides"],
+        serde_json::json!({"gpt-4o": {"system_template_suffix": " Be brief."}})
+    );
+    assert_eq!(p["tested_models"][0]["success_rate"], 0.9);
+    assert_eq!(
+        json["fragments"],
+        serde_json::json!({"policy": "{{policy}}"})
+    );
+    assert_eq!(json["description"], "Pack containing 1 prompts");
+    assert_eq!(json["version"], "v1.0.0");
+    assert_eq!(json["compilation"]["schema"], "v1");
+    let keys: Vec<&String> = json.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "$schema",
+            "id",
+            "name",
+            "version",
+            "description",
+            "template_engine",
+            "prompts",
+            "fragments",
+            "compilation"
+        ],
+        "the reference's key order"
+    );
+}

@@ -52,6 +52,14 @@ impl Object {
         self
     }
 
+    /// Adds `key` when `value` is `Some`, even if zero (Go's `omitempty` on a pointer).
+    pub fn some(mut self, key: &str, value: Option<impl Into<Value>>) -> Self {
+        if let Some(value) = value {
+            self.0.insert(key.to_owned(), value.into());
+        }
+        self
+    }
+
     /// Adds `key` whatever its value.
     pub fn put(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.0.insert(key.to_owned(), value.into());

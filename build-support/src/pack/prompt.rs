@@ -48,7 +48,7 @@ pub(super) fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
         system_template: text(&spec.system_template),
         variables: spec.variables.iter().map(variable).collect(),
         tools: spec.allowed_tools.iter().map(|t| t.value.clone()).collect(),
-        tool_policy: spec.tool_policy.as_ref().and_then(tool_policy),
+        tool_policy: spec.tool_policy.as_ref().map(tool_policy),
         media: spec.media.as_ref().map(media),
         pipeline: Some(default_pipeline()),
         parameters: spec.parameters.as_ref().map(|p| PackParameters {
@@ -114,9 +114,9 @@ pub(super) fn variable(v: &VariableMetadata) -> PackVariable {
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| "string".to_owned()),
         required: v.required,
-        default: v.default.as_ref().map(json::node),
+        default: v.default.as_ref().map(json::node).filter(|d| !d.is_null()),
         description: v.description.clone().filter(|d| !d.is_empty()),
-        example: v.example.as_ref().map(json::node),
+        example: v.example.as_ref().map(json::node).filter(|e| !e.is_null()),
         validation: v
             .validation
             .as_ref()
@@ -140,12 +140,12 @@ pub(super) fn validator(v: &ValidatorConfig) -> PackValidator {
         r#type: v.r#type.value.clone(),
         enabled: v.enabled.unwrap_or(true),
         fail_on_violation: v.fail_on_violation,
-        params,
+        params: params.filter(|p| !p.is_empty()),
         extra: Default::default(),
     }
 }
 
-pub(super) fn tool_policy(p: &ToolPolicyPack) -> Option<Value> {
+pub(super) fn tool_policy(p: &ToolPolicyPack) -> Value {
     Object::new()
         .opt(
             "tool_choice",
@@ -162,7 +162,7 @@ pub(super) fn tool_policy(p: &ToolPolicyPack) -> Option<Value> {
                     .collect::<Vec<_>>(),
             ),
         )
-        .non_empty()
+        .build()
 }
 
 pub(super) fn media(m: &MediaConfig) -> Value {

@@ -33,21 +33,18 @@ pub(super) fn eval(e: &EvalDef) -> PackEval {
                 .put("type", m.r#type.value.clone())
                 .opt(
                     "range",
-                    m.range.as_ref().and_then(|r| {
-                        Object::new()
-                            .opt("min", r.min)
-                            .opt("max", r.max)
-                            .non_empty()
-                    }),
+                    m.range
+                        .as_ref()
+                        .map(|r| Object::new().some("min", r.min).some("max", r.max).build()),
                 )
                 .opt("labels", labels)
                 .build()
         }),
         threshold: e.threshold.as_ref().map(|t| {
             Object::new()
-                .opt("passed", t.passed)
-                .opt("min_score", t.min_score)
-                .opt("max_score", t.max_score)
+                .some("passed", t.passed)
+                .some("min_score", t.min_score)
+                .some("max_score", t.max_score)
                 .build()
         }),
         message: e
