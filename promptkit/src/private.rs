@@ -97,10 +97,19 @@ pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-/// The given values of a typed prompt as the map [`crate::Pack::render`] takes.
-pub fn given(values: &[(&str, Option<String>)]) -> std::collections::BTreeMap<String, String> {
-    values
+/// The given values of a typed prompt, and its fragments, as the map
+/// [`crate::Pack::render`] takes (the pack format keeps fragments unresolved).
+pub fn given(
+    values: &[(&str, Option<String>)],
+    fragments: &[(&str, &str)],
+) -> std::collections::BTreeMap<String, String> {
+    let mut vars: std::collections::BTreeMap<String, String> = values
         .iter()
         .filter_map(|(name, value)| Some(((*name).to_owned(), value.clone()?)))
-        .collect()
+        .collect();
+    for (name, content) in fragments {
+        vars.entry((*name).to_owned())
+            .or_insert_with(|| (*content).to_owned());
+    }
+    vars
 }

@@ -65,8 +65,13 @@ pub fn derive_prompt(
     if let Ok(text) = std::fs::read_to_string(&prompt.item.path) {
         sources.insert(prompt.item.path.clone(), text);
     }
-    let render =
-        |d: Diagnostic| render_relative(&Diagnostics::from(vec![d]), &sources, manifest_dir);
+    // rustc already prints `error: ` before the message.
+    let render = |d: Diagnostic| {
+        let text = render_relative(&Diagnostics::from(vec![d]), &sources, manifest_dir);
+        text.strip_prefix("error: ")
+            .map(str::to_owned)
+            .unwrap_or(text)
+    };
     let mut problems = Vec::new();
     let mut values = Vec::new();
     let used = prompt

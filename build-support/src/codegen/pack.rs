@@ -74,7 +74,7 @@ fn pack_module(
         renders.push(quote! {
             #[doc = #doc]
             pub fn #method(&self, vars: &#name::Vars) -> ::core::result::Result<::std::string::String, ::promptkit::pack::RenderError> {
-                self.inner.render(#name::TASK_TYPE, &::promptkit::__private::given(&vars.values()))
+                self.inner.render(#name::TASK_TYPE, &::promptkit::__private::given(&vars.values(), #name::FRAGMENTS))
             }
         });
         task_types.push(task_type);

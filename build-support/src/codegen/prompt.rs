@@ -102,13 +102,13 @@ impl TypedPrompt {
         let top_k = opt_i64(parameters.and_then(|p| p.top_k.as_ref()).map(|v| v.value));
         quote! {
             /// The prompt's task type (what scenarios name).
-            pub const TASK_TYPE: &str = #task_type;
+            pub const TASK_TYPE: &'static str = #task_type;
             /// The prompt's version (empty when it declares none).
-            pub const VERSION: &str = #version;
+            pub const VERSION: &'static str = #version;
             /// The prompt's description (empty when it has none).
-            pub const DESCRIPTION: &str = #description;
+            pub const DESCRIPTION: &'static str = #description;
             /// The tools the prompt may call.
-            pub const ALLOWED_TOOLS: &[&str] = &[#(#tools),*];
+            pub const ALLOWED_TOOLS: &'static [&'static str] = &[#(#tools),*];
             /// Sampling temperature, when set.
             pub const TEMPERATURE: ::core::option::Option<f64> = #temperature;
             /// Maximum output tokens, when set.
@@ -118,11 +118,11 @@ impl TypedPrompt {
             /// Top-k sampling, when set.
             pub const TOP_K: ::core::option::Option<i64> = #top_k;
             /// The system template, with `{{variable}}` placeholders.
-            pub const TEMPLATE: &str = #template;
+            pub const TEMPLATE: &'static str = #template;
             /// The fragments composed into the template (name, content).
-            pub const FRAGMENTS: &[(&str, &str)] = &[#(#fragments),*];
+            pub const FRAGMENTS: &'static [(&'static str, &'static str)] = &[#(#fragments),*];
             /// Defaults of optional variables (name, text).
-            pub const DEFAULTS: &[(&str, &str)] = &[#(#defaults),*];
+            pub const DEFAULTS: &'static [(&'static str, &'static str)] = &[#(#defaults),*];
         }
     }
 

@@ -103,7 +103,8 @@ fn string_type(name: &str, schema: &Value, defs: &mut Vec<TokenStream>) -> Token
         .zip(variants.iter_mut())
         .map(|(text, variant)| {
             let v = camel_ident(variant);
-            quote! { #[serde(rename = #text)] #v, }
+            let doc = format!("`{text}`.");
+            quote! { #[doc = #doc] #[serde(rename = #text)] #v, }
         });
     let names = texts
         .iter()
@@ -115,6 +116,7 @@ fn string_type(name: &str, schema: &Value, defs: &mut Vec<TokenStream>) -> Token
         #[doc = #doc]
         #derives
         #[derive(Copy, Eq, Hash)]
+        #[allow(missing_docs)]
         pub enum #ident { #(#arms)* }
 
         impl #ident {
