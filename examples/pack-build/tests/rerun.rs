@@ -51,8 +51,8 @@ fn target_dir() -> PathBuf {
     Path::new(TMP).join("pack-build-rerun-target")
 }
 
-/// Builds the copy; returns whether the build script ran.
-fn build(dir: &Path) -> bool {
+/// Builds the copy; returns whether the build script ran, and cargo's log.
+fn build(dir: &Path) -> (bool, String) {
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "-v", "--offline", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
@@ -62,9 +62,16 @@ fn build(dir: &Path) -> bool {
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "cargo build failed:\n{stderr}");
-    stderr
+    let ran = stderr
         .lines()
-        .any(|l| l.trim_start().starts_with("Running") && l.contains("build-script-build`"))
+        .any(|l| l.trim_start().starts_with("Running") && l.contains("build-script-build`"));
+    (ran, stderr.into_owned())
+}
+
+/// Asserts whether a build of `dir` runs the build script, showing cargo's log if not.
+fn assert_build(dir: &Path, runs: bool, why: &str) {
+    let (ran, log) = build(dir);
+    assert_eq!(ran, runs, "{why}\n{log}");
 }
 
 fn pack_text() -> String {
@@ -108,7 +115,7 @@ fn touching_a_prompt_reruns_build_rs_and_touching_other_files_does_not() {
     let dir = tmp.path().canonicalize().expect("canonical");
     project(&dir);
 
-    assert!(build(&dir), "first build runs the build script");
+    assert_build(&dir, true, "first build runs the build script");
     assert!(pack_text().contains("Acme Outfitters"));
     let arena = dir.join("arena");
     let mut expected: Vec<String> = [
@@ -126,18 +133,18 @@ fn touching_a_prompt_reruns_build_rs_and_touching_other_files_does_not() {
         "exactly the files the compiler read"
     );
 
-    assert!(!build(&dir), "nothing changed: no rerun");
+    assert_build(&dir, false, "nothing changed: no rerun");
 
     std::fs::write(dir.join("NOTES.md"), "edited, unrelated\n").expect("write");
     std::fs::write(arena.join("unused.yaml"), "not referenced\n").expect("write");
-    assert!(!build(&dir), "unrelated files do not rerun build.rs");
+    assert_build(&dir, false, "unrelated files do not rerun build.rs");
 
     edit(
         &arena.join("prompts/support.yaml"),
         "Acme Outfitters",
         "Globex Outlet",
     );
-    assert!(build(&dir), "an edited prompt reruns build.rs");
+    assert_build(&dir, true, "an edited prompt reruns build.rs");
     let pack = pack_text();
     assert!(
         pack.contains("Globex Outlet"),
