@@ -257,7 +257,11 @@ impl Kind {
 
 impl Shape {
     fn of(ty: &str) -> Self {
-        let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
+        // Tokens as `quote` prints them, without lifetimes and `mut`: `& 'a str` → `&str`.
+        let compact: String = ty
+            .split_whitespace()
+            .filter(|t| !t.starts_with('\'') && *t != "mut")
+            .collect();
         let (optional, inner) = match strip_generic(&compact, "Option") {
             Some(inner) => (true, inner),
             None => (false, compact.as_str()),
@@ -278,12 +282,7 @@ fn strip_generic<'t>(ty: &'t str, name: &str) -> Option<&'t str> {
 }
 
 fn kind(ty: &str) -> Kind {
-    // References and lifetimes: `&'a str` → `str`.
-    let mut ty = ty.trim_start_matches('&');
-    if let Some(rest) = ty.strip_prefix('\'') {
-        ty = rest.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_');
-    }
-    let ty = ty.trim_start_matches("mut");
+    let ty = ty.trim_start_matches('&');
     if ty.starts_with('[') {
         return Kind::JsonArray;
     }

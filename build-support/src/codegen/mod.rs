@@ -8,4 +8,7 @@ pub mod output;
 pub mod pack;
 pub mod prompt;
 pub mod schema;
-mod template_check;
+
+#[cfg(test)]
+#[path = "snapshots_test.rs"]
+mod snapshots_test;

@@ -16,8 +16,9 @@ pub fn track(files: &[PathBuf]) -> TokenStream {
     quote! { #(const _: &[u8] = ::core::include_bytes!(#paths);)* }
 }
 
-/// Every diagnostic rendered like rustc (plain), with paths shown relative to `base`
-/// (the crate's manifest folder) so messages are the same on every machine.
+/// Every error rendered like rustc (plain), with paths shown relative to `base` (the
+/// crate's manifest folder) so messages are the same on every machine. Warnings are
+/// left out: a compile error should show what stops the build.
 pub fn render_relative(diagnostics: &Diagnostics, sources: &SourceCache, base: &Path) -> String {
     let mut relative_sources = SourceCache::new();
     let mut relocate = |path: &mut PathBuf| {
@@ -30,7 +31,7 @@ pub fn render_relative(diagnostics: &Diagnostics, sources: &SourceCache, base: &
         *path = short;
     };
     let mut moved: Vec<Diagnostic> = Vec::new();
-    for diagnostic in diagnostics {
+    for diagnostic in diagnostics.errors() {
         let mut d = diagnostic.clone();
         if let Some(location) = d.location.as_mut() {
             relocate(&mut location.path);

@@ -11,6 +11,7 @@ use quote::{format_ident, quote};
 use super::output::{camel, render_relative, snake_ident, track};
 use super::prompt::TypedPrompt;
 use super::schema::types;
+use crate::check::check_project;
 use crate::diagnostic::Diagnostics;
 use crate::load::{LoadOptions, Project, load_project};
 use crate::pack::{CompileOptions, compile};
@@ -25,13 +26,16 @@ pub fn include_pack(manifest_dir: &Path, path: &str) -> Result<TokenStream, Stri
         Some(project) if !loaded.diagnostics.has_errors() => project,
         _ => return Err(fail(loaded.diagnostics.clone())),
     };
-    let mut diagnostics = Diagnostics::new();
+    let mut diagnostics = check_project(&loaded);
     let mut prompts = Vec::new();
     for item in &project.prompts {
-        match TypedPrompt::new(item.clone(), &loaded.sources) {
+        match TypedPrompt::new(item.clone()) {
             Ok(prompt) => prompts.push(prompt),
             Err(errors) => diagnostics.extend(errors),
         }
+    }
+    if diagnostics.has_errors() {
+        return Err(fail(diagnostics));
     }
     let pack = match compile(project, &CompileOptions::default()) {
         Ok((pack, _warnings)) => Some(pack),
@@ -70,7 +74,7 @@ fn pack_module(
         prompt_modules.push(prompt.module(&name, &[]));
         let method = format_ident!("render_{}", name.to_string().trim_start_matches("r#"));
         let doc =
-            format!("Renders prompt `{task_type}` through the pack, checking `validation` rules.");
+            format!(" Renders prompt `{task_type}` through the pack, checking `validation` rules.");
         renders.push(quote! {
             #[doc = #doc]
             pub fn #method(&self, vars: &#name::Vars) -> ::core::result::Result<::std::string::String, ::promptkit::pack::RenderError> {
@@ -104,7 +108,7 @@ fn pack_module(
                 .to_uppercase()
         );
         let id = &tool.id;
-        let doc = format!("The name of tool `{id}`.");
+        let doc = format!(" The name of tool `{id}`.");
         quote! {
             #[doc = #doc]
             pub const #name_const: &str = #id;
@@ -118,7 +122,7 @@ fn pack_module(
         .as_ref()
         .and_then(|m| m.name.as_ref().map(|n| n.value.clone()))
         .unwrap_or_default();
-    let doc = format!("PromptPack of `{pack_name}`: prompts, typed tools and the compiled JSON.");
+    let doc = format!(" PromptPack of `{pack_name}`: prompts, typed tools and the compiled JSON.");
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
@@ -162,5 +166,44 @@ fn pack_module(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conformance() -> std::path::PathBuf {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance");
+        std::fs::canonicalize(&path).unwrap_or(path)
+    }
+
+    #[test]
+    fn every_conformance_project_expands_and_parses() {
+        let mut failures = Vec::new();
+        let mut projects: Vec<_> = std::fs::read_dir(conformance())
+            .expect("conformance folder")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().join("config.arena.yaml").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        projects.sort();
+        assert!(projects.len() >= 10, "{projects:?}");
+        for project in &projects {
+            let path = format!("{project}/config.arena.yaml");
+            match include_pack(&conformance(), &path) {
+                Ok(tokens) => {
+                    if let Err(e) = syn::parse2::<syn::File>(tokens) {
+                        failures.push(format!("{project}: generated code does not parse: {e}"));
+                    }
+                }
+                // A pack needs prompts; eval-test only replays recordings.
+                Err(rendered) if project == "eval-test" => {
+                    assert!(rendered.contains("no prompt configs"), "{rendered}");
+                }
+                Err(rendered) => failures.push(format!("{project}:\n{rendered}")),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     }
 }

@@ -13,8 +13,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::output::{render_relative, snake_ident, track};
-use super::template_check::check_template;
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache};
+use crate::check::check_prompt;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Item, LoadOptions, fragment_path, load_fragments, load_prompt_file};
 use crate::model::PromptSpec;
 use crate::template::{VarDecl, VarType, value_text};
@@ -33,8 +33,8 @@ pub struct TypedPrompt {
 }
 
 impl TypedPrompt {
-    /// Reads the prompt's fragments and checks its template against its declarations.
-    pub fn new(item: Item<PromptSpec>, sources: &SourceCache) -> Result<Self, Vec<Diagnostic>> {
+    /// Reads the prompt's fragments (the prompt was checked by the caller).
+    pub fn new(item: Item<PromptSpec>) -> Result<Self, Vec<Diagnostic>> {
         let spec = &item.spec;
         let no_vars = BTreeMap::new();
         let fragment_files = spec
@@ -44,11 +44,6 @@ impl TypedPrompt {
             .filter(|p| p.is_file())
             .collect();
         let fragments = load_fragments(&item.path, &spec.fragments, &no_vars)?;
-        let names: Vec<String> = fragments.keys().cloned().collect();
-        let errors = check_template(&item, &names, sources);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let decls = spec.variables.iter().map(VarDecl::from).collect();
         Ok(Self {
             item,
@@ -176,7 +171,7 @@ impl TypedPrompt {
     /// The module for this prompt, named `name`.
     pub fn module(&self, name: &proc_macro2::Ident, track_files: &[PathBuf]) -> TokenStream {
         let doc = format!(
-            "Prompt `{}` ({}).",
+            " Prompt `{}` ({}).",
             self.item.spec.task_type.value,
             self.item
                 .path
@@ -217,7 +212,11 @@ pub fn load_typed(manifest_dir: &Path, path: &str) -> Result<(TypedPrompt, Vec<P
         Some(item) if !loaded.diagnostics.has_errors() => item,
         _ => return Err(fail(loaded.diagnostics.clone())),
     };
-    let prompt = TypedPrompt::new(item, &loaded.sources).map_err(|e| fail(Diagnostics::from(e)))?;
+    let checked = check_prompt(&item, &loaded.sources);
+    if checked.has_errors() {
+        return Err(fail(checked));
+    }
+    let prompt = TypedPrompt::new(item).map_err(|e| fail(Diagnostics::from(e)))?;
     let mut files = loaded.files.clone();
     files.extend(prompt.fragment_files.iter().cloned());
     Ok((prompt, files))
@@ -266,12 +265,12 @@ fn field_doc(spec: &PromptSpec, decl: &VarDecl) -> String {
         .iter()
         .find(|v| v.name.value == decl.name)
         .and_then(|v| v.description.clone())
-        .unwrap_or_else(|| format!("`{{{{{}}}}}`", decl.name));
+        .unwrap_or_else(|| format!(" `{{{{{}}}}}`", decl.name));
     let default = decl
         .default
         .as_ref()
         .filter(|d| !d.is_null())
         .map(|d| format!(" (default: `{}`)", value_text(d)))
         .unwrap_or_default();
-    format!("{description} — `{}`{default}.", decl.ty.name())
+    format!(" {description} — `{}`{default}.", decl.ty.name())
 }

@@ -16,7 +16,7 @@ pub fn types(name: &str, schema: &Value) -> TokenStream {
     let root = type_of(name, schema, &mut defs);
     let ident = camel_ident(name);
     if root.to_string() != quote! { #ident }.to_string() {
-        let doc = description(schema).unwrap_or_else(|| format!("`{name}` (no object schema)."));
+        let doc = description(schema).unwrap_or_else(|| format!(" `{name}` (no object schema)."));
         defs.insert(0, quote! { #[doc = #doc] pub type #ident = #root; });
     }
     quote! { #(#defs)* }
@@ -40,7 +40,7 @@ fn description(schema: &Value) -> Option<String> {
     schema
         .get("description")
         .and_then(Value::as_str)
-        .map(str::to_owned)
+        .map(|d| format!(" {d}"))
 }
 
 /// The `type` of a schema, ignoring `"null"` in a type list; and whether null is allowed.
@@ -96,14 +96,14 @@ fn string_type(name: &str, schema: &Value, defs: &mut Vec<TokenStream>) -> Token
         return quote! { ::std::string::String };
     }
     let ident = camel_ident(name);
-    let doc = description(schema).unwrap_or_else(|| format!("One of: {}.", texts.join(", ")));
+    let doc = description(schema).unwrap_or_else(|| format!(" One of: {}.", texts.join(", ")));
     let derives = derives();
     let arms = texts
         .iter()
         .zip(variants.iter_mut())
         .map(|(text, variant)| {
             let v = camel_ident(variant);
-            let doc = format!("`{text}`.");
+            let doc = format!(" `{text}`.");
             quote! { #[doc = #doc] #[serde(rename = #text)] #v, }
         });
     let names = texts
@@ -147,7 +147,7 @@ fn object_type(name: &str, schema: &Value, defs: &mut Vec<TokenStream>) -> Token
             let ty = type_of(&format!("{name}{}", camel(property)), sub, defs);
             let rename = (field.to_string().trim_start_matches("r#") != property)
                 .then(|| quote! { #[serde(rename = #property)] });
-            let doc = description(sub).unwrap_or_else(|| format!("`{property}`."));
+            let doc = description(sub).unwrap_or_else(|| format!(" `{property}`."));
             if required.contains(&property.as_str()) {
                 quote! { #[doc = #doc] #rename pub #field: #ty, }
             } else {
@@ -161,7 +161,7 @@ fn object_type(name: &str, schema: &Value, defs: &mut Vec<TokenStream>) -> Token
         })
         .collect::<Vec<_>>();
     let ident = camel_ident(name);
-    let doc = description(schema).unwrap_or_else(|| format!("`{name}`."));
+    let doc = description(schema).unwrap_or_else(|| format!(" `{name}`."));
     let derives = derives();
     defs.push(quote! {
         #[doc = #doc]
@@ -197,7 +197,7 @@ mod tests {
         );
         assert!(text.contains("pub enum LookupArgsStatus"), "{text}");
         assert!(
-            text.contains("rename = \"in-transit\"] InTransit"),
+            text.contains("rename = \"in-transit\")] InTransit"),
             "{text}"
         );
         assert!(text.contains("pub struct LookupArgsItemsItem"), "{text}");
