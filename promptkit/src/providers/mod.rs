@@ -1,22 +1,135 @@
-//! Provider implementations: keyless (mock, replay) and live HTTP backends.
+//! Provider implementations: keyless (mock) and live HTTP backends.
+
+pub mod http;
 pub mod mock;
+pub mod openai;
+pub mod sse;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use promptkit_build::model::ProviderSpec;
 
-use crate::provider::{ErrorKind, Provider, ProviderError};
+use crate::provider::{ErrorKind, Provider, ProviderError, Sampling};
+use http::{Secret, Transport};
+use openai::{Auth, OpenAi, Pricing};
 
-/// A live provider for an arena provider config.
+/// A live provider for an arena provider config: OpenAI-compatible types (`openai`,
+/// `azure`, `vllm`, `ollama`) with credentials from the environment.
 pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, ProviderError> {
-    Err(ProviderError::new(
-        id,
-        "create provider",
-        ErrorKind::Config,
-        format!(
-            "provider type `{}` has no live implementation in this build; run keyless with \
-             `--mock-provider --mock-config <file>`",
-            spec.r#type.value
+    let config_error =
+        |detail: String| ProviderError::new(id, "create provider", ErrorKind::Config, detail);
+    let kind = spec.r#type.value.as_str();
+    let model = spec
+        .model
+        .as_ref()
+        .map(|m| m.value.clone())
+        .unwrap_or_default();
+    let base_url = spec.base_url.as_ref().map(|b| b.value.clone());
+    let mut transport = Transport::shared().map_err(config_error)?;
+    if let Some(timeout) = spec
+        .request_timeout
+        .as_ref()
+        .and_then(|t| parse_duration(&t.value))
+    {
+        transport = transport.with_timeout(timeout);
+    }
+    let key = || {
+        let vars = spec.credential_env();
+        Secret::from_env(&vars).ok_or_else(|| {
+            config_error(format!(
+                "set {} in the environment (API keys are read from the environment only)",
+                vars.join(" or ")
+            ))
+        })
+    };
+    let provider = match kind {
+        "openai" => OpenAi::new(
+            id,
+            &model,
+            base_url.as_deref().unwrap_or(openai::OPENAI_BASE_URL),
+            Auth::Bearer(key()?),
+            transport,
         ),
+        "azure" | "azure-openai" | "azure_openai" => {
+            let base = base_url.ok_or_else(|| {
+                config_error(
+                    "an Azure provider needs `base_url` (https://<resource>.openai.azure.com)"
+                        .into(),
+                )
+            })?;
+            let version = spec
+                .additional_config
+                .as_ref()
+                .and_then(|c| c.value.get("api_version"))
+                .and_then(|v| v.value.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "2024-10-21".to_owned());
+            OpenAi::azure(id, &model, &base, &version, key()?, transport)
+        }
+        "vllm" | "openai-compatible" => {
+            let base = base_url
+                .ok_or_else(|| config_error(format!("a `{kind}` provider needs `base_url`")))?;
+            let auth = Secret::from_env(&spec.credential_env()).map_or(Auth::None, Auth::Bearer);
+            OpenAi::new(id, &model, &base, auth, transport)
+        }
+        "ollama" => OpenAi::new(
+            id,
+            &model,
+            base_url.as_deref().unwrap_or("http://localhost:11434/v1"),
+            Auth::None,
+            transport,
+        ),
+        other => {
+            return Err(config_error(format!(
+                "provider type `{other}` has no live implementation in this build; run keyless with `--mock-provider --mock-config <file>`"
+            )));
+        }
+    };
+    let headers = spec
+        .headers
+        .as_ref()
+        .map(|h| {
+            h.iter()
+                .map(|(k, v)| (k.value.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let pricing = spec.pricing.as_ref().and_then(|p| {
+        Some(Pricing {
+            input_per_1k: p.input_cost_per_1k?,
+            output_per_1k: p.output_cost_per_1k?,
+        })
+    });
+    let defaults = spec.defaults.as_ref().map(|d| Sampling {
+        temperature: d.temperature.as_ref().map(|t| t.value),
+        top_p: d.top_p.as_ref().map(|t| t.value),
+        max_tokens: d
+            .max_tokens
+            .as_ref()
+            .and_then(|t| u64::try_from(t.value).ok()),
+        seed: None,
+    });
+    Ok(Arc::new(
+        provider
+            .with_headers(headers)
+            .with_pricing(pricing)
+            .with_defaults(defaults.unwrap_or_default()),
     ))
+}
+
+/// `30s`, `1500ms`, `2m` (a bare number is seconds).
+fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (number, unit) = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .map_or((text, "s"), |i| text.split_at(i));
+    let n: f64 = number.trim().parse().ok()?;
+    let seconds = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
 }

@@ -1,0 +1,550 @@
+//! OpenAI-compatible chat completions: OpenAI, Azure OpenAI, vLLM, Ollama's `/v1`, and
+//! any server speaking the same API (`base_url`). Tools, streaming (SSE, tool-call
+//! argument deltas assembled), usage (with cached tokens) and cost from pricing.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+use super::http::{Secret, Transport};
+use super::sse::SseParser;
+use crate::message::{Cost, Message, Role, ToolCall, Usage};
+use crate::provider::{
+    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, Sampling,
+    StreamChunk,
+};
+
+/// Prices per 1,000 tokens, in dollars.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Pricing {
+    /// Input (prompt) tokens.
+    pub input_per_1k: f64,
+    /// Output (completion) tokens.
+    pub output_per_1k: f64,
+}
+
+impl Pricing {
+    /// The cost of `usage`; `None` prices (no pricing) mean "not priced".
+    pub fn cost(pricing: Option<Pricing>, usage: &Usage) -> Cost {
+        Cost {
+            usd: pricing.map(|p| {
+                p.input_per_1k * usage.input_tokens as f64 / 1000.0
+                    + p.output_per_1k * usage.output_tokens as f64 / 1000.0
+            }),
+        }
+    }
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// `Authorization: Bearer <key>` (OpenAI, vLLM, most compatibles).
+    Bearer(Secret),
+    /// `api-key: <key>` (Azure OpenAI).
+    ApiKey(Secret),
+    /// No key (local servers).
+    None,
+}
+
+impl Auth {
+    fn secret(&self) -> Option<&Secret> {
+        match self {
+            Auth::Bearer(s) | Auth::ApiKey(s) => Some(s),
+            Auth::None => None,
+        }
+    }
+}
+
+/// An OpenAI-compatible provider.
+#[derive(Debug, Clone)]
+pub struct OpenAi {
+    id: String,
+    model: String,
+    endpoint: String,
+    auth: Auth,
+    headers: Vec<(String, String)>,
+    pricing: Option<Pricing>,
+    defaults: Sampling,
+    transport: Transport,
+}
+
+/// The public OpenAI API.
+pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+
+impl OpenAi {
+    /// A provider `id` for `model` at `base_url` (e.g. `http://localhost:11434/v1`).
+    pub fn new(
+        id: impl Into<String>,
+        model: impl Into<String>,
+        base_url: &str,
+        auth: Auth,
+        transport: Transport,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            model: model.into(),
+            endpoint: format!("{}/chat/completions", base_url.trim_end_matches('/')),
+            auth,
+            headers: Vec::new(),
+            pricing: None,
+            defaults: Sampling::default(),
+            transport,
+        }
+    }
+
+    /// OpenAI itself, with the key from `OPENAI_API_KEY`.
+    pub fn from_env(model: &str) -> Result<Self, ProviderError> {
+        let key = Secret::from_env(&["OPENAI_API_KEY".into(), "OPENAI_TOKEN".into()]).ok_or_else(
+            || {
+                ProviderError::new(
+                    "openai",
+                    "create provider",
+                    ErrorKind::Config,
+                    "set OPENAI_API_KEY in the environment",
+                )
+            },
+        )?;
+        let transport = Transport::shared()
+            .map_err(|e| ProviderError::new("openai", "create provider", ErrorKind::Config, e))?;
+        Ok(Self::new(
+            "openai",
+            model,
+            OPENAI_BASE_URL,
+            Auth::Bearer(key),
+            transport,
+        ))
+    }
+
+    /// An Azure OpenAI deployment: `{base_url}/openai/deployments/{deployment}/chat/completions?api-version=...`.
+    pub fn azure(
+        id: impl Into<String>,
+        deployment: &str,
+        base_url: &str,
+        api_version: &str,
+        key: Secret,
+        transport: Transport,
+    ) -> Self {
+        let mut provider = Self::new(id, deployment, base_url, Auth::ApiKey(key), transport);
+        provider.endpoint = format!(
+            "{}/openai/deployments/{deployment}/chat/completions?api-version={api_version}",
+            base_url.trim_end_matches('/')
+        );
+        provider
+    }
+
+    /// Extra request headers.
+    pub fn with_headers(mut self, headers: Vec<(String, String)>) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    /// Prices for cost reporting.
+    pub fn with_pricing(mut self, pricing: Option<Pricing>) -> Self {
+        self.pricing = pricing;
+        self
+    }
+
+    /// Sampling defaults (a request's own values win).
+    pub fn with_defaults(mut self, defaults: Sampling) -> Self {
+        self.defaults = defaults;
+        self
+    }
+
+    fn body(&self, request: &ChatRequest, stream: bool) -> Value {
+        let mut messages = Vec::new();
+        if let Some(system) = &request.system {
+            messages.push(json!({"role": "system", "content": system}));
+        }
+        messages.extend(request.messages.iter().map(message_json));
+        let mut body = json!({"model": self.model, "messages": messages});
+        let s = &request.sampling;
+        let d = &self.defaults;
+        set(
+            &mut body,
+            "temperature",
+            s.temperature.or(d.temperature).map(Value::from),
+        );
+        set(&mut body, "top_p", s.top_p.or(d.top_p).map(Value::from));
+        set(
+            &mut body,
+            "max_tokens",
+            s.max_tokens.or(d.max_tokens).map(Value::from),
+        );
+        set(&mut body, "seed", s.seed.or(d.seed).map(Value::from));
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.input_schema}}))
+                .collect();
+            body["tools"] = Value::Array(tools);
+            if let Some(choice) = &request.tool_choice {
+                body["tool_choice"] = match choice.as_str() {
+                    "auto" | "none" | "required" => Value::from(choice.as_str()),
+                    name => json!({"type": "function", "function": {"name": name}}),
+                };
+            }
+        }
+        if stream {
+            body["stream"] = Value::Bool(true);
+            body["stream_options"] = json!({"include_usage": true});
+        }
+        body
+    }
+
+    fn request(&self, body: &Value) -> reqwest::RequestBuilder {
+        let mut builder = self.transport.client().post(&self.endpoint).json(body);
+        builder = match &self.auth {
+            Auth::Bearer(key) => builder.bearer_auth(key.expose()),
+            Auth::ApiKey(key) => builder.header("api-key", key.expose()),
+            Auth::None => builder,
+        };
+        for (k, v) in &self.headers {
+            builder = builder.header(k, v);
+        }
+        builder
+    }
+
+    fn what(&self) -> String {
+        let path = self.endpoint.split('?').next().unwrap_or(&self.endpoint);
+        format!("POST {path} (model {})", self.model)
+    }
+
+    fn decode_error(&self, detail: impl Into<String>) -> ProviderError {
+        ProviderError::new(&self.id, self.what(), ErrorKind::Decode, detail)
+    }
+
+    fn parse(&self, body: &Value, latency: Duration) -> Result<ChatResponse, ProviderError> {
+        let choice = body
+            .get("choices")
+            .and_then(|c| c.get(0))
+            .ok_or_else(|| self.decode_error("the response has no `choices`"))?;
+        let message = choice
+            .get("message")
+            .ok_or_else(|| self.decode_error("the choice has no `message`"))?;
+        let mut reply = Message::assistant(
+            message
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
+        for call in message
+            .get("tool_calls")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            reply.tool_calls.push(tool_call(
+                call.get("id").and_then(Value::as_str).unwrap_or_default(),
+                call.pointer("/function/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                call.pointer("/function/arguments")
+                    .and_then(Value::as_str)
+                    .unwrap_or("{}"),
+            ));
+        }
+        let usage = usage_of(body.get("usage"));
+        Ok(ChatResponse {
+            message: reply,
+            usage,
+            cost: Pricing::cost(self.pricing, &usage),
+            latency,
+            finish_reason: choice
+                .get("finish_reason")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+    }
+}
+
+fn set(body: &mut Value, key: &str, value: Option<Value>) {
+    if let Some(v) = value {
+        body[key] = v;
+    }
+}
+
+fn message_json(m: &Message) -> Value {
+    match m.role {
+        Role::System => json!({"role": "system", "content": m.content}),
+        Role::User => json!({"role": "user", "content": m.content}),
+        Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}),
+        Role::Assistant => {
+            let mut v = json!({"role": "assistant", "content": if m.content.is_empty() && !m.tool_calls.is_empty() { Value::Null } else { Value::from(m.content.as_str()) }});
+            if !m.tool_calls.is_empty() {
+                v["tool_calls"] = m
+                    .tool_calls
+                    .iter()
+                    .map(|c| json!({"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments.to_string()}}))
+                    .collect();
+            }
+            v
+        }
+    }
+}
+
+/// A tool call; arguments that are not JSON are kept as a string (the model's words).
+fn tool_call(id: &str, name: &str, arguments: &str) -> ToolCall {
+    ToolCall {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        arguments: serde_json::from_str(arguments)
+            .unwrap_or_else(|_| Value::String(arguments.to_owned())),
+    }
+}
+
+fn usage_of(usage: Option<&Value>) -> Usage {
+    let n = |path: &str| {
+        usage
+            .and_then(|u| u.pointer(path))
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+    };
+    Usage {
+        input_tokens: n("/prompt_tokens"),
+        output_tokens: n("/completion_tokens"),
+        cached_tokens: n("/prompt_tokens_details/cached_tokens"),
+    }
+}
+
+/// Assembles a streamed answer.
+#[derive(Default)]
+struct StreamState {
+    text: String,
+    calls: BTreeMap<u64, (String, String, String)>,
+    usage: Usage,
+    finish_reason: Option<String>,
+    done: bool,
+}
+
+impl StreamState {
+    /// Applies one SSE data payload; returns the text delta, if any.
+    fn apply(&mut self, data: &Value) -> Option<String> {
+        if let Some(u) = data.get("usage").filter(|u| !u.is_null()) {
+            self.usage = usage_of(Some(u));
+        }
+        let choice = data.get("choices")?.get(0)?;
+        if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
+            self.finish_reason = Some(reason.to_owned());
+        }
+        let delta = choice.get("delta")?;
+        for call in delta
+            .get("tool_calls")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let index = call.get("index").and_then(Value::as_u64).unwrap_or(0);
+            let entry = self.calls.entry(index).or_default();
+            if let Some(id) = call.get("id").and_then(Value::as_str) {
+                entry.0.push_str(id);
+            }
+            if let Some(name) = call.pointer("/function/name").and_then(Value::as_str) {
+                entry.1.push_str(name);
+            }
+            if let Some(args) = call.pointer("/function/arguments").and_then(Value::as_str) {
+                entry.2.push_str(args);
+            }
+        }
+        let text = delta
+            .get("content")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())?;
+        self.text.push_str(text);
+        Some(text.to_owned())
+    }
+
+    fn finish(self, pricing: Option<Pricing>, latency: Duration) -> ChatResponse {
+        let mut message = Message::assistant(self.text);
+        message.tool_calls = self
+            .calls
+            .into_values()
+            .map(|(id, name, args)| {
+                tool_call(&id, &name, if args.is_empty() { "{}" } else { &args })
+            })
+            .collect();
+        ChatResponse {
+            cost: Pricing::cost(pricing, &self.usage),
+            message,
+            usage: self.usage,
+            latency,
+            finish_reason: self.finish_reason,
+        }
+    }
+}
+
+impl Provider for OpenAi {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn chat<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let body = self.body(&request, false);
+            let (response, _permit) = self
+                .transport
+                .send(&self.id, &self.what(), self.auth.secret(), || {
+                    self.request(&body)
+                })
+                .await?;
+            let bytes = response.bytes().await.map_err(|e| {
+                ProviderError::new(
+                    &self.id,
+                    self.what(),
+                    if e.is_timeout() {
+                        ErrorKind::Timeout
+                    } else {
+                        ErrorKind::Decode
+                    },
+                    format!("reading the response: {}", e.without_url()),
+                )
+            })?;
+            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                self.decode_error(format!(
+                    "invalid JSON ({e}): {}",
+                    super::http::excerpt(&String::from_utf8_lossy(&bytes), self.auth.secret())
+                ))
+            })?;
+            self.parse(&value, started.elapsed())
+        })
+    }
+
+    fn stream<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
+        let started = Instant::now();
+        let open = async move {
+            let body = self.body(&request, true);
+            self.transport
+                .send(&self.id, &self.what(), self.auth.secret(), || {
+                    self.request(&body)
+                })
+                .await
+        };
+        Box::pin(
+            futures_util::stream::once(open)
+                .map(move |opened| {
+                    let stream: BoxStream<'a, Result<StreamChunk, ProviderError>> = match opened {
+                        Err(e) => Box::pin(futures_util::stream::iter([Err(e)])),
+                        Ok((response, permit)) => Box::pin(self.events(response, permit, started)),
+                    };
+                    stream
+                })
+                .flatten(),
+        )
+    }
+}
+
+impl OpenAi {
+    /// Chunks of an open SSE response, ending with `Done` or an error.
+    fn events(
+        &self,
+        response: reqwest::Response,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        started: Instant,
+    ) -> impl futures_util::Stream<Item = Result<StreamChunk, ProviderError>> + Send + '_ {
+        struct S {
+            bytes: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+            parser: SseParser,
+            state: Option<StreamState>,
+            pending: std::collections::VecDeque<Result<StreamChunk, ProviderError>>,
+            _permit: tokio::sync::OwnedSemaphorePermit,
+        }
+        let s = S {
+            bytes: response.bytes_stream().boxed(),
+            parser: SseParser::new(),
+            state: Some(StreamState::default()),
+            pending: Default::default(),
+            _permit: permit,
+        };
+        futures_util::stream::unfold(s, move |mut s| async move {
+            loop {
+                if let Some(item) = s.pending.pop_front() {
+                    return Some((item, s));
+                }
+                let state = s.state.as_mut()?;
+                if state.done {
+                    let done = s.state.take()?.finish(self.pricing, started.elapsed());
+                    let calls: Vec<_> = done
+                        .message
+                        .tool_calls
+                        .iter()
+                        .cloned()
+                        .map(|c| Ok(StreamChunk::ToolCall(c)))
+                        .collect();
+                    s.pending.extend(calls);
+                    s.pending.push_back(Ok(StreamChunk::Done(done)));
+                    continue;
+                }
+                match s.bytes.next().await {
+                    Some(Ok(chunk)) => {
+                        for event in s.parser.push(&chunk) {
+                            if event.data.trim() == "[DONE]" {
+                                state.done = true;
+                                break;
+                            }
+                            match serde_json::from_str::<Value>(&event.data) {
+                                Ok(data) => {
+                                    if let Some(err) = data.get("error") {
+                                        s.state = None;
+                                        s.pending.push_back(Err(
+                                            self.decode_error(format!("error event: {err}"))
+                                        ));
+                                        break;
+                                    }
+                                    if let Some(text) = state.apply(&data) {
+                                        s.pending.push_back(Ok(StreamChunk::Text(text)));
+                                    }
+                                }
+                                Err(e) => {
+                                    s.state = None;
+                                    s.pending
+                                        .push_back(Err(self
+                                            .decode_error(format!("invalid JSON in stream: {e}"))));
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Some(Err(e)) => {
+                        s.state = None;
+                        let kind = if e.is_timeout() {
+                            ErrorKind::Timeout
+                        } else {
+                            ErrorKind::Connect
+                        };
+                        s.pending.push_back(Err(ProviderError::new(
+                            &self.id,
+                            self.what(),
+                            kind,
+                            format!("stream interrupted: {}", e.without_url()),
+                        )));
+                    }
+                    None => {
+                        // The body ended without `[DONE]`: a truncated stream. Some
+                        // servers omit the sentinel after a finish_reason; accept that.
+                        if state.finish_reason.is_some() && !s.parser.has_partial() {
+                            state.done = true;
+                        } else {
+                            s.state = None;
+                            s.pending.push_back(Err(self.decode_error(
+                                "the stream ended before the response was complete",
+                            )));
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
