@@ -4,6 +4,7 @@ pub mod http;
 pub mod mock;
 pub mod openai;
 pub mod sse;
+mod streaming;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -9,7 +9,8 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use super::http::{Secret, Transport};
-use super::sse::SseParser;
+use super::sse::SseEvent;
+use super::streaming::{self, Decoder};
 use crate::message::{Cost, Message, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, Sampling,
@@ -317,11 +318,41 @@ struct StreamState {
     usage: Usage,
     finish_reason: Option<String>,
     done: bool,
+    pricing: Option<Pricing>,
+}
+
+impl Decoder for StreamState {
+    fn apply(&mut self, event: &SseEvent) -> Result<Vec<String>, String> {
+        if event.data.trim() == "[DONE]" {
+            self.done = true;
+            return Ok(Vec::new());
+        }
+        let data: Value = serde_json::from_str(&event.data)
+            .map_err(|e| format!("invalid JSON in stream: {e}"))?;
+        if let Some(error) = data.get("error") {
+            return Err(format!("error event: {error}"));
+        }
+        Ok(self.delta(&data).into_iter().collect())
+    }
+
+    fn is_done(&self) -> bool {
+        self.done
+    }
+
+    // Some servers omit `[DONE]` after a finish_reason.
+    fn may_end(&self) -> bool {
+        self.done || self.finish_reason.is_some()
+    }
+
+    fn finish(self: Box<Self>, started: Instant) -> ChatResponse {
+        let pricing = self.pricing;
+        (*self).into_response(pricing, started.elapsed())
+    }
 }
 
 impl StreamState {
-    /// Applies one SSE data payload; returns the text delta, if any.
-    fn apply(&mut self, data: &Value) -> Option<String> {
+    /// Applies one data payload; returns the text delta, if any.
+    fn delta(&mut self, data: &Value) -> Option<String> {
         if let Some(u) = data.get("usage").filter(|u| !u.is_null()) {
             self.usage = usage_of(Some(u));
         }
@@ -356,7 +387,7 @@ impl StreamState {
         Some(text.to_owned())
     }
 
-    fn finish(self, pricing: Option<Pricing>, latency: Duration) -> ChatResponse {
+    fn into_response(self, pricing: Option<Pricing>, latency: Duration) -> ChatResponse {
         let mut message = Message::assistant(self.text);
         message.tool_calls = self
             .calls
@@ -434,117 +465,28 @@ impl Provider for OpenAi {
         };
         Box::pin(
             futures_util::stream::once(open)
-                .map(move |opened| {
-                    let stream: BoxStream<'a, Result<StreamChunk, ProviderError>> = match opened {
-                        Err(e) => Box::pin(futures_util::stream::iter([Err(e)])),
-                        Ok((response, permit)) => Box::pin(self.events(response, permit, started)),
-                    };
-                    stream
-                })
+                .map(
+                    move |opened| -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
+                        match opened {
+                            Err(e) => Box::pin(futures_util::stream::iter([Err(e)])),
+                            Ok((response, permit)) => {
+                                let decoder = StreamState {
+                                    pricing: self.pricing,
+                                    ..StreamState::default()
+                                };
+                                Box::pin(streaming::chunks(
+                                    self.id.clone(),
+                                    self.what(),
+                                    response,
+                                    permit,
+                                    Box::new(decoder),
+                                    started,
+                                ))
+                            }
+                        }
+                    },
+                )
                 .flatten(),
         )
-    }
-}
-
-impl OpenAi {
-    /// Chunks of an open SSE response, ending with `Done` or an error.
-    fn events(
-        &self,
-        response: reqwest::Response,
-        permit: tokio::sync::OwnedSemaphorePermit,
-        started: Instant,
-    ) -> impl futures_util::Stream<Item = Result<StreamChunk, ProviderError>> + Send + '_ {
-        struct S {
-            bytes: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
-            parser: SseParser,
-            state: Option<StreamState>,
-            pending: std::collections::VecDeque<Result<StreamChunk, ProviderError>>,
-            _permit: tokio::sync::OwnedSemaphorePermit,
-        }
-        let s = S {
-            bytes: response.bytes_stream().boxed(),
-            parser: SseParser::new(),
-            state: Some(StreamState::default()),
-            pending: Default::default(),
-            _permit: permit,
-        };
-        futures_util::stream::unfold(s, move |mut s| async move {
-            loop {
-                if let Some(item) = s.pending.pop_front() {
-                    return Some((item, s));
-                }
-                let state = s.state.as_mut()?;
-                if state.done {
-                    let done = s.state.take()?.finish(self.pricing, started.elapsed());
-                    let calls: Vec<_> = done
-                        .message
-                        .tool_calls
-                        .iter()
-                        .cloned()
-                        .map(|c| Ok(StreamChunk::ToolCall(c)))
-                        .collect();
-                    s.pending.extend(calls);
-                    s.pending.push_back(Ok(StreamChunk::Done(done)));
-                    continue;
-                }
-                match s.bytes.next().await {
-                    Some(Ok(chunk)) => {
-                        for event in s.parser.push(&chunk) {
-                            if event.data.trim() == "[DONE]" {
-                                state.done = true;
-                                break;
-                            }
-                            match serde_json::from_str::<Value>(&event.data) {
-                                Ok(data) => {
-                                    if let Some(err) = data.get("error") {
-                                        s.state = None;
-                                        s.pending.push_back(Err(
-                                            self.decode_error(format!("error event: {err}"))
-                                        ));
-                                        break;
-                                    }
-                                    if let Some(text) = state.apply(&data) {
-                                        s.pending.push_back(Ok(StreamChunk::Text(text)));
-                                    }
-                                }
-                                Err(e) => {
-                                    s.state = None;
-                                    s.pending
-                                        .push_back(Err(self
-                                            .decode_error(format!("invalid JSON in stream: {e}"))));
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                    Some(Err(e)) => {
-                        s.state = None;
-                        let kind = if e.is_timeout() {
-                            ErrorKind::Timeout
-                        } else {
-                            ErrorKind::Connect
-                        };
-                        s.pending.push_back(Err(ProviderError::new(
-                            &self.id,
-                            self.what(),
-                            kind,
-                            format!("stream interrupted: {}", e.without_url()),
-                        )));
-                    }
-                    None => {
-                        // The body ended without `[DONE]`: a truncated stream. Some
-                        // servers omit the sentinel after a finish_reason; accept that.
-                        if state.finish_reason.is_some() && !s.parser.has_partial() {
-                            state.done = true;
-                        } else {
-                            s.state = None;
-                            s.pending.push_back(Err(self.decode_error(
-                                "the stream ended before the response was complete",
-                            )));
-                        }
-                    }
-                }
-            }
-        })
     }
 }

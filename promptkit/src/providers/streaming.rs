@@ -1,0 +1,129 @@
+//! Turning an SSE response into [`StreamChunk`]s, for every streaming provider: the
+//! provider supplies a [`Decoder`] for its event payloads; this module handles bytes,
+//! truncation, transport errors and the final `Done`.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use futures_util::{Stream, StreamExt};
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::sse::{SseEvent, SseParser};
+use crate::provider::{ChatResponse, ErrorKind, ProviderError, StreamChunk};
+
+/// What a provider's stream events mean.
+pub(crate) trait Decoder: Send + 'static {
+    /// Applies one event; returns the text deltas it carries, or what went wrong.
+    fn apply(&mut self, event: &SseEvent) -> Result<Vec<String>, String>;
+    /// Whether the provider has said the answer is complete.
+    fn is_done(&self) -> bool;
+    /// Whether the stream may end without an explicit end marker once this is true.
+    fn may_end(&self) -> bool {
+        self.is_done()
+    }
+    /// The whole response.
+    fn finish(self: Box<Self>, started: Instant) -> ChatResponse;
+}
+
+/// The chunks of an open SSE `response`; ends with `Done` or one error.
+pub(crate) fn chunks(
+    provider: String,
+    what: String,
+    response: reqwest::Response,
+    permit: OwnedSemaphorePermit,
+    decoder: Box<dyn Decoder>,
+    started: Instant,
+) -> impl Stream<Item = Result<StreamChunk, ProviderError>> + Send {
+    struct State {
+        bytes: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+        parser: SseParser,
+        decoder: Option<Box<dyn Decoder>>,
+        pending: VecDeque<Result<StreamChunk, ProviderError>>,
+        provider: String,
+        what: String,
+        started: Instant,
+        _permit: OwnedSemaphorePermit,
+    }
+    impl State {
+        fn fail(&mut self, kind: ErrorKind, detail: String) {
+            self.decoder = None;
+            self.pending.push_back(Err(ProviderError::new(
+                &self.provider,
+                &self.what,
+                kind,
+                detail,
+            )));
+        }
+
+        fn complete(&mut self) {
+            if let Some(decoder) = self.decoder.take() {
+                let done = decoder.finish(self.started);
+                self.pending.extend(
+                    done.message
+                        .tool_calls
+                        .iter()
+                        .cloned()
+                        .map(|c| Ok(StreamChunk::ToolCall(c))),
+                );
+                self.pending.push_back(Ok(StreamChunk::Done(done)));
+            }
+        }
+    }
+    let state = State {
+        bytes: response.bytes_stream().boxed(),
+        parser: SseParser::new(),
+        decoder: Some(decoder),
+        pending: VecDeque::new(),
+        provider,
+        what,
+        started,
+        _permit: permit,
+    };
+    futures_util::stream::unfold(state, |mut s| async move {
+        loop {
+            if let Some(item) = s.pending.pop_front() {
+                return Some((item, s));
+            }
+            let decoder = s.decoder.as_mut()?;
+            if decoder.is_done() {
+                s.complete();
+                continue;
+            }
+            match s.bytes.next().await {
+                Some(Ok(chunk)) => {
+                    let mut failure = None;
+                    for event in s.parser.push(&chunk) {
+                        match decoder.apply(&event) {
+                            Ok(texts) => s
+                                .pending
+                                .extend(texts.into_iter().map(|t| Ok(StreamChunk::Text(t)))),
+                            Err(why) => {
+                                failure = Some(why);
+                                break;
+                            }
+                        }
+                        if decoder.is_done() {
+                            break;
+                        }
+                    }
+                    if let Some(why) = failure {
+                        s.fail(ErrorKind::Decode, why);
+                    }
+                }
+                Some(Err(e)) => {
+                    let kind = if e.is_timeout() {
+                        ErrorKind::Timeout
+                    } else {
+                        ErrorKind::Connect
+                    };
+                    s.fail(kind, format!("stream interrupted: {}", e.without_url()));
+                }
+                None if decoder.may_end() && !s.parser.has_partial() => s.complete(),
+                None => s.fail(
+                    ErrorKind::Decode,
+                    "the stream ended before the response was complete".into(),
+                ),
+            }
+        }
+    })
+}
