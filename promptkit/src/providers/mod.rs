@@ -1,8 +1,10 @@
 //! Provider implementations: keyless (mock) and live HTTP backends.
 
+pub mod anthropic;
 pub mod http;
 pub mod mock;
 pub mod openai;
+pub mod pricing;
 pub mod sse;
 mod streaming;
 
@@ -13,7 +15,8 @@ use promptkit_build::model::ProviderSpec;
 
 use crate::provider::{ErrorKind, Provider, ProviderError, Sampling};
 use http::{Secret, Transport};
-use openai::{Auth, OpenAi, Pricing};
+use openai::{Auth, OpenAi};
+use pricing::Pricing;
 
 /// A live provider for an arena provider config: OpenAI-compatible types (`openai`,
 /// `azure`, `vllm`, `ollama`) with credentials from the environment.
@@ -73,6 +76,18 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
             let auth = Secret::from_env(&spec.credential_env()).map_or(Auth::None, Auth::Bearer);
             OpenAi::new(id, &model, &base, auth, transport)
         }
+        "claude" | "anthropic" => {
+            let pricing = pricing_of(spec);
+            let provider = anthropic::Anthropic::new(
+                id,
+                &model,
+                base_url.as_deref().unwrap_or(anthropic::ANTHROPIC_BASE_URL),
+                key()?,
+                transport,
+            )
+            .configured(headers_of(spec), pricing, defaults_of(spec));
+            return Ok(Arc::new(provider));
+        }
         "ollama" => OpenAi::new(
             id,
             &model,
@@ -86,36 +101,47 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
             )));
         }
     };
-    let headers = spec
-        .headers
+    Ok(Arc::new(
+        provider
+            .with_headers(headers_of(spec))
+            .with_pricing(pricing_of(spec))
+            .with_defaults(defaults_of(spec)),
+    ))
+}
+
+fn headers_of(spec: &ProviderSpec) -> Vec<(String, String)> {
+    spec.headers
         .as_ref()
         .map(|h| {
             h.iter()
                 .map(|(k, v)| (k.value.clone(), v.clone()))
                 .collect()
         })
-        .unwrap_or_default();
-    let pricing = spec.pricing.as_ref().and_then(|p| {
+        .unwrap_or_default()
+}
+
+fn pricing_of(spec: &ProviderSpec) -> Option<Pricing> {
+    spec.pricing.as_ref().and_then(|p| {
         Some(Pricing {
             input_per_1k: p.input_cost_per_1k?,
             output_per_1k: p.output_cost_per_1k?,
         })
-    });
-    let defaults = spec.defaults.as_ref().map(|d| Sampling {
-        temperature: d.temperature.as_ref().map(|t| t.value),
-        top_p: d.top_p.as_ref().map(|t| t.value),
-        max_tokens: d
-            .max_tokens
-            .as_ref()
-            .and_then(|t| u64::try_from(t.value).ok()),
-        seed: None,
-    });
-    Ok(Arc::new(
-        provider
-            .with_headers(headers)
-            .with_pricing(pricing)
-            .with_defaults(defaults.unwrap_or_default()),
-    ))
+    })
+}
+
+fn defaults_of(spec: &ProviderSpec) -> Sampling {
+    spec.defaults
+        .as_ref()
+        .map(|d| Sampling {
+            temperature: d.temperature.as_ref().map(|t| t.value),
+            top_p: d.top_p.as_ref().map(|t| t.value),
+            max_tokens: d
+                .max_tokens
+                .as_ref()
+                .and_then(|t| u64::try_from(t.value).ok()),
+            seed: None,
+        })
+        .unwrap_or_default()
 }
 
 /// `30s`, `1500ms`, `2m` (a bare number is seconds).
