@@ -1,6 +1,8 @@
-//! Provider implementations: keyless (mock) and live HTTP backends.
+//! Provider implementations: keyless (mock) and live HTTP backends (OpenAI-compatible,
+//! Anthropic, Gemini) over one shared transport.
 
 pub mod anthropic;
+pub mod gemini;
 pub mod http;
 pub mod mock;
 pub mod openai;
@@ -18,8 +20,8 @@ use http::{Secret, Transport};
 use openai::{Auth, OpenAi};
 use pricing::Pricing;
 
-/// A live provider for an arena provider config: OpenAI-compatible types (`openai`,
-/// `azure`, `vllm`, `ollama`) with credentials from the environment.
+/// A live provider for an arena provider config (`openai`, `azure`, `vllm`, `ollama`,
+/// `claude`/`anthropic`, `gemini`), with credentials from the environment only.
 pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, ProviderError> {
     let config_error =
         |detail: String| ProviderError::new(id, "create provider", ErrorKind::Config, detail);
@@ -86,6 +88,17 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
                 transport,
             )
             .configured(headers_of(spec), pricing, defaults_of(spec));
+            return Ok(Arc::new(provider));
+        }
+        "gemini" => {
+            let provider = gemini::Gemini::new(
+                id,
+                &model,
+                base_url.as_deref().unwrap_or(gemini::GEMINI_BASE_URL),
+                key()?,
+                transport,
+            )
+            .configured(headers_of(spec), pricing_of(spec), defaults_of(spec));
             return Ok(Arc::new(provider));
         }
         "ollama" => OpenAi::new(

@@ -1,0 +1,362 @@
+//! Google Gemini `generateContent` and `streamGenerateContent?alt=sse`: function
+//! calling (`functionCall` / `functionResponse` parts), usage metadata, cost from
+//! pricing. The key goes in the `x-goog-api-key` header, never in the URL.
+
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+use super::http::{Secret, Transport, excerpt};
+use super::pricing::Pricing;
+use super::sse::SseEvent;
+use super::streaming::{self, Decoder};
+use crate::message::{Message, Role, ToolCall, Usage};
+use crate::provider::{
+    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, Sampling,
+    StreamChunk,
+};
+
+/// The public API.
+pub const GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com/v1beta";
+
+/// A Gemini provider.
+#[derive(Debug, Clone)]
+pub struct Gemini {
+    id: String,
+    model: String,
+    base_url: String,
+    key: Secret,
+    headers: Vec<(String, String)>,
+    pricing: Option<Pricing>,
+    defaults: Sampling,
+    transport: Transport,
+}
+
+impl Gemini {
+    /// A provider `id` for `model` at `base_url` (up to the API version).
+    pub fn new(
+        id: impl Into<String>,
+        model: impl Into<String>,
+        base_url: &str,
+        key: Secret,
+        transport: Transport,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            model: model.into(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            key,
+            headers: Vec::new(),
+            pricing: None,
+            defaults: Sampling::default(),
+            transport,
+        }
+    }
+
+    /// Extra headers, pricing and sampling defaults.
+    pub fn configured(
+        mut self,
+        headers: Vec<(String, String)>,
+        pricing: Option<Pricing>,
+        defaults: Sampling,
+    ) -> Self {
+        self.headers = headers;
+        self.pricing = pricing;
+        self.defaults = defaults;
+        self
+    }
+
+    fn url(&self, stream: bool) -> String {
+        if stream {
+            format!(
+                "{}/models/{}:streamGenerateContent?alt=sse",
+                self.base_url, self.model
+            )
+        } else {
+            format!("{}/models/{}:generateContent", self.base_url, self.model)
+        }
+    }
+
+    fn what(&self, stream: bool) -> String {
+        format!("POST {}", self.url(stream))
+    }
+
+    fn body(&self, request: &ChatRequest) -> Value {
+        let s = &request.sampling;
+        let d = &self.defaults;
+        let mut config = serde_json::Map::new();
+        if let Some(t) = s.temperature.or(d.temperature) {
+            config.insert("temperature".into(), Value::from(t));
+        }
+        if let Some(p) = s.top_p.or(d.top_p) {
+            config.insert("topP".into(), Value::from(p));
+        }
+        if let Some(m) = s.max_tokens.or(d.max_tokens) {
+            config.insert("maxOutputTokens".into(), Value::from(m));
+        }
+        if let Some(seed) = s.seed.or(d.seed) {
+            config.insert("seed".into(), Value::from(seed));
+        }
+        let mut body = json!({"contents": contents(&request.messages)});
+        if !config.is_empty() {
+            body["generationConfig"] = Value::Object(config);
+        }
+        if let Some(system) = &request.system {
+            body["systemInstruction"] = json!({"parts": [{"text": system}]});
+        }
+        if !request.tools.is_empty() {
+            let declarations: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| json!({"name": t.name, "description": t.description, "parameters": t.input_schema}))
+                .collect();
+            body["tools"] = json!([{"functionDeclarations": declarations}]);
+        }
+        body
+    }
+
+    fn request(&self, stream: bool, body: &Value) -> reqwest::RequestBuilder {
+        let mut b = self
+            .transport
+            .client()
+            .post(self.url(stream))
+            .header("x-goog-api-key", self.key.expose())
+            .json(body);
+        for (k, v) in &self.headers {
+            b = b.header(k, v);
+        }
+        b
+    }
+}
+
+/// Our messages as Gemini contents: `model` for the assistant, function calls and
+/// responses as parts (a tool result is a `user` turn with a `functionResponse`).
+fn contents(messages: &[Message]) -> Vec<Value> {
+    messages
+        .iter()
+        .filter(|m| m.role != Role::System)
+        .map(|m| match m.role {
+            Role::Assistant => {
+                let mut parts = Vec::new();
+                if !m.content.is_empty() {
+                    parts.push(json!({"text": m.content}));
+                }
+                parts.extend(m.tool_calls.iter().map(|c| json!({"functionCall": {"name": c.name, "args": c.arguments}})));
+                json!({"role": "model", "parts": parts})
+            }
+            Role::Tool => {
+                let response = serde_json::from_str::<Value>(&m.content)
+                    .ok()
+                    .filter(Value::is_object)
+                    .unwrap_or_else(|| json!({"result": m.content}));
+                json!({"role": "user", "parts": [{"functionResponse": {"name": m.name.clone().unwrap_or_default(), "response": response}}]})
+            }
+            _ => json!({"role": "user", "parts": [{"text": m.content}]}),
+        })
+        .collect()
+}
+
+fn usage_of(meta: Option<&Value>) -> Usage {
+    let n = |k: &str| {
+        meta.and_then(|u| u.get(k))
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+    };
+    Usage {
+        input_tokens: n("promptTokenCount"),
+        output_tokens: n("candidatesTokenCount"),
+        cached_tokens: n("cachedContentTokenCount"),
+    }
+}
+
+/// Accumulates candidate parts (whole responses are one chunk).
+#[derive(Default)]
+struct Parts {
+    text: String,
+    calls: Vec<ToolCall>,
+    usage: Usage,
+    finish_reason: Option<String>,
+    pricing: Option<Pricing>,
+}
+
+impl Parts {
+    /// Adds one response (or stream chunk); returns its text.
+    fn add(&mut self, data: &Value) -> Result<String, String> {
+        if let Some(error) = data.get("error") {
+            return Err(format!("error: {error}"));
+        }
+        if data.get("usageMetadata").is_some() {
+            self.usage = usage_of(data.get("usageMetadata"));
+        }
+        let Some(candidate) = data.get("candidates").and_then(|c| c.get(0)) else {
+            return Ok(String::new());
+        };
+        if let Some(reason) = candidate.get("finishReason").and_then(Value::as_str) {
+            self.finish_reason = Some(reason.to_owned());
+        }
+        let mut text = String::new();
+        for part in candidate
+            .pointer("/content/parts")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(t) = part.get("text").and_then(Value::as_str) {
+                text.push_str(t);
+            }
+            if let Some(call) = part.get("functionCall") {
+                let n = self.calls.len() + 1;
+                self.calls.push(ToolCall {
+                    id: format!("call_{n}"),
+                    name: call
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    arguments: call.get("args").cloned().unwrap_or_else(|| json!({})),
+                });
+            }
+        }
+        self.text.push_str(&text);
+        Ok(text)
+    }
+
+    fn response(self, started: Instant) -> ChatResponse {
+        let mut message = Message::assistant(self.text);
+        message.tool_calls = self.calls;
+        ChatResponse {
+            message,
+            cost: Pricing::cost(self.pricing, &self.usage),
+            usage: self.usage,
+            latency: started.elapsed(),
+            finish_reason: self.finish_reason,
+        }
+    }
+}
+
+impl Decoder for Parts {
+    fn apply(&mut self, event: &SseEvent) -> Result<Vec<String>, String> {
+        let data: Value = serde_json::from_str(&event.data)
+            .map_err(|e| format!("invalid JSON in stream: {e}"))?;
+        let text = self.add(&data)?;
+        Ok(if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![text]
+        })
+    }
+
+    /// Gemini has no end marker: the stream ends after a chunk with a finish reason.
+    fn is_done(&self) -> bool {
+        false
+    }
+
+    fn may_end(&self) -> bool {
+        self.finish_reason.is_some()
+    }
+
+    fn finish(self: Box<Self>, started: Instant) -> ChatResponse {
+        (*self).response(started)
+    }
+}
+
+impl Provider for Gemini {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn chat<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let body = self.body(&request);
+            let what = self.what(false);
+            let (response, _permit) = self
+                .transport
+                .send(&self.id, &what, Some(&self.key), || {
+                    self.request(false, &body)
+                })
+                .await?;
+            let bytes = response.bytes().await.map_err(|e| {
+                ProviderError::new(
+                    &self.id,
+                    &what,
+                    ErrorKind::Decode,
+                    format!("reading the response: {}", e.without_url()),
+                )
+            })?;
+            let decode =
+                |detail: String| ProviderError::new(&self.id, &what, ErrorKind::Decode, detail);
+            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                decode(format!(
+                    "invalid JSON ({e}): {}",
+                    excerpt(&String::from_utf8_lossy(&bytes), Some(&self.key))
+                ))
+            })?;
+            if value
+                .get("candidates")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty)
+            {
+                let reason = value
+                    .pointer("/promptFeedback/blockReason")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no candidates");
+                return Err(decode(format!("the response has no candidate ({reason})")));
+            }
+            let mut parts = Parts {
+                pricing: self.pricing,
+                ..Parts::default()
+            };
+            parts.add(&value).map_err(decode)?;
+            Ok(parts.response(started))
+        })
+    }
+
+    fn stream<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
+        let started = Instant::now();
+        let open = async move {
+            let body = self.body(&request);
+            self.transport
+                .send(&self.id, &self.what(true), Some(&self.key), || {
+                    self.request(true, &body)
+                })
+                .await
+        };
+        Box::pin(
+            futures_util::stream::once(open)
+                .map(
+                    move |opened| -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
+                        match opened {
+                            Err(e) => Box::pin(futures_util::stream::iter([Err(e)])),
+                            Ok((response, permit)) => {
+                                let decoder = Parts {
+                                    pricing: self.pricing,
+                                    ..Parts::default()
+                                };
+                                Box::pin(streaming::chunks(
+                                    self.id.clone(),
+                                    self.what(true),
+                                    response,
+                                    permit,
+                                    Box::new(decoder),
+                                    started,
+                                ))
+                            }
+                        }
+                    },
+                )
+                .flatten(),
+        )
+    }
+}
