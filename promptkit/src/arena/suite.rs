@@ -19,6 +19,7 @@ use super::results::{CaseResult, RunResult};
 use super::setup::Setup;
 use crate::provider::Provider;
 use crate::providers::mock::MockProvider;
+use crate::providers::recording::{Recording, Replay};
 use crate::tools::Toolbox;
 
 /// How to run a suite.
@@ -229,6 +230,19 @@ fn build_provider(
             .map(|m| Arc::new(m.config.clone()))
             .unwrap_or_default();
         return Ok(Arc::new(MockProvider::new(id, model, config)));
+    }
+    if spec.r#type.value == "replay" {
+        let config = spec.additional_config.as_ref().map(|c| &c.value);
+        let file = config
+            .and_then(|c| c.get("recording"))
+            .and_then(|r| r.value.as_str())
+            .ok_or_else(|| "a `replay` provider needs `additional_config.recording`".to_owned())?;
+        let keep_timing = config
+            .and_then(|c| c.get("timing"))
+            .and_then(|t| t.value.as_str())
+            .is_some_and(|t| t != "instant");
+        let recording = Recording::load(&project.config_dir().join(file))?;
+        return Ok(Arc::new(Replay::new(id, model, recording, keep_timing)));
     }
     crate::providers::live(&id, spec).map_err(|e| e.to_string())
 }

@@ -7,6 +7,7 @@ pub mod http;
 pub mod mock;
 pub mod openai;
 pub mod pricing;
+pub mod recording;
 pub mod sse;
 mod streaming;
 

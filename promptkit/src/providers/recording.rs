@@ -1,0 +1,318 @@
+//! Recording and replay: a [`Recorder`] wraps any provider and keeps every call
+//! (request, response or error, latency); a [`Replay`] provider answers from such a
+//! recording, so a live session can be re-run keyless and deterministically.
+//!
+//! Calls are keyed like inspect_ai's cache: provider, model, the normalized request
+//! (system, messages, tools, sampling; not the caller context) and the repetition
+//! index, so trials replay their own answers. Errors are recorded as errors, never as
+//! answers. Values of credential variables in the environment are masked before
+//! anything is written.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
+
+/// The recording file format version.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One recorded call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The lookup key (see the module docs).
+    pub key: String,
+    /// Provider id.
+    pub provider: String,
+    /// Model.
+    pub model: String,
+    /// The normalized request.
+    pub request: Value,
+    /// The answer, when the call succeeded.
+    pub response: Option<ChatResponse>,
+    /// What went wrong, when it did not (kind and detail).
+    pub error: Option<String>,
+    /// Original latency in milliseconds.
+    pub latency_ms: f64,
+}
+
+/// A recording file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    /// Format version.
+    pub version: u32,
+    /// Calls in the order they happened.
+    pub entries: Vec<Entry>,
+}
+
+impl Recording {
+    /// Reads a recording.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
+        let recording: Self = serde_json::from_str(&text)
+            .map_err(|e| format!("`{}` is not a PromptKit recording: {e}", path.display()))?;
+        if recording.version != FORMAT_VERSION {
+            return Err(format!(
+                "`{}` is recording format {}, this build reads {FORMAT_VERSION}",
+                path.display(),
+                recording.version
+            ));
+        }
+        Ok(recording)
+    }
+
+    /// Writes the recording (temporary file, then rename), credentials masked.
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        crate::arena::report::write_atomically(path, mask_credentials(&text).as_bytes())
+            .map_err(|e| format!("cannot write recording `{}`: {e}", path.display()))
+    }
+}
+
+/// The normalized request and its key.
+fn key_of(provider: &str, model: &str, request: &ChatRequest) -> (String, Value) {
+    let normalized = serde_json::json!({
+        "system": request.system,
+        "messages": request.messages,
+        "tools": request.tools,
+        "tool_choice": request.tool_choice,
+        "sampling": request.sampling,
+    });
+    let key = format!(
+        "{provider}|{model}|{}|{}",
+        request.context.repetition,
+        fingerprint(&normalized.to_string())
+    );
+    (key, normalized)
+}
+
+/// A stable 64-bit FNV-1a fingerprint, as hex.
+fn fingerprint(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// `text` with the value of every credential-looking environment variable masked.
+pub fn mask_credentials(text: &str) -> String {
+    std::env::vars()
+        .filter(|(name, value)| {
+            let name = name.to_ascii_uppercase();
+            value.len() >= 8
+                && (name.ends_with("_API_KEY")
+                    || name.ends_with("_TOKEN")
+                    || name.ends_with("_SECRET"))
+        })
+        .fold(text.to_owned(), |acc, (_, value)| {
+            acc.replace(&value, "***")
+        })
+}
+
+/// Records every call of the provider it wraps.
+pub struct Recorder {
+    inner: Arc<dyn Provider>,
+    entries: Arc<Mutex<Vec<Entry>>>,
+}
+
+impl Recorder {
+    /// Wraps `inner`.
+    pub fn new(inner: Arc<dyn Provider>) -> Self {
+        Self {
+            inner,
+            entries: Arc::default(),
+        }
+    }
+
+    /// What was recorded so far.
+    pub fn recording(&self) -> Recording {
+        Recording {
+            version: FORMAT_VERSION,
+            entries: self
+                .entries
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+        }
+    }
+}
+
+impl Provider for Recorder {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    fn model(&self) -> &str {
+        self.inner.model()
+    }
+
+    fn chat<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
+        Box::pin(async move {
+            let (key, normalized) = key_of(self.id(), self.model(), &request);
+            let started = std::time::Instant::now();
+            let result = self.inner.chat(request).await;
+            let entry = Entry {
+                key,
+                provider: self.id().to_owned(),
+                model: self.model().to_owned(),
+                request: normalized,
+                response: result.as_ref().ok().cloned(),
+                error: result.as_ref().err().map(ToString::to_string),
+                latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+            };
+            self.entries
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(entry);
+            result
+        })
+    }
+}
+
+/// Answers from a recording.
+pub struct Replay {
+    id: String,
+    model: String,
+    entries: BTreeMap<String, Entry>,
+    keep_timing: bool,
+}
+
+impl Replay {
+    /// A replay of `recording` as provider `id`/`model`; with `keep_timing`, each
+    /// answer takes its original latency.
+    pub fn new(
+        id: impl Into<String>,
+        model: impl Into<String>,
+        recording: Recording,
+        keep_timing: bool,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            model: model.into(),
+            entries: recording
+                .entries
+                .into_iter()
+                .map(|e| {
+                    let key = e
+                        .key
+                        .split_once('|')
+                        .map_or(e.key.clone(), |(_, rest)| rest.to_owned());
+                    (key, e)
+                })
+                .collect(),
+            keep_timing,
+        }
+    }
+}
+
+impl Provider for Replay {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn chat<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
+        Box::pin(async move {
+            // Replays match on model and request, whatever the provider id was.
+            let (key, _) = key_of("", &self.model, &request);
+            let key = key.trim_start_matches('|').to_owned();
+            let what = format!("replay call {}", request.context.call);
+            let entry = self.entries.get(&key).ok_or_else(|| {
+                ProviderError::new(
+                    &self.id,
+                    &what,
+                    ErrorKind::NoResponse,
+                    "the recording has no call with this request; record the session again after changing prompts or scenarios",
+                )
+            })?;
+            if self.keep_timing {
+                tokio::time::sleep(Duration::from_secs_f64(entry.latency_ms / 1000.0)).await;
+            }
+            match (&entry.response, &entry.error) {
+                (Some(response), _) => Ok(response.clone()),
+                (None, error) => Err(ProviderError::new(
+                    &self.id,
+                    &what,
+                    ErrorKind::NoResponse,
+                    format!(
+                        "recorded failure: {}",
+                        error.as_deref().unwrap_or("unknown")
+                    ),
+                )),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Message;
+    use crate::providers::mock::MockProvider;
+
+    fn request(text: &str, repetition: usize) -> ChatRequest {
+        let mut r = ChatRequest {
+            messages: vec![Message::user(text)],
+            ..ChatRequest::default()
+        };
+        r.context.repetition = repetition;
+        r
+    }
+
+    #[tokio::test]
+    async fn records_and_replays_by_request_and_repetition() {
+        let recorder = Recorder::new(Arc::new(MockProvider::fallback("live", "m1")));
+        let first = recorder.chat(request("hi", 0)).await.expect("answer");
+        recorder.chat(request("hi", 1)).await.expect("answer");
+        let recording = recorder.recording();
+        assert_eq!(recording.entries.len(), 2);
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("session.json");
+        recording.save(&path).expect("saved");
+        let replay = Replay::new(
+            "replay",
+            "m1",
+            Recording::load(&path).expect("loads"),
+            false,
+        );
+        assert_eq!(
+            replay
+                .chat(request("hi", 0))
+                .await
+                .expect("replayed")
+                .message,
+            first.message
+        );
+        let missing = replay
+            .chat(request("other", 0))
+            .await
+            .expect_err("not recorded");
+        assert_eq!(missing.kind, ErrorKind::NoResponse);
+        assert!(
+            replay.chat(request("hi", 2)).await.is_err(),
+            "repetitions are keyed"
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_stable() {
+        assert_eq!(fingerprint("abc"), "e71fa2190541574b");
+    }
+}
