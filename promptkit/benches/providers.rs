@@ -51,6 +51,7 @@ fn main() {
         }
     });
     let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn transport() -> Transport {
