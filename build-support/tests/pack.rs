@@ -293,3 +293,81 @@ spec:
         "the reference's key order"
     );
 }
+
+fn skills_project(root: &Path, skills: &str) -> PathBuf {
+    std::fs::create_dir_all(root.join("prompts")).expect("mkdir");
+    std::fs::create_dir_all(root.join("skills/refunds")).expect("mkdir");
+    std::fs::write(
+        root.join("prompts/p.yaml"),
+        "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: PromptConfig
+metadata:
+  name: p
+spec:
+  task_type: p
+  version: 1.0.0
+  description: P
+  system_template: Hello.
+",
+    )
+    .expect("write");
+    let config = root.join("config.arena.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: Arena
+metadata:
+  name: skills
+spec:
+  prompt_configs:
+    - id: p
+      file: prompts/p.yaml
+  skills:
+{skills}
+  defaults:
+    temperature: 0.1
+"
+        ),
+    )
+    .expect("write");
+    config
+}
+
+#[test]
+fn skills_are_packed_as_relative_paths_and_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = skills_project(
+        dir.path(),
+        "    - path: ./skills/\n    - name: tone\n      description: Tone\n      instructions: Be kind.\n",
+    );
+    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    let pack = compiled
+        .pack
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}", compiled.render(RenderStyle::Plain)));
+    assert_eq!(
+        serde_json::to_value(&pack.skills).expect("json"),
+        serde_json::json!([
+            {"path": "skills"},
+            {"name": "tone", "description": "Tone", "instructions": "Be kind."}
+        ])
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = skills_project(
+        dir.path(),
+        "    - name: tone\n      description: Tone\n    - name: tone\n      description: T\n      instructions: I\n",
+    );
+    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    assert!(compiled.pack.is_none());
+    let text = compiled.render(RenderStyle::Plain);
+    assert!(
+        text.contains("skills[0]: inline skill `tone` is missing required field `instructions`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("skills[1]: duplicate skill name `tone`"),
+        "{text}"
+    );
+}

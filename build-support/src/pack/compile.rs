@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::diagnose::{check_prompt, missing_media, structure};
+use super::diagnose::{check_prompt, missing_media, skill_errors, structure};
 use super::json;
 use super::model::{Agents, Compilation, PackPrompt, PromptPack, Workflow};
 use super::prompt::{prompt, template_engine};
@@ -144,6 +144,7 @@ pub fn compile(
                 ),
         );
     }
+    errors.extend(skill_errors(project));
     let template_engine = prompts
         .values()
         .next()

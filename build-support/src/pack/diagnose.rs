@@ -134,3 +134,42 @@ pub(super) fn is_semver(text: &str) -> bool {
     });
     SEMVER.as_ref().is_some_and(|re| re.is_match(text))
 }
+
+/// The reference's inline skill checks: a name, description and instructions, names
+/// unique. (Skill directories are checked by the loader: they must exist in the project.)
+pub(super) fn skill_errors(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
+    let whole = || SourceLocation::file(&project.config_path);
+    for (i, skill) in project.arena.spec.value.skills.iter().enumerate() {
+        if skill.dir.is_some() || skill.path.is_some() {
+            continue;
+        }
+        let name = skill.name.as_deref().unwrap_or_default();
+        for (field, value) in [
+            ("name", skill.name.as_deref()),
+            ("description", skill.description.as_deref()),
+            ("instructions", skill.instructions.as_deref()),
+        ] {
+            if value.is_none_or(str::is_empty) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "skills[{i}]: inline skill `{name}` is missing required field `{field}`"
+                    ))
+                    .at(whole())
+                    .with_help(
+                        "give an inline skill a name, description and instructions, or a `path`",
+                    ),
+                );
+            }
+        }
+        if !name.is_empty() && !names.insert(name.to_owned()) {
+            out.push(
+                Diagnostic::error(format!("skills[{i}]: duplicate skill name `{name}`"))
+                    .at(whole())
+                    .with_help("give every skill its own name"),
+            );
+        }
+    }
+    out
+}
