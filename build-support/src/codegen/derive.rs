@@ -58,7 +58,7 @@ pub fn derive_prompt(
     let (prompt, files) = load_typed(manifest_dir, path).map_err(|message| {
         vec![Problem {
             blame: Blame::Attribute,
-            message,
+            message: without_level(message),
         }]
     })?;
     let mut sources = SourceCache::new();
@@ -67,10 +67,11 @@ pub fn derive_prompt(
     }
     // rustc already prints `error: ` before the message.
     let render = |d: Diagnostic| {
-        let text = render_relative(&Diagnostics::from(vec![d]), &sources, manifest_dir);
-        text.strip_prefix("error: ")
-            .map(str::to_owned)
-            .unwrap_or(text)
+        without_level(render_relative(
+            &Diagnostics::from(vec![d]),
+            &sources,
+            manifest_dir,
+        ))
     };
     let mut problems = Vec::new();
     let mut values = Vec::new();
@@ -189,6 +190,13 @@ pub fn derive_prompt(
             }
         }
     })
+}
+
+/// The text without its leading `error: `, which rustc prints before a compile error.
+fn without_level(text: String) -> String {
+    text.strip_prefix("error: ")
+        .map(str::to_owned)
+        .unwrap_or(text)
 }
 
 /// Where `decl` is declared in the prompt file.
