@@ -314,6 +314,68 @@ fn kind(ty: &str) -> Kind {
 mod tests {
     use super::*;
 
+    fn fixtures() -> std::path::PathBuf {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../promptkit-macros/tests/ui/fixtures");
+        std::fs::canonicalize(&path).unwrap_or(path)
+    }
+
+    fn field(name: &str, ty: &str) -> Field {
+        Field {
+            name: name.to_owned(),
+            ty: ty.to_owned(),
+        }
+    }
+
+    fn derive(fields: &[Field]) -> Result<TokenStream, Vec<Problem>> {
+        derive_prompt(
+            &fixtures(),
+            "prompts/support.yaml",
+            fields,
+            quote! { impl Support },
+        )
+    }
+
+    #[test]
+    fn fitting_fields_get_a_render() {
+        let tokens = derive(&[
+            field("company", "& 'a str"),
+            field("escalate", "Option < bool >"),
+            field("unrelated", "Vec < u8 >"),
+        ])
+        .expect("fits")
+        .to_string();
+        assert!(tokens.contains("pub fn render"), "{tokens}");
+        assert!(tokens.contains("include_bytes"), "{tokens}");
+        assert!(!tokens.contains("unrelated"), "{tokens}");
+    }
+
+    #[test]
+    fn problems_blame_the_field_or_the_attribute_with_the_yaml_location() {
+        let problems = derive(&[
+            field("company", "Option < String >"),
+            field("escalate", "String"),
+        ])
+        .expect_err("two problems");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].blame, Blame::Field(0));
+        assert!(
+            problems[0].message.contains("prompts/support.yaml:10:13"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[1].blame, Blame::Field(1));
+        assert!(problems[1].message.contains("of type `boolean`"));
+
+        let missing = derive(&[field("escalate", "bool")]).expect_err("no company");
+        assert_eq!(missing[0].blame, Blame::Attribute);
+        assert!(
+            missing[0]
+                .message
+                .starts_with("variable `company` is required")
+        );
+    }
+
     #[test]
     fn field_shapes() {
         assert_eq!(

@@ -274,3 +274,40 @@ fn field_doc(spec: &PromptSpec, decl: &VarDecl) -> String {
         .unwrap_or_default();
     format!(" {description} — `{}`{default}.", decl.ty.name())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../promptkit-macros/tests/ui/fixtures");
+        std::fs::canonicalize(&path).unwrap_or(path)
+    }
+
+    #[test]
+    fn errors_name_the_yaml_location_relative_to_the_crate() {
+        let err = include_prompt(&fixtures(), "prompts/undeclared.yaml").expect_err("typo");
+        assert!(err.contains("--> prompts/undeclared.yaml:14:30"), "{err}");
+        assert!(err.contains("did you mean `company`?"), "{err}");
+        let err = include_prompt(&fixtures(), "prompts/absent.yaml").expect_err("missing");
+        assert!(err.contains("file not found"), "{err}");
+    }
+
+    #[test]
+    fn required_fields_are_plain_and_optional_ones_options() {
+        let tokens = include_prompt(&fixtures(), "prompts/support.yaml")
+            .expect("expands")
+            .to_string();
+        assert!(tokens.contains("pub mod support"), "{tokens}");
+        assert!(
+            tokens.contains("pub company : :: std :: string :: String"),
+            "{tokens}"
+        );
+        assert!(
+            tokens.contains("pub escalate : :: core :: option :: Option < bool >"),
+            "{tokens}"
+        );
+        assert!(tokens.contains("(\"escalate\" , \"false\")"), "{tokens}");
+    }
+}
