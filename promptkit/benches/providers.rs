@@ -29,7 +29,8 @@ fn main() {
         return;
     }
     // cargo bench passes `--bench`; ignore other arguments.
-    let (mut child, base) = support::spawn();
+    let (child, base) = support::spawn();
+    let _upstream = support::KillOnDrop(child);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -40,8 +41,6 @@ fn main() {
             footprint(&base, n).await;
         }
     });
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 fn transport() -> Transport {
@@ -51,11 +50,15 @@ fn transport() -> Transport {
 async fn overhead(base: &str) {
     const N: usize = 4000;
     const IN_FLIGHT: usize = 64;
-    let client = reqwest::Client::new();
+    // Our transport installs the TLS crypto provider the raw client also needs.
+    let provider = OpenAi::new("bench", "m", base, Auth::None, transport());
+    let client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("raw client");
     let url = format!("{base}/chat/completions");
     let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "where is my order?"}]});
-    // Warm up both paths.
-    let provider = OpenAi::new("bench", "m", base, Auth::None, transport());
+    // Warm up.
     let request = ChatRequest {
         messages: vec![Message::user("where is my order?")],
         ..ChatRequest::default()

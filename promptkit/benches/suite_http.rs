@@ -22,7 +22,8 @@ fn main() {
         support::serve();
         return;
     }
-    let (mut child, base) = support::spawn();
+    let (child, base) = support::spawn();
+    let _upstream = support::KillOnDrop(child);
     let dir = tempfile::tempdir().expect("temp dir");
     write_project(dir.path(), &base);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -50,8 +51,6 @@ fn main() {
         cpu_seconds() - cpu_before,
         peak_rss_mb()
     );
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 fn write_project(dir: &std::path::Path, base: &str) {
@@ -66,12 +65,12 @@ fn write_project(dir: &std::path::Path, base: &str) {
     write(
         "config.arena.yaml",
         format!(
-            "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Arena\nmetadata:\n  name: bench\nspec:\n  prompt_configs:\n    - id: support\n      file: prompt.yaml\n  providers:\n    - file: provider.yaml\n  scenarios:\n{scenarios}"
+            "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Arena\nmetadata:\n  name: bench\nspec:\n  prompt_configs:\n    - id: support\n      file: prompt.yaml\n  providers:\n    - file: provider.yaml\n  defaults:\n    temperature: 0.0\n    max_tokens: 64\n  scenarios:\n{scenarios}"
         ),
     );
     write(
         "prompt.yaml",
-        "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: PromptConfig\nmetadata:\n  name: support\nspec:\n  task_type: support\n  system_template: You are a support assistant of {{company}}.\n  variables:\n    - name: company\n      type: string\n      required: false\n      default: Acme\n".into(),
+        "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: PromptConfig\nmetadata:\n  name: support\nspec:\n  task_type: support\n  version: v1.0.0\n  description: Bench prompt\n  system_template: You are a support assistant of {{company}}.\n  variables:\n    - name: company\n      type: string\n      required: false\n      default: Acme\n".into(),
     );
     write(
         "provider.yaml",
@@ -83,7 +82,7 @@ fn write_project(dir: &std::path::Path, base: &str) {
         write(
             &format!("scenarios/s{i}.yaml"),
             format!(
-                "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Scenario\nmetadata:\n  name: s{i}\nspec:\n  id: s{i}\n  task_type: support\n  turns:\n    - role: user\n      content: Where is order {i}?\n      assertions:\n        - type: content_includes\n          params:\n            patterns: [shipped]\n        - type: max_length\n          params:\n            max: 400\n    - role: user\n      content: When does it arrive?\n      assertions:\n        - type: content_matches\n          params:\n            pattern: (?i)tuesday\n"
+                "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Scenario\nmetadata:\n  name: s{i}\nspec:\n  id: s{i}\n  task_type: support\n  description: Bench scenario {i}\n  turns:\n    - role: user\n      content: Where is order {i}?\n      assertions:\n        - type: content_includes\n          params:\n            patterns: [shipped]\n        - type: max_length\n          params:\n            max: 400\n    - role: user\n      content: When does it arrive?\n      assertions:\n        - type: content_matches\n          params:\n            pattern: (?i)tuesday\n"
             ),
         );
     }

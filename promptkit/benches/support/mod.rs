@@ -12,11 +12,22 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const COMPLETION: &str = r#"{"choices":[{"message":{"role":"assistant","content":"The order has shipped and arrives on Tuesday."},"finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":11}}"#;
 
+/// Ends the upstream when the bench ends, even by a panic.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts the upstream child; returns it and its base URL (`http://127.0.0.1:port/v1`).
 pub fn spawn() -> (Child, String) {
     let mut child = Command::new(std::env::current_exe().expect("own path"))
         .arg("serve")
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("start the upstream");
     let mut line = String::new();
