@@ -27,6 +27,7 @@
 //! ```
 
 mod check;
+mod conversation;
 mod render;
 mod schema;
 

@@ -31,6 +31,14 @@ pub enum RenderError {
         /// Every problem found.
         problems: Vec<VarProblem>,
     },
+    /// A validator of the prompt cannot be built.
+    #[error("prompt `{task_type}`: {problem}")]
+    Validator {
+        /// The prompt.
+        task_type: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// Placeholders had no value after substitution.
     #[error("prompt `{task_type}`: {unresolved}; declare these variables or pass values for them")]
     Unresolved {

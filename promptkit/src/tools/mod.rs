@@ -190,6 +190,21 @@ impl Toolbox {
         self
     }
 
+    /// Declares a tool the model may call before a handler runs it; until one is
+    /// registered a call answers with `why_unavailable` as the error.
+    pub fn declare(&mut self, spec: ToolSpec, why_unavailable: String) -> &mut Self {
+        self.tools.insert(
+            spec.name.clone(),
+            Tool {
+                spec,
+                runner: Runner::Unavailable(why_unavailable),
+                timeout: DEFAULT_TIMEOUT,
+                decline_strategy: None,
+            },
+        );
+        self
+    }
+
     /// Registers a handler taking and returning raw JSON.
     pub fn raw_handler(&mut self, name: &str, handler: Handler) -> &mut Self {
         let tool = self.tools.entry(name.to_owned()).or_insert_with(|| Tool {
