@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use crate::message::{Cost, Message, Usage};
 use crate::provider::{
-    ChatRequest, ChatResponse, Provider, ProviderError, RequestContext, Sampling,
+    ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, RequestContext, Sampling,
+    StreamChunk,
 };
 use crate::tools::{Consent, ToolOutput, Toolbox};
 use crate::validators::{ValidatorOutcome, ValidatorSet};
@@ -188,6 +189,28 @@ impl Conversation {
         message: Message,
         consent: &Consent,
     ) -> Result<TurnOutcome, ConversationError> {
+        self.turn(message, consent, None).await
+    }
+
+    /// Like [`Conversation::send_message`], streaming: `on_text` sees the answer's
+    /// text as it arrives. Streamable output validators watch the text so far; when
+    /// one fires (and validators are enforced) the stream is stopped and the answer
+    /// replaced, so a blocked reply is never delivered in full.
+    pub async fn send_streaming(
+        &mut self,
+        message: Message,
+        consent: &Consent,
+        mut on_text: impl FnMut(&str) + Send,
+    ) -> Result<TurnOutcome, ConversationError> {
+        self.turn(message, consent, Some(&mut on_text)).await
+    }
+
+    async fn turn(
+        &mut self,
+        message: Message,
+        consent: &Consent,
+        mut on_text: Option<&mut (dyn FnMut(&str) + Send)>,
+    ) -> Result<TurnOutcome, ConversationError> {
         self.messages.push(message);
         let tool_specs = self.tools.specs(&self.allowed_tools);
         let mut responses = Vec::new();
@@ -202,7 +225,10 @@ impl Conversation {
                 sampling: self.sampling.clone(),
                 context: self.context.clone(),
             };
-            let response = self.provider.chat(request).await?;
+            let response = match on_text.as_deref_mut() {
+                None => self.provider.chat(request).await?,
+                Some(on_text) => self.stream_round(request, on_text).await?,
+            };
             let calls = response.message.tool_calls.clone();
             self.messages.push(response.message.clone());
             responses.push(response);
@@ -222,6 +248,48 @@ impl Conversation {
         Err(ConversationError::TooManyRounds {
             rounds: self.max_rounds,
         })
+    }
+
+    /// One streamed provider call, watched by the streamable validators.
+    async fn stream_round(
+        &self,
+        request: ChatRequest,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<ChatResponse, ConversationError> {
+        use futures_util::StreamExt;
+        let started = std::time::Instant::now();
+        let mut stream = self.provider.stream(request);
+        let mut text = String::new();
+        while let Some(chunk) = stream.next().await {
+            match chunk? {
+                StreamChunk::Text(delta) => {
+                    text.push_str(&delta);
+                    if self.enforce
+                        && let Some((validator, _)) = self.validators.check_stream(&text)
+                    {
+                        // Stop reading: the rest of the answer will not be delivered.
+                        let blocked = validator.enforce(&text);
+                        on_text(&blocked);
+                        return Ok(ChatResponse {
+                            message: Message::assistant(blocked),
+                            usage: Usage::default(),
+                            cost: Cost { usd: None },
+                            latency: started.elapsed(),
+                            finish_reason: Some("guardrail".into()),
+                        });
+                    }
+                    on_text(&delta);
+                }
+                StreamChunk::ToolCall(_) => {}
+                StreamChunk::Done(response) => return Ok(response),
+            }
+        }
+        Err(ConversationError::Provider(ProviderError::new(
+            self.provider.id(),
+            "stream",
+            ErrorKind::Decode,
+            "the stream ended without a final response",
+        )))
     }
 
     /// Validates (and enforces) the final answer and totals the turn.
