@@ -62,7 +62,7 @@ pub(crate) fn contains_any(p: Params, ctx: &AssertionContext) -> EvalResult {
 /// Builds the matcher of `content_excludes` for `mode`.
 fn excludes_matcher(mode: &str, pattern: &str) -> Box<dyn Fn(&str) -> bool> {
     if mode == "word_boundary" {
-        let re = regex::Regex::new(&format!(r"(?i)\b{}\b", regex::escape(pattern)));
+        let re = super::regex_cache::compile(&format!(r"(?i)\b{}\b", regex::escape(pattern)));
         match re {
             Ok(re) => Box::new(move |t: &str| re.is_match(t)),
             Err(_) => Box::new(|_: &str| false),
@@ -116,7 +116,7 @@ pub(crate) fn regex(p: Params, ctx: &AssertionContext) -> EvalResult {
     let Some(pattern) = p.non_empty("pattern") else {
         return EvalResult::fail("no pattern specified");
     };
-    let re = match regex::Regex::new(pattern) {
+    let re = match super::regex_cache::compile(pattern) {
         Ok(re) => re,
         Err(e) => return EvalResult::error(format!("invalid regex: {e}")),
     };

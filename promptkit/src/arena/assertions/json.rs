@@ -20,7 +20,7 @@ fn json_content<'a>(p: Params, text: &'a str) -> std::borrow::Cow<'a, str> {
 /// Extracts JSON from a fenced block (`wrapped`) or the first balanced object/array.
 pub(crate) fn extract_json(text: &str, wrapped: bool, balanced: bool) -> Option<String> {
     if wrapped {
-        let fence = regex::Regex::new(r"```(?:json)?\s*\n([\s\S]*?)\n```").ok()?;
+        let fence = super::regex_cache::compile(r"```(?:json)?\s*\n([\s\S]*?)\n```").ok()?;
         if let Some(c) = fence.captures(text) {
             return Some(c[1].trim().to_owned());
         }

@@ -16,6 +16,7 @@ mod length;
 mod media;
 mod params;
 mod rag;
+mod regex_cache;
 mod rest;
 mod result;
 mod skills;

@@ -97,7 +97,7 @@ pub(crate) async fn tool_exec(
     }
     let text = output_text(&run.result);
     if let Some(sp) = p.non_empty("success_pattern") {
-        match regex::Regex::new(sp) {
+        match super::regex_cache::compile(sp) {
             Err(e) => {
                 return EvalResult::fail(format!(
                     "tool_exec: success_pattern {sp:?} is not a valid regex: {e}"
@@ -112,7 +112,7 @@ pub(crate) async fn tool_exec(
         }
     }
     if let Some(fp) = p.non_empty("failure_pattern") {
-        match regex::Regex::new(fp) {
+        match super::regex_cache::compile(fp) {
             Err(e) => {
                 return EvalResult::fail(format!(
                     "tool_exec: failure_pattern {fp:?} is not a valid regex: {e}"

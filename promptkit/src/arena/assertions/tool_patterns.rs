@@ -83,7 +83,7 @@ fn check_step(
         }
     }
     if let Some(pattern) = p.non_empty("result_matches") {
-        match regex::Regex::new(pattern) {
+        match super::regex_cache::compile(pattern) {
             Err(e) => {
                 let reason = format!("invalid regex {pattern:?}");
                 return Some(step_failure(
@@ -110,7 +110,7 @@ fn check_step(
             let reason = format!("missing argument {arg:?}");
             return Some(step_failure(index, tool, reason, json!({"argument": arg})));
         };
-        match regex::Regex::new(&pattern) {
+        match super::regex_cache::compile(&pattern) {
             Err(e) => {
                 let reason = format!("invalid arg regex {pattern:?}");
                 return Some(step_failure(
@@ -177,7 +177,7 @@ pub(crate) fn tool_call_chain(p: Params, ctx: &AssertionContext) -> EvalResult {
 fn call_violations(
     tc: &ToolCallRecord,
     p: Params,
-    result_re: Option<&Result<regex::Regex, String>>,
+    result_re: Option<&Result<std::sync::Arc<regex::Regex>, String>>,
 ) -> Vec<Value> {
     let mut out = Vec::new();
     let name = &tc.name;
@@ -195,7 +195,7 @@ fn call_violations(
             out.push(json!({"type": "missing_argument_for_pattern", "tool": name, "argument": arg, "pattern": pattern}));
             continue;
         };
-        match regex::Regex::new(&pattern) {
+        match super::regex_cache::compile(&pattern) {
             Err(e) => out.push(
                 json!({"type": "invalid_pattern", "tool": name, "argument": arg,
                 "pattern": pattern, "error": e.to_string()}),
@@ -240,7 +240,7 @@ pub(crate) fn tool_calls_with_args(p: Params, ctx: &AssertionContext) -> EvalRes
     }
     let result_re = p
         .non_empty("result_matches")
-        .map(|s| regex::Regex::new(s).map_err(|e| e.to_string()));
+        .map(|s| super::regex_cache::compile(s).map_err(|e| e.to_string()));
     let violations: Vec<Value> = matching
         .iter()
         .flat_map(|tc| call_violations(tc, p, result_re.as_ref()))

@@ -56,7 +56,7 @@ pub(crate) fn tool_result_matches(p: Params, ctx: &AssertionContext) -> EvalResu
         return EvalResult::fail("no pattern specified");
     };
     let occurrence = p.int_or("occurrence", 1);
-    let re = match regex::Regex::new(pattern) {
+    let re = match super::regex_cache::compile(pattern) {
         Ok(re) => re,
         Err(e) => return EvalResult::fail(format!("invalid regex: {e}")),
     };

@@ -34,7 +34,7 @@ pub fn should_run(when: Option<&When>, calls: &[ToolCallRecord]) -> Result<(), S
         .as_deref()
         .filter(|p| !p.is_empty())
     {
-        let re = regex::Regex::new(pattern)
+        let re = super::regex_cache::compile(pattern)
             .map_err(|e| format!("invalid tool_called_pattern {pattern:?}: {e}"))?;
         if !calls.iter().any(|c| re.is_match(&c.name)) {
             return Err(format!("no tool matching pattern {pattern:?}"));
