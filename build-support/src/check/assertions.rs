@@ -162,14 +162,7 @@ fn typed(
         );
         return;
     };
-    let json: Map<String, Value> = params
-        .map(|p| {
-            p.value
-                .iter()
-                .map(|(k, v)| (k.value.clone(), v.value.to_json()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let json: Map<String, Value> = params.map(|p| p.value.to_json_map()).unwrap_or_default();
     for problem in check_params(ty, &json) {
         let location = params
             .and_then(|p| {

@@ -220,6 +220,15 @@ impl<K, V> Default for SpannedMap<K, V> {
     }
 }
 
+impl SpannedMap<String, Node> {
+    /// The map as a JSON object (locations dropped), e.g. assertion params.
+    pub fn to_json_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.iter()
+            .map(|(k, v)| (k.value.clone(), v.value.to_json()))
+            .collect()
+    }
+}
+
 impl<K: PartialEq, V> SpannedMap<K, V> {
     /// An empty map.
     pub fn new() -> Self {

@@ -90,14 +90,10 @@ impl From<&VariableMetadata> for VarDecl {
                 .unwrap_or_default(),
             required: meta.required,
             default: meta.default.as_ref().map(|d| d.value.to_json()),
-            validation: meta.validation.as_ref().map(|v| {
-                Value::Object(
-                    v.value
-                        .iter()
-                        .map(|(k, n)| (k.value.clone(), n.value.to_json()))
-                        .collect(),
-                )
-            }),
+            validation: meta
+                .validation
+                .as_ref()
+                .map(|v| Value::Object(v.value.to_json_map())),
         }
     }
 }

@@ -404,12 +404,7 @@ pub(crate) async fn evaluate(
     let params: Map<String, Value> = assertion
         .params
         .as_ref()
-        .map(|p| {
-            p.value
-                .iter()
-                .map(|(k, v)| (k.value.clone(), v.value.to_json()))
-                .collect()
-        })
+        .map(|p| p.value.to_json_map())
         .unwrap_or_default();
     let author_message = assertion
         .message

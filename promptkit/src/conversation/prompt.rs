@@ -93,12 +93,7 @@ pub fn prepare_prompt(
         let params: Map<String, Value> = config
             .params
             .as_ref()
-            .map(|p| {
-                p.value
-                    .iter()
-                    .map(|(k, v)| (k.value.clone(), v.value.to_json()))
-                    .collect()
-            })
+            .map(|p| p.value.to_json_map())
             .unwrap_or_default();
         match Validator::new(&config.r#type.value, &params) {
             Ok(v) => validators.push(match &config.message {

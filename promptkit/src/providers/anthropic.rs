@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use super::http::{Secret, Transport, excerpt};
+use super::http::{Secret, Transport, read_json};
 use super::pricing::Pricing;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
@@ -362,31 +361,12 @@ impl Provider for Anthropic {
         Box::pin(async move {
             let started = Instant::now();
             let body = self.body(&request, false);
+            let what = self.what();
             let (response, _permit) = self
                 .transport
-                .send(&self.id, &self.what(), Some(&self.key), || {
-                    self.request(&body)
-                })
+                .send(&self.id, &what, Some(&self.key), || self.request(&body))
                 .await?;
-            let bytes = response.bytes().await.map_err(|e| {
-                ProviderError::new(
-                    &self.id,
-                    self.what(),
-                    ErrorKind::Decode,
-                    format!("reading the response: {}", e.without_url()),
-                )
-            })?;
-            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                ProviderError::new(
-                    &self.id,
-                    self.what(),
-                    ErrorKind::Decode,
-                    format!(
-                        "invalid JSON ({e}): {}",
-                        excerpt(&String::from_utf8_lossy(&bytes), Some(&self.key))
-                    ),
-                )
-            })?;
+            let value = read_json(&self.id, &what, Some(&self.key), response).await?;
             self.parse(&value, started)
         })
     }
@@ -395,8 +375,7 @@ impl Provider for Anthropic {
         &'a self,
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
-        let started = Instant::now();
-        let open = async move {
+        let opening = async move {
             let body = self.body(&request, true);
             self.transport
                 .send(&self.id, &self.what(), Some(&self.key), || {
@@ -404,30 +383,10 @@ impl Provider for Anthropic {
                 })
                 .await
         };
-        Box::pin(
-            futures_util::stream::once(open)
-                .map(
-                    move |opened| -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
-                        match opened {
-                            Err(e) => Box::pin(futures_util::stream::iter([Err(e)])),
-                            Ok((response, permit)) => {
-                                let decoder = Stream {
-                                    pricing: self.pricing,
-                                    ..Stream::default()
-                                };
-                                Box::pin(streaming::chunks(
-                                    self.id.clone(),
-                                    self.what(),
-                                    response,
-                                    permit,
-                                    Box::new(decoder),
-                                    started,
-                                ))
-                            }
-                        }
-                    },
-                )
-                .flatten(),
-        )
+        let decoder = Stream {
+            pricing: self.pricing,
+            ..Stream::default()
+        };
+        streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder))
     }
 }

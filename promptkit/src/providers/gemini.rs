@@ -4,10 +4,9 @@
 
 use std::time::Instant;
 
-use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use super::http::{Secret, Transport, excerpt};
+use super::http::{Secret, Transport, read_json};
 use super::pricing::Pricing;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
@@ -284,22 +283,9 @@ impl Provider for Gemini {
                     self.request(false, &body)
                 })
                 .await?;
-            let bytes = response.bytes().await.map_err(|e| {
-                ProviderError::new(
-                    &self.id,
-                    &what,
-                    ErrorKind::Decode,
-                    format!("reading the response: {}", e.without_url()),
-                )
-            })?;
+            let value = read_json(&self.id, &what, Some(&self.key), response).await?;
             let decode =
                 |detail: String| ProviderError::new(&self.id, &what, ErrorKind::Decode, detail);
-            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                decode(format!(
-                    "invalid JSON ({e}): {}",
-                    excerpt(&String::from_utf8_lossy(&bytes), Some(&self.key))
-                ))
-            })?;
             if value
                 .get("candidates")
                 .and_then(Value::as_array)
@@ -324,8 +310,7 @@ impl Provider for Gemini {
         &'a self,
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
-        let started = Instant::now();
-        let open = async move {
+        let opening = async move {
             let body = self.body(&request);
             self.transport
                 .send(&self.id, &self.what(true), Some(&self.key), || {
@@ -333,30 +318,10 @@ impl Provider for Gemini {
                 })
                 .await
         };
-        Box::pin(
-            futures_util::stream::once(open)
-                .map(
-                    move |opened| -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
-                        match opened {
-                            Err(e) => Box::pin(futures_util::stream::iter([Err(e)])),
-                            Ok((response, permit)) => {
-                                let decoder = Parts {
-                                    pricing: self.pricing,
-                                    ..Parts::default()
-                                };
-                                Box::pin(streaming::chunks(
-                                    self.id.clone(),
-                                    self.what(true),
-                                    response,
-                                    permit,
-                                    Box::new(decoder),
-                                    started,
-                                ))
-                            }
-                        }
-                    },
-                )
-                .flatten(),
-        )
+        let decoder = Parts {
+            pricing: self.pricing,
+            ..Parts::default()
+        };
+        streaming::open(self.id.clone(), self.what(true), opening, Box::new(decoder))
     }
 }

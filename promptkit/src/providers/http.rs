@@ -271,6 +271,40 @@ fn transport_error(provider: &str, what: &str, error: reqwest::Error) -> Provide
     ProviderError::new(provider, what, kind, error.without_url().to_string())
 }
 
+/// The JSON body of a successful response; unreadable or invalid bodies are typed
+/// errors whose detail quotes (masked) what arrived.
+pub(crate) async fn read_json(
+    provider: &str,
+    what: &str,
+    secret: Option<&Secret>,
+    response: Response,
+) -> Result<serde_json::Value, ProviderError> {
+    let bytes = response.bytes().await.map_err(|e| {
+        let kind = if e.is_timeout() {
+            ErrorKind::Timeout
+        } else {
+            ErrorKind::Decode
+        };
+        ProviderError::new(
+            provider,
+            what,
+            kind,
+            format!("reading the response: {}", e.without_url()),
+        )
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ProviderError::new(
+            provider,
+            what,
+            ErrorKind::Decode,
+            format!(
+                "invalid JSON ({e}): {}",
+                excerpt(&String::from_utf8_lossy(&bytes), secret)
+            ),
+        )
+    })
+}
+
 /// At most 300 characters of a response body, with the key masked.
 pub(crate) fn excerpt(body: &str, secret: Option<&Secret>) -> String {
     let short: String = body.chars().take(300).collect();

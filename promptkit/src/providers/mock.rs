@@ -106,14 +106,7 @@ fn message_of(turn: &MockTurn, call: usize) -> Message {
             arguments: tc
                 .arguments
                 .as_ref()
-                .map(|args| {
-                    serde_json::Value::Object(
-                        args.value
-                            .iter()
-                            .map(|(k, v)| (k.value.clone(), v.value.to_json()))
-                            .collect(),
-                    )
-                })
+                .map(|args| serde_json::Value::Object(args.value.to_json_map()))
                 .unwrap_or_else(|| serde_json::Value::Object(Default::default())),
         })
         .collect();

@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use super::http::{Secret, Transport};
+use super::http::{Secret, Transport, read_json};
 pub use super::pricing::Pricing;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
@@ -402,30 +401,13 @@ impl Provider for OpenAi {
         Box::pin(async move {
             let started = Instant::now();
             let body = self.body(&request, false);
+            let what = self.what();
+            let secret = self.auth.secret();
             let (response, _permit) = self
                 .transport
-                .send(&self.id, &self.what(), self.auth.secret(), || {
-                    self.request(&body)
-                })
+                .send(&self.id, &what, secret, || self.request(&body))
                 .await?;
-            let bytes = response.bytes().await.map_err(|e| {
-                ProviderError::new(
-                    &self.id,
-                    self.what(),
-                    if e.is_timeout() {
-                        ErrorKind::Timeout
-                    } else {
-                        ErrorKind::Decode
-                    },
-                    format!("reading the response: {}", e.without_url()),
-                )
-            })?;
-            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                self.decode_error(format!(
-                    "invalid JSON ({e}): {}",
-                    super::http::excerpt(&String::from_utf8_lossy(&bytes), self.auth.secret())
-                ))
-            })?;
+            let value = read_json(&self.id, &what, secret, response).await?;
             self.parse(&value, started.elapsed())
         })
     }
@@ -434,8 +416,7 @@ impl Provider for OpenAi {
         &'a self,
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
-        let started = Instant::now();
-        let open = async move {
+        let opening = async move {
             let body = self.body(&request, true);
             self.transport
                 .send(&self.id, &self.what(), self.auth.secret(), || {
@@ -443,30 +424,10 @@ impl Provider for OpenAi {
                 })
                 .await
         };
-        Box::pin(
-            futures_util::stream::once(open)
-                .map(
-                    move |opened| -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
-                        match opened {
-                            Err(e) => Box::pin(futures_util::stream::iter([Err(e)])),
-                            Ok((response, permit)) => {
-                                let decoder = StreamState {
-                                    pricing: self.pricing,
-                                    ..StreamState::default()
-                                };
-                                Box::pin(streaming::chunks(
-                                    self.id.clone(),
-                                    self.what(),
-                                    response,
-                                    permit,
-                                    Box::new(decoder),
-                                    started,
-                                ))
-                            }
-                        }
-                    },
-                )
-                .flatten(),
-        )
+        let decoder = StreamState {
+            pricing: self.pricing,
+            ..StreamState::default()
+        };
+        streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder))
     }
 }

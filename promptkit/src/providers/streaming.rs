@@ -25,8 +25,33 @@ pub(crate) trait Decoder: Send + 'static {
     fn finish(self: Box<Self>, started: Instant) -> ChatResponse;
 }
 
+/// A provider's stream: `opening` sends the request (with retries); its SSE answer is
+/// decoded by `decoder`; a failure to open is the stream's one error.
+pub(crate) fn open<'a>(
+    provider: String,
+    what: String,
+    opening: impl std::future::Future<
+        Output = Result<(reqwest::Response, OwnedSemaphorePermit), ProviderError>,
+    > + Send
+    + 'a,
+    decoder: Box<dyn Decoder>,
+) -> crate::provider::BoxStream<'a, Result<StreamChunk, ProviderError>> {
+    let started = Instant::now();
+    Box::pin(
+        futures_util::stream::once(async move {
+            match opening.await {
+                Err(e) => futures_util::stream::iter([Err(e)]).boxed(),
+                Ok((response, permit)) => {
+                    chunks(provider, what, response, permit, decoder, started).boxed()
+                }
+            }
+        })
+        .flatten(),
+    )
+}
+
 /// The chunks of an open SSE `response`; ends with `Done` or one error.
-pub(crate) fn chunks(
+fn chunks(
     provider: String,
     what: String,
     response: reqwest::Response,
