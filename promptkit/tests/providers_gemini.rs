@@ -10,6 +10,7 @@ use promptkit::provider::{ChatRequest, ErrorKind, Provider, StreamChunk, ToolSpe
 use promptkit::providers::gemini::Gemini;
 use promptkit::providers::http::{RetryPolicy, Secret, Transport};
 use promptkit::providers::pricing::Pricing;
+use promptkit::providers::settings::Settings;
 use promptkit::{Message, ToolCall};
 use serde_json::json;
 use support::{MockServer, Reply};
@@ -30,14 +31,13 @@ fn provider(server: &MockServer) -> Gemini {
         Secret::new(KEY),
         transport,
     )
-    .configured(
-        vec![],
-        Some(Pricing {
+    .with_settings(Settings {
+        pricing: Some(Pricing {
             input_per_1k: 0.5,
             output_per_1k: 1.0,
         }),
-        Default::default(),
-    )
+        ..Settings::default()
+    })
 }
 
 fn request() -> ChatRequest {

@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use promptkit::provider::{ChatRequest, ErrorKind, Provider, StreamChunk, ToolSpec};
 use promptkit::providers::http::{RetryPolicy, Secret, Transport};
 use promptkit::providers::openai::{Auth, OpenAi, Pricing};
+use promptkit::providers::settings::Settings;
 use promptkit::{Message, Role};
 use serde_json::json;
 use support::{MockServer, Reply};
@@ -31,10 +32,13 @@ fn provider(server: &MockServer, timeout_ms: u64, retries: u32) -> OpenAi {
         Auth::Bearer(Secret::new(KEY)),
         transport,
     )
-    .with_pricing(Some(Pricing {
-        input_per_1k: 1.0,
-        output_per_1k: 2.0,
-    }))
+    .with_settings(Settings {
+        pricing: Some(Pricing {
+            input_per_1k: 1.0,
+            output_per_1k: 2.0,
+        }),
+        ..Settings::default()
+    })
 }
 
 fn request() -> ChatRequest {

@@ -9,11 +9,12 @@ use serde_json::{Value, json};
 
 use super::http::{Secret, Transport, read_json};
 use super::pricing::Pricing;
+use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
 use crate::message::{Message, Role, ToolCall, Usage};
 use crate::provider::{
-    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, Sampling,
+    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
 };
 
@@ -30,9 +31,7 @@ pub struct Anthropic {
     model: String,
     endpoint: String,
     key: Secret,
-    headers: Vec<(String, String)>,
-    pricing: Option<Pricing>,
-    defaults: Sampling,
+    settings: Settings,
     transport: Transport,
 }
 
@@ -50,23 +49,14 @@ impl Anthropic {
             model: model.into(),
             endpoint: format!("{}/v1/messages", base_url.trim_end_matches('/')),
             key,
-            headers: Vec::new(),
-            pricing: None,
-            defaults: Sampling::default(),
+            settings: Settings::default(),
             transport,
         }
     }
 
-    /// Extra headers, pricing and sampling defaults.
-    pub fn configured(
-        mut self,
-        headers: Vec<(String, String)>,
-        pricing: Option<Pricing>,
-        defaults: Sampling,
-    ) -> Self {
-        self.headers = headers;
-        self.pricing = pricing;
-        self.defaults = defaults;
+    /// Headers, pricing and sampling defaults from the config.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
         self
     }
 
@@ -76,7 +66,7 @@ impl Anthropic {
 
     fn body(&self, request: &ChatRequest, stream: bool) -> Value {
         let s = &request.sampling;
-        let d = &self.defaults;
+        let d = &self.settings.defaults;
         let mut body = json!({
             "model": self.model,
             "max_tokens": s.max_tokens.or(d.max_tokens).unwrap_or(DEFAULT_MAX_TOKENS),
@@ -113,17 +103,14 @@ impl Anthropic {
     }
 
     fn request(&self, body: &Value) -> reqwest::RequestBuilder {
-        let mut b = self
+        let b = self
             .transport
             .client()
             .post(&self.endpoint)
             .header("x-api-key", self.key.expose())
             .header("anthropic-version", API_VERSION)
             .json(body);
-        for (k, v) in &self.headers {
-            b = b.header(k, v);
-        }
-        b
+        self.settings.headers(b)
     }
 
     fn parse(&self, body: &Value, started: Instant) -> Result<ChatResponse, ProviderError> {
@@ -167,7 +154,7 @@ impl Anthropic {
         Ok(ChatResponse {
             message,
             usage,
-            cost: Pricing::cost(self.pricing, &usage),
+            cost: Pricing::cost(self.settings.pricing, &usage),
             latency: started.elapsed(),
             finish_reason: body
                 .get("stop_reason")
@@ -384,7 +371,7 @@ impl Provider for Anthropic {
                 .await
         };
         let decoder = Stream {
-            pricing: self.pricing,
+            pricing: self.settings.pricing,
             ..Stream::default()
         };
         streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder))

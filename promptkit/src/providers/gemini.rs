@@ -8,11 +8,12 @@ use serde_json::{Value, json};
 
 use super::http::{Secret, Transport, read_json};
 use super::pricing::Pricing;
+use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
 use crate::message::{Message, Role, ToolCall, Usage};
 use crate::provider::{
-    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, Sampling,
+    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
 };
 
@@ -26,9 +27,7 @@ pub struct Gemini {
     model: String,
     base_url: String,
     key: Secret,
-    headers: Vec<(String, String)>,
-    pricing: Option<Pricing>,
-    defaults: Sampling,
+    settings: Settings,
     transport: Transport,
 }
 
@@ -46,24 +45,9 @@ impl Gemini {
             model: model.into(),
             base_url: base_url.trim_end_matches('/').to_owned(),
             key,
-            headers: Vec::new(),
-            pricing: None,
-            defaults: Sampling::default(),
+            settings: Settings::default(),
             transport,
         }
-    }
-
-    /// Extra headers, pricing and sampling defaults.
-    pub fn configured(
-        mut self,
-        headers: Vec<(String, String)>,
-        pricing: Option<Pricing>,
-        defaults: Sampling,
-    ) -> Self {
-        self.headers = headers;
-        self.pricing = pricing;
-        self.defaults = defaults;
-        self
     }
 
     fn url(&self, stream: bool) -> String {
@@ -77,13 +61,19 @@ impl Gemini {
         }
     }
 
+    /// Headers, pricing and sampling defaults from the config.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
     fn what(&self, stream: bool) -> String {
         format!("POST {}", self.url(stream))
     }
 
     fn body(&self, request: &ChatRequest) -> Value {
         let s = &request.sampling;
-        let d = &self.defaults;
+        let d = &self.settings.defaults;
         let mut config = serde_json::Map::new();
         if let Some(t) = s.temperature.or(d.temperature) {
             config.insert("temperature".into(), Value::from(t));
@@ -116,16 +106,13 @@ impl Gemini {
     }
 
     fn request(&self, stream: bool, body: &Value) -> reqwest::RequestBuilder {
-        let mut b = self
+        let b = self
             .transport
             .client()
             .post(self.url(stream))
             .header("x-goog-api-key", self.key.expose())
             .json(body);
-        for (k, v) in &self.headers {
-            b = b.header(k, v);
-        }
-        b
+        self.settings.headers(b)
     }
 }
 
@@ -298,7 +285,7 @@ impl Provider for Gemini {
                 return Err(decode(format!("the response has no candidate ({reason})")));
             }
             let mut parts = Parts {
-                pricing: self.pricing,
+                pricing: self.settings.pricing,
                 ..Parts::default()
             };
             parts.add(&value).map_err(decode)?;
@@ -319,7 +306,7 @@ impl Provider for Gemini {
                 .await
         };
         let decoder = Parts {
-            pricing: self.pricing,
+            pricing: self.settings.pricing,
             ..Parts::default()
         };
         streaming::open(self.id.clone(), self.what(true), opening, Box::new(decoder))

@@ -8,6 +8,7 @@ pub mod mock;
 pub mod openai;
 pub mod pricing;
 pub mod recording;
+pub mod settings;
 pub mod sse;
 mod streaming;
 
@@ -16,10 +17,10 @@ use std::time::Duration;
 
 use promptkit_build::model::ProviderSpec;
 
-use crate::provider::{ErrorKind, Provider, ProviderError, Sampling};
+use crate::provider::{ErrorKind, Provider, ProviderError};
 use http::{Secret, Transport};
 use openai::{Auth, OpenAi};
-use pricing::Pricing;
+use settings::Settings;
 
 /// A live provider for an arena provider config (`openai`, `azure`, `vllm`, `ollama`,
 /// `claude`/`anthropic`, `gemini`), with credentials from the environment only.
@@ -80,7 +81,6 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
             OpenAi::new(id, &model, &base, auth, transport)
         }
         "claude" | "anthropic" => {
-            let pricing = pricing_of(spec);
             let provider = anthropic::Anthropic::new(
                 id,
                 &model,
@@ -88,7 +88,7 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
                 key()?,
                 transport,
             )
-            .configured(headers_of(spec), pricing, defaults_of(spec));
+            .with_settings(Settings::from_spec(spec));
             return Ok(Arc::new(provider));
         }
         "gemini" => {
@@ -99,7 +99,7 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
                 key()?,
                 transport,
             )
-            .configured(headers_of(spec), pricing_of(spec), defaults_of(spec));
+            .with_settings(Settings::from_spec(spec));
             return Ok(Arc::new(provider));
         }
         "ollama" => OpenAi::new(
@@ -115,47 +115,7 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
             )));
         }
     };
-    Ok(Arc::new(
-        provider
-            .with_headers(headers_of(spec))
-            .with_pricing(pricing_of(spec))
-            .with_defaults(defaults_of(spec)),
-    ))
-}
-
-fn headers_of(spec: &ProviderSpec) -> Vec<(String, String)> {
-    spec.headers
-        .as_ref()
-        .map(|h| {
-            h.iter()
-                .map(|(k, v)| (k.value.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn pricing_of(spec: &ProviderSpec) -> Option<Pricing> {
-    spec.pricing.as_ref().and_then(|p| {
-        Some(Pricing {
-            input_per_1k: p.input_cost_per_1k?,
-            output_per_1k: p.output_cost_per_1k?,
-        })
-    })
-}
-
-fn defaults_of(spec: &ProviderSpec) -> Sampling {
-    spec.defaults
-        .as_ref()
-        .map(|d| Sampling {
-            temperature: d.temperature.as_ref().map(|t| t.value),
-            top_p: d.top_p.as_ref().map(|t| t.value),
-            max_tokens: d
-                .max_tokens
-                .as_ref()
-                .and_then(|t| u64::try_from(t.value).ok()),
-            seed: None,
-        })
-        .unwrap_or_default()
+    Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
 }
 
 /// `30s`, `1500ms`, `2m` (a bare number is seconds).

@@ -9,11 +9,12 @@ use serde_json::{Value, json};
 
 use super::http::{Secret, Transport, read_json};
 pub use super::pricing::Pricing;
+use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
 use crate::message::{Message, Role, ToolCall, Usage};
 use crate::provider::{
-    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, Sampling,
+    BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
 };
 
@@ -44,9 +45,7 @@ pub struct OpenAi {
     model: String,
     endpoint: String,
     auth: Auth,
-    headers: Vec<(String, String)>,
-    pricing: Option<Pricing>,
-    defaults: Sampling,
+    settings: Settings,
     transport: Transport,
 }
 
@@ -67,9 +66,7 @@ impl OpenAi {
             model: model.into(),
             endpoint: format!("{}/chat/completions", base_url.trim_end_matches('/')),
             auth,
-            headers: Vec::new(),
-            pricing: None,
-            defaults: Sampling::default(),
+            settings: Settings::default(),
             transport,
         }
     }
@@ -114,24 +111,6 @@ impl OpenAi {
         provider
     }
 
-    /// Extra request headers.
-    pub fn with_headers(mut self, headers: Vec<(String, String)>) -> Self {
-        self.headers = headers;
-        self
-    }
-
-    /// Prices for cost reporting.
-    pub fn with_pricing(mut self, pricing: Option<Pricing>) -> Self {
-        self.pricing = pricing;
-        self
-    }
-
-    /// Sampling defaults (a request's own values win).
-    pub fn with_defaults(mut self, defaults: Sampling) -> Self {
-        self.defaults = defaults;
-        self
-    }
-
     fn body(&self, request: &ChatRequest, stream: bool) -> Value {
         let mut messages = Vec::new();
         if let Some(system) = &request.system {
@@ -140,7 +119,7 @@ impl OpenAi {
         messages.extend(request.messages.iter().map(message_json));
         let mut body = json!({"model": self.model, "messages": messages});
         let s = &request.sampling;
-        let d = &self.defaults;
+        let d = &self.settings.defaults;
         set(
             &mut body,
             "temperature",
@@ -181,10 +160,13 @@ impl OpenAi {
             Auth::ApiKey(key) => builder.header("api-key", key.expose()),
             Auth::None => builder,
         };
-        for (k, v) in &self.headers {
-            builder = builder.header(k, v);
-        }
-        builder
+        self.settings.headers(builder)
+    }
+
+    /// Headers, pricing and sampling defaults from the config.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
     }
 
     fn what(&self) -> String {
@@ -230,7 +212,7 @@ impl OpenAi {
         Ok(ChatResponse {
             message: reply,
             usage,
-            cost: Pricing::cost(self.pricing, &usage),
+            cost: Pricing::cost(self.settings.pricing, &usage),
             latency,
             finish_reason: choice
                 .get("finish_reason")
@@ -425,7 +407,7 @@ impl Provider for OpenAi {
                 .await
         };
         let decoder = StreamState {
-            pricing: self.pricing,
+            pricing: self.settings.pricing,
             ..StreamState::default()
         };
         streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder))
