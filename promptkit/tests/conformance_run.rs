@@ -7,7 +7,7 @@
 //! tools are redirected to a loopback fake of those APIs (tests never leave loopback).
 //!
 //! A new project in the folder needs no code: it must pass entirely unless listed in
-//! [`EXPECTED_FAILURES`] with the reason.
+//! [`EXPECTED`] with the reason.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,21 +18,31 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
 
-/// Cases that fail by design of their data, with why (`project`, `scenario`, reason).
-const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
+/// Cases whose data is written for another outcome than passing, with why
+/// (`project`, `scenario`, expected status, reason).
+const EXPECTED: &[(&str, &str, Status, &str)] = &[
+    (
+        "context-management",
+        "context-limited-fail",
+        Status::Error,
+        "its test goal: `strategy: fail` with a 300-token budget must stop the run once the conversation outgrows it",
+    ),
     (
         "customer-support",
         "streaming-tools-demo",
+        Status::Failed,
         "mock-responses.yaml has no entry for this scenario, so the default answer never calls get_order_status",
     ),
     (
         "resilience-testing",
         "behavioral-testing",
+        Status::Failed,
         "directional similar_content scores the word overlap (0.44, 0.52); without min_score an assertion needs 1.0, as the reference's assertion wrapper",
     ),
     (
         "resilience-testing",
         "tool-chain-and-efficiency",
+        Status::Failed,
         "tool_efficiency scores below 1.0 for 3 calls and no min_score is set, as in the reference",
     ),
 ];
@@ -99,27 +109,36 @@ async fn every_project_runs_keyless_with_its_intended_outcome() {
             problems.push(format!("{name}: nothing ran"));
         }
         for case in &run.cases {
-            let expected_failure = EXPECTED_FAILURES
+            let expected = EXPECTED
                 .iter()
-                .any(|(p, s, _)| *p == name && *s == case.scenario);
-            match (case.status, expected_failure) {
-                (Status::Passed, false) | (Status::Failed, true) => {}
-                (Status::Error, _) => problems.push(format!("{name}: error\n{case}")),
-                (Status::Passed, true) => problems.push(format!(
-                    "{name}: {} passed but is listed as failing",
-                    case.name()
-                )),
-                (Status::Failed, false) => problems.push(format!("{name}: failed\n{case}")),
+                .find(|(p, s, _, _)| *p == name && *s == case.scenario)
+                .map_or(Status::Passed, |(_, _, status, _)| *status);
+            if case.status != expected {
+                problems.push(format!(
+                    "{name}: {} is {} but {} was expected\n{case}",
+                    case.name(),
+                    case.status.as_str(),
+                    expected.as_str()
+                ));
+            }
+            if case.status == Status::Error {
+                assert!(case.error.is_some(), "an error case says why: {case}");
+            }
+            if case.scenario == "context-limited-fail" {
+                assert!(
+                    !case.turns.is_empty(),
+                    "turns before the budget ran out are kept: {case}"
+                );
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
-/// Every listed failure names a real project and scenario.
+/// Every listed expectation names a real project and scenario.
 #[test]
-fn expected_failures_name_real_scenarios() {
-    for (project, scenario, _) in EXPECTED_FAILURES {
+fn expectations_name_real_scenarios() {
+    for (project, scenario, _, _) in EXPECTED {
         let path = Path::new(CORPUS).join(project).join("config.arena.yaml");
         let loaded = load_project(&path, &LoadOptions::default());
         let p = loaded.value.expect("project loads");

@@ -21,7 +21,9 @@ use super::results::{
 use super::selfplay;
 use super::suite::Suite;
 use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
-use crate::conversation::{Conversation, PreparedPrompt, TurnOutcome, prepare_prompt};
+use crate::conversation::{
+    ContextPolicy, Conversation, PreparedPrompt, TurnOutcome, prepare_prompt,
+};
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
 use crate::tools::Consent;
@@ -126,6 +128,11 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         .prompt(prepared)
         .tools(tools)
         .enforce_validators(false)
+        .context_policy(
+            spec.context_policy
+                .as_ref()
+                .and_then(ContextPolicy::from_model),
+        )
         .context(context.clone())
         .call_counter(calls.clone());
     let evaluator = suite
@@ -139,7 +146,9 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
 
     let variants = plan::perturbation_variants(spec);
     let mut turns = Vec::new();
-    for turn in &spec.turns {
+    // A turn that cannot complete ends the case as an error, keeping what ran before.
+    let mut failure = None;
+    'turns: for turn in &spec.turns {
         let is_user = turn.role.value == "user" && turn.persona.is_none();
         if is_user {
             let text = turn
@@ -161,8 +170,14 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 workflow.as_ref(),
                 &prepare,
             )
-            .await?;
-            turns.push(record);
+            .await;
+            match record {
+                Ok(record) => turns.push(record),
+                Err(e) => {
+                    failure = Some(e);
+                    break 'turns;
+                }
+            }
         } else {
             let rounds = turn
                 .turns
@@ -170,20 +185,30 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 .and_then(|n| usize::try_from(n).ok())
                 .unwrap_or(1);
             for k in 0..rounds {
-                let text =
-                    selfplay::next_user_message(suite, case, turn, &conversation, k + 1).await?;
-                let record = play_turn(
-                    &mut conversation,
-                    &evaluator,
-                    turn,
-                    &turn.role.value,
-                    text,
-                    turns.len(),
-                    workflow.as_ref(),
-                    &prepare,
-                )
-                .await?;
-                turns.push(record);
+                let next = selfplay::next_user_message(suite, case, turn, &conversation, k + 1);
+                let record = match next.await {
+                    Ok(text) => {
+                        play_turn(
+                            &mut conversation,
+                            &evaluator,
+                            turn,
+                            &turn.role.value,
+                            text,
+                            turns.len(),
+                            workflow.as_ref(),
+                            &prepare,
+                        )
+                        .await
+                    }
+                    Err(e) => Err(e),
+                };
+                match record {
+                    Ok(record) => turns.push(record),
+                    Err(e) => {
+                        failure = Some(e);
+                        break 'turns;
+                    }
+                }
             }
         }
     }
@@ -213,7 +238,14 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         .map(|g| g.conversation_assertions.as_slice())
         .unwrap_or_default();
     let mut conversation_assertions = Vec::new();
-    for assertion in spec.conversation_assertions.iter().chain(globals) {
+    // Conversation assertions judge a whole conversation; an interrupted one has none.
+    let conversation_level = if failure.is_some() {
+        &[][..]
+    } else {
+        spec.conversation_assertions.as_slice()
+    };
+    let globals = if failure.is_some() { &[][..] } else { globals };
+    for assertion in conversation_level.iter().chain(globals) {
         conversation_assertions.push(evaluate(&evaluator, assertion, &ctx, &ctx.tool_calls).await);
     }
 
@@ -227,12 +259,12 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         provider: case.provider.clone(),
         trial: case.trial,
         trials: case.trials,
-        status: if failed {
-            Status::Failed
-        } else {
-            Status::Passed
+        status: match (&failure, failed) {
+            (Some(_), _) => Status::Error,
+            (None, true) => Status::Failed,
+            (None, false) => Status::Passed,
         },
-        error: None,
+        error: failure,
         turns,
         conversation_assertions,
         messages,

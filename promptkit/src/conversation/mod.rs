@@ -5,6 +5,7 @@
 //! without tool calls or [`DEFAULT_MAX_ROUNDS`] rounds pass (as the reference). Output
 //! validators then check, and where configured enforce, the final answer.
 
+mod context;
 mod prompt;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use crate::provider::{
 use crate::tools::{Consent, ToolOutput, Toolbox};
 use crate::validators::{ValidatorOutcome, ValidatorSet};
 
+pub use context::{ContextPolicy, OverBudget, Truncation, count_tokens};
 pub use prompt::{PreparedPrompt, PromptError, prepare_prompt};
 
 /// Provider rounds per user turn before the loop stops (the reference's default).
@@ -30,6 +32,14 @@ pub enum ConversationError {
     /// The provider failed.
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    /// The conversation does not fit the context policy's budget (`strategy: fail`).
+    #[error("token budget exceeded: the messages need about {have} tokens, {budget} are available")]
+    OverBudget {
+        /// Estimated tokens of the messages.
+        have: usize,
+        /// Tokens available for them.
+        budget: usize,
+    },
     /// The model kept calling tools past the round limit.
     #[error(
         "the model was still calling tools after {rounds} rounds; raise max_rounds or check the tool results"
@@ -69,6 +79,7 @@ pub struct Conversation {
     enforce: bool,
     sampling: Sampling,
     max_rounds: usize,
+    context_policy: Option<ContextPolicy>,
     context: RequestContext,
     calls: Arc<AtomicUsize>,
     messages: Vec<Message>,
@@ -86,6 +97,7 @@ impl Conversation {
             enforce: true,
             sampling: Sampling::default(),
             max_rounds: DEFAULT_MAX_ROUNDS,
+            context_policy: None,
             context: RequestContext::default(),
             calls: Arc::new(AtomicUsize::new(0)),
             messages: Vec::new(),
@@ -148,6 +160,12 @@ impl Conversation {
     /// Round limit of the tool loop.
     pub fn max_rounds(mut self, rounds: usize) -> Self {
         self.max_rounds = rounds.max(1);
+        self
+    }
+
+    /// Keeps what is sent within a token budget.
+    pub fn context_policy(mut self, policy: Option<ContextPolicy>) -> Self {
+        self.context_policy = policy;
         self
     }
 
@@ -217,9 +235,20 @@ impl Conversation {
         let mut tool_outputs = Vec::new();
         for _ in 0..self.max_rounds {
             self.context.call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            let messages = match &self.context_policy {
+                None => self.messages.clone(),
+                Some(policy) => {
+                    policy
+                        .fit(self.system.as_deref(), &self.messages)
+                        .map_err(|e| ConversationError::OverBudget {
+                            have: e.have,
+                            budget: e.budget,
+                        })?
+                }
+            };
             let request = ChatRequest {
                 system: self.system.clone(),
-                messages: self.messages.clone(),
+                messages,
                 tools: tool_specs.clone(),
                 tool_choice: None,
                 sampling: self.sampling.clone(),
