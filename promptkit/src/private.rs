@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use promptkit_build::load::{Embedded, LoadOptions, load_project};
 
-use crate::arena::{RunOptions, Setup, Status, Suite};
+use crate::arena::report::{Format, write_atomically};
+use crate::arena::{RunOptions, RunResult, Setup, Status, Suite};
 
 /// Runs every trial of `scenario` on `provider` from a project compiled into the test
 /// binary (`files`: path and text of every file the compiler read), after `setup`
@@ -45,6 +46,7 @@ pub fn arena_case(
         !run.cases.is_empty(),
         "no case `{scenario}` on `{provider}` in `{config}`"
     );
+    write_reports(&run, scenario, provider);
     let failed: Vec<String> = run
         .cases
         .iter()
@@ -53,6 +55,35 @@ pub fn arena_case(
         .collect();
     assert!(failed.is_empty(), "\n{}", failed.join("\n"));
 }
+
+/// With `PROMPTKIT_REPORT_DIR` set, each test writes its JSON and JUnit reports there
+/// (`<scenario>__<provider>.json` / `.xml`) for CI; a write failure is reported on
+/// stderr, never fails the test.
+fn write_reports(run: &RunResult, scenario: &str, provider: &str) {
+    let Some(dir) = std::env::var_os(REPORT_DIR_VAR).filter(|d| !d.is_empty()) else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let stem = format!("{scenario}__{provider}");
+    let written = std::fs::create_dir_all(&dir).and_then(|()| {
+        for (format, extension) in [(Format::Json, "json"), (Format::Junit, "xml")] {
+            write_atomically(
+                &dir.join(format!("{stem}.{extension}")),
+                format.render(run).as_bytes(),
+            )?;
+        }
+        Ok(())
+    });
+    if let Err(e) = written {
+        eprintln!(
+            "promptkit: cannot write reports to `{}`: {e}",
+            dir.display()
+        );
+    }
+}
+
+/// Where `#[arena_test]` writes reports, when set.
+pub const REPORT_DIR_VAR: &str = "PROMPTKIT_REPORT_DIR";
 
 pub use serde;
 pub use serde_json;
