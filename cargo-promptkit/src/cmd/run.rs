@@ -147,14 +147,29 @@ fn formats(args: &Args, suite: &Suite) -> anyhow::Result<Vec<Format>> {
         .collect()
 }
 
+/// On a terminal, one line redrawn in place: a bar, the count and the last case;
+/// otherwise (`--ci`, pipes) one plain line per finished case.
 fn progress(case: &CaseResult, done: usize, total: usize, live: bool) {
-    let line = format!("[{done}/{total}] {} {}", case.name(), case.status.as_str());
     if live {
-        eprint!("\r\x1b[2K{line}");
+        eprint!(
+            "\r\x1b[2K{} {done}/{total} {}",
+            bar(done, total),
+            case.name()
+        );
         let _ = std::io::stderr().flush();
     } else {
-        eprintln!("{line}");
+        eprintln!("[{done}/{total}] {} {}", case.name(), case.status.as_str());
     }
+}
+
+/// `[#####-----]`, 20 cells wide.
+fn bar(done: usize, total: usize) -> String {
+    const WIDTH: usize = 20;
+    let filled = (done * WIDTH)
+        .checked_div(total)
+        .unwrap_or(WIDTH)
+        .min(WIDTH);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(WIDTH - filled))
 }
 
 fn print_summary(run: &RunResult) {
@@ -196,4 +211,17 @@ fn print_summary(run: &RunResult) {
         t.assertions,
         run.duration_ms / 1000.0
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn the_bar_fills_with_progress() {
+        assert_eq!(bar(0, 4), "[--------------------]");
+        assert_eq!(bar(1, 4), "[#####---------------]");
+        assert_eq!(bar(4, 4), "[####################]");
+        assert_eq!(bar(0, 0), "[####################]");
+    }
 }
