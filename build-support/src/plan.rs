@@ -105,11 +105,21 @@ pub fn eval_id(eval: &Item<EvalSpec>) -> String {
         .map_or_else(|| eval.id.clone(), |id| id.value.clone())
 }
 
+/// Whether a provider answers chat requests (roles `llm`, the default, and `image`);
+/// `tts`, `stt`, `embedding` and `inference` providers serve other tasks and are left
+/// out of the run matrix, as by the reference.
+pub fn is_chat(spec: &crate::model::ProviderSpec) -> bool {
+    spec.role
+        .as_ref()
+        .is_none_or(|r| matches!(r.value.as_str(), "llm" | "image"))
+}
+
 fn providers_for(project: &Project, spec: &ScenarioSpec, filter: &Filter) -> Vec<String> {
     let chat: Vec<_> = project
         .providers
         .iter()
         .filter(|p| matches!(p.slot, ProviderSlot::Providers | ProviderSlot::Inline))
+        .filter(|p| is_chat(&p.item.spec))
         .collect();
     let mut ids: Vec<String> = if spec.providers.is_empty() {
         let group = spec

@@ -4,6 +4,7 @@
 #[path = "private.rs"]
 pub mod __private;
 pub mod arena;
+pub mod classify;
 pub mod conversation;
 pub mod message;
 pub mod pack;

@@ -19,6 +19,18 @@ pub enum Role {
     Tool,
 }
 
+impl Role {
+    /// The role's name as in transcripts and configs (`user`, `assistant`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+        }
+    }
+}
+
 /// One message of a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {

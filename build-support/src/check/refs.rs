@@ -157,6 +157,7 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
         }
     }
     check_workflow(project, &task_types, out);
+    check_inference(project, out);
 
     for mock in &project.mock_configs {
         let path = mock.path.as_path();
@@ -195,6 +196,74 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// `role: inference` providers have a supported type, and `defaults.inference` names
+/// them.
+fn check_inference(project: &Project, out: &mut Diagnostics) {
+    let is_inference = |p: &&crate::load::ProviderEntry| {
+        p.item
+            .spec
+            .role
+            .as_ref()
+            .is_some_and(|r| r.value == "inference")
+    };
+    let inference: Vec<&str> = project
+        .providers
+        .iter()
+        .filter(is_inference)
+        .map(|p| p.item.id.as_str())
+        .collect();
+    for entry in project.providers.iter().filter(is_inference) {
+        let kind = &entry.item.spec.r#type;
+        if kind.value != "huggingface" {
+            let path = entry.item.path.as_path();
+            out.push(
+                error(
+                    format!("inference provider type `{}` is not supported", kind.value),
+                    at(path, kind),
+                    path,
+                )
+                .with_help("use `type: huggingface` (the only classifier backend)"),
+            );
+        }
+    }
+    let arena_path = project.config_path.as_path();
+    let Some(defaults) = project
+        .arena
+        .spec
+        .value
+        .defaults
+        .as_ref()
+        .and_then(|d| d.inference.as_ref())
+    else {
+        return;
+    };
+    for id in [
+        &defaults.text_classifier,
+        &defaults.image_classifier,
+        &defaults.audio_classifier,
+        &defaults.video_classifier,
+        &defaults.embedder,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !inference.contains(&id.value.as_str()) {
+            out.push(
+                error(
+                    format!("`{}` is not a `role: inference` provider", id.value),
+                    at(arena_path, id),
+                    arena_path,
+                )
+                .with_help(suggestion(
+                    &id.value,
+                    &inference,
+                    "inference providers",
+                )),
+            );
         }
     }
 }

@@ -118,6 +118,7 @@ pub fn default_credential_env(provider_type: &str) -> &'static [&'static str] {
         "azure" | "azure-openai" | "azure_openai" => &["AZURE_OPENAI_API_KEY"],
         "claude" | "anthropic" => &["ANTHROPIC_API_KEY", "CLAUDE_API_KEY"],
         "gemini" | "imagen" => &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+        "huggingface" => &["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"],
         _ => &[],
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::message::{Message, Role, Usage};
+use crate::message::{Message, Usage};
 
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,12 +203,7 @@ impl fmt::Display for CaseResult {
         }
         writeln!(f, "transcript:")?;
         for m in &self.messages {
-            let who = match m.role {
-                Role::System => "system",
-                Role::User => "user",
-                Role::Assistant => "assistant",
-                Role::Tool => "tool",
-            };
+            let who = m.role.as_str();
             if !m.content.is_empty() {
                 writeln!(f, "  {who}: {}", m.content.replace('\n', "\n    "))?;
             }

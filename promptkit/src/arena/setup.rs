@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::assertions::CustomAssertion;
+use crate::classify::Classifier;
 use crate::provider::Provider;
 use crate::tools::Toolbox;
 
@@ -19,6 +20,7 @@ pub struct Setup {
     pub(crate) assertions: BTreeMap<String, Arc<dyn CustomAssertion>>,
     pub(crate) providers: BTreeMap<String, Arc<dyn Provider>>,
     pub(crate) redirects: Vec<(String, String)>,
+    pub(crate) classifiers: BTreeMap<String, Arc<dyn Classifier>>,
 }
 
 impl Setup {
@@ -52,6 +54,13 @@ impl Setup {
     /// Sends live HTTP tools whose URL starts with `from` to `to` instead.
     pub fn redirect_http(&mut self, from: &str, to: &str) -> &mut Self {
         self.redirects.push((from.to_owned(), to.to_owned()));
+        self
+    }
+
+    /// Serves the classifier-backed assertions with `classifier` under `id` (replacing a
+    /// `role: inference` provider of that id; the default of its tasks when none is set).
+    pub fn classifier(&mut self, id: &str, classifier: Arc<dyn Classifier>) -> &mut Self {
+        self.classifiers.insert(id.to_owned(), classifier);
         self
     }
 

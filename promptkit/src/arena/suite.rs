@@ -17,6 +17,7 @@ use super::assertions::Evaluator;
 use super::case;
 use super::results::{CaseResult, RunResult};
 use super::setup::Setup;
+use crate::classify::Classifiers;
 use crate::provider::Provider;
 use crate::providers::mock::MockProvider;
 use crate::providers::recording::{Recording, Replay};
@@ -97,13 +98,23 @@ impl Suite {
             tools.redirect_http(from, to);
         }
         let tools = Arc::new(tools);
-        let mut evaluator = Evaluator::new().with_tool_executor(tools.clone());
+        let mut classifiers = Classifiers::from_project(&project);
+        for (id, classifier) in &setup.classifiers {
+            classifiers.register(id.clone(), classifier.clone());
+        }
+        let mut evaluator = Evaluator::new()
+            .with_tool_executor(tools.clone())
+            .with_classifiers(Arc::new(classifiers));
         for (name, assertion) in &setup.assertions {
             evaluator.register(name.clone(), assertion.clone());
         }
         let mut providers = BTreeMap::new();
         let mut provider_errors = BTreeMap::new();
-        for entry in &project.providers {
+        for entry in project
+            .providers
+            .iter()
+            .filter(|e| plan::is_chat(&e.item.spec))
+        {
             let id = entry.item.id.clone();
             if let Some(p) = setup.providers.get(&id) {
                 providers.insert(id, p.clone());

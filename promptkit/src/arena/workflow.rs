@@ -147,6 +147,7 @@ impl WorkflowRun {
             ),
             transitions: Some(self.transitions.clone()),
             message_states,
+            transitions_invalid: false,
         }
     }
 

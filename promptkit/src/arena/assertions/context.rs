@@ -136,8 +136,12 @@ pub struct Transition {
 }
 
 /// Workflow state, where the conversation runs a workflow.
+///
+/// Read leniently: `transitions` that are not a list of transitions (say, a malformed
+/// recording) become `None` with `transitions_invalid` set, which
+/// `workflow_transition_order` reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, from = "RawWorkflowInfo")]
 pub struct WorkflowInfo {
     /// The current state.
     pub current_state: Option<String>,
@@ -149,6 +153,38 @@ pub struct WorkflowInfo {
     pub transitions: Option<Vec<Transition>>,
     /// For each transcript message, the workflow state it was produced in.
     pub message_states: Vec<Option<String>>,
+    /// Whether transitions were recorded in a shape that is not a list of transitions.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub transitions_invalid: bool,
+}
+
+/// [`WorkflowInfo`] as written, before its transitions are checked.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RawWorkflowInfo {
+    current_state: Option<String>,
+    state: Option<String>,
+    complete: Option<bool>,
+    transitions: Option<Value>,
+    message_states: Vec<Option<String>>,
+    transitions_invalid: bool,
+}
+
+impl From<RawWorkflowInfo> for WorkflowInfo {
+    fn from(raw: RawWorkflowInfo) -> Self {
+        let parsed = raw
+            .transitions
+            .filter(|v| !v.is_null())
+            .map(serde_json::from_value::<Vec<Transition>>);
+        Self {
+            current_state: raw.current_state,
+            state: raw.state,
+            complete: raw.complete,
+            transitions_invalid: raw.transitions_invalid || matches!(parsed, Some(Err(_))),
+            transitions: parsed.and_then(Result::ok),
+            message_states: raw.message_states,
+        }
+    }
 }
 
 /// Everything an assertion can look at.

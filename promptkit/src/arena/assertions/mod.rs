@@ -7,9 +7,9 @@
 
 mod a2a;
 mod behavioral;
+mod classify;
 mod content;
 pub mod context;
-mod external;
 mod json;
 pub mod judge;
 mod length;
@@ -40,6 +40,7 @@ pub use result::{AssertionOutcome, EvalResult, Thresholds};
 pub use tool_exec::{ToolExecutor, ToolFuture, ToolRun};
 pub use when::{When, should_run};
 
+use crate::classify::Classifiers;
 use futures_util::FutureExt;
 use promptkit_build::registry::{self, EvalType};
 use serde_json::{Map, Value};
@@ -87,6 +88,7 @@ where
 pub struct Evaluator {
     judge: Option<Arc<dyn Judge>>,
     tools: Option<Arc<dyn ToolExecutor>>,
+    classifiers: Option<Arc<Classifiers>>,
     custom: HashMap<String, Arc<dyn CustomAssertion>>,
 }
 
@@ -95,6 +97,7 @@ impl std::fmt::Debug for Evaluator {
         f.debug_struct("Evaluator")
             .field("judge", &self.judge.is_some())
             .field("tools", &self.tools.is_some())
+            .field("classifiers", &self.classifiers)
             .field("custom", &self.custom.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -115,6 +118,13 @@ impl Evaluator {
     /// The same evaluator running `tool_exec` assertions through `executor`.
     pub fn with_tool_executor(mut self, executor: Arc<dyn ToolExecutor>) -> Self {
         self.tools = Some(executor);
+        self
+    }
+
+    /// The same evaluator with `classifiers` for the classifier-backed types
+    /// (`text_toxicity`, `text_sentiment`, `image_moderation`, `audio_emotion`).
+    pub fn with_classifiers(mut self, classifiers: Arc<Classifiers>) -> Self {
+        self.classifiers = Some(classifiers);
         self
     }
 
@@ -293,7 +303,10 @@ impl Evaluator {
             "rest_eval_session" => rest::rest_eval(p, ctx, true).await,
             "a2a_eval" => a2a::a2a_eval(p, ctx, false).await,
             "a2a_eval_session" => a2a::a2a_eval(p, ctx, true).await,
-            other => external::unavailable(other, p, ctx),
+            k @ ("audio_emotion" | "image_moderation" | "text_toxicity" | "text_sentiment") => {
+                classify::classify(k, p, ctx, self.classifiers.as_deref()).await
+            }
+            other => EvalResult::error(format!("assertion type `{other}` has no handler")),
         }
     }
 }

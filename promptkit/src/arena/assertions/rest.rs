@@ -64,7 +64,7 @@ pub(crate) fn request_body(p: Params, ctx: &AssertionContext, content: &str) -> 
         let msgs: Vec<Value> = ctx
             .messages
             .iter()
-            .map(|m| json!({"role": role_name(m.role), "content": m.content}))
+            .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
             .collect();
         body.insert("messages".into(), Value::Array(msgs));
     }
@@ -93,15 +93,6 @@ pub(crate) fn request_body(p: Params, ctx: &AssertionContext, content: &str) -> 
         body.insert("extra".into(), Value::Object(extra.clone()));
     }
     Value::Object(body)
-}
-
-fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::System => "system",
-        Role::User => "user",
-        Role::Assistant => "assistant",
-        Role::Tool => "tool",
-    }
 }
 
 /// Reads an evaluator's reply: the JSON object between the first `{` and the last `}`.

@@ -114,6 +114,11 @@ pub(crate) fn state_is(p: Params, ctx: &AssertionContext) -> EvalResult {
 }
 
 fn transitions(ctx: &AssertionContext) -> Result<&[Transition], Box<EvalResult>> {
+    if ctx.workflow.transitions_invalid {
+        return Err(Box::new(EvalResult::fail(
+            "invalid transitions data in context",
+        )));
+    }
     ctx.workflow.transitions.as_deref().ok_or_else(|| {
         Box::new(EvalResult::fail(
             "no workflow transitions available in context",

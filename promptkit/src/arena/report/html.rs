@@ -6,7 +6,6 @@ use std::fmt::Write;
 
 use super::{dollars, escape};
 use crate::arena::results::{CaseResult, RunResult, Status};
-use crate::message::Role;
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}\
 h1{font-size:1.5rem}table{border-collapse:collapse;width:100%;margin:1rem 0}\
@@ -114,12 +113,7 @@ fn case_details(out: &mut String, case: &CaseResult) {
     }
     out.push_str("<h3>Transcript</h3>\n");
     for m in &case.messages {
-        let role = match m.role {
-            Role::System => "system",
-            Role::User => "user",
-            Role::Assistant => "assistant",
-            Role::Tool => "tool",
-        };
+        let role = m.role.as_str();
         let mut text = escape(&m.content);
         for call in &m.tool_calls {
             let _ = write!(
