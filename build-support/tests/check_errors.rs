@@ -130,6 +130,24 @@ fn mock_response_calls_unknown_tool() {
 }
 
 #[test]
+fn inference_default_is_not_an_inference_provider() {
+    insta::assert_snapshot!(broken(&[(
+        "config.arena.yaml",
+        "seed: 7",
+        "seed: 7\n    inference:\n      text_classifier: mock"
+    )]));
+}
+
+#[test]
+fn unsupported_inference_provider_type() {
+    insta::assert_snapshot!(broken(&[(
+        "providers/mock.provider.yaml",
+        "type: mock",
+        "type: onnx\n  role: inference"
+    )]));
+}
+
+#[test]
 fn value_out_of_range() {
     insta::assert_snapshot!(broken(&[(
         "config.arena.yaml",

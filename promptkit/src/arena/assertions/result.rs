@@ -140,8 +140,9 @@ impl AssertionOutcome {
     /// The outcome of `result` for an assertion of `assertion_type` under `thresholds`.
     pub fn from_result(assertion_type: &str, result: EvalResult, thresholds: Thresholds) -> Self {
         let passed = thresholds.passes(&result);
-        let message = match (&result.error, passed) {
-            (Some(e), false) => e.clone(),
+        let message = match (&result.error, &result.skipped, passed) {
+            (Some(e), _, false) => e.clone(),
+            (_, Some(why), _) if result.explanation.is_empty() => format!("skipped: {why}"),
             _ => result.explanation.clone(),
         };
         let mut details = Map::new();
