@@ -148,6 +148,15 @@ fn unsupported_inference_provider_type() {
 }
 
 #[test]
+fn invalid_relevance_settings() {
+    insta::assert_snapshot!(broken(&[(
+        "scenarios/refund-policy.scenario.yaml",
+        "task_type: support",
+        "task_type: support\n  context_policy:\n    token_budget: 100\n    strategy: relevance\n    relevance:\n      provider: opneai\n      query_source: last_n"
+    )]));
+}
+
+#[test]
 fn value_out_of_range() {
     insta::assert_snapshot!(broken(&[(
         "config.arena.yaml",

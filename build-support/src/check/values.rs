@@ -5,10 +5,10 @@ use std::path::Path;
 
 use serde_saphyr::Spanned;
 
-use super::{at, error};
+use super::{at, error, suggestion, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::{Item, Project};
-use crate::model::PromptSpec;
+use crate::model::{ContextPolicy, PromptSpec};
 
 pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
     let arena_path = project.config_path.as_path();
@@ -32,6 +32,9 @@ pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
             temperature(path, turn.user_temp.as_ref(), out);
             temperature(path, turn.assistant_temp.as_ref(), out);
         }
+        if let Some(policy) = &scenario.spec.context_policy {
+            context_policy(path, policy, out);
+        }
     }
     for prompt in &project.prompts {
         check_prompt(prompt, out);
@@ -45,6 +48,85 @@ pub(super) fn check_prompt(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
         temperature(path, p.temperature.as_ref(), out);
         unit(path, "top_p", p.top_p.as_ref(), out);
         positive(path, "max_tokens", p.max_tokens.as_ref(), out);
+    }
+}
+
+/// The strategy and the relevance settings, as the reference validates them.
+fn context_policy(path: &Path, policy: &ContextPolicy, out: &mut Diagnostics) {
+    const STRATEGIES: &[&str] = &["oldest", "fail", "summarize", "relevance"];
+    let strategy = policy.strategy.as_ref();
+    if let Some(s) = strategy.filter(|s| !STRATEGIES.contains(&s.value.as_str())) {
+        out.push(
+            warning(
+                format!("unknown context strategy `{}`; `oldest` is used", s.value),
+                at(path, s),
+                path,
+            )
+            .with_help(suggestion(&s.value, STRATEGIES, "strategies")),
+        );
+    }
+    let Some(r) = &policy.relevance else {
+        if let Some(s) = strategy.filter(|s| s.value == "relevance") {
+            out.push(
+                warning(
+                    "strategy `relevance` without `relevance.provider`: calls over the budget fail",
+                    at(path, s),
+                    path,
+                )
+                .with_help("add `relevance: {provider: openai}` (or gemini, voyageai)"),
+            );
+        }
+        return;
+    };
+    const APIS: &[&str] = &["openai", "gemini", "voyageai"];
+    if !APIS.contains(&r.provider.value.as_str()) {
+        out.push(
+            error(
+                format!("unknown relevance provider `{}`", r.provider.value),
+                at(path, &r.provider),
+                path,
+            )
+            .with_help(suggestion(&r.provider.value, APIS, "embedding providers")),
+        );
+    }
+    unit(
+        path,
+        "similarity_threshold",
+        r.similarity_threshold.as_ref(),
+        out,
+    );
+    if let Some(m) = r.min_recent_messages.as_ref().filter(|m| m.value < 0) {
+        out.push(error(
+            format!("min_recent_messages must not be negative, not {}", m.value),
+            at(path, m),
+            path,
+        ));
+    }
+    const SOURCES: &[&str] = &["last_user", "last_n", "custom"];
+    match r.query_source.as_ref() {
+        Some(q) if !SOURCES.contains(&q.value.as_str()) => out.push(
+            error(
+                format!("unknown query_source `{}`", q.value),
+                at(path, q),
+                path,
+            )
+            .with_help(suggestion(&q.value, SOURCES, "query sources")),
+        ),
+        Some(q) if q.value == "last_n" && r.last_n_count.as_ref().is_none_or(|n| n.value < 1) => {
+            out.push(error(
+                "query_source `last_n` needs a positive `last_n_count`",
+                at(path, q),
+                path,
+            ));
+        }
+        Some(q) if q.value == "custom" && r.custom_query.as_deref().is_none_or(str::is_empty) => {
+            out.push(error(
+                "query_source `custom` needs `custom_query`",
+                at(path, q),
+                path,
+            ));
+        }
+        _ => {}
     }
 }
 

@@ -197,20 +197,20 @@ pub struct RelevanceConfig {
     #[serde(default)]
     pub model: Option<String>,
     /// Recent messages always kept.
-    #[serde(default, deserialize_with = "strict::opt")]
-    pub min_recent_messages: Option<i64>,
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
+    pub min_recent_messages: Option<Spanned<i64>>,
     /// Always keep system messages.
     #[serde(default)]
     pub always_keep_system_role: Option<bool>,
     /// Similarity threshold.
-    #[serde(default, deserialize_with = "strict::opt")]
-    pub similarity_threshold: Option<f64>,
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
+    pub similarity_threshold: Option<Spanned<f64>>,
     /// Query source.
     #[serde(default)]
-    pub query_source: Option<String>,
+    pub query_source: Option<Spanned<String>>,
     /// Messages used as query.
-    #[serde(default, deserialize_with = "strict::opt")]
-    pub last_n_count: Option<i64>,
+    #[serde(default, deserialize_with = "strict::opt_spanned")]
+    pub last_n_count: Option<Spanned<i64>>,
     /// Custom query.
     #[serde(default)]
     pub custom_query: Option<String>,

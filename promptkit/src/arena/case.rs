@@ -128,11 +128,13 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         .prompt(prepared)
         .tools(tools)
         .enforce_validators(false)
-        .context_policy(
-            spec.context_policy
+        .context_policy(spec.context_policy.as_ref().and_then(|policy| {
+            let embedder = policy
+                .relevance
                 .as_ref()
-                .and_then(ContextPolicy::from_model),
-        )
+                .and_then(|r| suite.embedders.get(&r.provider.value).cloned());
+            ContextPolicy::from_model(policy, embedder)
+        }))
         .context(context.clone())
         .call_counter(calls.clone());
     let evaluator = suite

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use super::assertions::CustomAssertion;
 use crate::classify::Classifier;
 use crate::provider::Provider;
+use crate::providers::embeddings::Embedder;
 use crate::tools::Toolbox;
 
 /// Registrations applied on top of a project before it runs.
@@ -21,6 +22,7 @@ pub struct Setup {
     pub(crate) providers: BTreeMap<String, Arc<dyn Provider>>,
     pub(crate) redirects: Vec<(String, String)>,
     pub(crate) classifiers: BTreeMap<String, Arc<dyn Classifier>>,
+    pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
 }
 
 impl Setup {
@@ -61,6 +63,13 @@ impl Setup {
     /// `role: inference` provider of that id; the default of its tasks when none is set).
     pub fn classifier(&mut self, id: &str, classifier: Arc<dyn Classifier>) -> &mut Self {
         self.classifiers.insert(id.to_owned(), classifier);
+        self
+    }
+
+    /// Serves relevance truncation (`context_policy.relevance.provider: <name>`) with
+    /// `embedder` instead of the named API.
+    pub fn embedder(&mut self, name: &str, embedder: Arc<dyn Embedder>) -> &mut Self {
+        self.embedders.insert(name.to_owned(), embedder);
         self
     }
 

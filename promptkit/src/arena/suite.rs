@@ -19,6 +19,7 @@ use super::results::{CaseResult, RunResult};
 use super::setup::Setup;
 use crate::classify::Classifiers;
 use crate::provider::Provider;
+use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
 use crate::providers::recording::{Recording, Replay};
 use crate::tools::Toolbox;
@@ -63,6 +64,7 @@ pub struct Suite {
     pub(crate) provider_errors: BTreeMap<String, String>,
     pub(crate) tools: Arc<Toolbox>,
     pub(crate) evaluator: Evaluator,
+    pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
     options: RunOptions,
 }
 
@@ -135,6 +137,7 @@ impl Suite {
             provider_errors,
             tools,
             evaluator,
+            embedders: setup.embedders.clone(),
             options,
         })
     }

@@ -20,7 +20,7 @@ use crate::provider::{
 use crate::tools::{Consent, ToolOutput, Toolbox};
 use crate::validators::{ValidatorOutcome, ValidatorSet};
 
-pub use context::{ContextPolicy, OverBudget, Truncation, count_tokens};
+pub use context::{ContextPolicy, Relevance, RelevanceQuery, Truncation, count_tokens};
 pub use prompt::{PreparedPrompt, PromptError, prepare_prompt};
 
 /// Provider rounds per user turn before the loop stops (the reference's default).
@@ -40,6 +40,11 @@ pub enum ConversationError {
         /// Tokens available for them.
         budget: usize,
     },
+    /// `relevance` truncation was needed but has no embedder.
+    #[error(
+        "context_policy strategy `relevance` cannot run: {0}; configure `relevance.provider` with its API key, or use strategy `oldest`"
+    )]
+    RelevanceUnavailable(String),
     /// The model kept calling tools past the round limit.
     #[error(
         "the model was still calling tools after {rounds} rounds; raise max_rounds or check the tool results"
@@ -237,14 +242,7 @@ impl Conversation {
             self.context.call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
             let messages = match &self.context_policy {
                 None => self.messages.clone(),
-                Some(policy) => {
-                    policy
-                        .fit(self.system.as_deref(), &self.messages)
-                        .map_err(|e| ConversationError::OverBudget {
-                            have: e.have,
-                            budget: e.budget,
-                        })?
-                }
+                Some(policy) => policy.fit(self.system.as_deref(), &self.messages).await?,
             };
             let request = ChatRequest {
                 system: self.system.clone(),

@@ -2,6 +2,7 @@
 //! Anthropic, Gemini) over one shared transport.
 
 pub mod anthropic;
+pub mod embeddings;
 pub mod gemini;
 pub mod http;
 pub mod mock;

@@ -169,10 +169,7 @@ pub(crate) fn cosine_similarity(p: Params, ctx: &AssertionContext) -> EvalResult
             target.len()
         ));
     }
-    let dot: f64 = reference.iter().zip(&target).map(|(a, b)| a * b).sum();
-    let na = reference.iter().map(|a| a * a).sum::<f64>().sqrt();
-    let nb = target.iter().map(|b| b * b).sum::<f64>().sqrt();
-    let sim = if na * nb == 0.0 { 0.0 } else { dot / (na * nb) };
+    let sim = crate::providers::embeddings::cosine_similarity(&reference, &target);
     EvalResult::scored(
         sim,
         format!("cosine similarity {sim:.4} vs threshold {min:.4}"),
