@@ -16,6 +16,26 @@ pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
         temperature(arena_path, d.temperature.as_ref(), out);
         positive(arena_path, "max_tokens", d.max_tokens.as_ref(), out);
         positive(arena_path, "concurrency", d.concurrency.as_ref(), out);
+        const FAIL_ON: &[&str] = &[
+            "assertion_failure",
+            "provider_error",
+            "timeout",
+            "validation_error",
+        ];
+        for f in d
+            .fail_on
+            .iter()
+            .filter(|f| !FAIL_ON.contains(&f.value.as_str()))
+        {
+            out.push(
+                warning(
+                    format!("unknown fail_on condition `{}` is ignored", f.value),
+                    at(arena_path, f),
+                    arena_path,
+                )
+                .with_help(suggestion(&f.value, FAIL_ON, "conditions")),
+            );
+        }
     }
     for provider in &project.providers {
         if let Some(d) = &provider.item.spec.defaults {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use promptkit_build::load::Item;
 use promptkit_build::model::{Assertion, AssertionWhen, ScenarioSpec, Turn};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::assertions::{
     AssertionContext, Evaluator, PriorResult, ToolCallRecord as ToolCallRecordCtx, When, should_run,
@@ -212,6 +212,28 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                     }
                 }
             }
+        }
+    }
+
+    if fails_on_validation(suite) {
+        for t in &mut turns {
+            let triggered: Vec<AssertionRecord> = t
+                .validations
+                .iter()
+                .filter(|v| v.triggered)
+                .map(|v| AssertionRecord {
+                    assertion_type: "validation_error".into(),
+                    passed: false,
+                    skipped: false,
+                    message: format!(
+                        "validator `{}` triggered (defaults.fail_on: validation_error): {}",
+                        v.validator_type, v.message
+                    ),
+                    details: json!({"validator": v.validator_type}),
+                    pass_threshold: None,
+                })
+                .collect();
+            t.assertions.extend(triggered);
         }
     }
 
@@ -502,6 +524,19 @@ fn when_of(when: &AssertionWhen) -> When {
 }
 
 /// Whether the arena config enables agent memory (`memory: {enabled: true}`).
+/// Whether `defaults.fail_on` lists `validation_error`: a triggered validator then fails
+/// its turn (assertion failures and provider errors always count).
+fn fails_on_validation(suite: &Suite) -> bool {
+    suite
+        .project
+        .arena
+        .spec
+        .value
+        .defaults
+        .as_ref()
+        .is_some_and(|d| d.fail_on.iter().any(|f| f.value == "validation_error"))
+}
+
 fn memory_enabled(suite: &Suite) -> bool {
     suite
         .project

@@ -187,3 +187,16 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Request> {
         body,
     })
 }
+
+/// Copies the folder `from` into `to`, recursively (test projects edited in a temp dir).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
