@@ -21,28 +21,76 @@ use syn::{ItemFn, LitStr, parse_macro_input};
 /// at compile time (errors are compile errors naming file, line and column) and
 /// compiled into the test binary. Tests on providers that need API keys are
 /// `#[ignore = "needs OPENAI_API_KEY"]`.
+///
+/// Assertion types written in Rust are declared after the path, so the checker accepts
+/// them, and registered by the setup function:
+///
+/// ```ignore
+/// #[promptkit::arena_test("config.arena.yaml", assertions = ["mentions_order"])]
+/// fn support(setup: &mut promptkit::arena::Setup) {
+///     setup.assertion("mentions_order", |params, ctx| { /* an EvalResult */ });
+/// }
+/// ```
 #[proc_macro_attribute]
 pub fn arena_test(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let path = parse_macro_input!(attr as LitStr);
+    let ArenaTestArgs { path, assertions } = parse_macro_input!(attr as ArenaTestArgs);
     let setup = parse_macro_input!(item as ItemFn);
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let config = manifest_dir.join(path.value());
+    let config = manifest_dir().join(path.value());
     let ident = &setup.sig.ident;
-    let generated = match promptkit_build::codegen::arena_test::arena_test(&config, ident) {
-        Ok(tokens) => tokens,
-        Err(rendered) => {
-            let message = format!("invalid arena project `{}`:\n{rendered}", path.value());
-            quote_spanned! { path.span() => compile_error!(#message); }
-        }
-    };
+    let generated =
+        match promptkit_build::codegen::arena_test::arena_test(&config, ident, &assertions) {
+            Ok(tokens) => tokens,
+            Err(rendered) => {
+                let message = format!("invalid arena project `{}`:\n{rendered}", path.value());
+                quote_spanned! { path.span() => compile_error!(#message); }
+            }
+        };
     quote! {
         #[cfg_attr(not(test), allow(dead_code))]
         #setup
         #generated
     }
     .into()
+}
+
+/// `"config.arena.yaml"` optionally followed by `, assertions = ["name", ...]`.
+struct ArenaTestArgs {
+    path: LitStr,
+    assertions: Vec<String>,
+}
+
+impl syn::parse::Parse for ArenaTestArgs {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let path: LitStr = input.parse()?;
+        let mut assertions = Vec::new();
+        if input.parse::<Option<syn::Token![,]>>()?.is_some() && !input.is_empty() {
+            let key: syn::Ident = input.parse()?;
+            if key != "assertions" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "expected `assertions = [\"name\", ...]` (the custom assertion types the setup function registers)",
+                ));
+            }
+            input.parse::<syn::Token![=]>()?;
+            let list: syn::ExprArray = input.parse()?;
+            for item in list.elems {
+                match item {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => assertions.push(s.value()),
+                    other => {
+                        return Err(syn::Error::new_spanned(
+                            other,
+                            "an assertion type name, as a string literal",
+                        ));
+                    }
+                }
+            }
+            input.parse::<Option<syn::Token![,]>>()?;
+        }
+        Ok(Self { path, assertions })
+    }
 }
 
 /// The crate's manifest folder, where macro paths are resolved from.

@@ -14,7 +14,7 @@ use crate::load::{Item, Project};
 use crate::model::{Assertion, EvalDef, Map as YamlMap, PromptSpec};
 use crate::registry::{self, check_params};
 
-pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
+pub(super) fn check_project(project: &Project, custom: &[String], out: &mut Diagnostics) {
     let arena = &project.arena.spec.value;
     let judges: Vec<&str> = arena
         .judges
@@ -27,7 +27,10 @@ pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
                 .flat_map(|s| s.keys().map(|k| k.value.as_str())),
         )
         .collect();
-    let cx = Context { judges: &judges };
+    let cx = Context {
+        judges: &judges,
+        custom,
+    };
     for scenario in &project.scenarios {
         let path = scenario.path.as_path();
         for turn in &scenario.spec.turns {
@@ -89,11 +92,15 @@ pub(super) fn check_validators(prompt: &Item<PromptSpec>, out: &mut Diagnostics)
 
 struct Context<'a> {
     judges: &'a [&'a str],
+    /// Types registered in Rust: accepted with any params.
+    custom: &'a [String],
 }
 
 impl Context<'_> {
     fn assertion(&self, path: &Path, a: &Assertion, out: &mut Diagnostics) {
-        typed(path, &a.r#type, a.params.as_ref(), "assertion", out);
+        if !self.custom.contains(&a.r#type.value) {
+            typed(path, &a.r#type, a.params.as_ref(), "assertion", out);
+        }
         if let Some(params) = &a.params
             && let Some((key, judge)) = params.value.entry("judge")
             && let Some(name) = judge.value.as_str()
@@ -152,14 +159,19 @@ fn typed(
             Some(best) => format!("did you mean `{best}`?"),
             None => "see the assertion reference for the known types".to_owned(),
         };
-        out.push(
-            error(
-                format!("unknown {what} type `{}`", kind.value),
-                at(path, kind),
-                path,
-            )
-            .with_help(help),
-        );
+        let mut diagnostic = error(
+            format!("unknown {what} type `{}`", kind.value),
+            at(path, kind),
+            path,
+        )
+        .with_help(help);
+        if what == "assertion" {
+            diagnostic = diagnostic.with_note(
+                "assertion types written in Rust run under `#[arena_test(\"..\", assertions = \
+                 [\"name\"])]`, registered with `Setup::assertion`",
+            );
+        }
+        out.push(diagnostic);
         return;
     };
     let json: Map<String, Value> = params.map(|p| p.value.to_json_map()).unwrap_or_default();

@@ -25,14 +25,27 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
 use crate::load::{Item, Loaded, Project};
 use crate::model::PromptSpec;
 
+/// What the project may use beyond the built-in registry.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Assertion types registered in Rust (`Setup::assertion`): scenarios and evals may
+    /// use them, with any params.
+    pub custom_assertions: Vec<String>,
+}
+
 /// Checks a loaded project (its load diagnostics are not repeated).
 pub fn check_project(loaded: &Loaded<Project>) -> Diagnostics {
+    check_project_with(loaded, &CheckOptions::default())
+}
+
+/// [`check_project`] knowing the custom assertion types of `options`.
+pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> Diagnostics {
     let mut out = Diagnostics::new();
     if let Some(project) = &loaded.value {
         ids::check(project, &mut out);
         refs::check(project, &mut out);
         templates::check_project(project, &loaded.sources, &mut out);
-        assertions::check_project(project, &mut out);
+        assertions::check_project(project, &options.custom_assertions, &mut out);
         values::check_project(project, &mut out);
     }
     out

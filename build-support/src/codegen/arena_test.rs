@@ -13,16 +13,25 @@ use std::path::Path;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::check::CheckOptions;
 use crate::diagnostic::RenderStyle;
 use crate::load::{LoadOptions, Loaded, Project, load_project};
 use crate::plan::{self, Case};
 
 /// The tokens of `#[arena_test]` for the arena config at `config` (absolute) and the
 /// setup function `setup` (already emitted by the caller): a module named like the
-/// function holding the tests. `Err` holds the rendered diagnostics.
-pub fn arena_test(config: &Path, setup: &Ident) -> Result<TokenStream, String> {
+/// function holding the tests. `custom_assertions` are the assertion types the setup
+/// function registers. `Err` holds the rendered diagnostics.
+pub fn arena_test(
+    config: &Path,
+    setup: &Ident,
+    custom_assertions: &[String],
+) -> Result<TokenStream, String> {
     let loaded = load_project(config, &LoadOptions::default());
-    let project = checked(&loaded)?;
+    let options = CheckOptions {
+        custom_assertions: custom_assertions.to_vec(),
+    };
+    let project = checked(&loaded, &options)?;
     let config_text = path_text(config)?;
     let files = loaded
         .files
@@ -77,9 +86,9 @@ pub fn arena_test(config: &Path, setup: &Ident) -> Result<TokenStream, String> {
 
 /// The project when loading and checking found no error, else every diagnostic
 /// rendered.
-fn checked(loaded: &Loaded<Project>) -> Result<&Project, String> {
+fn checked<'a>(loaded: &'a Loaded<Project>, options: &CheckOptions) -> Result<&'a Project, String> {
     let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(crate::check::check_project(loaded));
+    diagnostics.extend(crate::check::check_project_with(loaded, options));
     match &loaded.value {
         Some(project) if !diagnostics.has_errors() => Ok(project),
         _ => Err(diagnostics.render(&loaded.sources, RenderStyle::Plain)),
@@ -136,7 +145,7 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../examples/arena-quickstart/config.live.arena.yaml"
         ));
-        let tokens = arena_test(config, &format_ident!("support"))
+        let tokens = arena_test(config, &format_ident!("support"), &[])
             .expect("expands")
             .to_string();
         assert!(
@@ -159,7 +168,7 @@ mod tests {
             "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Arena\nmetadata: {name: x}\nspec:\n  scenarios:\n    - file: missing.yaml\n",
         )
         .expect("write");
-        let err = arena_test(&config, &format_ident!("t")).expect_err("missing file");
+        let err = arena_test(&config, &format_ident!("t"), &[]).expect_err("missing file");
         assert!(err.contains("missing.yaml"), "{err}");
         assert!(err.contains("config.arena.yaml:6:"), "{err}");
     }

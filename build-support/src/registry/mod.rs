@@ -398,7 +398,7 @@ pub fn param_defaults_for(invoked_as: &str) -> &'static [(&'static str, &'static
 pub fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     let mut best = None;
-    let mut best_dist = lower.len() / 2 + 3;
+    let mut best_dist = lower.len() / 3 + 2;
     for candidate in all_names() {
         let d = strsim::levenshtein(&lower, candidate);
         if d < best_dist {

@@ -86,7 +86,10 @@ impl Suite {
         setup: &Setup,
     ) -> Result<Self, SuiteError> {
         let mut diagnostics = loaded.diagnostics.clone();
-        diagnostics.extend(promptkit_build::check::check_project(&loaded));
+        let check = promptkit_build::check::CheckOptions {
+            custom_assertions: setup.assertions.keys().cloned().collect(),
+        };
+        diagnostics.extend(promptkit_build::check::check_project_with(&loaded, &check));
         let refused = diagnostics.has_errors();
         let Some(project) = loaded.value.filter(|_| !refused) else {
             return Err(SuiteError {
