@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_saphyr::Spanned;
 
 use super::{at, error, suggestion, warning};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Item, Project};
 use crate::model::{ContextPolicy, PromptSpec};
 
@@ -22,19 +22,8 @@ pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
             "timeout",
             "validation_error",
         ];
-        for f in d
-            .fail_on
-            .iter()
-            .filter(|f| !FAIL_ON.contains(&f.value.as_str()))
-        {
-            out.push(
-                warning(
-                    format!("unknown fail_on condition `{}` is ignored", f.value),
-                    at(arena_path, f),
-                    arena_path,
-                )
-                .with_help(suggestion(&f.value, FAIL_ON, "conditions")),
-            );
+        for f in &d.fail_on {
+            out.extend(unknown(arena_path, f, FAIL_ON, "fail_on condition", false));
         }
     }
     for provider in &project.providers {
@@ -75,15 +64,8 @@ pub(super) fn check_prompt(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
 fn context_policy(path: &Path, policy: &ContextPolicy, out: &mut Diagnostics) {
     const STRATEGIES: &[&str] = &["oldest", "fail", "summarize", "relevance"];
     let strategy = policy.strategy.as_ref();
-    if let Some(s) = strategy.filter(|s| !STRATEGIES.contains(&s.value.as_str())) {
-        out.push(
-            warning(
-                format!("unknown context strategy `{}`; `oldest` is used", s.value),
-                at(path, s),
-                path,
-            )
-            .with_help(suggestion(&s.value, STRATEGIES, "strategies")),
-        );
+    if let Some(s) = strategy {
+        out.extend(unknown(path, s, STRATEGIES, "context strategy", false));
     }
     let Some(r) = &policy.relevance else {
         if let Some(s) = strategy.filter(|s| s.value == "relevance") {
@@ -99,16 +81,7 @@ fn context_policy(path: &Path, policy: &ContextPolicy, out: &mut Diagnostics) {
         return;
     };
     const APIS: &[&str] = &["openai", "gemini", "voyageai"];
-    if !APIS.contains(&r.provider.value.as_str()) {
-        out.push(
-            error(
-                format!("unknown relevance provider `{}`", r.provider.value),
-                at(path, &r.provider),
-                path,
-            )
-            .with_help(suggestion(&r.provider.value, APIS, "embedding providers")),
-        );
-    }
+    out.extend(unknown(path, &r.provider, APIS, "relevance provider", true));
     unit(
         path,
         "similarity_threshold",
@@ -124,14 +97,9 @@ fn context_policy(path: &Path, policy: &ContextPolicy, out: &mut Diagnostics) {
     }
     const SOURCES: &[&str] = &["last_user", "last_n", "custom"];
     match r.query_source.as_ref() {
-        Some(q) if !SOURCES.contains(&q.value.as_str()) => out.push(
-            error(
-                format!("unknown query_source `{}`", q.value),
-                at(path, q),
-                path,
-            )
-            .with_help(suggestion(&q.value, SOURCES, "query sources")),
-        ),
+        Some(q) if !SOURCES.contains(&q.value.as_str()) => {
+            out.extend(unknown(path, q, SOURCES, "query_source", true));
+        }
         Some(q) if q.value == "last_n" && r.last_n_count.as_ref().is_none_or(|n| n.value < 1) => {
             out.push(error(
                 "query_source `last_n` needs a positive `last_n_count`",
@@ -148,6 +116,26 @@ fn context_policy(path: &Path, policy: &ContextPolicy, out: &mut Diagnostics) {
         }
         _ => {}
     }
+}
+
+/// An error (a warning when the reference ignores it) for a value outside `known`.
+fn unknown(
+    path: &Path,
+    value: &Spanned<String>,
+    known: &[&str],
+    what: &str,
+    refused: bool,
+) -> Option<Diagnostic> {
+    if known.contains(&value.value.as_str()) {
+        return None;
+    }
+    let message = format!("unknown {what} `{}`", value.value);
+    let diagnostic = if refused {
+        error(message, at(path, value), path)
+    } else {
+        warning(format!("{message} (ignored)"), at(path, value), path)
+    };
+    Some(diagnostic.with_help(suggestion(&value.value, known, "values")))
 }
 
 fn temperature(path: &Path, value: Option<&Spanned<f64>>, out: &mut Diagnostics) {
