@@ -3,8 +3,8 @@
 //! under `tests/data/eval_handlers/`) and checks each verdict.
 
 use promptkit::arena::assertions::{
-    AssertionContext, EvalResult, Evaluator, Judge, JudgeRequest, Thresholds, ToolExecutor,
-    ToolFuture, ToolRun, eval_partial,
+    AssertionContext, EvalResult, Evaluator, ExecEval, Judge, JudgeRequest, Thresholds,
+    ToolExecutor, ToolFuture, ToolRun, eval_partial,
 };
 use promptkit::classify::{Classifiers, HuggingFace};
 use promptkit::providers::http::Secret;
@@ -42,11 +42,24 @@ struct Case {
     /// Files written to a temporary folder, whose path replaces `{{files}}` in the
     /// context.
     files: Option<Map<String, Value>>,
+    /// An exec eval of the case's type: a shell script run as a subprocess.
+    exec: Option<ExecCase>,
     #[serde(default)]
     expect: Expect,
     /// How the case differs in form from the Go test (documentation only).
     #[allow(dead_code)]
     note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExecCase {
+    script: String,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    env: Vec<String>,
+    timeout_ms: Option<u64>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -208,7 +221,8 @@ struct Expect {
     error: Option<bool>,
     skipped: Option<bool>,
     has_score: Option<bool>,
-    explanation_contains: Option<String>,
+    /// One text or several, all of which the explanation must contain.
+    explanation_contains: Option<Value>,
     judge_request: Option<Map<String, Value>>,
     details: Option<Map<String, Value>>,
     value: Option<Map<String, Value>>,
@@ -288,15 +302,20 @@ impl Expect {
                 out.push(format!("value.{k}: want absent, got {:?}", r.value.get(k)));
             }
         }
-        if let Some(text) = &self.explanation_contains {
-            // The reference's Explanation, Error or SkipReason.
-            let all = format!(
-                "{} {} {}",
-                r.explanation,
-                r.error.as_deref().unwrap_or_default(),
-                r.skipped.as_deref().unwrap_or_default()
-            );
-            if !all.contains(text.as_str()) {
+        // The reference's Explanation, Error or SkipReason.
+        let all = format!(
+            "{} {} {}",
+            r.explanation,
+            r.error.as_deref().unwrap_or_default(),
+            r.skipped.as_deref().unwrap_or_default()
+        );
+        let wanted = match &self.explanation_contains {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            Some(v) => v.as_str().into_iter().collect(),
+            None => Vec::new(),
+        };
+        for text in wanted {
+            if !all.contains(text) {
                 out.push(format!(
                     "explanation: want it to contain {text:?}, got {:?}",
                     r.explanation
@@ -447,6 +466,23 @@ fn run_with_request(case: &Case) -> (EvalResult, Option<JudgeRequest>) {
         received = Some((server, rx));
     }
     let _files_dir;
+    let _exec_dir;
+    if let Some(exec) = &case.exec {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let script = dir.path().join("eval.sh");
+        std::fs::write(&script, &exec.script).expect("write script");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+            .expect("make the script executable");
+        evaluator.register_exec(ExecEval {
+            type_name: case.assertion_type.clone(),
+            command: script,
+            args: exec.args.clone(),
+            env: exec.env.clone(),
+            timeout: std::time::Duration::from_millis(exec.timeout_ms.unwrap_or(30_000)),
+        });
+        _exec_dir = dir;
+    }
     let mut context = case.context.clone();
     if let Some(files) = &case.files {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -596,4 +632,65 @@ fn judge_replies_parse_as_the_reference() {
             assert_eq!(&v.reasoning, r, "{}", case.name);
         }
     }
+}
+
+/// A load-time param check carried over from the reference (`ValidateParams`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParamCase {
+    name: String,
+    #[serde(rename = "type")]
+    assertion_type: String,
+    params: Option<Map<String, Value>>,
+    expect: ParamExpect,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParamExpect {
+    valid: bool,
+    message_contains: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ParamCaseFile {
+    source: String,
+    cases: Vec<ParamCase>,
+}
+
+#[test]
+fn every_reference_param_check_gives_its_verdict() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/param_validator.json"
+    );
+    let file: ParamCaseFile =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("JSON");
+    let mut failures = Vec::new();
+    for case in &file.cases {
+        let ty = promptkit_build::registry::assertion_type(&case.assertion_type)
+            .unwrap_or_else(|| panic!("{}: unknown type", case.name));
+        let params = case.params.clone().unwrap_or_default();
+        let problems: Vec<String> = promptkit::arena::assertions::check_params(ty, &params)
+            .into_iter()
+            .filter(|p| p.is_hard())
+            .map(|p| p.to_string())
+            .collect();
+        let text = problems.join("; ");
+        if problems.is_empty() != case.expect.valid {
+            failures.push(format!(
+                "{} :: {}: want valid={}, got problems [{text}]",
+                file.source, case.name, case.expect.valid
+            ));
+        }
+        if let Some(want) = &case.expect.message_contains
+            && !text.contains(want.as_str())
+        {
+            failures.push(format!(
+                "{} :: {}: want a problem mentioning {want:?}, got [{text}]",
+                file.source, case.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

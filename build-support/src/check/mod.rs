@@ -45,7 +45,19 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
         ids::check(project, &mut out);
         refs::check(project, &mut out);
         templates::check_project(project, &loaded.sources, &mut out);
-        assertions::check_project(project, &options.custom_assertions, &mut out);
+        // Exec-bound evals of `spec.runtime.evals` are assertion types too.
+        let mut custom = options.custom_assertions.clone();
+        custom.extend(
+            project
+                .arena
+                .spec
+                .value
+                .runtime
+                .iter()
+                .flat_map(|r| r.evals.iter().flat_map(|e| e.keys()))
+                .map(|k| k.value.clone()),
+        );
+        assertions::check_project(project, &custom, &mut out);
         values::check_project(project, &mut out);
     }
     out

@@ -158,6 +158,7 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
     }
     check_workflow(project, &task_types, out);
     check_inference(project, out);
+    check_exec_evals(project, out);
 
     for mock in &project.mock_configs {
         let path = mock.path.as_path();
@@ -196,6 +197,40 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Exec-bound evals (`spec.runtime.evals`) whose command is a path name a file that
+/// exists (relative paths from the config's folder).
+fn check_exec_evals(project: &Project, out: &mut Diagnostics) {
+    let arena_path = project.config_path.as_path();
+    let bindings = project
+        .arena
+        .spec
+        .value
+        .runtime
+        .iter()
+        .flat_map(|r| r.evals.iter().flat_map(|e| e.iter()));
+    for (name, binding) in bindings {
+        let command = &binding.command;
+        if !command.value.contains('/') {
+            continue;
+        }
+        let path = project.config_dir().join(&command.value);
+        if !path.is_file() {
+            out.push(
+                error(
+                    format!(
+                        "exec eval `{}`: `{}` does not exist",
+                        name.value, command.value
+                    ),
+                    at(arena_path, command),
+                    arena_path,
+                )
+                .with_note(format!("resolved to `{}`", path.display()))
+                .with_help("a relative command is resolved from the arena config's folder"),
+            );
         }
     }
 }

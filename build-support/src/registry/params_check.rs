@@ -90,6 +90,33 @@ fn kind_error(kind: ParamKind, v: &Value) -> Option<String> {
     (!ok).then(|| format!("expected {}", describe(kind)))
 }
 
+/// A value outside the param's choices (an empty string means "the default" when the
+/// param is optional, as the reference reads it).
+fn choice_error(spec: &ParamSpec, v: &Value) -> Option<String> {
+    if spec.choices.is_empty() {
+        return None;
+    }
+    match v.as_str() {
+        Some(s) if spec.choices.contains(&s) || (s.is_empty() && !spec.required) => None,
+        Some(s) => Some(format!("`{s}` is not one of {}", spec.choices.join(", "))),
+        None => Some(format!("must be one of {}", spec.choices.join(", "))),
+    }
+}
+
+/// A required value the reference's load-time validation reads as absent: zero or a
+/// negative count, an empty string.
+fn zero_error(kind: ParamKind, v: &Value) -> Option<String> {
+    match kind {
+        ParamKind::Integer if v.as_f64().is_some_and(|n| n <= 0.0) => {
+            Some("must be a positive integer".into())
+        }
+        ParamKind::String if v.as_str().is_some_and(str::is_empty) => {
+            Some("must not be empty".into())
+        }
+        _ => None,
+    }
+}
+
 fn describe(kind: ParamKind) -> &'static str {
     match kind {
         ParamKind::String => "a string",
@@ -137,12 +164,13 @@ pub fn check_params(ty: &EvalType, params: &Map<String, Value>) -> Vec<ParamProb
         };
         if let Some(msg) = kind_error(spec.kind, v) {
             out.push(problem(name, msg));
-        } else if !spec.choices.is_empty() && !v.as_str().is_some_and(|s| spec.choices.contains(&s))
+        } else if let Some(msg) = choice_error(spec, v) {
+            out.push(problem(name, msg));
+        } else if ty.strict_params
+            && spec.required
+            && let Some(msg) = zero_error(spec.kind, v)
         {
-            out.push(problem(
-                name,
-                format!("must be one of {}", spec.choices.join(", ")),
-            ));
+            out.push(problem(name, msg));
         }
     }
     for spec in ty.params.iter().filter(|p| p.required) {

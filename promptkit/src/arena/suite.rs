@@ -13,7 +13,7 @@ use promptkit_build::load::{LoadOptions, Loaded, Project, ProviderEntry, load_pr
 use promptkit_build::model::MockConfig;
 use promptkit_build::plan::{self, Case};
 
-use super::assertions::Evaluator;
+use super::assertions::{Evaluator, ExecEval};
 use super::case;
 use super::results::{CaseResult, RunResult};
 use super::setup::Setup;
@@ -110,6 +110,20 @@ impl Suite {
         let mut evaluator = Evaluator::new()
             .with_tool_executor(tools.clone())
             .with_classifiers(Arc::new(classifiers));
+        for (name, binding) in project
+            .arena
+            .spec
+            .value
+            .runtime
+            .iter()
+            .flat_map(|r| r.evals.iter().flat_map(|e| e.iter()))
+        {
+            evaluator.register_exec(ExecEval::from_binding(
+                &name.value,
+                binding,
+                &project.config_dir(),
+            ));
+        }
         for (name, assertion) in &setup.assertions {
             evaluator.register(name.clone(), assertion.clone());
         }

@@ -10,6 +10,7 @@ mod behavioral;
 mod classify;
 mod content;
 pub mod context;
+mod exec;
 mod json;
 pub mod judge;
 mod length;
@@ -31,6 +32,7 @@ mod workflow;
 pub use context::{
     AssertionContext, MediaItem, PriorResult, ToolCallRecord, Transition, WorkflowInfo,
 };
+pub use exec::ExecEval;
 pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, parse_verdict};
 pub use length::count_sentences;
 pub use params::Params;
@@ -90,6 +92,7 @@ pub struct Evaluator {
     tools: Option<Arc<dyn ToolExecutor>>,
     classifiers: Option<Arc<Classifiers>>,
     custom: HashMap<String, Arc<dyn CustomAssertion>>,
+    exec: HashMap<String, Arc<ExecEval>>,
 }
 
 impl std::fmt::Debug for Evaluator {
@@ -99,6 +102,7 @@ impl std::fmt::Debug for Evaluator {
             .field("tools", &self.tools.is_some())
             .field("classifiers", &self.classifiers)
             .field("custom", &self.custom.keys().collect::<Vec<_>>())
+            .field("exec", &self.exec.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -133,9 +137,18 @@ impl Evaluator {
         self.custom.insert(name.into(), assertion);
     }
 
-    /// Whether `name` is a built-in or custom assertion type.
+    /// Registers an exec-bound eval type (it takes precedence over a built-in).
+    pub fn register_exec(&mut self, eval: ExecEval) {
+        self.exec.insert(eval.type_name.clone(), Arc::new(eval));
+    }
+
+    /// Whether `name` is a built-in, custom or exec assertion type.
     pub fn knows(&self, name: &str) -> bool {
-        self.custom.contains_key(name) || registry::assertion_type(name).is_some()
+        self.is_user_defined(name) || registry::assertion_type(name).is_some()
+    }
+
+    fn is_user_defined(&self, name: &str) -> bool {
+        self.custom.contains_key(name) || self.exec.contains_key(name)
     }
 
     /// Evaluates an assertion: validates params, runs the handler, applies the thresholds.
@@ -145,7 +158,7 @@ impl Evaluator {
         params: &Map<String, Value>,
         ctx: &AssertionContext,
     ) -> Result<AssertionOutcome, AssertionError> {
-        if !self.custom.contains_key(assertion_type) {
+        if !self.is_user_defined(assertion_type) {
             let ty = lookup(assertion_type)?;
             let problems: Vec<ParamProblem> = check_params(ty, params)
                 .into_iter()
@@ -202,6 +215,9 @@ impl Evaluator {
     ) -> Result<EvalResult, AssertionError> {
         if let Some(custom) = self.custom.get(assertion_type) {
             return Ok(custom.evaluate(params, ctx));
+        }
+        if let Some(exec) = self.exec.get(assertion_type) {
+            return Ok(exec.eval(params, ctx).await);
         }
         let ty = lookup(assertion_type)?;
         let params = normalize(assertion_type, params);

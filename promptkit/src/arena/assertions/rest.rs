@@ -56,28 +56,34 @@ pub(crate) fn expand_env(s: &str) -> String {
     out
 }
 
+/// The transcript as external evaluators see it: `[{role, content}]`.
+pub(crate) fn message_views(ctx: &AssertionContext) -> Value {
+    ctx.messages
+        .iter()
+        .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
+        .collect()
+}
+
+/// The tool calls as external evaluators see them (the reference's field names).
+pub(crate) fn tool_call_views(ctx: &AssertionContext) -> Value {
+    ctx.tool_calls
+        .iter()
+        .map(|t| {
+            json!({"Name": t.name, "Args": t.arguments, "Result": t.result_text(),
+                "Error": t.error.clone().unwrap_or_default(), "Index": t.turn_index})
+        })
+        .collect()
+}
+
 /// The JSON body sent to an external evaluator.
 pub(crate) fn request_body(p: Params, ctx: &AssertionContext, content: &str) -> Value {
     let mut body = Map::new();
     body.insert("current_output".into(), json!(content));
     if p.bool_or("include_messages", true) && !ctx.messages.is_empty() {
-        let msgs: Vec<Value> = ctx
-            .messages
-            .iter()
-            .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
-            .collect();
-        body.insert("messages".into(), Value::Array(msgs));
+        body.insert("messages".into(), message_views(ctx));
     }
     if p.flag("include_tool_calls") && !ctx.tool_calls.is_empty() {
-        let calls: Vec<Value> = ctx
-            .tool_calls
-            .iter()
-            .map(|t| {
-                json!({"Name": t.name, "Args": t.arguments, "Result": t.result_text(),
-                    "Error": t.error.clone().unwrap_or_default(), "Index": t.turn_index})
-            })
-            .collect();
-        body.insert("tool_calls".into(), Value::Array(calls));
+        body.insert("tool_calls".into(), tool_call_views(ctx));
     }
     if let Some(c) = p.non_empty("criteria") {
         body.insert("criteria".into(), json!(c));
