@@ -182,3 +182,30 @@ pub(crate) async fn rest_eval(p: Params<'_>, ctx: &AssertionContext, session: bo
     }
     parse_reply(&body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference's `TestParseExternalResponse` table.
+    #[test]
+    fn replies_parse_as_the_reference() {
+        for (body, score) in [
+            (r#"{"passed": true, "score": 0.9, "reasoning": "good"}"#, 0.9),
+            (r#"{"passed": false, "score": 0.3, "reasoning": "bad"}"#, 0.3),
+            (r#"{"score": 0.7, "reasoning": "ok"}"#, 0.7),
+            (r#"{"score": 0.3, "reasoning": "bad"}"#, 0.3),
+            (r#"{"score": 0.8, "reasoning": "ok"}"#, 0.8),
+            (r#"{"score": 0.6, "reasoning": "ok"}"#, 0.6),
+            (
+                "```json\n{\"passed\": true, \"score\": 0.95, \"reasoning\": \"great\"}\n```",
+                0.95,
+            ),
+        ] {
+            assert_eq!(parse_reply(body).score, Some(score), "{body}");
+        }
+        let broken = parse_reply("not json at all");
+        assert!(!broken.explanation.is_empty());
+        assert_eq!(broken.score, Some(0.0));
+    }
+}
