@@ -14,7 +14,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::check::CheckOptions;
-use crate::diagnostic::RenderStyle;
+use crate::diagnostic::{Diagnostics, RenderStyle};
 use crate::load::{LoadOptions, Loaded, Project, load_project};
 use crate::plan::{self, Case};
 
@@ -31,7 +31,8 @@ pub fn arena_test(
     let options = CheckOptions {
         custom_assertions: custom_assertions.to_vec(),
     };
-    let project = checked(&loaded, &options)?;
+    let (project, diagnostics) = checked(&loaded, &options)?;
+    let warnings = super::output::warnings(&diagnostics, &loaded.sources, Path::new(""));
     let config_text = path_text(config)?;
     let files = loaded
         .files
@@ -74,6 +75,7 @@ pub fn arena_test(
         ));
     }
     Ok(quote! {
+        #warnings
         #[cfg(test)]
         #[allow(non_snake_case)]
         mod #setup {
@@ -84,13 +86,16 @@ pub fn arena_test(
     })
 }
 
-/// The project when loading and checking found no error, else every diagnostic
-/// rendered.
-fn checked<'a>(loaded: &'a Loaded<Project>, options: &CheckOptions) -> Result<&'a Project, String> {
+/// The project with its (warning) diagnostics when loading and checking found no
+/// error, else every diagnostic rendered.
+fn checked<'a>(
+    loaded: &'a Loaded<Project>,
+    options: &CheckOptions,
+) -> Result<(&'a Project, Diagnostics), String> {
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(crate::check::check_project_with(loaded, options));
     match &loaded.value {
-        Some(project) if !diagnostics.has_errors() => Ok(project),
+        Some(project) if !diagnostics.has_errors() => Ok((project, diagnostics)),
         _ => Err(diagnostics.render(&loaded.sources, RenderStyle::Plain)),
     }
 }

@@ -55,7 +55,7 @@ pub fn derive_prompt(
     fields: &[Field],
     impl_header: TokenStream,
 ) -> Result<TokenStream, Vec<Problem>> {
-    let (prompt, files) = load_typed(manifest_dir, path).map_err(|message| {
+    let (prompt, files, warnings) = load_typed(manifest_dir, path).map_err(|message| {
         vec![Problem {
             blame: Blame::Attribute,
             message: without_level(message),
@@ -172,6 +172,7 @@ pub fn derive_prompt(
         return Err(problems);
     }
     let tracking = super::output::track(&files);
+    let tracking = quote! { #tracking #warnings };
     let constants = prompt.constants();
     Ok(quote! {
         #tracking

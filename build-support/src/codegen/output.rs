@@ -20,6 +20,38 @@ pub fn track(files: &[PathBuf]) -> TokenStream {
 /// crate's manifest folder) so messages are the same on every machine. Warnings are
 /// left out: a compile error should show what stops the build.
 pub fn render_relative(diagnostics: &Diagnostics, sources: &SourceCache, base: &Path) -> String {
+    let (moved, merged) = relative(diagnostics.errors(), sources, base);
+    Diagnostics::from(moved).render(&merged, RenderStyle::Plain)
+}
+
+/// Every warning as a compiler warning at the macro call: stable proc macros cannot
+/// warn, so each becomes the use of a `#[deprecated]` constant whose note is the
+/// rendered diagnostic.
+pub fn warnings(diagnostics: &Diagnostics, sources: &SourceCache, base: &Path) -> TokenStream {
+    let (moved, merged) = relative(diagnostics.warnings(), sources, base);
+    let notes = moved.into_iter().map(|d| {
+        let text = Diagnostics::from(vec![d]).render(&merged, RenderStyle::Plain);
+        format!("promptkit: {}", text.trim_end())
+    });
+    quote! {
+        #(
+            const _: () = {
+                #[deprecated(note = #notes)]
+                #[allow(non_upper_case_globals)]
+                const promptkit_check_warning: () = ();
+                promptkit_check_warning
+            };
+        )*
+    }
+}
+
+/// `diagnostics` with their paths made relative to `base`, and the sources under both
+/// names.
+fn relative<'a>(
+    diagnostics: impl Iterator<Item = &'a Diagnostic>,
+    sources: &SourceCache,
+    base: &Path,
+) -> (Vec<Diagnostic>, SourceCache) {
     let mut relative_sources = SourceCache::new();
     let mut relocate = |path: &mut PathBuf| {
         let Ok(short) = path.strip_prefix(base).map(Path::to_path_buf) else {
@@ -31,7 +63,7 @@ pub fn render_relative(diagnostics: &Diagnostics, sources: &SourceCache, base: &
         *path = short;
     };
     let mut moved: Vec<Diagnostic> = Vec::new();
-    for diagnostic in diagnostics.errors() {
+    for diagnostic in diagnostics {
         let mut d = diagnostic.clone();
         if let Some(location) = d.location.as_mut() {
             relocate(&mut location.path);
@@ -43,7 +75,7 @@ pub fn render_relative(diagnostics: &Diagnostics, sources: &SourceCache, base: &
     }
     let mut merged = sources.clone();
     merged.merge(relative_sources);
-    Diagnostics::from(moved).render(&merged, RenderStyle::Plain)
+    (moved, merged)
 }
 
 /// `support-bot` → `support_bot` (a valid identifier; raw for keywords, `_` before a

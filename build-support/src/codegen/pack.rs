@@ -8,7 +8,7 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::output::{camel, render_relative, snake_ident, track};
+use super::output::{camel, render_relative, snake_ident, track, warnings};
 use super::prompt::TypedPrompt;
 use super::schema::types;
 use crate::check::check_project;
@@ -38,7 +38,10 @@ pub fn include_pack(manifest_dir: &Path, path: &str) -> Result<TokenStream, Stri
         return Err(fail(diagnostics));
     }
     let pack = match compile(project, &CompileOptions::default()) {
-        Ok((pack, _warnings)) => Some(pack),
+        Ok((pack, warnings)) => {
+            diagnostics.extend(warnings);
+            Some(pack)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None
@@ -53,7 +56,15 @@ pub fn include_pack(manifest_dir: &Path, path: &str) -> Result<TokenStream, Stri
     for prompt in &prompts {
         files.extend(prompt.fragment_files.iter().cloned());
     }
-    Ok(pack_module(project, &prompts, &json, &track(&files)))
+    diagnostics.extend(loaded.diagnostics.iter().cloned());
+    let tracking = track(&files);
+    let warnings = warnings(&diagnostics, &loaded.sources, manifest_dir);
+    Ok(pack_module(
+        project,
+        &prompts,
+        &json,
+        &quote! { #tracking #warnings },
+    ))
 }
 
 fn pack_module(

@@ -196,14 +196,19 @@ impl TypedPrompt {
 /// The tokens of `include_prompt!(path)`, `path` relative to `manifest_dir`.
 /// `Err` holds the diagnostics rendered with paths relative to `manifest_dir`.
 pub fn include_prompt(manifest_dir: &Path, path: &str) -> Result<TokenStream, String> {
-    let (prompt, files) = load_typed(manifest_dir, path)?;
+    let (prompt, files, warnings) = load_typed(manifest_dir, path)?;
     let name = module_name(&prompt.item);
-    Ok(prompt.module(&name, &files))
+    let module = prompt.module(&name, &files);
+    Ok(quote! { #warnings #module })
 }
 
 /// Loads and checks the prompt file at `path` (relative to `manifest_dir`); returns it
-/// with every file read (prompt and fragments), or the rendered diagnostics.
-pub fn load_typed(manifest_dir: &Path, path: &str) -> Result<(TypedPrompt, Vec<PathBuf>), String> {
+/// with every file read (prompt and fragments) and its warnings as tokens
+/// ([`super::output::warnings`]), or the rendered diagnostics.
+pub fn load_typed(
+    manifest_dir: &Path,
+    path: &str,
+) -> Result<(TypedPrompt, Vec<PathBuf>, TokenStream), String> {
     let full = manifest_dir.join(path);
     let loaded = load_prompt_file(&full, &LoadOptions::default());
     let fail =
@@ -219,7 +224,10 @@ pub fn load_typed(manifest_dir: &Path, path: &str) -> Result<(TypedPrompt, Vec<P
     let prompt = TypedPrompt::new(item).map_err(|e| fail(Diagnostics::from(e)))?;
     let mut files = loaded.files.clone();
     files.extend(prompt.fragment_files.iter().cloned());
-    Ok((prompt, files))
+    let mut all = loaded.diagnostics.clone();
+    all.extend(checked);
+    let warnings = super::output::warnings(&all, &loaded.sources, manifest_dir);
+    Ok((prompt, files, warnings))
 }
 
 /// The module name of a prompt: its file name without `.yaml` / `.prompt`, in snake case.

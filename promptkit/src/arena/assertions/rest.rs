@@ -191,8 +191,14 @@ mod tests {
     #[test]
     fn replies_parse_as_the_reference() {
         for (body, score) in [
-            (r#"{"passed": true, "score": 0.9, "reasoning": "good"}"#, 0.9),
-            (r#"{"passed": false, "score": 0.3, "reasoning": "bad"}"#, 0.3),
+            (
+                r#"{"passed": true, "score": 0.9, "reasoning": "good"}"#,
+                0.9,
+            ),
+            (
+                r#"{"passed": false, "score": 0.3, "reasoning": "bad"}"#,
+                0.3,
+            ),
             (r#"{"score": 0.7, "reasoning": "ok"}"#, 0.7),
             (r#"{"score": 0.3, "reasoning": "bad"}"#, 0.3),
             (r#"{"score": 0.8, "reasoning": "ok"}"#, 0.8),
