@@ -84,7 +84,12 @@ fn unknown_types_suggest_and_bad_params_are_reported_together() {
     let choice = e
         .assert_now("directional", &params(json!({"check": "nope"})), &ctx)
         .expect_err("bad choice");
-    assert!(choice.to_string().contains("must be one of"), "{choice}");
+    assert!(
+        choice
+            .to_string()
+            .contains("`nope` is not one of same_tool_calls"),
+        "{choice}"
+    );
 }
 
 #[test]
