@@ -8,10 +8,10 @@ use std::sync::atomic::AtomicUsize;
 use super::assertions::AssertionContext;
 use super::case::evaluate;
 use super::judge::ProviderJudge;
-use super::recording::load_transcript;
 use super::results::{CaseResult, Status, TurnRecord};
 use super::suite::Suite;
 use crate::message::{Role, Usage};
+use crate::providers::session::Session;
 use promptkit_build::plan::{Case, eval_id};
 
 /// Runs the eval of `case`.
@@ -22,7 +22,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         .iter()
         .find(|e| eval_id(e) == case.scenario)
         .ok_or_else(|| format!("unknown eval `{}`", case.scenario))?;
-    let messages = load_transcript(&suite.project.recording_path(eval))?;
+    let messages = Session::load(&suite.project.recording_path(eval))?.transcript();
     let evaluator = suite
         .evaluator
         .clone()

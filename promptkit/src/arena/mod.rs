@@ -9,7 +9,6 @@ mod case;
 mod evals;
 mod judge;
 mod memory;
-mod recording;
 pub mod report;
 pub mod results;
 mod selfplay;

@@ -22,6 +22,7 @@ use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
 use crate::providers::recording::{Recording, Replay};
+use crate::providers::session::{Session, SessionReplay, Timing};
 use crate::tools::Toolbox;
 
 /// How to run a suite.
@@ -263,17 +264,54 @@ fn build_provider(
         return Ok(Arc::new(MockProvider::new(id, model, config)));
     }
     if spec.r#type.value == "replay" {
-        let config = spec.additional_config.as_ref().map(|c| &c.value);
-        let file = config
-            .and_then(|c| c.get("recording"))
-            .and_then(|r| r.value.as_str())
-            .ok_or_else(|| "a `replay` provider needs `additional_config.recording`".to_owned())?;
-        let keep_timing = config
-            .and_then(|c| c.get("timing"))
-            .and_then(|t| t.value.as_str())
-            .is_some_and(|t| t != "instant");
-        let recording = Recording::load(&project.config_dir().join(file))?;
-        return Ok(Arc::new(Replay::new(id, model, recording, keep_timing)));
+        return replay_provider(project, spec, id, model);
     }
     crate::providers::live(&id, spec).map_err(|e| e.to_string())
+}
+
+/// A `type: replay` provider: a PromptKit recording (answers keyed by request), else a
+/// session recording or arena output of the reference (answers by turn or content).
+fn replay_provider(
+    project: &Project,
+    spec: &promptkit_build::model::ProviderSpec,
+    id: String,
+    model: String,
+) -> Result<Arc<dyn Provider>, String> {
+    let config = spec.additional_config.as_ref().map(|c| &c.value);
+    let text = |key: &str| {
+        config
+            .and_then(|c| c.get(key))
+            .and_then(|v| v.value.as_str())
+    };
+    let file = text("recording")
+        .or_else(|| text("arena_output"))
+        .ok_or_else(|| {
+            "a `replay` provider needs `additional_config.recording` (or `arena_output`)".to_owned()
+        })?;
+    let path = project.config_dir().join(file);
+    let timing = text("timing").unwrap_or("instant");
+    let not_ours = match Recording::load(&path) {
+        Ok(recording) => {
+            return Ok(Arc::new(Replay::new(
+                id,
+                model,
+                recording,
+                timing != "instant",
+            )));
+        }
+        Err(e) => e,
+    };
+    let speed = config
+        .and_then(|c| c.get("speed"))
+        .and_then(|v| v.value.as_f64())
+        .unwrap_or(2.0);
+    let timing = match timing {
+        "realtime" => Timing::RealTime,
+        "accelerated" => Timing::Accelerated(speed),
+        _ => Timing::Instant,
+    };
+    let session = Session::load(&path).map_err(|e| format!("{e}; {not_ours}"))?;
+    let replay = SessionReplay::new(id, session, text("match") == Some("content"), timing)
+        .map_err(|e| format!("`{file}`: {e}"))?;
+    Ok(Arc::new(replay))
 }

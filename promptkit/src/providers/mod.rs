@@ -9,6 +9,7 @@ pub mod mock;
 pub mod openai;
 pub mod pricing;
 pub mod recording;
+pub mod session;
 pub mod settings;
 pub mod sse;
 mod streaming;

@@ -1,0 +1,477 @@
+//! Saved conversations in the reference's formats, and [`SessionReplay`], the
+//! reference's `type: replay` provider over them.
+//!
+//! Read: session recordings (JSON `{metadata, events}`, JSONL with a `metadata` line then
+//! `event` lines, or event-store JSONL `{seq, event}`), whose `message.created` events
+//! hold the messages and `provider.call.completed` events the cost of the answer before
+//! them; the simplified `{"type": "message", "message": {..}}` events; and arena output
+//! files (`{"Messages": [..]}`). Keys are matched case-insensitively and without
+//! underscores, as Go's JSON decoding of these untagged structs does.
+//!
+//! Replay answers with the recorded assistant messages in order (`match: turn`, the
+//! default) or by the last user message (`match: content`, falling back to order), with
+//! `timing: instant | realtime | accelerated` (`speed`, default 2).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::message::{Cost, Message, Role, ToolCall, Usage};
+use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
+
+/// What a recorded provider call cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallInfo {
+    /// Tokens.
+    pub usage: Usage,
+    /// Dollars.
+    pub cost: f64,
+    /// How long the call took.
+    pub latency: Duration,
+}
+
+/// One saved message with what the recording knows about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionMessage {
+    /// The message.
+    pub message: Message,
+    /// When it happened, from the start of the session.
+    pub offset: Option<Duration>,
+    /// The provider call that produced it (assistant messages).
+    pub call: Option<CallInfo>,
+}
+
+/// A saved conversation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Session {
+    /// Its messages in order.
+    pub messages: Vec<SessionMessage>,
+}
+
+impl Session {
+    /// Reads the conversation saved at `path`.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("recording `{}`: {e}", path.display()))
+    }
+
+    /// Reads a conversation from its text (any of the formats above).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut session = Self::default();
+        match serde_json::from_str::<Value>(text) {
+            Ok(doc) => {
+                if let Some(messages) = field(&doc, "Messages").and_then(Value::as_array) {
+                    for m in messages {
+                        session.push_message(m, None)?;
+                    }
+                } else if let Some(events) = field(&doc, "events").and_then(Value::as_array) {
+                    for event in events {
+                        session.push_event(event)?;
+                    }
+                } else {
+                    return Err(
+                        "neither `Messages` (arena output) nor `events` (session recording)".into(),
+                    );
+                }
+            }
+            Err(whole) => {
+                for (i, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                {
+                    let value: Value = serde_json::from_str(line).map_err(|e| {
+                        format!("not JSON ({whole}) nor JSON lines (line {}: {e})", i + 1)
+                    })?;
+                    if let Some(event) = field(&value, "event") {
+                        session.push_event(event)?;
+                    }
+                }
+            }
+        }
+        Ok(session)
+    }
+
+    /// The messages alone.
+    pub fn transcript(&self) -> Vec<Message> {
+        self.messages.iter().map(|m| m.message.clone()).collect()
+    }
+
+    fn push_event(&mut self, event: &Value) -> Result<(), String> {
+        let kind = field(event, "type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let offset = field(event, "offset")
+            .and_then(Value::as_u64)
+            .map(Duration::from_nanos);
+        match kind {
+            "message" => match field(event, "message") {
+                Some(m) => self.push_message(m, offset),
+                None => Ok(()),
+            },
+            "message.created" => match field(event, "data") {
+                Some(m) => self.push_message(m, offset),
+                None => Ok(()),
+            },
+            "provider.call.completed" => {
+                let data = field(event, "data");
+                let int = |name: &str| {
+                    data.and_then(|d| field(d, name))
+                        .and_then(Value::as_u64)
+                        .unwrap_or(0)
+                };
+                let call = CallInfo {
+                    usage: Usage {
+                        input_tokens: int("InputTokens"),
+                        output_tokens: int("OutputTokens"),
+                        cached_tokens: int("CachedTokens"),
+                    },
+                    cost: data
+                        .and_then(|d| field(d, "Cost"))
+                        .and_then(Value::as_f64)
+                        .unwrap_or(0.0),
+                    latency: Duration::from_nanos(int("Duration")),
+                };
+                // The cost belongs to the latest answer that has none yet.
+                if let Some(last) = self
+                    .messages
+                    .iter_mut()
+                    .rev()
+                    .find(|m| m.message.role == Role::Assistant)
+                    .filter(|m| m.call.is_none())
+                {
+                    last.call = Some(call);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn push_message(&mut self, value: &Value, offset: Option<Duration>) -> Result<(), String> {
+        let index = self.messages.len();
+        let message = message(value).ok_or_else(|| format!("message {index} has no known role"))?;
+        self.messages.push(SessionMessage {
+            message,
+            offset,
+            call: None,
+        });
+        Ok(())
+    }
+}
+
+/// `name` in `value`, matched as Go decodes untagged fields: exactly, else ignoring case
+/// and underscores.
+fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
+    let object = value.as_object()?;
+    if let Some(v) = object.get(name) {
+        return Some(v);
+    }
+    let squash = |s: &str| s.replace('_', "").to_ascii_lowercase();
+    let wanted = squash(name);
+    object
+        .iter()
+        .find(|(k, _)| squash(k) == wanted)
+        .map(|(_, v)| v)
+}
+
+/// A saved message: role, `content` (else the text of its `parts`), tool calls (with
+/// `args` as a JSON string or value) and the id of the call a tool message answers.
+fn message(value: &Value) -> Option<Message> {
+    let role = match field(value, "role")?.as_str()? {
+        "system" => Role::System,
+        "user" => Role::User,
+        "assistant" => Role::Assistant,
+        "tool" => Role::Tool,
+        _ => return None,
+    };
+    let content = field(value, "content")
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            field(value, "parts")
+                .and_then(Value::as_array)
+                .map(|parts| {
+                    parts
+                        .iter()
+                        .filter_map(|p| field(p, "text").and_then(Value::as_str))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .unwrap_or_default()
+        });
+    let mut message = Message::text(role, content);
+    message.tool_calls = field(value, "tool_calls")
+        .and_then(Value::as_array)
+        .map(|calls| calls.iter().filter_map(tool_call).collect())
+        .unwrap_or_default();
+    message.tool_call_id = field(value, "tool_call_id")
+        .or_else(|| field(value, "tool_result").and_then(|r| field(r, "id")))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Some(message)
+}
+
+fn tool_call(c: &Value) -> Option<ToolCall> {
+    let name = field(c, "name").and_then(Value::as_str)?.to_owned();
+    let arguments = match field(c, "args").or_else(|| field(c, "arguments")) {
+        Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::String(s.clone())),
+        Some(v) => v.clone(),
+        None => Value::Object(Default::default()),
+    };
+    Some(ToolCall {
+        id: field(c, "id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        name,
+        arguments,
+    })
+}
+
+/// How replayed answers are timed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Timing {
+    /// At once.
+    Instant,
+    /// With the recorded gaps between answers.
+    RealTime,
+    /// With the recorded gaps divided by this speed.
+    Accelerated(f64),
+}
+
+/// The reference's replay provider: recorded answers by turn or by user message.
+pub struct SessionReplay {
+    id: String,
+    turns: Vec<SessionMessage>,
+    by_content: HashMap<String, usize>,
+    match_content: bool,
+    timing: Timing,
+    next: Mutex<usize>,
+}
+
+impl SessionReplay {
+    /// A replay of `session` as provider `id`; `Err` when it holds no answer.
+    pub fn new(
+        id: impl Into<String>,
+        session: Session,
+        match_content: bool,
+        timing: Timing,
+    ) -> Result<Self, String> {
+        let mut turns = Vec::new();
+        let mut by_content = HashMap::new();
+        let mut user = String::new();
+        for m in session.messages {
+            match m.message.role {
+                Role::User => user = m.message.content.clone(),
+                Role::Assistant => {
+                    if !user.is_empty() {
+                        by_content.insert(user.clone(), turns.len());
+                    }
+                    turns.push(m);
+                }
+                _ => {}
+            }
+        }
+        if turns.is_empty() {
+            return Err("no assistant responses found in recording".into());
+        }
+        Ok(Self {
+            id: id.into(),
+            turns,
+            by_content,
+            match_content,
+            timing,
+            next: Mutex::new(0),
+        })
+    }
+
+    /// The turn answering `request`, and the one played before it in order.
+    fn pick(&self, request: &ChatRequest) -> Option<(usize, Option<usize>)> {
+        let last_user = request
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::User)
+            .map(|m| m.content.as_str());
+        let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.match_content
+            && let Some(i) = last_user.and_then(|u| self.by_content.get(u))
+        {
+            return Some((*i, i.checked_sub(1)));
+        }
+        let i = *next;
+        *next += 1;
+        (i < self.turns.len()).then_some((i, i.checked_sub(1)))
+    }
+
+    fn delay(&self, turn: usize, previous: Option<usize>) -> Duration {
+        let offset = |i: usize| self.turns[i].offset.unwrap_or_default();
+        let gap = previous.map_or(Duration::ZERO, |p| offset(turn).saturating_sub(offset(p)));
+        match self.timing {
+            Timing::Instant => Duration::ZERO,
+            Timing::RealTime => gap,
+            Timing::Accelerated(speed) if speed > 0.0 => gap.div_f64(speed),
+            Timing::Accelerated(_) => gap,
+        }
+    }
+}
+
+impl Provider for SessionReplay {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn model(&self) -> &str {
+        "replay"
+    }
+
+    fn chat<'a>(
+        &'a self,
+        request: ChatRequest,
+    ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let what = format!("replay call {}", request.context.call);
+            let Some((i, previous)) = self.pick(&request) else {
+                return Err(ProviderError::new(
+                    &self.id,
+                    &what,
+                    ErrorKind::NoResponse,
+                    format!(
+                        "replay exhausted: the recording has {} answers",
+                        self.turns.len()
+                    ),
+                ));
+            };
+            tokio::time::sleep(self.delay(i, previous)).await;
+            let turn = &self.turns[i];
+            let call = turn.call.unwrap_or_else(|| CallInfo {
+                // As the reference: about 4 characters per token when nothing was recorded.
+                usage: Usage {
+                    output_tokens: (turn.message.content.len() as u64 / 4).max(1),
+                    ..Usage::default()
+                },
+                ..CallInfo::default()
+            });
+            Ok(ChatResponse {
+                message: turn.message.clone(),
+                usage: call.usage,
+                cost: Cost {
+                    usd: Some(call.cost),
+                },
+                latency: if call.latency.is_zero() {
+                    started.elapsed()
+                } else {
+                    call.latency
+                },
+                finish_reason: Some("stop".into()),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORDING: &str = r#"{
+      "metadata": {"session_id": "s", "version": "1.0"},
+      "events": [
+        {"type": "message.created", "offset": 0, "data": {"Role": "user", "Content": "Where is ORD-1?"}},
+        {"type": "message.created", "offset": 1000000000, "data": {"Role": "assistant", "Content": "",
+          "ToolCalls": [{"id": "c1", "name": "lookup", "args": "{\"id\":\"ORD-1\"}"}]}},
+        {"type": "provider.call.completed", "data": {"InputTokens": 12, "OutputTokens": 3, "Cost": 0.002, "Duration": 500000000}},
+        {"type": "message.created", "data": {"Role": "tool", "Content": "shipped", "ToolResult": {"id": "c1"}}},
+        {"type": "message.created", "offset": 3000000000, "data": {"Role": "assistant", "Content": "It has shipped."}},
+        {"type": "message.created", "data": {"Role": "user", "Content": "Thanks"}},
+        {"type": "message.created", "data": {"Role": "assistant", "Content": "You're welcome."}}
+      ]
+    }"#;
+
+    fn request(user: &str) -> ChatRequest {
+        ChatRequest {
+            messages: vec![Message::user(user)],
+            ..ChatRequest::default()
+        }
+    }
+
+    #[test]
+    fn reads_session_recordings_in_json_and_json_lines() {
+        let session = Session::parse(RECORDING).expect("json");
+        assert_eq!(session.messages.len(), 6);
+        let call = &session.messages[1];
+        assert_eq!(call.message.tool_calls[0].arguments["id"], "ORD-1");
+        assert_eq!(call.call.map(|c| c.usage.input_tokens), Some(12));
+        assert_eq!(
+            session.messages[2].message.tool_call_id.as_deref(),
+            Some("c1")
+        );
+        let lines = "{\"type\":\"metadata\",\"metadata\":{\"version\":\"1\"}}\n\
+            {\"type\":\"event\",\"event\":{\"type\":\"message.created\",\"data\":{\"Role\":\"user\",\"Content\":\"hi\"}}}\n\
+            {\"seq\":2,\"event\":{\"type\":\"message.created\",\"data\":{\"role\":\"assistant\",\"content\":\"hello\"}}}\n";
+        let session = Session::parse(lines).expect("jsonl");
+        assert_eq!(session.transcript().len(), 2);
+        let arena_output = r#"{"Messages":[{"role":"system","parts":[{"type":"text","text":"sys"}]},
+            {"role":"user","content":"hi"},
+            {"role":"assistant","content":"","tool_calls":[{"id":"1","name":"t","args":"{\"x\":1}"}]}]}"#;
+        let m = Session::parse(arena_output)
+            .expect("arena output")
+            .transcript();
+        assert_eq!(m[0].content, "sys");
+        assert_eq!(m[2].tool_calls[0].arguments, serde_json::json!({"x": 1}));
+        let simple = r#"{"events":[{"type":"message","message":{"role":"user","content":"q"}},{"type":"other"}]}"#;
+        assert_eq!(
+            Session::parse(simple)
+                .expect("simplified")
+                .transcript()
+                .len(),
+            1
+        );
+        assert!(Session::parse("{}").is_err());
+        assert!(Session::parse("not json\n").is_err());
+    }
+
+    #[tokio::test]
+    async fn replays_by_turn_then_runs_out() {
+        let session = Session::parse(RECORDING).expect("json");
+        let replay = SessionReplay::new("r", session, false, Timing::Instant).expect("replay");
+        let first = replay.chat(request("anything")).await.expect("first");
+        assert_eq!(first.message.tool_calls[0].name, "lookup");
+        assert_eq!(first.cost.usd, Some(0.002));
+        assert_eq!(first.latency, Duration::from_millis(500));
+        let second = replay.chat(request("anything")).await.expect("second");
+        assert_eq!(second.message.content, "It has shipped.");
+        assert_eq!(second.usage.output_tokens, 3, "estimated: 15 chars / 4");
+        replay.chat(request("x")).await.expect("third");
+        let over = replay.chat(request("x")).await.expect_err("exhausted");
+        assert!(over.to_string().contains("replay exhausted"), "{over}");
+    }
+
+    #[tokio::test]
+    async fn replays_by_content_with_order_as_fallback() {
+        let session = Session::parse(RECORDING).expect("json");
+        let replay = SessionReplay::new("r", session, true, Timing::Instant).expect("replay");
+        let thanks = replay.chat(request("Thanks")).await.expect("by content");
+        assert_eq!(thanks.message.content, "You're welcome.");
+        let unknown = replay.chat(request("???")).await.expect("in order");
+        assert_eq!(unknown.message.tool_calls.len(), 1);
+    }
+
+    #[test]
+    fn realtime_keeps_the_recorded_gaps() {
+        let session = Session::parse(RECORDING).expect("json");
+        let replay =
+            SessionReplay::new("r", session.clone(), false, Timing::RealTime).expect("replay");
+        assert_eq!(replay.delay(0, None), Duration::ZERO);
+        assert_eq!(replay.delay(1, Some(0)), Duration::from_secs(2));
+        let fast =
+            SessionReplay::new("r", session, false, Timing::Accelerated(2.0)).expect("replay");
+        assert_eq!(fast.delay(1, Some(0)), Duration::from_secs(1));
+    }
+}
