@@ -21,19 +21,25 @@ esac
 echo "{\"score\": $score, \"detail\": \"pkg=$CARGO_PKG_NAME manifest=$CARGO_MANIFEST_DIR\", \"data\": {\"bytes\": ${#request}}}"
 "#;
 
-#[tokio::test]
-async fn a_runtime_exec_eval_scores_the_reply() {
+/// The test project copied to a temporary folder with `spec.runtime.evals: {binding}`.
+fn project_with_runtime(binding: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let temp = tempfile::tempdir().expect("temp dir");
     copy_dir(std::path::Path::new(PROJECT), temp.path());
     let config = temp.path().join("config.arena.yaml");
     let text = std::fs::read_to_string(&config).expect("config");
     std::fs::write(
         &config,
-        format!(
-            "{text}  runtime:\n    evals:\n      shipped_check:\n        command: ./evals/shipped.sh\n        env: [CARGO_PKG_NAME]\n        timeout_ms: 10000\n"
-        ),
+        format!("{text}  runtime:\n    evals:\n      {binding}\n"),
     )
     .expect("write config");
+    (temp, config)
+}
+
+#[tokio::test]
+async fn a_runtime_exec_eval_scores_the_reply() {
+    let (temp, config) = project_with_runtime(
+        "shipped_check:\n        command: ./evals/shipped.sh\n        env: [CARGO_PKG_NAME]\n        timeout_ms: 10000",
+    );
     let script = temp.path().join("evals/shipped.sh");
     std::fs::create_dir_all(script.parent().expect("folder")).expect("mkdir");
     std::fs::write(&script, SCRIPT).expect("write script");
@@ -64,17 +70,7 @@ async fn a_runtime_exec_eval_scores_the_reply() {
 
 #[test]
 fn a_missing_exec_script_is_a_located_error() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    copy_dir(std::path::Path::new(PROJECT), temp.path());
-    let config = temp.path().join("config.arena.yaml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        format!(
-            "{text}  runtime:\n    evals:\n      shipped_check:\n        command: ./evals/nope.sh\n"
-        ),
-    )
-    .expect("write config");
+    let (_temp, config) = project_with_runtime("shipped_check:\n        command: ./evals/nope.sh");
     let mut setup = Setup::new();
     setup.assertion("mentions_order", |_: &_, _: &_| {
         promptkit::arena::assertions::EvalResult::pass(true, "")

@@ -20,6 +20,11 @@ const CONTEXT_PROJECT: &str = concat!(
     "/../../shared/conformance/context-management"
 );
 
+/// A client of `api` talking to the loopback `server` with the test key.
+fn embedder(api: EmbeddingApi, model: Option<&str>, server: &MockServer) -> HttpEmbedder {
+    HttpEmbedder::new(api, model, Some(&server.url), Secret::new(KEY)).expect("embedder")
+}
+
 fn texts() -> Vec<String> {
     vec!["first".into(), "second".into()]
 }
@@ -35,8 +40,7 @@ async fn openai_and_voyage_embeddings_follow_the_response_index() {
             ]}),
         )])
         .await;
-        let embedder = HttpEmbedder::new(api, Some("m-1"), Some(&server.url), Secret::new(KEY))
-            .expect("embedder");
+        let embedder = embedder(api, Some("m-1"), &server);
         let vectors = embedder.embed(&texts()).await.expect("embeds");
         assert_eq!(vectors, vec![vec![1.0, 0.0], vec![0.0, 1.0]]);
         let request = &server.requests()[0];
@@ -59,13 +63,7 @@ async fn gemini_embeddings_use_batch_embed_contents() {
         json!({"embeddings": [{"values": [1.0, 2.0]}, {"values": [3.0, 4.0]}]}),
     )])
     .await;
-    let embedder = HttpEmbedder::new(
-        EmbeddingApi::Gemini,
-        None,
-        Some(&server.url),
-        Secret::new(KEY),
-    )
-    .expect("embedder");
+    let embedder = embedder(EmbeddingApi::Gemini, None, &server);
     let vectors = embedder.embed(&texts()).await.expect("embeds");
     assert_eq!(vectors, vec![vec![1.0, 2.0], vec![3.0, 4.0]]);
     let request = &server.requests()[0];
@@ -87,13 +85,7 @@ async fn embedding_errors_are_typed_and_never_show_the_key() {
         Reply::json(200, json!({"data": [{"index": 0, "embedding": [1.0]}]})),
     ])
     .await;
-    let embedder = HttpEmbedder::new(
-        EmbeddingApi::OpenAi,
-        None,
-        Some(&server.url),
-        Secret::new(KEY),
-    )
-    .expect("embedder");
+    let embedder = embedder(EmbeddingApi::OpenAi, None, &server);
     let refused = embedder.embed(&texts()).await.expect_err("401");
     assert!(!format!("{refused}{refused:?}").contains(KEY));
     assert!(refused.to_string().contains("401"), "{refused}");
