@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use promptkit::Pack;
-use promptkit::pack::{RenderError, validate_schema};
+use promptkit::pack::{RenderError, schema_version, validate_schema};
 use promptkit_build::load::LoadOptions;
 use promptkit_build::pack::{CompileOptions, compile_config};
 use serde_json::{Value, json};
@@ -207,6 +207,32 @@ fn schema_violations_and_bad_json_are_reported_with_positions() {
     );
     let err = Pack::from_json("{\n  \"id\": 3\n}").expect_err("id must be a string");
     assert!(err.to_string().contains("<json>:2:"), "{err}");
+}
+
+#[test]
+fn packs_are_checked_against_the_schema_version_they_declare() {
+    let path = Path::new(EXAMPLES).join("customer-support.json");
+    let mut pack: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("example pack")).expect("json");
+    assert_eq!(schema_version(&pack), "v1.0");
+    assert!(validate_schema(&pack).is_empty());
+    // `skills` arrived after 1.0: a 1.0 pack may not carry it, a latest one may.
+    pack["skills"] = json!([]);
+    let problems = validate_schema(&pack);
+    assert!(
+        problems.iter().any(|p| p.message.contains("skills")),
+        "{problems:?}"
+    );
+    pack["$schema"] = json!("https://promptpack.org/schema/latest/promptpack.schema.json");
+    assert_eq!(schema_version(&pack), "latest");
+    assert!(
+        validate_schema(&pack).is_empty(),
+        "{:?}",
+        validate_schema(&pack)
+    );
+    // An unknown version is checked against the latest schema.
+    pack["$schema"] = json!("https://promptpack.org/schema/v9.9/promptpack.schema.json");
+    assert_eq!(schema_version(&pack), "latest");
 }
 
 #[test]

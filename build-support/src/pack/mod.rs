@@ -35,5 +35,44 @@ pub use model::*;
 pub use prompt_files::compile_prompt_files;
 pub use stamp::rfc3339;
 
-/// The official PromptPack JSON Schema (draft 2020-12), the one copy in this repository.
+/// The official PromptPack JSON Schema (draft 2020-12, the latest version, 1.4.0), the
+/// one copy in this repository.
 pub const SCHEMA: &str = include_str!("../../schemas/promptpack.schema.json");
+
+/// Every published schema version, oldest first: the version as it appears in a pack's
+/// `$schema` URL (`https://promptpack.org/schema/<version>/promptpack.schema.json`) and
+/// the schema. `v1.1.0` and `v1.1` are the same document, as are `v1.4.0` and `latest`.
+pub const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "v1.0",
+        include_str!("../../schemas/promptpack-v1.0.schema.json"),
+    ),
+    (
+        "v1.1",
+        include_str!("../../schemas/promptpack-v1.1.schema.json"),
+    ),
+    (
+        "v1.1.0",
+        include_str!("../../schemas/promptpack-v1.1.schema.json"),
+    ),
+    (
+        "v1.3.0",
+        include_str!("../../schemas/promptpack-v1.3.0.schema.json"),
+    ),
+    (
+        "v1.3.1",
+        include_str!("../../schemas/promptpack-v1.3.1.schema.json"),
+    ),
+    ("v1.4.0", SCHEMA),
+    ("latest", SCHEMA),
+];
+
+/// The schema version a pack declares in its `$schema` URL, when it is a published one;
+/// `None` (validate against `latest`) for anything else.
+pub fn declared_schema_version(schema_url: &str) -> Option<&'static str> {
+    let version = schema_url
+        .trim_end_matches("/promptpack.schema.json")
+        .rsplit('/')
+        .next()?;
+    SCHEMAS.iter().map(|(v, _)| *v).find(|v| *v == version)
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use promptkit::Pack;
-use promptkit::pack::{Level, validate_schema};
+use promptkit::pack::{Level, schema_version, validate_schema};
 
 /// Flags of `validate-pack`.
 #[derive(Debug, clap::Args)]
@@ -41,7 +41,10 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    println!("Validating against PromptPack schema...");
+    println!(
+        "Validating against PromptPack schema {}...",
+        schema_version(&value)
+    );
     let problems = validate_schema(&value);
     if !problems.is_empty() {
         eprintln!("✗ Pack failed schema validation:");

@@ -38,7 +38,7 @@ pub use promptkit_build::pack::{
     PackEval, PackParameters, PackPrompt, PackTool, PackValidator, PackVariable, PromptPack,
 };
 pub use render::RenderError;
-pub use schema::{SchemaError, validate_schema};
+pub use schema::{SchemaError, schema_version, validate_schema};
 
 /// Why a pack could not be loaded.
 #[derive(Debug, thiserror::Error)]

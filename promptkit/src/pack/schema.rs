@@ -1,8 +1,8 @@
 //! Checking a pack against the official PromptPack JSON Schema.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use promptkit_build::pack::SCHEMA;
+use promptkit_build::pack::{SCHEMAS, declared_schema_version};
 
 /// One schema violation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -14,15 +14,34 @@ pub struct SchemaError {
     pub message: String,
 }
 
-static VALIDATOR: LazyLock<Result<jsonschema::Validator, String>> = LazyLock::new(|| {
-    let schema: serde_json::Value =
-        serde_json::from_str(SCHEMA).map_err(|e| format!("embedded schema: {e}"))?;
-    jsonschema::validator_for(&schema).map_err(|e| format!("embedded schema: {e}"))
-});
+/// One compiled validator per published version, built on first use.
+static VALIDATORS: LazyLock<Vec<OnceLock<Result<jsonschema::Validator, String>>>> =
+    LazyLock::new(|| SCHEMAS.iter().map(|_| OnceLock::new()).collect());
 
-/// Every violation of the official PromptPack schema in `pack` (empty when valid).
+/// The schema version `pack` is checked against: the one its `$schema` URL names when
+/// published, else `latest`.
+pub fn schema_version(pack: &serde_json::Value) -> &'static str {
+    pack.get("$schema")
+        .and_then(serde_json::Value::as_str)
+        .and_then(declared_schema_version)
+        .unwrap_or("latest")
+}
+
+/// Every violation in `pack` of the official PromptPack schema of the version it
+/// declares ([`schema_version`]); empty when valid.
 pub fn validate_schema(pack: &serde_json::Value) -> Vec<SchemaError> {
-    match &*VALIDATOR {
+    let version = schema_version(pack);
+    let index = SCHEMAS
+        .iter()
+        .position(|(v, _)| *v == version)
+        .unwrap_or(SCHEMAS.len() - 1);
+    let validator = VALIDATORS[index].get_or_init(|| {
+        let (name, text) = SCHEMAS[index];
+        let schema: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("embedded schema {name}: {e}"))?;
+        jsonschema::validator_for(&schema).map_err(|e| format!("embedded schema {name}: {e}"))
+    });
+    match validator {
         Ok(validator) => validator
             .iter_errors(pack)
             .map(|e| {
