@@ -105,7 +105,8 @@ impl HuggingFace {
         let failed = |what: &str, e: &dyn std::fmt::Display| {
             ClassifyError::Failed(self.key.redact(&format!("hf: {what}: {e}")))
         };
-        for attempt in 0..=LOADING_RETRIES {
+        let mut attempt = 0;
+        loop {
             let response = self
                 .client
                 .post(url)
@@ -125,6 +126,7 @@ impl HuggingFace {
             match status.as_u16() {
                 200..=299 => return Ok(bytes.to_vec()),
                 503 if attempt < LOADING_RETRIES => {
+                    attempt += 1;
                     tokio::time::sleep(estimated_wait(&bytes)).await;
                 }
                 503 => {
@@ -142,7 +144,6 @@ impl HuggingFace {
                 }
             }
         }
-        unreachable!("the last attempt returns")
     }
 }
 
