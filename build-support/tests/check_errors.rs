@@ -157,6 +157,22 @@ fn invalid_relevance_settings() {
 }
 
 #[test]
+fn scenario_names_a_provider_that_does_not_chat() {
+    insta::assert_snapshot!(broken(&[
+        (
+            "scenarios/refund-policy.scenario.yaml",
+            "task_type: support",
+            "task_type: support\n  providers: [mock]"
+        ),
+        (
+            "providers/mock.provider.yaml",
+            "type: mock",
+            "type: mock\n  role: tts"
+        ),
+    ]));
+}
+
+#[test]
 fn value_out_of_range() {
     insta::assert_snapshot!(broken(&[(
         "config.arena.yaml",

@@ -72,6 +72,27 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
                         "providers",
                     )),
                 );
+            } else if let Some(entry) = project
+                .provider(&provider.value)
+                .filter(|p| !crate::plan::is_chat(&p.item.spec))
+            {
+                let role = entry
+                    .item
+                    .spec
+                    .role
+                    .as_ref()
+                    .map_or("llm", |r| r.value.as_str());
+                out.push(
+                    error(
+                        format!(
+                            "provider `{}` has role `{role}`; scenarios run on chat providers",
+                            provider.value
+                        ),
+                        at(path, provider),
+                        path,
+                    )
+                    .with_help("name a provider with role `llm` (the default) or `image`"),
+                );
             }
         }
         for turn in &spec.turns {
