@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use promptkit::Message;
-use promptkit::arena::{RunOptions, Setup, Status, Suite};
+use promptkit::arena::{RunOptions, RunResult, Setup, Status, Suite};
 use promptkit::provider::{BoxFuture, ChatRequest, ChatResponse, Provider, ProviderError};
 use promptkit::providers::embeddings::{EmbedFuture, Embedder, EmbeddingApi, HttpEmbedder};
 use promptkit::providers::http::Secret;
@@ -169,6 +169,18 @@ fn relevance_project() -> tempfile::TempDir {
     temp
 }
 
+/// Runs `context-limited-oldest` of `project` on the capturing provider.
+async fn run_limited_scenario(project: &tempfile::TempDir, setup: &Setup) -> RunResult {
+    let options = RunOptions {
+        scenarios: vec!["context-limited-oldest".into()],
+        providers: vec!["openai-gpt4".into()],
+        ..RunOptions::default()
+    };
+    let suite =
+        Suite::load(project.path().join("config.arena.yaml"), options, setup).expect("suite");
+    suite.run(|_| {}).await
+}
+
 #[tokio::test]
 async fn a_relevance_scenario_sends_the_recent_and_the_relevant_messages() {
     let project = relevance_project();
@@ -177,14 +189,7 @@ async fn a_relevance_scenario_sends_the_recent_and_the_relevant_messages() {
     setup
         .provider("openai-gpt4", capture.clone())
         .embedder("openai", Arc::new(Topics));
-    let options = RunOptions {
-        scenarios: vec!["context-limited-oldest".into()],
-        providers: vec!["openai-gpt4".into()],
-        ..RunOptions::default()
-    };
-    let suite =
-        Suite::load(project.path().join("config.arena.yaml"), options, &setup).expect("suite");
-    let run = suite.run(|_| {}).await;
+    let run = run_limited_scenario(&project, &setup).await;
     assert_eq!(run.cases.len(), 1);
     let case = &run.cases[0];
     assert_ne!(case.status, Status::Error, "{case}");
@@ -223,14 +228,7 @@ async fn a_relevance_scenario_without_an_embedder_errors_with_the_fix() {
     let capture = Arc::new(Capture(Mutex::new(Vec::new())));
     let mut setup = Setup::new();
     setup.provider("openai-gpt4", capture);
-    let options = RunOptions {
-        scenarios: vec!["context-limited-oldest".into()],
-        providers: vec!["openai-gpt4".into()],
-        ..RunOptions::default()
-    };
-    let suite =
-        Suite::load(project.path().join("config.arena.yaml"), options, &setup).expect("suite");
-    let run = suite.run(|_| {}).await;
+    let run = run_limited_scenario(&project, &setup).await;
     let case = &run.cases[0];
     assert_eq!(case.status, Status::Error, "{case}");
     let error = case.error.as_deref().unwrap_or_default();
