@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use super::http::{Secret, Transport, read_json};
+use super::http::{Secret, Transport};
 use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
@@ -349,11 +349,10 @@ impl Provider for Anthropic {
             let started = Instant::now();
             let body = self.body(&request, false);
             let what = self.what();
-            let (response, _permit) = self
+            let value = self
                 .transport
-                .send(&self.id, &what, Some(&self.key), || self.request(&body))
+                .send_json(&self.id, &what, Some(&self.key), || self.request(&body))
                 .await?;
-            let value = read_json(&self.id, &what, Some(&self.key), response).await?;
             self.parse(&value, started)
         })
     }

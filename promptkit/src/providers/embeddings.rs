@@ -10,7 +10,7 @@ use std::pin::Pin;
 
 use serde_json::{Value, json};
 
-use super::http::{Secret, Transport, read_json};
+use super::http::{Secret, Transport};
 use crate::provider::{ErrorKind, ProviderError};
 
 /// A boxed future returned by an [`Embedder`].
@@ -153,11 +153,10 @@ impl Embedder for HttpEmbedder {
         Box::pin(async move {
             let id = self.api.name();
             let what = format!("embed {} texts with {}", texts.len(), self.model);
-            let (response, _permit) = self
+            let value = self
                 .transport
-                .send(id, &what, Some(&self.key), || self.request(texts))
+                .send_json(id, &what, Some(&self.key), || self.request(texts))
                 .await?;
-            let value = read_json(id, &what, Some(&self.key), response).await?;
             let vectors: Option<Vec<Vec<f64>>> = match self.api {
                 EmbeddingApi::OpenAi | EmbeddingApi::Voyage => {
                     let mut data: Vec<&Value> = value

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use super::http::{Secret, Transport, read_json};
+use super::http::{Secret, Transport};
 use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
@@ -264,13 +264,12 @@ impl Provider for Gemini {
             let started = Instant::now();
             let body = self.body(&request);
             let what = self.what(false);
-            let (response, _permit) = self
+            let value = self
                 .transport
-                .send(&self.id, &what, Some(&self.key), || {
+                .send_json(&self.id, &what, Some(&self.key), || {
                     self.request(false, &body)
                 })
                 .await?;
-            let value = read_json(&self.id, &what, Some(&self.key), response).await?;
             let decode =
                 |detail: String| ProviderError::new(&self.id, &what, ErrorKind::Decode, detail);
             if value

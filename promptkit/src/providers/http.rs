@@ -193,6 +193,19 @@ impl Transport {
         }
     }
 
+    /// [`Transport::send`] for a whole JSON answer: the body of the successful response
+    /// (read while the in-flight permit is held).
+    pub async fn send_json(
+        &self,
+        provider: &str,
+        what: &str,
+        secret: Option<&Secret>,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<serde_json::Value, ProviderError> {
+        let (response, _permit) = self.send(provider, what, secret, build).await?;
+        read_json(provider, what, secret, response).await
+    }
+
     /// The wait before retry `attempt`: `Retry-After` when the server gave one, else
     /// exponential backoff with full jitter; never above `max_delay`.
     fn delay(&self, attempt: u32, kind: &ErrorKind) -> Duration {
@@ -273,7 +286,7 @@ fn transport_error(provider: &str, what: &str, error: reqwest::Error) -> Provide
 
 /// The JSON body of a successful response; unreadable or invalid bodies are typed
 /// errors whose detail quotes (masked) what arrived.
-pub(crate) async fn read_json(
+async fn read_json(
     provider: &str,
     what: &str,
     secret: Option<&Secret>,

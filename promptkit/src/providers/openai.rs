@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::http::{Secret, Transport, read_json};
+use super::http::{Secret, Transport};
 pub use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
@@ -385,11 +385,10 @@ impl Provider for OpenAi {
             let body = self.body(&request, false);
             let what = self.what();
             let secret = self.auth.secret();
-            let (response, _permit) = self
+            let value = self
                 .transport
-                .send(&self.id, &what, secret, || self.request(&body))
+                .send_json(&self.id, &what, secret, || self.request(&body))
                 .await?;
-            let value = read_json(&self.id, &what, secret, response).await?;
             self.parse(&value, started.elapsed())
         })
     }
