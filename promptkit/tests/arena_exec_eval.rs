@@ -85,3 +85,30 @@ fn a_missing_exec_script_is_a_located_error() {
     );
     assert!(text.contains("config.arena.yaml:20:18"), "{text}");
 }
+
+#[test]
+fn relative_scripts_resolve_from_the_project_and_programs_from_path() {
+    let (temp, config) = project_with_runtime(
+        "a:\n        command: python3\n      b:\n        command: /bin/sh\n      c:\n        command: ./evals/c.sh",
+    );
+    std::fs::create_dir_all(temp.path().join("evals")).expect("mkdir");
+    std::fs::write(temp.path().join("evals/c.sh"), "").expect("write");
+    let mut setup = Setup::new();
+    setup.assertion("mentions_order", |_: &_, _: &_| {
+        promptkit::arena::assertions::EvalResult::pass(true, "")
+    });
+    let suite = Suite::load(&config, RunOptions::default(), &setup).expect("suite");
+    let project = suite.project();
+    let commands: Vec<_> = project
+        .exec_evals()
+        .map(|(_, binding)| project.exec_command(binding))
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            std::path::PathBuf::from("python3"),
+            std::path::PathBuf::from("/bin/sh"),
+            project.config_dir().join("./evals/c.sh"),
+        ]
+    );
+}

@@ -47,16 +47,7 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
         templates::check_project(project, &loaded.sources, &mut out);
         // Exec-bound evals of `spec.runtime.evals` are assertion types too.
         let mut custom = options.custom_assertions.clone();
-        custom.extend(
-            project
-                .arena
-                .spec
-                .value
-                .runtime
-                .iter()
-                .flat_map(|r| r.evals.iter().flat_map(|e| e.keys()))
-                .map(|k| k.value.clone()),
-        );
+        custom.extend(project.exec_evals().map(|(name, _)| name.value.clone()));
         assertions::check_project(project, &custom, &mut out);
         values::check_project(project, &mut out);
     }

@@ -226,19 +226,12 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
 /// exists (relative paths from the config's folder).
 fn check_exec_evals(project: &Project, out: &mut Diagnostics) {
     let arena_path = project.config_path.as_path();
-    let bindings = project
-        .arena
-        .spec
-        .value
-        .runtime
-        .iter()
-        .flat_map(|r| r.evals.iter().flat_map(|e| e.iter()));
-    for (name, binding) in bindings {
+    for (name, binding) in project.exec_evals() {
         let command = &binding.command;
         if !command.value.contains('/') {
             continue;
         }
-        let path = project.config_dir().join(&command.value);
+        let path = project.exec_command(binding);
         if !path.is_file() {
             out.push(
                 error(

@@ -255,6 +255,30 @@ impl Project {
         self.mock_configs.iter().find(|m| &m.path == path)
     }
 
+    /// The exec-bound eval types of `spec.runtime.evals`: name and binding.
+    pub fn exec_evals(
+        &self,
+    ) -> impl Iterator<Item = (&serde_saphyr::Spanned<String>, &crate::model::ExecBinding)> {
+        self.arena
+            .spec
+            .value
+            .runtime
+            .iter()
+            .flat_map(|r| r.evals.iter().flat_map(|e| e.iter()))
+    }
+
+    /// The program an exec binding runs: a relative path (one with a `/`) resolved from
+    /// [`Project::config_dir`]; a bare program name is looked up on `PATH`.
+    pub fn exec_command(&self, binding: &crate::model::ExecBinding) -> PathBuf {
+        let command = &binding.command.value;
+        let path = PathBuf::from(command);
+        if path.is_relative() && command.contains('/') {
+            self.config_dir().join(path)
+        } else {
+            path
+        }
+    }
+
     /// The recording file of an eval (resolved relative to the eval file).
     pub fn recording_path(&self, eval: &Item<EvalSpec>) -> PathBuf {
         paths::resolve(

@@ -111,18 +111,11 @@ impl Suite {
         let mut evaluator = Evaluator::new()
             .with_tool_executor(tools.clone())
             .with_classifiers(Arc::new(classifiers));
-        for (name, binding) in project
-            .arena
-            .spec
-            .value
-            .runtime
-            .iter()
-            .flat_map(|r| r.evals.iter().flat_map(|e| e.iter()))
-        {
+        for (name, binding) in project.exec_evals() {
             evaluator.register_exec(ExecEval::from_binding(
                 &name.value,
                 binding,
-                &project.config_dir(),
+                project.exec_command(binding),
             ));
         }
         for (name, assertion) in &setup.assertions {

@@ -49,16 +49,16 @@ struct Reply {
 }
 
 impl ExecEval {
-    /// The eval `type_name` bound to `binding`; a relative command with a `/` is resolved
-    /// from `base` (the arena config's folder).
+    /// The eval `type_name` bound to `binding`, running `command` (the binding's
+    /// command resolved by [`promptkit_build::load::Project::exec_command`]).
     pub fn from_binding(
         type_name: &str,
         binding: &promptkit_build::model::ExecBinding,
-        base: &std::path::Path,
+        command: PathBuf,
     ) -> Self {
         Self {
             type_name: type_name.to_owned(),
-            command: resolve(&binding.command.value, base),
+            command,
             args: binding.args.clone(),
             env: binding.env.clone(),
             timeout: timeout_of(binding.timeout_ms),
@@ -153,17 +153,6 @@ impl ExecEval {
     }
 }
 
-/// `command` resolved from `base` when it is a relative path (has a `/`); a bare
-/// program name is looked up on `PATH`.
-fn resolve(command: &str, base: &std::path::Path) -> PathBuf {
-    let path = PathBuf::from(command);
-    if path.is_relative() && command.contains('/') {
-        base.join(path)
-    } else {
-        path
-    }
-}
-
 /// `timeout_ms` when positive, else the default.
 fn timeout_of(timeout_ms: Option<i64>) -> Duration {
     timeout_ms
@@ -181,16 +170,5 @@ mod tests {
         assert_eq!(timeout_of(None), DEFAULT_TIMEOUT);
         assert_eq!(timeout_of(Some(0)), DEFAULT_TIMEOUT);
         assert_eq!(timeout_of(Some(5000)), Duration::from_secs(5));
-    }
-
-    #[test]
-    fn relative_scripts_resolve_from_the_project() {
-        let base = std::path::Path::new("/project");
-        assert_eq!(
-            resolve("./evals/tone.sh", base),
-            PathBuf::from("/project/./evals/tone.sh")
-        );
-        assert_eq!(resolve("python3", base), PathBuf::from("python3"));
-        assert_eq!(resolve("/bin/sh", base), PathBuf::from("/bin/sh"));
     }
 }
