@@ -142,17 +142,24 @@ impl Classifiers {
     /// serves that has none yet.
     pub fn register(&mut self, id: impl Into<String>, classifier: Arc<dyn Classifier>) {
         let id = id.into();
-        for task in classifier.tasks() {
-            self.defaults.entry(*task).or_insert_with(|| id.clone());
-        }
+        self.claim_defaults(&id, classifier.tasks());
         self.unusable.remove(&id);
         self.by_id.insert(id, classifier);
     }
 
-    /// Records a declared classifier that cannot be used, and why (shown when an
-    /// assertion asks for it).
-    pub fn mark_unusable(&mut self, id: impl Into<String>, why: impl Into<String>) {
-        self.unusable.insert(id.into(), why.into());
+    /// Records a declared classifier of `tasks` that cannot be used, and why (shown when
+    /// an assertion asks for it); like [`Classifiers::register`] it becomes the default
+    /// of those tasks that have none, so their assertions say why they skip.
+    pub fn mark_unusable(&mut self, id: impl Into<String>, tasks: &[Task], why: impl Into<String>) {
+        let id = id.into();
+        self.claim_defaults(&id, tasks);
+        self.unusable.insert(id, why.into());
+    }
+
+    fn claim_defaults(&mut self, id: &str, tasks: &[Task]) {
+        for task in tasks {
+            self.defaults.entry(*task).or_insert_with(|| id.to_owned());
+        }
     }
 
     /// Makes `id` the default for `task`.
@@ -207,12 +214,7 @@ impl Classifiers {
             let id = entry.item.id.clone();
             match HuggingFace::from_spec(spec) {
                 Ok(client) => out.register(id, Arc::new(client)),
-                Err(why) => {
-                    for task in HuggingFace::TASKS {
-                        out.defaults.entry(*task).or_insert_with(|| id.clone());
-                    }
-                    out.mark_unusable(id, why);
-                }
+                Err(why) => out.mark_unusable(id, HuggingFace::TASKS, why),
             }
         }
         let defaults = project.arena.spec.value.defaults.as_ref();
