@@ -283,7 +283,9 @@ fn replay_provider(
         })?;
     let path = project.config_dir().join(file);
     let timing = text("timing").unwrap_or("instant");
-    let not_ours = match Recording::load(&path) {
+    let contents = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
+    let not_ours = match Recording::parse(&contents, &path) {
         Ok(recording) => {
             return Ok(Arc::new(Replay::new(
                 id,
@@ -303,7 +305,8 @@ fn replay_provider(
         "accelerated" => Timing::Accelerated(speed),
         _ => Timing::Instant,
     };
-    let session = Session::load(&path).map_err(|e| format!("{e}; {not_ours}"))?;
+    let session = Session::parse(&contents)
+        .map_err(|e| format!("recording `{}`: {e}; {not_ours}", path.display()))?;
     let replay = SessionReplay::new(id, session, text("match") == Some("content"), timing)
         .map_err(|e| format!("`{file}`: {e}"))?;
     Ok(Arc::new(replay))

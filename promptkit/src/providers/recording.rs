@@ -54,7 +54,12 @@ impl Recording {
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
-        let recording: Self = serde_json::from_str(&text)
+        Self::parse(&text, path)
+    }
+
+    /// Reads a recording from its text (`path` names it in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, String> {
+        let recording: Self = serde_json::from_str(text)
             .map_err(|e| format!("`{}` is not a PromptKit recording: {e}", path.display()))?;
         if recording.version != FORMAT_VERSION {
             return Err(format!(
