@@ -523,7 +523,6 @@ fn when_of(when: &AssertionWhen) -> When {
     }
 }
 
-/// Whether the arena config enables agent memory (`memory: {enabled: true}`).
 /// Whether `defaults.fail_on` lists `validation_error`: a triggered validator then fails
 /// its turn (assertion failures and provider errors always count).
 fn fails_on_validation(suite: &Suite) -> bool {
@@ -537,6 +536,7 @@ fn fails_on_validation(suite: &Suite) -> bool {
         .is_some_and(|d| d.fail_on.iter().any(|f| f.value == "validation_error"))
 }
 
+/// Whether the arena config enables agent memory (`memory: {enabled: true}`).
 fn memory_enabled(suite: &Suite) -> bool {
     suite
         .project
