@@ -113,8 +113,9 @@ fn message_of(turn: &MockTurn, call: usize) -> Message {
     message
 }
 
-/// Token estimate used by the reference mock: about four characters a token.
-fn estimate_tokens(text_len: usize, floor: u64) -> u64 {
+/// Token estimate the reference uses where nothing was counted (its mock and replay
+/// providers): about four characters a token, `floor` for a text too short for one.
+pub(crate) fn estimate_tokens(text_len: usize, floor: u64) -> u64 {
     let tokens = (text_len / 4) as u64;
     if tokens == 0 { floor } else { tokens }
 }

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::mock::estimate_tokens;
 use crate::message::{Cost, Message, Role, ToolCall, Usage};
 use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
 
@@ -354,7 +355,7 @@ impl Provider for SessionReplay {
             let call = turn.call.unwrap_or_else(|| CallInfo {
                 // As the reference: about 4 characters per token when nothing was recorded.
                 usage: Usage {
-                    output_tokens: (turn.message.content.len() as u64 / 4).max(1),
+                    output_tokens: estimate_tokens(turn.message.content.len(), 1),
                     ..Usage::default()
                 },
                 ..CallInfo::default()
