@@ -185,8 +185,8 @@ impl Embedder for HttpEmbedder {
     }
 }
 
-/// A JSON array of numbers.
-fn floats(v: Option<&Value>) -> Option<Vec<f64>> {
+/// A JSON array of numbers as a vector.
+pub(crate) fn floats(v: Option<&Value>) -> Option<Vec<f64>> {
     v?.as_array()?.iter().map(Value::as_f64).collect()
 }
 

@@ -4,7 +4,8 @@
 use super::context::AssertionContext;
 use super::params::Params;
 use super::result::{EvalResult, ratio};
-use serde_json::{Value, json};
+use crate::providers::embeddings::{cosine_similarity as cosine, floats};
+use serde_json::json;
 
 /// Case-insensitive substring test.
 pub(crate) fn contains_ci(text: &str, pattern: &str) -> bool {
@@ -147,10 +148,6 @@ pub(crate) fn field_presence(p: Params, ctx: &AssertionContext) -> EvalResult {
         .with_details(json!({"found": found, "missing": missing, "total": fields.len()}))
 }
 
-fn floats(v: Option<&Value>) -> Option<Vec<f64>> {
-    v?.as_array()?.iter().map(Value::as_f64).collect()
-}
-
 /// `cosine_similarity`: similarity of the output embedding to a reference.
 pub(crate) fn cosine_similarity(p: Params, ctx: &AssertionContext) -> EvalResult {
     let Some(reference) = floats(p.get("reference")).filter(|r| !r.is_empty()) else {
@@ -169,7 +166,7 @@ pub(crate) fn cosine_similarity(p: Params, ctx: &AssertionContext) -> EvalResult
             target.len()
         ));
     }
-    let sim = crate::providers::embeddings::cosine_similarity(&reference, &target);
+    let sim = cosine(&reference, &target);
     EvalResult::scored(
         sim,
         format!("cosine similarity {sim:.4} vs threshold {min:.4}"),
