@@ -7,6 +7,7 @@
 
 pub mod builder;
 pub mod check;
+#[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod diagnostic;
 pub mod frontend;

@@ -19,7 +19,11 @@ const PROJECT_FILES: &[&str] = &[
 /// (file, from, to): the edits that break the example, one class of error each.
 const BROKEN: &[(&str, &str, &str)] = &[
     ("prompts/support.yaml", "of {{company}}", "of {{compnay}}"),
-    ("prompts/support.yaml", "- get_order_status", "- get_order_statuz"),
+    (
+        "prompts/support.yaml",
+        "- get_order_status",
+        "- get_order_statuz",
+    ),
     (
         "scenarios/refund-policy.scenario.yaml",
         "type: max_length",
@@ -66,7 +70,11 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "task_type: support",
         "task_type: support\n  fragments:\n    - {name: tone, path: ../../outside.yaml, required: true}",
     ),
-    ("prompts/support.yaml", "kind: PromptConfig", "kind: PromptConfg"),
+    (
+        "prompts/support.yaml",
+        "kind: PromptConfig",
+        "kind: PromptConfg",
+    ),
 ];
 
 fn cli(dir: &Path, args: &[&str]) -> Output {
@@ -127,7 +135,11 @@ fn compile_refuses_what_validate_refuses_at_the_same_place_and_writes_nothing() 
         assert!(!root.join("out.pack.json").exists(), "a pack was written");
 
         let expected = located_errors(&validate.stderr);
-        assert!(!expected.is_empty(), "{}", String::from_utf8_lossy(&validate.stderr));
+        assert!(
+            !expected.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&validate.stderr)
+        );
         let got = located_errors(&compile.stderr);
         for error in &expected {
             assert!(

@@ -109,7 +109,12 @@ fn every_prompt_renders_the_same_in_the_langchainjs_client() {
             }
             let as_text: BTreeMap<String, String> = given
                 .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                    )
+                })
                 .collect();
             let expected = ours
                 .render(id, &as_text)
