@@ -31,6 +31,9 @@ pub struct CheckOptions {
     /// Assertion types registered in Rust (`Setup::assertion`): scenarios and evals may
     /// use them, with any params.
     pub custom_assertions: Vec<String>,
+    /// MCP servers registered in Rust (`Setup::mcp_server`): prompts and mock responses
+    /// may name their tools (`mcp__<server>__<tool>`).
+    pub mcp_servers: Vec<String>,
 }
 
 /// Checks a loaded project (its load diagnostics are not repeated).
@@ -43,7 +46,7 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
     let mut out = Diagnostics::new();
     if let Some(project) = &loaded.value {
         ids::check(project, &mut out);
-        refs::check(project, &mut out);
+        refs::check(project, &options.mcp_servers, &mut out);
         templates::check_project(project, &loaded.sources, &mut out);
         // Exec-bound evals of `spec.runtime.evals` are assertion types too.
         let mut custom = options.custom_assertions.clone();

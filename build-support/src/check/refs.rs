@@ -15,7 +15,45 @@ const BUILT_IN_TOOLS: &[&str] = &[
     "workflow__transition",
 ];
 
-pub(super) fn check(project: &Project, out: &mut Diagnostics) {
+/// The tools a project may name: declared, built in, or `mcp__<server>__<tool>` of a
+/// declared MCP server (whose tools are only known once it runs).
+struct KnownTools<'a> {
+    names: Vec<&'a str>,
+    mcp_prefixes: Vec<String>,
+}
+
+impl<'a> KnownTools<'a> {
+    fn new(project: &'a Project, extra_mcp_servers: &[String]) -> Self {
+        let arena = &project.arena.spec.value;
+        let mcp_prefixes = arena
+            .mcp_servers
+            .iter()
+            .chain(arena.runtime.iter().flat_map(|r| r.mcp_servers.iter()))
+            .map(|s| s.name.value.as_str())
+            .chain(extra_mcp_servers.iter().map(String::as_str))
+            .map(|server| format!("mcp__{server}__"))
+            .collect();
+        Self {
+            names: project
+                .tools
+                .iter()
+                .map(|t| t.id.as_str())
+                .chain(BUILT_IN_TOOLS.iter().copied())
+                .collect(),
+            mcp_prefixes,
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.names.contains(&name)
+            || self
+                .mcp_prefixes
+                .iter()
+                .any(|p| name.len() > p.len() && name.starts_with(p.as_str()))
+    }
+}
+
+pub(super) fn check(project: &Project, mcp_servers: &[String], out: &mut Diagnostics) {
     let task_types: Vec<&str> = project
         .prompts
         .iter()
@@ -26,12 +64,8 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
         .iter()
         .map(|p| p.item.id.as_str())
         .collect();
-    let tools: Vec<&str> = project
-        .tools
-        .iter()
-        .map(|t| t.id.as_str())
-        .chain(BUILT_IN_TOOLS.iter().copied())
-        .collect();
+    let known_tools = KnownTools::new(project, mcp_servers);
+    let tools = &known_tools.names;
     let personas: Vec<&str> = project.personas.iter().map(|p| p.id.as_str()).collect();
     let scenarios: Vec<&str> = project.scenarios.iter().map(|s| s.id.as_str()).collect();
     let arena = &project.arena.spec.value;
@@ -125,14 +159,14 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
     for prompt in &project.prompts {
         let path = prompt.path.as_path();
         for tool in &prompt.spec.allowed_tools {
-            if !tools.contains(&tool.value.as_str()) {
+            if !known_tools.contains(&tool.value) {
                 out.push(
                     error(
                         format!("allowed tool `{}` is not defined", tool.value),
                         at(path, tool),
                         path,
                     )
-                    .with_help(suggestion(&tool.value, &tools, "tools")),
+                    .with_help(suggestion(&tool.value, tools, "tools")),
                 );
             }
         }
@@ -202,7 +236,7 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
             }
             for turn in scenario.turns.iter().flat_map(|t| t.values()) {
                 for call in turn.value.tool_calls() {
-                    if !tools.contains(&call.name.value.as_str()) {
+                    if !known_tools.contains(&call.name.value) {
                         out.push(
                             error(
                                 format!("mock response calls unknown tool `{}`", call.name.value),
@@ -211,7 +245,7 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
                             )
                             .with_help(suggestion(
                                 &call.name.value,
-                                &tools,
+                                tools,
                                 "tools",
                             )),
                         );

@@ -30,6 +30,7 @@ pub fn arena_test(
     let loaded = load_project(config, &LoadOptions::default());
     let options = CheckOptions {
         custom_assertions: custom_assertions.to_vec(),
+        ..CheckOptions::default()
     };
     let (project, diagnostics) = checked(&loaded, &options)?;
     let warnings = super::output::warnings(&diagnostics, &loaded.sources, Path::new(""));

@@ -105,8 +105,11 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let prepared = prepare(&task_type)?;
     let system_prompt = prepared.system.clone();
     let memory = memory_enabled(suite);
-    let tools = if workflow.is_some() || memory {
+    let tools = if workflow.is_some() || memory || !suite.mcp.is_empty() {
         let mut tools = (*suite.tools).clone();
+        for tool in suite.mcp.tools().await.map_err(|e| e.to_string())? {
+            tools.insert(tool);
+        }
         if let Some(run) = &workflow {
             add_transition_tool(&mut tools, run);
         }

@@ -18,6 +18,7 @@ use super::case;
 use super::results::{CaseResult, RunResult};
 use super::setup::Setup;
 use crate::classify::Classifiers;
+use crate::mcp::McpServers;
 use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
@@ -66,6 +67,7 @@ pub struct Suite {
     pub(crate) tools: Arc<Toolbox>,
     pub(crate) evaluator: Evaluator,
     pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
+    pub(crate) mcp: McpServers,
     options: RunOptions,
 }
 
@@ -89,6 +91,7 @@ impl Suite {
         let mut diagnostics = loaded.diagnostics.clone();
         let check = promptkit_build::check::CheckOptions {
             custom_assertions: setup.assertions.keys().cloned().collect(),
+            mcp_servers: setup.mcp_servers.iter().map(|s| s.name.clone()).collect(),
         };
         diagnostics.extend(promptkit_build::check::check_project_with(&loaded, &check));
         let refused = diagnostics.has_errors();
@@ -142,7 +145,9 @@ impl Suite {
                 }
             }
         }
+        let mcp = McpServers::from_project(&project, &setup.mcp_servers);
         Ok(Self {
+            mcp,
             project: Arc::new(project),
             providers,
             provider_errors,
@@ -201,6 +206,8 @@ impl Suite {
             progress(&result);
             results.push(result);
         }
+        drop(stream);
+        self.shutdown().await;
         super::trials::apply_pass_thresholds(&mut results);
         RunResult::new(
             self.project
@@ -213,6 +220,12 @@ impl Suite {
             results,
             started.elapsed().as_secs_f64() * 1000.0,
         )
+    }
+
+    /// Closes the run's MCP sessions (their servers exit); [`Suite::run`] does this
+    /// when it ends, and a later case starts them again.
+    pub async fn shutdown(&self) {
+        self.mcp.shutdown().await;
     }
 
     /// Where reports go by default: `defaults.output.dir` (else `out`) under the project.
