@@ -194,3 +194,19 @@ fn every_problem_is_reported_in_one_pass() {
     ]);
     assert_eq!(rendered.matches("error:").count(), 3, "{rendered}");
 }
+
+#[test]
+fn mcp_tools_of_undeclared_servers_and_unsupported_mcp_fields() {
+    insta::assert_snapshot!(broken(&[
+        (
+            "config.arena.yaml",
+            "  tools:\n",
+            "  mcp_servers:\n    - name: files\n      command: node\n      scope: scenario\n    - name: remote\n      url: http://127.0.0.1:9/sse\n    - name: hosted\n      source: docker\n      transport: streamable_http\n      url: http://127.0.0.1:9/mcp\n\n  tools:\n",
+        ),
+        (
+            "prompts/support.yaml",
+            "- get_order_status",
+            "- get_order_status\n    - mcp__files__read_text_file\n    - mcp__filez__read_text_file"
+        ),
+    ]));
+}

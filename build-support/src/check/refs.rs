@@ -44,6 +44,26 @@ impl<'a> KnownTools<'a> {
         }
     }
 
+    /// What to do about unknown tool `name`: a close name, or how MCP tools are named.
+    fn help(&self, name: &str) -> String {
+        if name.starts_with("mcp__") {
+            let servers: Vec<&str> = self
+                .mcp_prefixes
+                .iter()
+                .filter_map(|p| p.strip_prefix("mcp__")?.strip_suffix("__"))
+                .collect();
+            let server = name
+                .strip_prefix("mcp__")
+                .and_then(|rest| rest.split("__").next())
+                .unwrap_or_default();
+            return format!(
+                "MCP tools are named `mcp__<server>__<tool>` after an entry of `mcp_servers`; {}",
+                suggestion(server, &servers, "MCP servers")
+            );
+        }
+        suggestion(name, &self.names, "tools")
+    }
+
     fn contains(&self, name: &str) -> bool {
         self.names.contains(&name)
             || self
@@ -65,7 +85,6 @@ pub(super) fn check(project: &Project, mcp_servers: &[String], out: &mut Diagnos
         .map(|p| p.item.id.as_str())
         .collect();
     let known_tools = KnownTools::new(project, mcp_servers);
-    let tools = &known_tools.names;
     let personas: Vec<&str> = project.personas.iter().map(|p| p.id.as_str()).collect();
     let scenarios: Vec<&str> = project.scenarios.iter().map(|s| s.id.as_str()).collect();
     let arena = &project.arena.spec.value;
@@ -166,7 +185,7 @@ pub(super) fn check(project: &Project, mcp_servers: &[String], out: &mut Diagnos
                         at(path, tool),
                         path,
                     )
-                    .with_help(suggestion(&tool.value, tools, "tools")),
+                    .with_help(known_tools.help(&tool.value)),
                 );
             }
         }
@@ -243,11 +262,7 @@ pub(super) fn check(project: &Project, mcp_servers: &[String], out: &mut Diagnos
                                 at(path, &call.name),
                                 path,
                             )
-                            .with_help(suggestion(
-                                &call.name.value,
-                                tools,
-                                "tools",
-                            )),
+                            .with_help(known_tools.help(&call.name.value)),
                         );
                     }
                 }
