@@ -79,6 +79,20 @@ fn texts_images_and_server_errors_reach_the_tool_loop() {
         image.0
     );
     assert_eq!(image.1.as_deref(), Some("image/png"));
+    // ... and the media assertions see it.
+    let media: Vec<_> = case.turns[1]
+        .assertions
+        .iter()
+        .map(|a| (a.assertion_type.as_str(), a.passed, a.skipped))
+        .collect();
+    assert_eq!(
+        media,
+        [
+            ("tool_result_includes", true, false),
+            ("tool_result_has_media", true, false),
+            ("tool_result_media_type", true, false)
+        ]
+    );
     // A string where the schema wants a number: the server's refusal is the error.
     let refused = &case.turns[2].tool_calls[0];
     assert_eq!(refused.result, None);

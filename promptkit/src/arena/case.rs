@@ -431,7 +431,7 @@ fn turn_context(
         .iter_mut()
         .zip(&outcome.tool_outputs)
     {
-        record.result = output.result.clone();
+        record.result = output.result_with_media();
         record.error = output.error.clone();
         record.latency_ms = Some(output.latency.as_secs_f64() * 1000.0);
     }

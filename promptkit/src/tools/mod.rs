@@ -162,6 +162,37 @@ pub struct ToolOutput {
 }
 
 impl ToolOutput {
+    /// The result with its media, as the assertions read multimodal results: without
+    /// parts the result itself; with parts, content parts (`{type: text, text}` for
+    /// each text, `{type: image|audio|video, media: {url, mime_type}}` for each part).
+    pub fn result_with_media(&self) -> Option<Value> {
+        if self.parts.is_empty() {
+            return self.result.clone();
+        }
+        let texts = match &self.result {
+            Some(Value::String(text)) => vec![text.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut content: Vec<Value> = texts
+            .into_iter()
+            .map(|text| serde_json::json!({"type": "text", "text": text}))
+            .collect();
+        content.extend(self.parts.iter().map(|part| {
+            let (kind, url, mime_type) = match part {
+                ContentPart::Image { url, mime_type } => ("image", url, mime_type),
+                ContentPart::Audio { url, mime_type } => ("audio", url, mime_type),
+                ContentPart::Video { url, mime_type } => ("video", url, mime_type),
+            };
+            serde_json::json!({"type": kind, "media": {"url": url, "mime_type": mime_type}})
+        }));
+        Some(Value::Array(content))
+    }
+
     /// The text the model receives: the result as JSON, or the error.
     pub fn content(&self) -> String {
         match (&self.result, &self.error) {
