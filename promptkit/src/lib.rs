@@ -11,6 +11,7 @@ pub mod message;
 pub mod pack;
 pub mod provider;
 pub mod providers;
+pub mod skills;
 pub mod tools;
 pub mod validators;
 

@@ -33,12 +33,19 @@ impl<'a> KnownTools<'a> {
             .chain(extra_mcp_servers.iter().map(String::as_str))
             .map(|server| format!("mcp__{server}__"))
             .collect();
+        // The skill tools exist when the project has skills.
+        let skill_tools = if arena.skills.is_empty() {
+            &[][..]
+        } else {
+            &SKILL_TOOLS[..]
+        };
         Self {
             names: project
                 .tools
                 .iter()
                 .map(|t| t.id.as_str())
                 .chain(BUILT_IN_TOOLS.iter().copied())
+                .chain(skill_tools.iter().copied())
                 .collect(),
             mcp_prefixes,
         }
@@ -72,6 +79,13 @@ impl<'a> KnownTools<'a> {
                 .any(|p| name.len() > p.len() && name.starts_with(p.as_str()))
     }
 }
+
+/// Tools the runtime provides when the project has skills.
+const SKILL_TOOLS: &[&str] = &[
+    "skill__activate",
+    "skill__deactivate",
+    "skill__read_resource",
+];
 
 pub(super) fn check(project: &Project, mcp_servers: &[String], out: &mut Diagnostics) {
     let task_types: Vec<&str> = project

@@ -24,6 +24,7 @@ use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
 use crate::providers::recording::{Recording, Replay};
 use crate::providers::session::{Session, SessionReplay, Timing};
+use crate::skills::{SkillError, Skills};
 use crate::tools::Toolbox;
 
 /// How to run a suite.
@@ -68,6 +69,7 @@ pub struct Suite {
     pub(crate) evaluator: Evaluator,
     pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
     pub(crate) mcp: McpServers,
+    pub(crate) skills: Result<Arc<Skills>, SkillError>,
     options: RunOptions,
 }
 
@@ -146,8 +148,10 @@ impl Suite {
             }
         }
         let mcp = McpServers::from_project(&project, &setup.mcp_servers);
+        let skills = Skills::discover(&project).map(Arc::new);
         Ok(Self {
             mcp,
+            skills,
             project: Arc::new(project),
             providers,
             provider_errors,
