@@ -196,12 +196,12 @@ fn every_problem_is_reported_in_one_pass() {
 }
 
 #[test]
-fn mcp_tools_of_undeclared_servers_and_unsupported_mcp_fields() {
+fn mcp_tools_of_undeclared_servers_and_unsupported_integration_fields() {
     insta::assert_snapshot!(broken(&[
         (
             "config.arena.yaml",
             "  tools:\n",
-            "  mcp_servers:\n    - name: files\n      command: node\n      scope: scenario\n    - name: remote\n      url: http://127.0.0.1:9/sse\n    - name: hosted\n      source: docker\n      transport: streamable_http\n      url: http://127.0.0.1:9/mcp\n\n  tools:\n",
+            "  mcp_servers:\n    - name: files\n      command: node\n      scope: scenario\n    - name: remote\n      url: http://127.0.0.1:9/sse\n    - name: hosted\n      source: docker\n      transport: streamable_http\n      url: http://127.0.0.1:9/mcp\n  a2a_agents:\n    - name: remote_bot\n      url: http://127.0.0.1:9\n\n  tools:\n",
         ),
         (
             "prompts/support.yaml",

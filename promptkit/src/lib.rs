@@ -3,6 +3,7 @@
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+pub mod a2a;
 pub mod arena;
 pub mod classify;
 pub mod conversation;

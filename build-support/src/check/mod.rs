@@ -13,7 +13,7 @@
 
 mod assertions;
 mod ids;
-mod mcp;
+mod integrations;
 mod refs;
 mod templates;
 mod values;
@@ -48,7 +48,7 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
     if let Some(project) = &loaded.value {
         ids::check(project, &mut out);
         refs::check(project, &options.mcp_servers, &mut out);
-        mcp::check(project, &mut out);
+        integrations::check(project, &mut out);
         templates::check_project(project, &loaded.sources, &mut out);
         // Exec-bound evals of `spec.runtime.evals` are assertion types too.
         let mut custom = options.custom_assertions.clone();

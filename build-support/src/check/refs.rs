@@ -19,6 +19,8 @@ const BUILT_IN_TOOLS: &[&str] = &[
 /// declared MCP server (whose tools are only known once it runs).
 struct KnownTools<'a> {
     names: Vec<&'a str>,
+    /// The tools of mock A2A agents (`a2a__<agent>__<skill>`).
+    agent_tools: Vec<String>,
     mcp_prefixes: Vec<String>,
 }
 
@@ -47,6 +49,12 @@ impl<'a> KnownTools<'a> {
                 .chain(BUILT_IN_TOOLS.iter().copied())
                 .chain(skill_tools.iter().copied())
                 .collect(),
+            agent_tools: arena
+                .a2a_agents
+                .iter()
+                .filter_map(|a| a.card.as_ref())
+                .flat_map(|card| card.skills.iter().map(|s| card.tool_name(&s.id.value)))
+                .collect(),
             mcp_prefixes,
         }
     }
@@ -73,6 +81,7 @@ impl<'a> KnownTools<'a> {
 
     fn contains(&self, name: &str) -> bool {
         self.names.contains(&name)
+            || self.agent_tools.iter().any(|t| t == name)
             || self
                 .mcp_prefixes
                 .iter()

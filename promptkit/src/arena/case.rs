@@ -102,10 +102,27 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 .allowed_tools
                 .extend(MEMORY_TOOLS.iter().map(|t| (*t).to_owned()));
         }
+        // Skill and agent tools are offered without being listed, as the reference's
+        // implicit capability tools.
+        let mut offer = |name: String| {
+            if !prepared.allowed_tools.contains(&name) {
+                prepared.allowed_tools.push(name);
+            }
+        };
+        let cards = project
+            .arena
+            .spec
+            .value
+            .a2a_agents
+            .iter()
+            .filter_map(|a| a.card.as_ref());
+        for card in cards {
+            card.skills
+                .iter()
+                .for_each(|s| offer(card.tool_name(&s.id.value)));
+        }
         if !skills.is_empty() {
-            prepared
-                .allowed_tools
-                .extend(SKILL_TOOLS.iter().map(|t| (*t).to_owned()));
+            SKILL_TOOLS.iter().for_each(|t| offer((*t).to_owned()));
             prepared.system.push_str(&skills.preloaded_instructions());
         }
         Ok::<_, String>(prepared)

@@ -104,6 +104,7 @@ impl Suite {
             });
         };
         let mut tools = Toolbox::from_project(&project);
+        crate::a2a::add_agent_tools(&mut tools, &project.arena.spec.value.a2a_agents);
         tools.merge(&setup.tools);
         for (from, to) in &setup.redirects {
             tools.redirect_http(from, to);

@@ -1,13 +1,45 @@
-//! MCP server entries the runtime cannot serve as written: host-provisioned sources
-//! (`source`, `source_args`, `scope`) and the legacy SSE transport (`transport: sse`,
-//! or a `url` without `transport`, which the reference reads as SSE). Each is a
-//! warning at its line; the rest of an entry runs.
+//! Integration entries the runtime cannot serve as written, each a warning at its
+//! line (the rest of an entry runs): MCP servers from host-provisioned sources
+//! (`source`, `source_args`, `scope`) or on the legacy SSE transport (`transport:
+//! sse`, or a `url` without `transport`, which the reference reads as SSE); remote A2A
+//! agents (`url`); a skill `selector`.
 
 use super::{at, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::Project;
 
 pub(super) fn check(project: &Project, out: &mut Diagnostics) {
+    check_mcp(project, out);
+    let arena = &project.arena.spec.value;
+    let path = project.config_path.as_path();
+    for agent in arena.a2a_agents.iter().filter(|a| a.url.is_some()) {
+        out.push(
+            warning(
+                format!(
+                    "A2A agent `{}`: remote agents (`url`) are not run by this runtime; its skills are not offered as tools",
+                    agent.name.value
+                ),
+                at(path, &agent.name),
+                path,
+            )
+            .with_help("describe the agent with a `card` and `responses` to run it as a mock"),
+        );
+    }
+    let selector = arena
+        .runtime
+        .as_ref()
+        .and_then(|r| r.skills.as_ref())
+        .and_then(|s| s.selector.as_ref());
+    if let Some(selector) = selector {
+        out.push(warning(
+            "skill `selector` is not applied: every skill is listed in the `skill__activate` index",
+            at(path, selector),
+            path,
+        ));
+    }
+}
+
+fn check_mcp(project: &Project, out: &mut Diagnostics) {
     let arena = &project.arena.spec.value;
     let path = project.config_path.as_path();
     let servers = arena
