@@ -210,3 +210,19 @@ fn mcp_tools_of_undeclared_servers_and_unsupported_integration_fields() {
         ),
     ]));
 }
+
+#[test]
+fn workflow_limits_are_warned() {
+    insta::assert_snapshot!(broken(&[
+        (
+            "config.arena.yaml",
+            "  tools:\n",
+            "  workflow:\n    version: 2\n    entry: loop\n    engine:\n      budget:\n        max_total_visits: 10\n    states:\n      loop:\n        prompt_task: support\n        max_visits: 3\n        on_max_visits: done\n        artifacts:\n          notes: {type: text/plain, mode: append}\n        on_event: {More: loop, Done: done}\n      done:\n        prompt_task: support\n        terminal: true\n\n  tools:\n",
+        ),
+        (
+            "prompts/support.yaml",
+            "- get_order_status",
+            "- get_order_statuz"
+        ),
+    ]));
+}

@@ -17,6 +17,7 @@ mod integrations;
 mod refs;
 mod templates;
 mod values;
+mod workflow_limits;
 
 use std::path::Path;
 
@@ -49,6 +50,7 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
         ids::check(project, &mut out);
         refs::check(project, &options.mcp_servers, &mut out);
         integrations::check(project, &mut out);
+        workflow_limits::check(project, &mut out);
         templates::check_project(project, &loaded.sources, &mut out);
         // Exec-bound evals of `spec.runtime.evals` are assertion types too.
         let mut custom = options.custom_assertions.clone();

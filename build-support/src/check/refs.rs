@@ -39,7 +39,7 @@ impl<'a> KnownTools<'a> {
         let skill_tools = if arena.skills.is_empty() {
             &[][..]
         } else {
-            &SKILL_TOOLS[..]
+            SKILL_TOOLS
         };
         Self {
             names: project
