@@ -2,38 +2,14 @@
 //! and a project of rules (regex, contains, failed task, no match, skill_filter); the
 //! `agent_*` assertions read the calls.
 
-use std::path::Path;
+mod suite_support;
 
-use promptkit::arena::{CaseResult, RunOptions, Setup, Status, Suite};
-
-fn run(project: &str) -> Vec<CaseResult> {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(project)
-        .join("config.arena.yaml");
-    let suite =
-        Suite::load(config, RunOptions::default(), &Setup::new()).unwrap_or_else(|e| panic!("{e}"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(suite.run(|_| {})).cases
-}
-
-/// Every assertion of a case with its verdict; none may be skipped.
-fn verdicts(case: &CaseResult) -> Vec<(String, bool)> {
-    case.turns
-        .iter()
-        .flat_map(|t| &t.assertions)
-        .chain(&case.conversation_assertions)
-        .inspect(|a| assert!(!a.skipped, "{} skipped", a.assertion_type))
-        .map(|a| (a.assertion_type.clone(), a.passed))
-        .collect()
-}
+use promptkit::arena::Status;
+use suite_support::{run, verdicts};
 
 #[test]
 fn the_reference_multi_agent_example_runs_keyless() {
-    let cases = run("multi-agent-demo");
+    let cases = run("multi-agent-demo", &[]);
     assert_eq!(cases.len(), 1);
     let case = &cases[0];
     assert_eq!(case.status, Status::Passed, "{case}");
@@ -56,7 +32,7 @@ fn the_reference_multi_agent_example_runs_keyless() {
 
 #[test]
 fn rules_match_in_order_and_filtered_skills_are_absent() {
-    let cases = run("a2a-agents");
+    let cases = run("a2a-agents", &[]);
     let case = &cases[0];
     assert_eq!(case.status, Status::Passed, "{case}");
     assert_eq!(

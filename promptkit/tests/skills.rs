@@ -2,37 +2,10 @@
 //! scoped by workflow state, a preloaded skill) and a project of folder and inline
 //! skills activated, read and deactivated; the `skill_*` assertions read the trace.
 
-use std::path::Path;
+mod suite_support;
 
-use promptkit::arena::{CaseResult, RunOptions, Setup, Status, Suite};
-
-fn run(project: &str, providers: &[&str]) -> Vec<CaseResult> {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(project)
-        .join("config.arena.yaml");
-    let options = RunOptions {
-        providers: providers.iter().map(|p| (*p).to_owned()).collect(),
-        ..RunOptions::default()
-    };
-    let suite = Suite::load(config, options, &Setup::new()).unwrap_or_else(|e| panic!("{e}"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(suite.run(|_| {})).cases
-}
-
-/// Every assertion of a case with its verdict, none skipped.
-fn verdicts(case: &CaseResult) -> Vec<(String, bool)> {
-    case.turns
-        .iter()
-        .flat_map(|t| &t.assertions)
-        .chain(&case.conversation_assertions)
-        .inspect(|a| assert!(!a.skipped, "{} skipped", a.assertion_type))
-        .map(|a| (a.assertion_type.clone(), a.passed))
-        .collect()
-}
+use promptkit::arena::Status;
+use suite_support::{run, verdicts};
 
 #[test]
 fn the_reference_workflow_skills_example_runs_keyless() {

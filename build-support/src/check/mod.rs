@@ -72,6 +72,11 @@ pub fn check_prompt(prompt: &Item<PromptSpec>, sources: &SourceCache) -> Diagnos
     out
 }
 
+/// The arena config's `spec.workflow`, when it is a map.
+pub(crate) fn workflow(project: &Project) -> Option<&crate::model::Map> {
+    project.arena.spec.value.workflow.as_ref()?.value.as_map()
+}
+
 /// Where a spanned value sits in `path`.
 pub(crate) fn at<T>(path: &Path, value: &Spanned<T>) -> Option<SourceLocation> {
     SourceLocation::from_yaml(path, &value.referenced)

@@ -392,13 +392,7 @@ fn check_inference(project: &Project, out: &mut Diagnostics) {
 /// Every workflow state's `prompt_task` names a prompt.
 fn check_workflow(project: &Project, task_types: &[&str], out: &mut Diagnostics) {
     let arena_path = project.config_path.as_path();
-    let Some(states) = project
-        .arena
-        .spec
-        .value
-        .workflow
-        .as_ref()
-        .and_then(|w| w.value.as_map())
+    let Some(states) = super::workflow(project)
         .and_then(|w| w.get("states"))
         .and_then(|s| s.value.as_map())
     else {

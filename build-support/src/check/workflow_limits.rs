@@ -25,14 +25,7 @@ const STATE_FIELDS: &[(&str, &str)] = &[
 
 pub(super) fn check(project: &Project, out: &mut Diagnostics) {
     let path = project.config_path.as_path();
-    let Some(workflow) = project
-        .arena
-        .spec
-        .value
-        .workflow
-        .as_ref()
-        .and_then(|w| w.value.as_map())
-    else {
+    let Some(workflow) = super::workflow(project) else {
         return;
     };
     if let Some(budget) = workflow
