@@ -4,7 +4,7 @@
 //! sources give `name`, `description` and `instructions`. The first source to name a
 //! skill wins, `preload` is OR-combined. Preloaded skills are active from the start,
 //! their instructions appended to the system prompt; the others are activated through
-//! the `skill__activate` tool, whose description lists them (see [`tools`]).
+//! the `skill__activate` tool, whose description lists them.
 
 mod discover;
 mod glob;
