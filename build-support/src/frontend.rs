@@ -172,6 +172,13 @@ impl Frontend {
         self
     }
 
+    /// MCP servers registered in Rust (`Setup::mcp_server`) whose tools
+    /// (`mcp__<server>__<tool>`) prompts and mock responses may name.
+    pub fn mcp_servers(mut self, names: impl IntoIterator<Item = String>) -> Self {
+        self.check.mcp_servers.extend(names);
+        self
+    }
+
     /// Loads and checks the arena config at `config` and every file it references.
     pub fn project(&self, config: impl AsRef<Path>) -> Outcome<Project> {
         let loaded = load::load_project(config, &self.load);

@@ -194,3 +194,35 @@ fn every_problem_is_reported_in_one_pass() {
     ]);
     assert_eq!(rendered.matches("error:").count(), 3, "{rendered}");
 }
+
+#[test]
+fn mcp_tools_of_undeclared_servers_and_unsupported_integration_fields() {
+    insta::assert_snapshot!(broken(&[
+        (
+            "config.arena.yaml",
+            "  tools:\n",
+            "  mcp_servers:\n    - name: files\n      command: node\n      scope: scenario\n    - name: remote\n      url: http://127.0.0.1:9/sse\n    - name: hosted\n      source: docker\n      transport: streamable_http\n      url: http://127.0.0.1:9/mcp\n  a2a_agents:\n    - name: remote_bot\n      url: http://127.0.0.1:9\n\n  tools:\n",
+        ),
+        (
+            "prompts/support.yaml",
+            "- get_order_status",
+            "- get_order_status\n    - mcp__files__read_text_file\n    - mcp__filez__read_text_file"
+        ),
+    ]));
+}
+
+#[test]
+fn workflow_limits_are_warned() {
+    insta::assert_snapshot!(broken(&[
+        (
+            "config.arena.yaml",
+            "  tools:\n",
+            "  workflow:\n    version: 2\n    entry: loop\n    engine:\n      budget:\n        max_total_visits: 10\n    states:\n      loop:\n        prompt_task: support\n        max_visits: 3\n        on_max_visits: done\n        artifacts:\n          notes: {type: text/plain, mode: append}\n        on_event: {More: loop, Done: done}\n      done:\n        prompt_task: support\n        terminal: true\n\n  tools:\n",
+        ),
+        (
+            "prompts/support.yaml",
+            "- get_order_status",
+            "- get_order_statuz"
+        ),
+    ]));
+}

@@ -3,13 +3,16 @@
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+pub mod a2a;
 pub mod arena;
 pub mod classify;
 pub mod conversation;
+pub mod mcp;
 pub mod message;
 pub mod pack;
 pub mod provider;
 pub mod providers;
+pub mod skills;
 pub mod tools;
 pub mod validators;
 

@@ -13,9 +13,11 @@
 
 mod assertions;
 mod ids;
+mod integrations;
 mod refs;
 mod templates;
 mod values;
+mod workflow_limits;
 
 use std::path::Path;
 
@@ -31,6 +33,9 @@ pub struct CheckOptions {
     /// Assertion types registered in Rust (`Setup::assertion`): scenarios and evals may
     /// use them, with any params.
     pub custom_assertions: Vec<String>,
+    /// MCP servers registered in Rust (`Setup::mcp_server`): prompts and mock responses
+    /// may name their tools (`mcp__<server>__<tool>`).
+    pub mcp_servers: Vec<String>,
 }
 
 /// Checks a loaded project (its load diagnostics are not repeated).
@@ -43,7 +48,9 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
     let mut out = Diagnostics::new();
     if let Some(project) = &loaded.value {
         ids::check(project, &mut out);
-        refs::check(project, &mut out);
+        refs::check(project, &options.mcp_servers, &mut out);
+        integrations::check(project, &mut out);
+        workflow_limits::check(project, &mut out);
         templates::check_project(project, &loaded.sources, &mut out);
         // Exec-bound evals of `spec.runtime.evals` are assertion types too.
         let mut custom = options.custom_assertions.clone();
@@ -67,6 +74,11 @@ pub fn check_prompts(prompts: &[Item<PromptSpec>], sources: &SourceCache) -> Dia
     }
     ids::task_types(prompts, &mut out);
     out
+}
+
+/// The arena config's `spec.workflow`, when it is a map.
+pub(crate) fn workflow(project: &Project) -> Option<&crate::model::Map> {
+    project.arena.spec.value.workflow.as_ref()?.value.as_map()
 }
 
 /// Where a spanned value sits in `path`.

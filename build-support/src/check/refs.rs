@@ -7,7 +7,90 @@ use crate::diagnostic::Diagnostics;
 use crate::load::Project;
 use crate::model::{MEMORY_TOOLS, WORKFLOW_TRANSITION_TOOL};
 
-pub(super) fn check(project: &Project, out: &mut Diagnostics) {
+/// The tools a project may name: declared, built in, or `mcp__<server>__<tool>` of a
+/// declared MCP server (whose tools are only known once it runs).
+struct KnownTools<'a> {
+    names: Vec<&'a str>,
+    /// The tools of mock A2A agents (`a2a__<agent>__<skill>`).
+    agent_tools: Vec<String>,
+    mcp_prefixes: Vec<String>,
+}
+
+impl<'a> KnownTools<'a> {
+    fn new(project: &'a Project, extra_mcp_servers: &[String]) -> Self {
+        let arena = &project.arena.spec.value;
+        let mcp_prefixes = arena
+            .mcp_servers
+            .iter()
+            .chain(arena.runtime.iter().flat_map(|r| r.mcp_servers.iter()))
+            .map(|s| s.name.value.as_str())
+            .chain(extra_mcp_servers.iter().map(String::as_str))
+            .map(|server| format!("mcp__{server}__"))
+            .collect();
+        // The skill tools exist when the project has skills.
+        let skill_tools = if arena.skills.is_empty() {
+            &[][..]
+        } else {
+            SKILL_TOOLS
+        };
+        Self {
+            names: project
+                .tools
+                .iter()
+                .map(|t| t.id.as_str())
+                // Tools the runtime provides itself.
+                .chain(MEMORY_TOOLS)
+                .chain([WORKFLOW_TRANSITION_TOOL])
+                .chain(skill_tools.iter().copied())
+                .collect(),
+            agent_tools: arena
+                .a2a_agents
+                .iter()
+                .filter_map(|a| a.card.as_ref())
+                .flat_map(|card| card.skills.iter().map(|s| card.tool_name(&s.id.value)))
+                .collect(),
+            mcp_prefixes,
+        }
+    }
+
+    /// What to do about unknown tool `name`: a close name, or how MCP tools are named.
+    fn help(&self, name: &str) -> String {
+        if name.starts_with("mcp__") {
+            let servers: Vec<&str> = self
+                .mcp_prefixes
+                .iter()
+                .filter_map(|p| p.strip_prefix("mcp__")?.strip_suffix("__"))
+                .collect();
+            let server = name
+                .strip_prefix("mcp__")
+                .and_then(|rest| rest.split("__").next())
+                .unwrap_or_default();
+            return format!(
+                "MCP tools are named `mcp__<server>__<tool>` after an entry of `mcp_servers`; {}",
+                suggestion(server, &servers, "MCP servers")
+            );
+        }
+        suggestion(name, &self.names, "tools")
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.names.contains(&name)
+            || self.agent_tools.iter().any(|t| t == name)
+            || self
+                .mcp_prefixes
+                .iter()
+                .any(|p| name.len() > p.len() && name.starts_with(p.as_str()))
+    }
+}
+
+/// Tools the runtime provides when the project has skills.
+const SKILL_TOOLS: &[&str] = &[
+    "skill__activate",
+    "skill__deactivate",
+    "skill__read_resource",
+];
+
+pub(super) fn check(project: &Project, mcp_servers: &[String], out: &mut Diagnostics) {
     let task_types: Vec<&str> = project
         .prompts
         .iter()
@@ -18,14 +101,7 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
         .iter()
         .map(|p| p.item.id.as_str())
         .collect();
-    let tools: Vec<&str> = project
-        .tools
-        .iter()
-        .map(|t| t.id.as_str())
-        // Tools the runtime provides itself.
-        .chain(MEMORY_TOOLS)
-        .chain([WORKFLOW_TRANSITION_TOOL])
-        .collect();
+    let known_tools = KnownTools::new(project, mcp_servers);
     let personas: Vec<&str> = project.personas.iter().map(|p| p.id.as_str()).collect();
     let scenarios: Vec<&str> = project.scenarios.iter().map(|s| s.id.as_str()).collect();
     let arena = &project.arena.spec.value;
@@ -119,14 +195,14 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
     for prompt in &project.prompts {
         let path = prompt.path.as_path();
         for tool in &prompt.spec.allowed_tools {
-            if !tools.contains(&tool.value.as_str()) {
+            if !known_tools.contains(&tool.value) {
                 out.push(
                     error(
                         format!("allowed tool `{}` is not defined", tool.value),
                         at(path, tool),
                         path,
                     )
-                    .with_help(suggestion(&tool.value, &tools, "tools")),
+                    .with_help(known_tools.help(&tool.value)),
                 );
             }
         }
@@ -196,18 +272,14 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
             }
             for turn in scenario.turns.iter().flat_map(|t| t.values()) {
                 for call in turn.value.tool_calls() {
-                    if !tools.contains(&call.name.value.as_str()) {
+                    if !known_tools.contains(&call.name.value) {
                         out.push(
                             error(
                                 format!("mock response calls unknown tool `{}`", call.name.value),
                                 at(path, &call.name),
                                 path,
                             )
-                            .with_help(suggestion(
-                                &call.name.value,
-                                &tools,
-                                "tools",
-                            )),
+                            .with_help(known_tools.help(&call.name.value)),
                         );
                     }
                 }
@@ -314,13 +386,7 @@ fn check_inference(project: &Project, out: &mut Diagnostics) {
 /// Every workflow state's `prompt_task` names a prompt.
 fn check_workflow(project: &Project, task_types: &[&str], out: &mut Diagnostics) {
     let arena_path = project.config_path.as_path();
-    let Some(states) = project
-        .arena
-        .spec
-        .value
-        .workflow
-        .as_ref()
-        .and_then(|w| w.value.as_map())
+    let Some(states) = super::workflow(project)
         .and_then(|w| w.get("states"))
         .and_then(|s| s.value.as_map())
     else {

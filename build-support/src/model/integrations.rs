@@ -132,6 +132,27 @@ pub struct A2aAuth {
     pub token_env: Option<String>,
 }
 
+impl A2aCard {
+    /// The tool the model calls for skill `skill_id` of this agent, as the reference
+    /// names it: `a2a__<card name>__<skill id>`, each lowercased with every run of
+    /// other characters than `a-z0-9` turned into `_` and trimmed.
+    pub fn tool_name(&self, skill_id: &str) -> String {
+        format!("a2a__{}__{}", sanitize(&self.name), sanitize(skill_id))
+    }
+}
+
+fn sanitize(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_owned()
+}
+
 /// A2A agent card.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

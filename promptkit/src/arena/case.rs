@@ -26,6 +26,7 @@ use crate::conversation::{
 };
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
+use crate::skills::tools::{FilterSource, SKILL_TOOLS, add_skill_tools};
 use crate::tools::Consent;
 use promptkit_build::plan::{self, Case, CaseKind};
 
@@ -82,6 +83,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let task_type = entry_task
         .or_else(|| spec.task_type.as_ref().map(|t| t.value.clone()))
         .ok_or_else(|| format!("scenario `{}` has no task_type", case.scenario))?;
+    let skills = suite.skills.clone().map_err(|e| e.to_string())?;
     let prepare = |task_type: &str| {
         let prompt = project
             .prompt_for_task(task_type)
@@ -100,15 +102,52 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 .allowed_tools
                 .extend(MEMORY_TOOLS.iter().map(|t| (*t).to_owned()));
         }
+        // Skill and agent tools are offered without being listed, as the reference's
+        // implicit capability tools.
+        let mut offer = |name: String| {
+            if !prepared.allowed_tools.contains(&name) {
+                prepared.allowed_tools.push(name);
+            }
+        };
+        let cards = project
+            .arena
+            .spec
+            .value
+            .a2a_agents
+            .iter()
+            .filter_map(|a| a.card.as_ref());
+        for card in cards {
+            card.skills
+                .iter()
+                .for_each(|s| offer(card.tool_name(&s.id.value)));
+        }
+        if !skills.is_empty() {
+            SKILL_TOOLS.iter().for_each(|t| offer((*t).to_owned()));
+            prepared.system.push_str(&skills.preloaded_instructions());
+        }
         Ok::<_, String>(prepared)
     };
     let prepared = prepare(&task_type)?;
     let system_prompt = prepared.system.clone();
     let memory = memory_enabled(suite);
-    let tools = if workflow.is_some() || memory {
+    let tools = if workflow.is_some() || memory || !suite.mcp.is_empty() || !skills.is_empty() {
         let mut tools = (*suite.tools).clone();
+        for tool in suite.mcp.tools().await.map_err(|e| e.to_string())? {
+            tools.insert(tool);
+        }
         if let Some(run) = &workflow {
             add_transition_tool(&mut tools, run);
+        }
+        if !skills.is_empty() {
+            let run = workflow.clone();
+            let filter: FilterSource = Arc::new(move || {
+                run.as_ref().and_then(|r| {
+                    r.lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .skill_filter()
+                })
+            });
+            add_skill_tools(&mut tools, &skills, filter);
         }
         if memory {
             add_memory_tools(&mut tools);
@@ -247,6 +286,15 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         latency += t.latency_ms;
     }
     let mut ctx = AssertionContext::from_messages(messages.clone());
+    // The conversation's tool calls carry the errors their turns recorded (so failed
+    // calls, such as refused skill activations, do not count as successes).
+    let recorded: Vec<&ToolCallRecord> = turns.iter().flat_map(|t| &t.tool_calls).collect();
+    if recorded.len() == ctx.tool_calls.len() {
+        for (call, record) in ctx.tool_calls.iter_mut().zip(recorded) {
+            call.error = record.error.clone();
+            call.latency_ms = Some(record.latency_ms);
+        }
+    }
     ctx.usage = usage;
     ctx.cost = crate::message::Cost { usd: cost_usd };
     ctx.latency_ms = Some(latency);
@@ -428,7 +476,7 @@ fn turn_context(
         .iter_mut()
         .zip(&outcome.tool_outputs)
     {
-        record.result = output.result.clone();
+        record.result = output.result_with_media();
         record.error = output.error.clone();
         record.latency_ms = Some(output.latency.as_secs_f64() * 1000.0);
     }

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::assertions::CustomAssertion;
 use crate::classify::Classifier;
+use crate::mcp::McpServerSpec;
 use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
 use crate::tools::Toolbox;
@@ -23,6 +24,7 @@ pub struct Setup {
     pub(crate) redirects: Vec<(String, String)>,
     pub(crate) classifiers: BTreeMap<String, Arc<dyn Classifier>>,
     pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
+    pub(crate) mcp_servers: Vec<McpServerSpec>,
 }
 
 impl Setup {
@@ -70,6 +72,13 @@ impl Setup {
     /// `embedder` instead of the named API.
     pub fn embedder(&mut self, name: &str, embedder: Arc<dyn Embedder>) -> &mut Self {
         self.embedders.insert(name.to_owned(), embedder);
+        self
+    }
+
+    /// Adds an MCP server (replacing a configured one of the same name): its tools are
+    /// offered as `mcp__<name>__<tool>` like those of an arena's `mcp_servers`.
+    pub fn mcp_server(&mut self, spec: McpServerSpec) -> &mut Self {
+        self.mcp_servers.push(spec);
         self
     }
 

@@ -19,11 +19,13 @@ use super::case;
 use super::results::{CaseResult, RunResult};
 use super::setup::Setup;
 use crate::classify::Classifiers;
+use crate::mcp::McpServers;
 use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
 use crate::providers::recording::{Recording, Replay};
 use crate::providers::session::{Session, SessionReplay, Timing};
+use crate::skills::{SkillError, Skills};
 use crate::tools::Toolbox;
 
 /// How to run a suite.
@@ -67,6 +69,8 @@ pub struct Suite {
     pub(crate) tools: Arc<Toolbox>,
     pub(crate) evaluator: Evaluator,
     pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
+    pub(crate) mcp: McpServers,
+    pub(crate) skills: Result<Arc<Skills>, SkillError>,
     options: RunOptions,
 }
 
@@ -93,6 +97,7 @@ impl Suite {
         let outcome = frontend
             .clone()
             .custom_assertions(setup.assertions.keys().cloned())
+            .mcp_servers(setup.mcp_servers.iter().map(|s| s.name.clone()))
             .project(path);
         match outcome.checked {
             Some(project) => Ok(Self::new(project, options, setup)),
@@ -109,6 +114,7 @@ impl Suite {
     /// classifiers and embedders take part.
     pub fn new(project: Checked<Project>, options: RunOptions, setup: &Setup) -> Self {
         let mut tools = Toolbox::from_project(&project);
+        crate::a2a::add_agent_tools(&mut tools, &project.arena.spec.value.a2a_agents);
         tools.merge(&setup.tools);
         for (from, to) in &setup.redirects {
             tools.redirect_http(from, to);
@@ -152,7 +158,11 @@ impl Suite {
                 }
             }
         }
+        let mcp = McpServers::from_project(&project, &setup.mcp_servers);
+        let skills = Skills::discover(&project).map(Arc::new);
         Self {
+            mcp,
+            skills,
             project: project.shared(),
             providers,
             provider_errors,
@@ -211,6 +221,8 @@ impl Suite {
             progress(&result);
             results.push(result);
         }
+        drop(stream);
+        self.shutdown().await;
         super::trials::apply_pass_thresholds(&mut results);
         RunResult::new(
             self.project
@@ -223,6 +235,12 @@ impl Suite {
             results,
             started.elapsed().as_secs_f64() * 1000.0,
         )
+    }
+
+    /// Closes the run's MCP sessions (their servers exit); [`Suite::run`] does this
+    /// when it ends, and a later case starts them again.
+    pub async fn shutdown(&self) {
+        self.mcp.shutdown().await;
     }
 
     /// Where reports go by default: `defaults.output.dir` (else `out`) under the project.

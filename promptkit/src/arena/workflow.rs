@@ -26,6 +26,8 @@ struct State {
     prompt_task: Option<String>,
     on_event: BTreeMap<String, String>,
     terminal: bool,
+    /// The skills activatable in this state (a glob of skill folders, or `none`).
+    skills: Option<String>,
 }
 
 /// The state machine of an arena config.
@@ -65,6 +67,7 @@ impl Workflow {
                         terminal: def
                             .get("terminal")
                             .is_some_and(|t| matches!(t.value, YamlValue::Bool(true))),
+                        skills: def.get("skills").and_then(text),
                     },
                 );
             }
@@ -107,6 +110,11 @@ impl WorkflowRun {
     /// The current state's prompt task.
     pub fn prompt_task(&self) -> Option<&str> {
         self.workflow.prompt_task(&self.state)
+    }
+
+    /// The current state's skill filter (`skills`).
+    pub fn skill_filter(&self) -> Option<String> {
+        self.workflow.states.get(&self.state)?.skills.clone()
     }
 
     /// Stamps messages `from..` of `messages` with the state they were made in, then

@@ -265,11 +265,13 @@ impl Conversation {
             }
             let outputs = self.tools.call_all(&calls, consent).await;
             for output in &outputs {
-                self.messages.push(Message::tool_result(
+                let mut message = Message::tool_result(
                     output.call.id.clone(),
                     output.call.name.clone(),
                     output.content(),
-                ));
+                );
+                message.parts = output.parts.clone();
+                self.messages.push(message);
             }
             tool_outputs.extend(outputs);
         }

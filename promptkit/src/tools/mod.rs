@@ -1,5 +1,5 @@
-//! Tool execution: the tools of a project (mock, HTTP, client) and Rust handlers, run
-//! with timeouts, consent simulation and in parallel.
+//! Tool execution: the tools of a project (mock, HTTP, client), MCP server tools and
+//! Rust handlers, run with timeouts, consent simulation and in parallel.
 //!
 //! A tool never fails the conversation: whatever goes wrong (unknown tool, bad
 //! arguments, timeout, HTTP error, denied consent) becomes an error result the model
@@ -7,6 +7,9 @@
 
 mod http;
 mod mock;
+mod schema;
+
+pub(crate) use http::client as http_client;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -20,7 +23,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::arena::assertions::{ToolExecutor, ToolFuture, ToolRun};
-use crate::message::ToolCall;
+use crate::mcp::McpTool;
+use crate::message::{ContentPart, ToolCall};
 use crate::provider::{BoxFuture, ToolSpec};
 
 /// Default timeout of a tool without `timeout_ms`.
@@ -38,6 +42,8 @@ enum Runner {
     Http(Arc<http::HttpTool>),
     /// A Rust function registered by the caller.
     Handler(Handler),
+    /// A tool of an MCP server.
+    Mcp(McpTool),
     /// Declared without any way to run it.
     Unavailable(String),
 }
@@ -76,27 +82,66 @@ impl Tool {
             .and_then(|ms| u64::try_from(ms).ok())
             .filter(|ms| *ms > 0)
             .map_or(DEFAULT_TIMEOUT, Duration::from_millis);
+        let mut tool = Self::checked(
+            name,
+            config
+                .description
+                .as_ref()
+                .map(|d| d.value.clone())
+                .unwrap_or_default(),
+            config.input_schema.as_ref().map(|s| s.value.to_json()),
+            runner,
+            timeout,
+        );
+        tool.decline_strategy = config
+            .client
+            .as_ref()
+            .and_then(|c| c.consent.as_ref())
+            .and_then(|c| c.decline_strategy.as_ref())
+            .map(|s| s.value.clone());
+        tool
+    }
+
+    /// A tool of an MCP server, offered as `name` (`mcp__<server>__<tool>`).
+    pub(crate) fn mcp(
+        name: &str,
+        description: String,
+        input_schema: Value,
+        runner: McpTool,
+        timeout: Duration,
+    ) -> Self {
+        Self::checked(
+            name,
+            description,
+            Some(input_schema),
+            Runner::Mcp(runner),
+            timeout,
+        )
+    }
+
+    /// A tool whose input schema went through [`schema::input_schema`], the one check
+    /// every declared tool (YAML or MCP) passes: one that fails answers its calls with
+    /// the reason instead of running.
+    fn checked(
+        name: &str,
+        description: String,
+        input_schema: Option<Value>,
+        runner: Runner,
+        timeout: Duration,
+    ) -> Self {
+        let (input_schema, runner) = match schema::input_schema(name, input_schema) {
+            Ok(schema) => (schema, runner),
+            Err(why) => (schema::open(), Runner::Unavailable(why)),
+        };
         Self {
             spec: ToolSpec {
                 name: name.to_owned(),
-                description: config
-                    .description
-                    .as_ref()
-                    .map(|d| d.value.clone())
-                    .unwrap_or_default(),
-                input_schema: config.input_schema.as_ref().map_or_else(
-                    || serde_json::json!({"type": "object", "properties": {}}),
-                    |s| s.value.to_json(),
-                ),
+                description,
+                input_schema,
             },
             runner,
             timeout,
-            decline_strategy: config
-                .client
-                .as_ref()
-                .and_then(|c| c.consent.as_ref())
-                .and_then(|c| c.decline_strategy.as_ref())
-                .map(|s| s.value.clone()),
+            decline_strategy: None,
         }
     }
 }
@@ -110,11 +155,44 @@ pub struct ToolOutput {
     pub result: Option<Value>,
     /// What went wrong, when it did not.
     pub error: Option<String>,
+    /// Images and audio the tool returned beside its result (MCP tools).
+    pub parts: Vec<ContentPart>,
     /// Wall time.
     pub latency: Duration,
 }
 
 impl ToolOutput {
+    /// The result with its media, as the assertions read multimodal results: without
+    /// parts the result itself; with parts, content parts (`{type: text, text}` for
+    /// each text, `{type: image|audio|video, media: {url, mime_type}}` for each part).
+    pub fn result_with_media(&self) -> Option<Value> {
+        if self.parts.is_empty() {
+            return self.result.clone();
+        }
+        let texts = match &self.result {
+            Some(Value::String(text)) => vec![text.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut content: Vec<Value> = texts
+            .into_iter()
+            .map(|text| serde_json::json!({"type": "text", "text": text}))
+            .collect();
+        content.extend(self.parts.iter().map(|part| {
+            let (kind, url, mime_type) = match part {
+                ContentPart::Image { url, mime_type } => ("image", url, mime_type),
+                ContentPart::Audio { url, mime_type } => ("audio", url, mime_type),
+                ContentPart::Video { url, mime_type } => ("video", url, mime_type),
+            };
+            serde_json::json!({"type": kind, "media": {"url": url, "mime_type": mime_type}})
+        }));
+        Some(Value::Array(content))
+    }
+
     /// The text the model receives: the result as JSON, or the error.
     pub fn content(&self) -> String {
         match (&self.result, &self.error) {
@@ -265,14 +343,15 @@ impl Toolbox {
     pub async fn call(&self, call: &ToolCall, consent: &Consent) -> ToolOutput {
         let started = Instant::now();
         let outcome = self.run(call, consent).await;
-        let (result, error) = match outcome {
-            Ok(value) => (Some(value), None),
-            Err(error) => (None, Some(error)),
+        let (result, error, parts) = match outcome {
+            Ok((value, parts)) => (Some(value), None, parts),
+            Err(error) => (None, Some(error), Vec::new()),
         };
         ToolOutput {
             call: call.clone(),
             result,
             error,
+            parts,
             latency: started.elapsed(),
         }
     }
@@ -282,7 +361,16 @@ impl Toolbox {
         futures_util::future::join_all(calls.iter().map(|c| self.call(c, consent))).await
     }
 
-    async fn run(&self, call: &ToolCall, consent: &Consent) -> Result<Value, String> {
+    /// Adds (or replaces) `tool`.
+    pub(crate) fn insert(&mut self, tool: Tool) {
+        self.tools.insert(tool.spec.name.clone(), tool);
+    }
+
+    async fn run(
+        &self,
+        call: &ToolCall,
+        consent: &Consent,
+    ) -> Result<(Value, Vec<ContentPart>), String> {
         let Some(tool) = self.tools.get(&call.name) else {
             return Err(format!("unknown tool `{}`", call.name));
         };
@@ -291,27 +379,34 @@ impl Toolbox {
                 // A refusal is the user's answer, not a tool failure: the model reads it
                 // as the result (and `tools_called` still counts the attempt).
                 "deny" => {
-                    return Ok(Value::String(deny_message(
-                        &call.name,
-                        tool.decline_strategy.as_deref(),
-                    )));
+                    return Ok((
+                        Value::String(deny_message(&call.name, tool.decline_strategy.as_deref())),
+                        Vec::new(),
+                    ));
                 }
                 "timeout" => {
-                    return Ok(Value::String(format!(
-                        "Tool {} timed out waiting for user consent",
-                        call.name
-                    )));
+                    return Ok((
+                        Value::String(format!(
+                            "Tool {} timed out waiting for user consent",
+                            call.name
+                        )),
+                        Vec::new(),
+                    ));
                 }
                 _ => {}
             }
         }
         let run = async {
-            match &tool.runner {
+            let value = match &tool.runner {
                 Runner::Mock(mock) => mock.run(&call.arguments),
                 Runner::Http(http) => http.run(&call.arguments).await,
                 Runner::Handler(handler) => handler(call.arguments.clone()).await,
+                Runner::Mcp(mcp) => {
+                    return mcp.run(&call.arguments).await.map(|a| (a.value, a.parts));
+                }
                 Runner::Unavailable(why) => Err(why.clone()),
-            }
+            };
+            value.map(|v| (v, Vec::new()))
         };
         match tokio::time::timeout(tool.timeout, run).await {
             Ok(result) => result,

@@ -1,0 +1,93 @@
+//! Integration entries the runtime cannot serve as written, each a warning at its
+//! line (the rest of an entry runs): MCP servers from host-provisioned sources
+//! (`source`, `source_args`, `scope`) or on the legacy SSE transport (`transport:
+//! sse`, or a `url` without `transport`, which the reference reads as SSE); remote A2A
+//! agents (`url`); a skill `selector`.
+
+use super::{at, warning};
+use crate::diagnostic::Diagnostics;
+use crate::load::Project;
+
+pub(super) fn check(project: &Project, out: &mut Diagnostics) {
+    check_mcp(project, out);
+    let arena = &project.arena.spec.value;
+    let path = project.config_path.as_path();
+    for agent in arena.a2a_agents.iter().filter(|a| a.url.is_some()) {
+        out.push(
+            warning(
+                format!(
+                    "A2A agent `{}`: remote agents (`url`) are not run by this runtime; its skills are not offered as tools",
+                    agent.name.value
+                ),
+                at(path, &agent.name),
+                path,
+            )
+            .with_help("describe the agent with a `card` and `responses` to run it as a mock"),
+        );
+    }
+    let selector = arena
+        .runtime
+        .as_ref()
+        .and_then(|r| r.skills.as_ref())
+        .and_then(|s| s.selector.as_ref());
+    if let Some(selector) = selector {
+        out.push(warning(
+            "skill `selector` is not applied: every skill is listed in the `skill__activate` index",
+            at(path, selector),
+            path,
+        ));
+    }
+}
+
+fn check_mcp(project: &Project, out: &mut Diagnostics) {
+    let arena = &project.arena.spec.value;
+    let path = project.config_path.as_path();
+    let servers = arena
+        .mcp_servers
+        .iter()
+        .chain(arena.runtime.iter().flat_map(|r| r.mcp_servers.iter()));
+    for server in servers {
+        let name = &server.name.value;
+        if server.source.is_some() || server.source_args.is_some() {
+            out.push(
+                warning(
+                    format!("MCP server `{name}`: `source` (host-provisioned servers) is not run by this runtime"),
+                    at(path, &server.name),
+                    path,
+                )
+                .with_help("give the server a `command` (stdio) or a `url` with `transport: streamable_http`"),
+            );
+        }
+        if let Some(scope) = &server.scope {
+            out.push(
+                warning(
+                    format!("MCP server `{name}`: `scope` is not applied; every server is shared by the whole run"),
+                    at(path, scope),
+                    path,
+                )
+                .with_note("the reference applies `scope` to `source` servers only"),
+            );
+        }
+        let transport = server.transport.as_ref().map(|t| t.value.as_str());
+        let sse = match transport {
+            Some("sse") => true,
+            None => server.url.is_some() && server.command.is_none(),
+            _ => false,
+        };
+        if sse {
+            let location = server
+                .transport
+                .as_ref()
+                .map_or_else(|| at(path, &server.name), |t| at(path, t));
+            out.push(
+                warning(
+                    format!("MCP server `{name}` uses the legacy SSE transport, which this runtime does not speak; its tools will fail"),
+                    location,
+                    path,
+                )
+                .with_help("if the server supports Streamable HTTP, set `transport: streamable_http`")
+                .with_note("the reference reads a `url` without `transport` as SSE"),
+            );
+        }
+    }
+}

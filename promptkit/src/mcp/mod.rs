@@ -1,0 +1,115 @@
+//! MCP servers as tool sources, through the official Rust SDK (`rmcp`): stdio child
+//! processes and Streamable HTTP servers from an arena's `mcp_servers` (or
+//! [`Setup::mcp_server`](crate::arena::Setup::mcp_server)), started on first use,
+//! their `tools/list` filtered by `tool_filter` and offered to the model as
+//! `mcp__<server>__<tool>` (the reference's names), their results (text, images) fed
+//! back into the tool loop.
+
+mod connection;
+mod content;
+mod servers;
+mod spec;
+
+use std::time::Duration;
+
+pub use connection::ListedTool;
+pub use content::{McpAnswer, answer};
+pub use servers::{McpServers, McpTool};
+pub use spec::{
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_STARTUP_TIMEOUT, McpServerSpec, McpTransport, ToolFilter,
+};
+
+/// The name the model sees for tool `tool` of server `server`.
+pub fn qualified_name(server: &str, tool: &str) -> String {
+    format!("mcp__{server}__{tool}")
+}
+
+/// Why an MCP server could not serve.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum McpError {
+    /// The child process could not be started.
+    #[error(
+        "MCP server `{server}`: cannot start `{command}`: {reason}; check `command` (is it installed and on PATH?) and `working_dir`"
+    )]
+    Spawn {
+        /// The server.
+        server: String,
+        /// The program.
+        command: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The initialize handshake failed.
+    #[error("MCP server `{server}` did not initialize: {reason}")]
+    Initialize {
+        /// The server.
+        server: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A request failed.
+    #[error("MCP server `{server}`: `{request}` failed: {reason}")]
+    Request {
+        /// The server.
+        server: String,
+        /// The method.
+        request: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A request did not finish in time.
+    #[error(
+        "MCP server `{server}`: `{request}` timed out after {} ms (raise `timeout_ms` if the server is slow)",
+        after.as_millis()
+    )]
+    Timeout {
+        /// The server.
+        server: String,
+        /// The method.
+        request: &'static str,
+        /// The limit.
+        after: Duration,
+    },
+    /// A header of `headers` cannot be sent.
+    #[error("MCP server `{server}`: header `{header}`: {reason}")]
+    Header {
+        /// The server.
+        server: String,
+        /// The header name.
+        header: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The shared HTTP client could not be built.
+    #[error("MCP server `{server}`: {reason}")]
+    Http {
+        /// The server.
+        server: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The server uses the legacy HTTP+SSE transport.
+    #[error(
+        "MCP server `{server}` at `{url}` uses the legacy SSE transport (the reference's default for a bare `url`), which the MCP SDK no longer speaks; if the server supports Streamable HTTP, set `transport: streamable_http`"
+    )]
+    SseUnsupported {
+        /// The server.
+        server: String,
+        /// Its URL.
+        url: String,
+    },
+    /// Neither `command` nor `url` is set.
+    #[error("MCP server `{server}` has neither `command` (stdio) nor `url` (HTTP)")]
+    NoTransport {
+        /// The server.
+        server: String,
+    },
+    /// A tool was called with arguments that are not a JSON object.
+    #[error("MCP tool `{tool}` takes an object of arguments, got {got}")]
+    Arguments {
+        /// The tool.
+        tool: String,
+        /// What the arguments were.
+        got: &'static str,
+    },
+}
