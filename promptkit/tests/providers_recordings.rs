@@ -125,7 +125,9 @@ fn check(name: &str, expect: &Value, response: &ChatResponse, streamed_text: &st
         "{name}: usage"
     );
     match (response.cost.usd, expect["cost_usd"].as_f64()) {
-        (Some(got), Some(want)) => assert!((got - want).abs() < 1e-12, "{name}: cost {got} != {want}"),
+        (Some(got), Some(want)) => {
+            assert!((got - want).abs() < 1e-12, "{name}: cost {got} != {want}")
+        }
         (got, want) => assert_eq!(got, want, "{name}: cost"),
     }
 }
@@ -141,7 +143,10 @@ async fn every_recording_parses_to_its_expectation() {
         let file = entry["file"].as_str().unwrap();
         let source = &entry["source"];
         for key in ["repo", "path", "commit"] {
-            assert!(source[key].as_str().is_some_and(|s| !s.is_empty()), "{file}: source.{key}");
+            assert!(
+                source[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{file}: source.{key}"
+            );
         }
         for mode in entry["modes"].as_array().unwrap() {
             let stream = mode == "stream";
@@ -154,10 +159,18 @@ async fn every_recording_parses_to_its_expectation() {
                 dir.path(),
             );
             let (response, text) = run(p.as_ref(), stream).await;
-            check(&format!("{file} ({mode})"), &entry["expect"], &response, &text);
+            check(
+                &format!("{file} ({mode})"),
+                &entry["expect"],
+                &response,
+                &text,
+            );
             let request = &server.requests()[0];
             assert!(
-                request.headers.iter().any(|(_, v)| v.contains("sk-recorded-corpus-key")),
+                request
+                    .headers
+                    .iter()
+                    .any(|(_, v)| v.contains("sk-recorded-corpus-key")),
                 "{file}: the key from credential_file is sent"
             );
             checked += 1;

@@ -53,7 +53,8 @@ pub fn live(
     {
         transport = transport.with_timeout(timeout);
     }
-    let credential = || credentials::resolve(spec, config_dir).map_err(|e| config_error(e.to_string()));
+    let credential =
+        || credentials::resolve(spec, config_dir).map_err(|e| config_error(e.to_string()));
     let key = || {
         credential()?.ok_or_else(|| {
             config_error(format!(
