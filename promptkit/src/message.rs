@@ -69,6 +69,13 @@ pub struct Reasoning {
     pub signature: Option<String>,
 }
 
+impl Reasoning {
+    /// Reasoning with `text` and `signature`; `None` when there is neither.
+    pub fn of(text: String, signature: Option<String>) -> Option<Self> {
+        (!text.is_empty() || signature.is_some()).then_some(Self { text, signature })
+    }
+}
+
 impl Message {
     /// A message with text content only.
     pub fn text(role: Role, content: impl Into<String>) -> Self {

@@ -86,7 +86,11 @@ async fn run(provider: &dyn Provider, stream: bool) -> (ChatResponse, String) {
 
 fn check(name: &str, expect: &Value, response: &ChatResponse, streamed_text: &str) {
     let m = &response.message;
-    assert_eq!(m.content, expect["text"].as_str().unwrap(), "{name}: text");
+    assert_eq!(
+        m.content,
+        expect["text"].as_str().expect("a string"),
+        "{name}: text"
+    );
     assert_eq!(streamed_text, m.content, "{name}: streamed text");
     assert_eq!(
         m.reasoning.as_ref().map(|r| r.text.as_str()),
@@ -118,9 +122,9 @@ fn check(name: &str, expect: &Value, response: &ChatResponse, streamed_text: &st
             response.usage.reasoning_tokens
         ),
         (
-            u["input_tokens"].as_u64().unwrap(),
-            u["output_tokens"].as_u64().unwrap(),
-            u["reasoning_tokens"].as_u64().unwrap()
+            u["input_tokens"].as_u64().expect("a count"),
+            u["output_tokens"].as_u64().expect("a count"),
+            u["reasoning_tokens"].as_u64().expect("a count")
         ),
         "{name}: usage"
     );
@@ -140,7 +144,7 @@ async fn every_recording_parses_to_its_expectation() {
     .expect("corpus is JSON");
     let mut checked = 0;
     for entry in &corpus {
-        let file = entry["file"].as_str().unwrap();
+        let file = entry["file"].as_str().expect("a string");
         let source = &entry["source"];
         for key in ["repo", "path", "commit"] {
             assert!(
@@ -148,13 +152,13 @@ async fn every_recording_parses_to_its_expectation() {
                 "{file}: source.{key}"
             );
         }
-        for mode in entry["modes"].as_array().unwrap() {
+        for mode in entry["modes"].as_array().expect("a list") {
             let stream = mode == "stream";
             let server = MockServer::start(vec![reply_of(file, stream)]).await;
             let dir = tempfile::tempdir().expect("dir");
             let p = provider(
-                entry["type"].as_str().unwrap(),
-                entry["model"].as_str().unwrap(),
+                entry["type"].as_str().expect("a string"),
+                entry["model"].as_str().expect("a string"),
                 &server.url,
                 dir.path(),
             );

@@ -205,3 +205,37 @@ async fn azure_platform_calls_the_deployment_at_its_endpoint() {
     assert_eq!(request.header("api-key"), Some("azure-key-123456"));
     assert_eq!(request.header("authorization"), None);
 }
+
+#[tokio::test]
+async fn a_claude_thinking_block_goes_back_first_with_its_signature() {
+    let server = MockServer::start(vec![Reply::json(
+        200,
+        json!({"content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}),
+    )])
+    .await;
+    let claude = Anthropic::new(
+        "c",
+        "claude-sonnet-4",
+        &server.url,
+        Secret::new("sk-ant-123456"),
+        transport(0),
+    );
+    let mut assistant = Message::assistant("");
+    assistant.reasoning = promptkit::Reasoning::of("think".into(), Some("sig-1".into()));
+    assistant.tool_calls = vec![ToolCall::new("t1", "lookup", json!({}))];
+    let request = ChatRequest {
+        messages: vec![
+            Message::user("hi"),
+            assistant,
+            Message::tool_result("t1", "lookup", "{}"),
+        ],
+        ..ChatRequest::default()
+    };
+    claude.chat(request).await.expect("answer");
+    let blocks = &server.requests()[0].json()["messages"][1]["content"];
+    assert_eq!(
+        blocks[0],
+        json!({"type": "thinking", "thinking": "think", "signature": "sig-1"})
+    );
+    assert_eq!(blocks[1]["type"], "tool_use");
+}

@@ -379,11 +379,7 @@ impl Decoder for Stream {
                 signature: None,
             })
             .collect();
-        message.reasoning =
-            (!this.thinking.is_empty() || this.signature.is_some()).then(|| Reasoning {
-                text: this.thinking,
-                signature: this.signature,
-            });
+        message.reasoning = Reasoning::of(this.thinking, this.signature);
         ChatResponse {
             message,
             cost: Pricing::cost(this.pricing, &this.usage),

@@ -69,13 +69,13 @@ fn read_key_file(path: &str, config_dir: Option<&Path>) -> Result<Secret, Creden
         why,
     };
     let real = full.canonicalize().map_err(|e| fail(e.to_string()))?;
-    if let Some(dir) = config_dir.and_then(|d| d.canonicalize().ok()) {
-        if !real.starts_with(&dir) {
-            return Err(fail(format!(
-                "it is outside the config folder {}",
-                dir.display()
-            )));
-        }
+    if let Some(dir) = config_dir.and_then(|d| d.canonicalize().ok())
+        && !real.starts_with(&dir)
+    {
+        return Err(fail(format!(
+            "it is outside the config folder {}",
+            dir.display()
+        )));
     }
     let text = std::fs::read_to_string(&real).map_err(|e| fail(e.to_string()))?;
     let key = text.trim();

@@ -236,10 +236,7 @@ impl Parts {
     fn response(self, started: Instant) -> ChatResponse {
         let mut message = Message::assistant(self.text);
         message.tool_calls = self.calls;
-        message.reasoning = (!self.thoughts.is_empty()).then(|| Reasoning {
-            text: self.thoughts,
-            signature: None,
-        });
+        message.reasoning = Reasoning::of(self.thoughts, None);
         ChatResponse {
             message,
             cost: Pricing::cost(self.pricing, &self.usage),

@@ -321,10 +321,7 @@ impl Content {
 
     fn into_message(self) -> Message {
         let mut message = Message::assistant(self.text);
-        message.reasoning = (!self.reasoning.is_empty()).then(|| Reasoning {
-            text: self.reasoning,
-            signature: None,
-        });
+        message.reasoning = Reasoning::of(self.reasoning, None);
         message.refusal = (!self.refusal.is_empty()).then_some(self.refusal);
         message
     }
