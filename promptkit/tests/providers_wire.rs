@@ -28,6 +28,29 @@ fn transport(max_retries: u32) -> Transport {
     Transport::new(Duration::from_secs(2), retry, 4).expect("transport")
 }
 
+/// A recorded JSON body from the corpus, with `status`.
+fn recorded(status: u16, file: &str) -> Reply {
+    let path = format!(
+        "{}/tests/data/recordings/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Reply::Full {
+        status,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: std::fs::read_to_string(path).expect("recording"),
+    }
+}
+
+fn gemini(model: &str, server: &MockServer) -> Gemini {
+    Gemini::new(
+        "g",
+        model,
+        &server.url,
+        Secret::new("AIza-k-123456"),
+        transport(0),
+    )
+}
+
 async fn done(provider: &dyn Provider, request: ChatRequest) -> promptkit::provider::ChatResponse {
     let mut stream = provider.stream(request);
     while let Some(chunk) = stream.next().await {
@@ -40,28 +63,13 @@ async fn done(provider: &dyn Provider, request: ChatRequest) -> promptkit::provi
 
 #[tokio::test]
 async fn a_gemini_thought_signature_goes_back_with_its_call() {
-    let recorded = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/recordings/gemini/function_call_thought_signature.json"
-    ))
-    .expect("recording");
     let answer = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Done."}]}, "finishReason": "STOP"}]});
     let server = MockServer::start(vec![
-        Reply::Full {
-            status: 200,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: recorded,
-        },
+        recorded(200, "gemini/function_call_thought_signature.json"),
         Reply::json(200, answer),
     ])
     .await;
-    let gemini = Gemini::new(
-        "g",
-        "gemini-2.5-flash",
-        &server.url,
-        Secret::new("AIza-k-123456"),
-        transport(0),
-    );
+    let gemini = gemini("gemini-2.5-flash", &server);
     let mut request = ChatRequest {
         messages: vec![Message::user("what is today's step?")],
         ..ChatRequest::default()
@@ -88,24 +96,8 @@ async fn a_gemini_thought_signature_goes_back_with_its_call() {
 
 #[tokio::test]
 async fn a_gemini_retry_delay_in_the_body_is_the_retry_hint() {
-    let body = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/recordings/gemini/error_429_retry_delay.json"
-    ))
-    .expect("recording");
-    let server = MockServer::start(vec![Reply::Full {
-        status: 429,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body,
-    }])
-    .await;
-    let gemini = Gemini::new(
-        "g",
-        "gemini-3-flash",
-        &server.url,
-        Secret::new("AIza-k-123456"),
-        transport(0),
-    );
+    let server = MockServer::start(vec![recorded(429, "gemini/error_429_retry_delay.json")]).await;
+    let gemini = gemini("gemini-3-flash", &server);
     let error = gemini.chat(ChatRequest::default()).await.expect_err("429");
     assert_eq!(
         error.kind,

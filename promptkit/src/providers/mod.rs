@@ -71,12 +71,7 @@ pub fn live(
                         "`platform: {type: azure}` needs `platform.endpoint` (https://<resource>.openai.azure.com)".into(),
                     )
                 })?;
-                let version = platform
-                    .additional_config
-                    .as_ref()
-                    .and_then(|c| c.value.get("api_version"))
-                    .and_then(|v| v.value.as_str().map(str::to_owned))
-                    .unwrap_or_else(|| AZURE_API_VERSION.to_owned());
+                let version = azure_api_version(platform.additional_config.as_ref());
                 let key = match spec.credential.is_some() {
                     true => key()?,
                     false => Secret::from_env(&["AZURE_OPENAI_API_KEY".to_owned()]).ok_or_else(|| {
@@ -106,12 +101,7 @@ pub fn live(
                         .into(),
                 )
             })?;
-            let version = spec
-                .additional_config
-                .as_ref()
-                .and_then(|c| c.value.get("api_version"))
-                .and_then(|v| v.value.as_str().map(str::to_owned))
-                .unwrap_or_else(|| AZURE_API_VERSION.to_owned());
+            let version = azure_api_version(spec.additional_config.as_ref());
             OpenAi::azure(id, &model, &base, &version, key()?, transport)
         }
         "vllm" | "openai-compatible" => {
@@ -158,8 +148,15 @@ pub fn live(
     Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
 }
 
-/// The Azure OpenAI API version used when the config names none.
-const AZURE_API_VERSION: &str = "2024-10-21";
+/// The `api_version` of an Azure config, else the version this build was tested with.
+fn azure_api_version(
+    config: Option<&promptkit_build::model::Spanned<promptkit_build::model::Map>>,
+) -> String {
+    config
+        .and_then(|c| c.value.get("api_version"))
+        .and_then(|v| v.value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "2024-10-21".to_owned())
+}
 
 /// `30s`, `1500ms`, `2m` (a bare number is seconds).
 fn parse_duration(text: &str) -> Option<Duration> {
