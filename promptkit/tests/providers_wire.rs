@@ -51,6 +51,16 @@ fn gemini(model: &str, server: &MockServer) -> Gemini {
     )
 }
 
+fn claude(server: &MockServer) -> Anthropic {
+    Anthropic::new(
+        "c",
+        "claude-sonnet-4",
+        &server.url,
+        Secret::new("sk-ant-123456"),
+        transport(0),
+    )
+}
+
 async fn done(provider: &dyn Provider, request: ChatRequest) -> promptkit::provider::ChatResponse {
     let mut stream = provider.stream(request);
     while let Some(chunk) = stream.next().await {
@@ -135,13 +145,7 @@ async fn anthropic_input_counts_in_message_delta_are_kept() {
     .map(|e| e.to_string());
     let refs: Vec<&str> = events.iter().map(String::as_str).collect();
     let server = MockServer::start(vec![Reply::sse(&refs)]).await;
-    let claude = Anthropic::new(
-        "c",
-        "claude-sonnet-4",
-        &server.url,
-        Secret::new("sk-ant-123456"),
-        transport(0),
-    );
+    let claude = claude(&server);
     let response = done(&claude, ChatRequest::default()).await;
     assert_eq!(
         (
@@ -205,13 +209,7 @@ async fn a_claude_thinking_block_goes_back_first_with_its_signature() {
         json!({"content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}),
     )])
     .await;
-    let claude = Anthropic::new(
-        "c",
-        "claude-sonnet-4",
-        &server.url,
-        Secret::new("sk-ant-123456"),
-        transport(0),
-    );
+    let claude = claude(&server);
     let mut assistant = Message::assistant("");
     assistant.reasoning = promptkit::Reasoning::of("think".into(), Some("sig-1".into()));
     assistant.tool_calls = vec![ToolCall::new("t1", "lookup", json!({}))];
