@@ -17,9 +17,8 @@ mod streaming;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
-use promptkit_build::model::ProviderSpec;
+use promptkit_build::model::{ProviderSpec, parse_go_duration};
 
 use crate::provider::{ErrorKind, Provider, ProviderError};
 use http::{Secret, Transport};
@@ -49,7 +48,8 @@ pub fn live(
     if let Some(timeout) = spec
         .request_timeout
         .as_ref()
-        .and_then(|t| parse_duration(&t.value))
+        .and_then(|t| parse_go_duration(&t.value))
+        .filter(|t| !t.is_zero())
     {
         transport = transport.with_timeout(timeout);
     }
@@ -156,21 +156,4 @@ fn azure_api_version(
         .and_then(|c| c.value.get("api_version"))
         .and_then(|v| v.value.as_str().map(str::to_owned))
         .unwrap_or_else(|| "2024-10-21".to_owned())
-}
-
-/// `30s`, `1500ms`, `2m` (a bare number is seconds).
-fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let (number, unit) = text
-        .find(|c: char| c.is_ascii_alphabetic())
-        .map_or((text, "s"), |i| text.split_at(i));
-    let n: f64 = number.trim().parse().ok()?;
-    let seconds = match unit {
-        "ms" => n / 1000.0,
-        "s" => n,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return None,
-    };
-    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
 }
