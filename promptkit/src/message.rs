@@ -51,6 +51,29 @@ pub struct Message {
     /// For a `Tool` message: the tool's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The model's reasoning (thinking text or summary) behind an assistant message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<Reasoning>,
+    /// The model's refusal, when it declined instead of answering (OpenAI `refusal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+}
+
+/// Reasoning a model showed or summarised before answering.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reasoning {
+    /// The thinking text (Claude, Gemini thoughts, `reasoning_content` of compatibles).
+    pub text: String,
+    /// The provider's opaque token for it (Claude thinking `signature`), sent back unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+impl Reasoning {
+    /// Reasoning with `text` and `signature`; `None` when there is neither.
+    pub fn of(text: String, signature: Option<String>) -> Option<Self> {
+        (!text.is_empty() || signature.is_some()).then_some(Self { text, signature })
+    }
 }
 
 impl Message {
@@ -63,6 +86,8 @@ impl Message {
             tool_calls: Vec::new(),
             tool_call_id: None,
             name: None,
+            reasoning: None,
+            refusal: None,
         }
     }
 
@@ -134,6 +159,26 @@ pub struct ToolCall {
     pub name: String,
     /// The arguments, as JSON.
     pub arguments: serde_json::Value,
+    /// The provider's opaque token for the call (Gemini `thoughtSignature`), sent back
+    /// unchanged with the call in the next request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+impl ToolCall {
+    /// A call without a provider token.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        arguments: serde_json::Value,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            arguments,
+            signature: None,
+        }
+    }
 }
 
 /// Token counts of one provider call.
@@ -141,8 +186,11 @@ pub struct ToolCall {
 pub struct Usage {
     /// Prompt tokens.
     pub input_tokens: u64,
-    /// Completion tokens.
+    /// Completion tokens, reasoning included (what the provider bills as output).
     pub output_tokens: u64,
+    /// Of the output tokens, those spent on reasoning (thinking).
+    #[serde(default)]
+    pub reasoning_tokens: u64,
     /// Prompt tokens served from the provider's cache.
     #[serde(default)]
     pub cached_tokens: u64,
@@ -153,6 +201,7 @@ impl std::ops::AddAssign for Usage {
         self.input_tokens += rhs.input_tokens;
         self.output_tokens += rhs.output_tokens;
         self.cached_tokens += rhs.cached_tokens;
+        self.reasoning_tokens += rhs.reasoning_tokens;
     }
 }
 

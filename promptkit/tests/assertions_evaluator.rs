@@ -121,6 +121,7 @@ fn tools_and_budgets_read_the_context() {
                 id: "c1".into(),
                 name: "get_weather".into(),
                 arguments: json!({"city": "Paris"}),
+                signature: None,
             }],
             ..Message::assistant("")
         },

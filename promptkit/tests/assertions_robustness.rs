@@ -36,6 +36,7 @@ fn contexts() -> Vec<AssertionContext> {
                 id: "1".into(),
                 name: "skill__activate".into(),
                 arguments: json!({"name": 3}),
+                signature: None,
             }],
             ..Message::assistant("")
         },

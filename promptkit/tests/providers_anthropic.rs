@@ -38,6 +38,7 @@ fn request() -> ChatRequest {
             id: "t1".into(),
             name: "lookup".into(),
             arguments: json!({"id": 7}),
+            signature: None,
         }],
         ..Message::assistant("")
     });

@@ -50,6 +50,7 @@ fn request() -> ChatRequest {
                     id: "call_1".into(),
                     name: "weather".into(),
                     arguments: json!({"city": "Oslo"}),
+                    signature: None,
                 }],
                 ..Message::assistant("")
             },

@@ -105,6 +105,7 @@ async fn tools_go_out_and_calls_come_back() {
             id: "c0".into(),
             name: "lookup".into(),
             arguments: json!({"id": 1}),
+            signature: None,
         }],
         ..Message::assistant("")
     });

@@ -84,3 +84,49 @@ async fn keys_stay_out_of_errors_recordings_and_reports() {
     let saved = std::fs::read_to_string(&path).expect("read");
     assert!(!saved.contains(KEY), "recording leaks the key");
 }
+
+/// A key from `credential.credential_file` is sent, but never shown: not in the
+/// provider's Debug, not in the error when the server echoes it back, and a literal
+/// `credential.api_key` in YAML is refused without being quoted.
+#[tokio::test]
+async fn keys_from_a_credential_file_stay_out_of_errors() {
+    use promptkit::providers::live;
+    use promptkit_build::model::ProviderSpec;
+
+    let echo = json!({"error": {"message": format!("Incorrect API key provided: {KEY}")}});
+    let server = MockServer::start(vec![Reply::json(401, echo)]).await;
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("openai.key"), format!("{KEY}\n")).expect("key file");
+    let yaml = format!(
+        "type: openai\nmodel: gpt-4o\nbase_url: {}/v1\ncredential:\n  credential_file: openai.key\n",
+        server.url
+    );
+    let spec: ProviderSpec = serde_saphyr::from_str(&yaml).expect("spec");
+    let provider = live("openai", &spec, Some(dir.path())).expect("provider");
+    let error = provider
+        .chat(promptkit::provider::ChatRequest::default())
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert!(!error.to_string().contains(KEY), "{error}");
+    assert!(!format!("{error:?}").contains(KEY));
+
+    let literal =
+        "type: openai\nmodel: gpt-4o\ncredential:\n  api_key: sk-literal-in-yaml-123456\n";
+    let spec: ProviderSpec = serde_saphyr::from_str(literal).expect("spec");
+    let error = live("openai", &spec, Some(dir.path()))
+        .err()
+        .expect("a literal key is refused");
+    assert!(error.to_string().contains("credential.api_key"), "{error}");
+    assert!(!error.to_string().contains("sk-literal-in-yaml"), "{error}");
+
+    let outside = "type: openai\nmodel: gpt-4o\ncredential:\n  credential_file: ../elsewhere.key\n";
+    let spec: ProviderSpec = serde_saphyr::from_str(outside).expect("spec");
+    let error = live("openai", &spec, Some(dir.path()))
+        .err()
+        .expect("a key file outside the config folder is refused");
+    assert!(error.to_string().contains("credential_file"), "{error}");
+}

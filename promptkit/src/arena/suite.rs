@@ -287,7 +287,7 @@ fn build_provider(
     if spec.r#type.value == "replay" {
         return replay_provider(project, spec, id, model);
     }
-    crate::providers::live(&id, spec).map_err(|e| e.to_string())
+    crate::providers::live(&id, spec, entry.item.path.parent()).map_err(|e| e.to_string())
 }
 
 /// A `type: replay` provider: a PromptKit recording (answers keyed by request), else a

@@ -1,6 +1,8 @@
 //! Anthropic Messages API: tools (`tool_use` / `tool_result` blocks), SSE streaming
-//! (`content_block_delta` text and `input_json_delta` tool arguments), usage with
-//! cache reads, cost from pricing.
+//! (`content_block_delta` text, `input_json_delta` tool arguments, thinking and its
+//! signature), extended thinking (`thinking_budget`; thinking blocks kept as reasoning
+//! and sent back with their signature), usage with cache reads (input counts from
+//! `message_start` or `message_delta`), cost from pricing.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -12,7 +14,7 @@ use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
-use crate::message::{Message, Role, ToolCall, Usage};
+use crate::message::{Message, Reasoning, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
@@ -67,11 +69,17 @@ impl Anthropic {
     fn body(&self, request: &ChatRequest, stream: bool) -> Value {
         let s = &request.sampling;
         let d = &self.settings.defaults;
+        let budget = self.settings.reasoning.budget.filter(|b| *b > 0);
+        // The answer needs room beyond the thinking budget when nothing sets max_tokens.
+        let default_max = DEFAULT_MAX_TOKENS + budget.map_or(0, |b| b.unsigned_abs());
         let mut body = json!({
             "model": self.model,
-            "max_tokens": s.max_tokens.or(d.max_tokens).unwrap_or(DEFAULT_MAX_TOKENS),
+            "max_tokens": s.max_tokens.or(d.max_tokens).unwrap_or(default_max),
             "messages": messages_json(&request.messages),
         });
+        if let Some(budget) = budget {
+            body["thinking"] = json!({"type": "enabled", "budget_tokens": budget});
+        }
         if let Some(system) = &request.system {
             body["system"] = Value::from(system.as_str());
         }
@@ -128,6 +136,19 @@ impl Anthropic {
         let mut message = Message::assistant("");
         for block in blocks {
             match block.get("type").and_then(Value::as_str) {
+                Some("thinking") => {
+                    let reasoning = message.reasoning.get_or_insert_with(Reasoning::default);
+                    reasoning.text.push_str(
+                        block
+                            .get("thinking")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                    );
+                    reasoning.signature = block
+                        .get("signature")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                }
                 Some("text") => message.content.push_str(
                     block
                         .get("text")
@@ -146,6 +167,7 @@ impl Anthropic {
                         .unwrap_or_default()
                         .to_owned(),
                     arguments: block.get("input").cloned().unwrap_or_else(|| json!({})),
+                    signature: None,
                 }),
                 _ => {}
             }
@@ -174,6 +196,16 @@ fn messages_json(messages: &[Message]) -> Vec<Value> {
             Role::User => out.push(json!({"role": "user", "content": m.content})),
             Role::Assistant => {
                 let mut blocks = Vec::new();
+                // A thinking block goes back first and unchanged (the API checks its signature).
+                if let Some(Reasoning {
+                    text,
+                    signature: Some(signature),
+                }) = &m.reasoning
+                {
+                    blocks.push(
+                        json!({"type": "thinking", "thinking": text, "signature": signature}),
+                    );
+                }
                 if !m.content.is_empty() {
                     blocks.push(json!({"type": "text", "text": m.content}));
                 }
@@ -215,6 +247,7 @@ fn usage_of(usage: Option<&Value>) -> Usage {
         input_tokens: n("input_tokens"),
         output_tokens: n("output_tokens"),
         cached_tokens: n("cache_read_input_tokens"),
+        reasoning_tokens: 0,
     }
 }
 
@@ -222,6 +255,8 @@ fn usage_of(usage: Option<&Value>) -> Usage {
 #[derive(Default)]
 struct Stream {
     text: String,
+    thinking: String,
+    signature: Option<String>,
     tools: BTreeMap<u64, (String, String, String)>,
     usage: Usage,
     stop_reason: Option<String>,
@@ -270,6 +305,17 @@ impl Decoder for Stream {
                         self.text.push_str(&text);
                         return Ok(vec![text]);
                     }
+                    Some("thinking_delta") => {
+                        if let Some(t) = delta.get("thinking").and_then(Value::as_str) {
+                            self.thinking.push_str(t);
+                        }
+                    }
+                    Some("signature_delta") => {
+                        self.signature = delta
+                            .get("signature")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned);
+                    }
                     Some("input_json_delta") => {
                         if let Some(tool) = self.tools.get_mut(&index) {
                             tool.2.push_str(
@@ -287,8 +333,17 @@ impl Decoder for Stream {
                 if let Some(reason) = data.pointer("/delta/stop_reason").and_then(Value::as_str) {
                     self.stop_reason = Some(reason.to_owned());
                 }
-                if let Some(out) = data.pointer("/usage/output_tokens").and_then(Value::as_u64) {
-                    self.usage.output_tokens = out;
+                // The counts of `message_delta` are cumulative; some deployments put the
+                // input counts here rather than in `message_start` (zero means "not given").
+                let u = usage_of(data.get("usage"));
+                if data.pointer("/usage/output_tokens").is_some() {
+                    self.usage.output_tokens = u.output_tokens;
+                }
+                if u.input_tokens > 0 {
+                    self.usage.input_tokens = u.input_tokens;
+                }
+                if u.cached_tokens > 0 {
+                    self.usage.cached_tokens = u.cached_tokens;
                 }
             }
             "message_stop" => self.done = true,
@@ -308,8 +363,9 @@ impl Decoder for Stream {
     }
 
     fn finish(self: Box<Self>, started: Instant) -> ChatResponse {
-        let mut message = Message::assistant(self.text);
-        message.tool_calls = self
+        let this = *self;
+        let mut message = Message::assistant(this.text);
+        message.tool_calls = this
             .tools
             .into_values()
             .map(|(id, name, args)| ToolCall {
@@ -320,14 +376,16 @@ impl Decoder for Stream {
                 } else {
                     serde_json::from_str(&args).unwrap_or(Value::String(args))
                 },
+                signature: None,
             })
             .collect();
+        message.reasoning = Reasoning::of(this.thinking, this.signature);
         ChatResponse {
             message,
-            cost: Pricing::cost(self.pricing, &self.usage),
-            usage: self.usage,
+            cost: Pricing::cost(this.pricing, &this.usage),
+            usage: this.usage,
             latency: started.elapsed(),
-            finish_reason: self.stop_reason,
+            finish_reason: this.stop_reason,
         }
     }
 }

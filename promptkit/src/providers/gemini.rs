@@ -1,6 +1,9 @@
 //! Google Gemini `generateContent` and `streamGenerateContent?alt=sse`: function
-//! calling (`functionCall` / `functionResponse` parts), usage metadata, cost from
-//! pricing. The key goes in the `x-goog-api-key` header, never in the URL.
+//! calling (`functionCall` / `functionResponse` parts, each call's `thoughtSignature`
+//! kept and sent back), thoughts (`thought: true` parts) as reasoning, usage metadata
+//! with thinking tokens billed as output, `thinkingConfig` from `thinking_budget` /
+//! `include_thoughts`, cost from pricing. The key goes in the `x-goog-api-key`
+//! header, never in the URL.
 
 use std::time::Instant;
 
@@ -11,7 +14,7 @@ use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
-use crate::message::{Message, Role, ToolCall, Usage};
+use crate::message::{Message, Reasoning, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
@@ -87,6 +90,17 @@ impl Gemini {
         if let Some(seed) = s.seed.or(d.seed) {
             config.insert("seed".into(), Value::from(seed));
         }
+        let r = &self.settings.reasoning;
+        if r.budget.is_some() || r.include_thoughts.is_some() {
+            let mut thinking = serde_json::Map::new();
+            if let Some(budget) = r.budget {
+                thinking.insert("thinkingBudget".into(), Value::from(budget));
+            }
+            if let Some(include) = r.include_thoughts {
+                thinking.insert("includeThoughts".into(), Value::from(include));
+            }
+            config.insert("thinkingConfig".into(), Value::Object(thinking));
+        }
         let mut body = json!({"contents": contents(&request.messages)});
         if !config.is_empty() {
             body["generationConfig"] = Value::Object(config);
@@ -128,7 +142,13 @@ fn contents(messages: &[Message]) -> Vec<Value> {
                 if !m.content.is_empty() {
                     parts.push(json!({"text": m.content}));
                 }
-                parts.extend(m.tool_calls.iter().map(|c| json!({"functionCall": {"name": c.name, "args": c.arguments}})));
+                parts.extend(m.tool_calls.iter().map(|c| {
+                    let mut part = json!({"functionCall": {"name": c.name, "args": c.arguments}});
+                    if let Some(signature) = &c.signature {
+                        part["thoughtSignature"] = Value::from(signature.as_str());
+                    }
+                    part
+                }));
                 json!({"role": "model", "parts": parts})
             }
             Role::Tool => {
@@ -149,10 +169,13 @@ fn usage_of(meta: Option<&Value>) -> Usage {
             .and_then(Value::as_u64)
             .unwrap_or(0)
     };
+    // `candidatesTokenCount` leaves out the thinking tokens, which are billed as output.
+    let thoughts = n("thoughtsTokenCount");
     Usage {
         input_tokens: n("promptTokenCount"),
-        output_tokens: n("candidatesTokenCount"),
+        output_tokens: n("candidatesTokenCount") + thoughts,
         cached_tokens: n("cachedContentTokenCount"),
+        reasoning_tokens: thoughts,
     }
 }
 
@@ -160,6 +183,7 @@ fn usage_of(meta: Option<&Value>) -> Usage {
 #[derive(Default)]
 struct Parts {
     text: String,
+    thoughts: String,
     calls: Vec<ToolCall>,
     usage: Usage,
     finish_reason: Option<String>,
@@ -188,19 +212,20 @@ impl Parts {
             .into_iter()
             .flatten()
         {
-            if let Some(t) = part.get("text").and_then(Value::as_str) {
-                text.push_str(t);
+            let thought = part.get("thought").and_then(Value::as_bool) == Some(true);
+            match part.get("text").and_then(Value::as_str) {
+                Some(t) if thought => self.thoughts.push_str(t),
+                Some(t) => text.push_str(t),
+                None => {}
             }
             if let Some(call) = part.get("functionCall") {
                 let n = self.calls.len() + 1;
+                let str_of = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
                 self.calls.push(ToolCall {
-                    id: format!("call_{n}"),
-                    name: call
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    id: str_of(call.get("id")).unwrap_or_else(|| format!("call_{n}")),
+                    name: str_of(call.get("name")).unwrap_or_default(),
                     arguments: call.get("args").cloned().unwrap_or_else(|| json!({})),
+                    signature: str_of(part.get("thoughtSignature")),
                 });
             }
         }
@@ -211,6 +236,7 @@ impl Parts {
     fn response(self, started: Instant) -> ChatResponse {
         let mut message = Message::assistant(self.text);
         message.tool_calls = self.calls;
+        message.reasoning = Reasoning::of(self.thoughts, None);
         ChatResponse {
             message,
             cost: Pricing::cost(self.pricing, &self.usage),

@@ -1,6 +1,6 @@
 //! What every live provider shares: the HTTP client (rustls), per-request timeout,
 //! retries with exponential backoff and jitter on 429/5xx/connect errors/timeouts
-//! honouring `Retry-After`, a retry budget, a global in-flight limit, and error details
+//! honouring the server's hints (`Retry-After`, a `retryDelay` in the error body), capped, a retry budget, a global in-flight limit, and error details
 //! that never carry credentials.
 
 use std::fmt;
@@ -252,6 +252,7 @@ async fn status_error(
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(Duration::from_secs_f64);
     let body = response.text().await.unwrap_or_default();
+    let retry_after = retry_after.or_else(|| retry_delay_in_body(&body));
     let detail = excerpt(&body, secret);
     let kind = if status == StatusCode::TOO_MANY_REQUESTS {
         ErrorKind::RateLimited { retry_after }
@@ -270,6 +271,21 @@ async fn status_error(
         }
     };
     ProviderError::new(provider, what, kind, detail)
+}
+
+/// The `retryDelay` of a Google RPC `RetryInfo` in an error body (`{"error": {"details":
+/// [{"@type": "…RetryInfo", "retryDelay": "34s"}]}}`), as Gemini sends with a 429.
+fn retry_delay_in_body(body: &str) -> Option<Duration> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    value
+        .pointer("/error/details")?
+        .as_array()?
+        .iter()
+        .filter_map(|d| d.get("retryDelay")?.as_str())
+        .find_map(|delay| {
+            let seconds: f64 = delay.trim().strip_suffix('s')?.parse().ok()?;
+            (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+        })
 }
 
 fn transport_error(provider: &str, what: &str, error: reqwest::Error) -> ProviderError {
@@ -362,6 +378,19 @@ mod tests {
             retry_after: Some(Duration::from_secs(99)),
         };
         assert_eq!(t.delay(1, &after), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn a_retry_delay_in_the_body_is_read() {
+        let body = r#"{"error": {"code": 429, "details": [
+            {"@type": "type.googleapis.com/google.rpc.Help"},
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "34.5s"}]}}"#;
+        assert_eq!(
+            retry_delay_in_body(body),
+            Some(Duration::from_secs_f64(34.5))
+        );
+        assert_eq!(retry_delay_in_body("not json"), None);
+        assert_eq!(retry_delay_in_body(r#"{"error": {"details": []}}"#), None);
     }
 
     #[test]

@@ -108,6 +108,7 @@ fn message_of(turn: &MockTurn, call: usize) -> Message {
                 .as_ref()
                 .map(|args| serde_json::Value::Object(args.value.to_json_map()))
                 .unwrap_or_else(|| serde_json::Value::Object(Default::default())),
+            signature: None,
         })
         .collect();
     message

@@ -2,6 +2,7 @@
 //! Anthropic, Gemini) over one shared transport.
 
 pub mod anthropic;
+pub mod credentials;
 pub mod embeddings;
 pub mod gemini;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod settings;
 pub mod sse;
 mod streaming;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use promptkit_build::model::{ProviderSpec, parse_go_duration};
@@ -24,8 +26,15 @@ use openai::{Auth, OpenAi};
 use settings::Settings;
 
 /// A live provider for an arena provider config (`openai`, `azure`, `vllm`, `ollama`,
-/// `claude`/`anthropic`, `gemini`), with credentials from the environment only.
-pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, ProviderError> {
+/// `claude`/`anthropic`, `gemini`), with credentials from the environment or a key
+/// file ([`credentials`]); `config_dir` is the folder of the provider's config file.
+/// A `platform:` other than Azure for OpenAI is refused: such a provider is never sent
+/// to the public API with the vendor key.
+pub fn live(
+    id: &str,
+    spec: &ProviderSpec,
+    config_dir: Option<&Path>,
+) -> Result<Arc<dyn Provider>, ProviderError> {
     let config_error =
         |detail: String| ProviderError::new(id, "create provider", ErrorKind::Config, detail);
     let kind = spec.r#type.value.as_str();
@@ -44,15 +53,39 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
     {
         transport = transport.with_timeout(timeout);
     }
+    let credential =
+        || credentials::resolve(spec, config_dir).map_err(|e| config_error(e.to_string()));
     let key = || {
-        let vars = spec.credential_env();
-        Secret::from_env(&vars).ok_or_else(|| {
+        credential()?.ok_or_else(|| {
             config_error(format!(
-                "set {} in the environment (API keys are read from the environment only)",
-                vars.join(" or ")
+                "provider type `{kind}` needs an API key: set `credential.credential_env` or `credential.credential_file`"
             ))
         })
     };
+    if let Some(platform) = &spec.platform {
+        let name = platform.r#type.as_ref().map_or("", |t| t.value.as_str());
+        return match (name, kind) {
+            ("azure", "openai" | "azure" | "azure-openai" | "azure_openai") => {
+                let endpoint = platform.endpoint.as_deref().ok_or_else(|| {
+                    config_error(
+                        "`platform: {type: azure}` needs `platform.endpoint` (https://<resource>.openai.azure.com)".into(),
+                    )
+                })?;
+                let version = azure_api_version(platform.additional_config.as_ref());
+                let key = match spec.credential.is_some() {
+                    true => key()?,
+                    false => Secret::from_env(&["AZURE_OPENAI_API_KEY".to_owned()]).ok_or_else(|| {
+                        config_error("set AZURE_OPENAI_API_KEY in the environment (or configure `credential`) for `platform: {type: azure}`".into())
+                    })?,
+                };
+                let provider = OpenAi::azure(id, &model, endpoint, &version, key, transport);
+                Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
+            }
+            (other, _) => Err(config_error(format!(
+                "`platform: {{type: {other}}}` is not supported for provider type `{kind}` in this build (only `azure` for OpenAI is); the provider is not used rather than sent to the public API. Remove `platform:` to call the vendor's public API, or run keyless with `--mock-provider`"
+            ))),
+        };
+    }
     let provider = match kind {
         "openai" => OpenAi::new(
             id,
@@ -68,18 +101,13 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
                         .into(),
                 )
             })?;
-            let version = spec
-                .additional_config
-                .as_ref()
-                .and_then(|c| c.value.get("api_version"))
-                .and_then(|v| v.value.as_str().map(str::to_owned))
-                .unwrap_or_else(|| "2024-10-21".to_owned());
+            let version = azure_api_version(spec.additional_config.as_ref());
             OpenAi::azure(id, &model, &base, &version, key()?, transport)
         }
         "vllm" | "openai-compatible" => {
             let base = base_url
                 .ok_or_else(|| config_error(format!("a `{kind}` provider needs `base_url`")))?;
-            let auth = Secret::from_env(&spec.credential_env()).map_or(Auth::None, Auth::Bearer);
+            let auth = credential()?.map_or(Auth::None, Auth::Bearer);
             OpenAi::new(id, &model, &base, auth, transport)
         }
         "claude" | "anthropic" => {
@@ -118,4 +146,14 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
         }
     };
     Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
+}
+
+/// The `api_version` of an Azure config, else the version this build was tested with.
+fn azure_api_version(
+    config: Option<&promptkit_build::model::Spanned<promptkit_build::model::Map>>,
+) -> String {
+    config
+        .and_then(|c| c.value.get("api_version"))
+        .and_then(|v| v.value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "2024-10-21".to_owned())
 }

@@ -1,6 +1,9 @@
 //! OpenAI-compatible chat completions: OpenAI, Azure OpenAI, vLLM, Ollama's `/v1`, and
 //! any server speaking the same API (`base_url`). Tools, streaming (SSE, tool-call
-//! argument deltas assembled), usage (with cached tokens) and cost from pricing.
+//! argument deltas assembled), `content` as a string or an array of parts (text and
+//! thinking parts of reasoning vendors), reasoning (`reasoning_content`, `reasoning`,
+//! thinking parts) and refusals, usage (with cached and reasoning tokens),
+//! `reasoning_effort`, and cost from pricing.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -12,7 +15,7 @@ pub use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
-use crate::message::{Message, Role, ToolCall, Usage};
+use crate::message::{Message, Reasoning, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
@@ -132,6 +135,11 @@ impl OpenAi {
             s.max_tokens.or(d.max_tokens).map(Value::from),
         );
         set(&mut body, "seed", s.seed.or(d.seed).map(Value::from));
+        set(
+            &mut body,
+            "reasoning_effort",
+            self.settings.reasoning.effort.as_deref().map(Value::from),
+        );
         if !request.tools.is_empty() {
             let tools: Vec<Value> = request
                 .tools
@@ -186,12 +194,9 @@ impl OpenAi {
         let message = choice
             .get("message")
             .ok_or_else(|| self.decode_error("the choice has no `message`"))?;
-        let mut reply = Message::assistant(
-            message
-                .get("content")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        );
+        let mut content = Content::default();
+        content.add(message);
+        let mut reply = content.into_message();
         for call in message
             .get("tool_calls")
             .and_then(Value::as_array)
@@ -247,6 +252,13 @@ fn message_json(m: &Message) -> Value {
     }
 }
 
+/// Appends a streamed id or name piece, unless the server sent the whole value again.
+fn extend_unless_repeated(so_far: &mut String, piece: &str) {
+    if so_far.as_str() != piece {
+        so_far.push_str(piece);
+    }
+}
+
 /// A tool call; arguments that are not JSON are kept as a string (the model's words).
 fn tool_call(id: &str, name: &str, arguments: &str) -> ToolCall {
     ToolCall {
@@ -254,6 +266,64 @@ fn tool_call(id: &str, name: &str, arguments: &str) -> ToolCall {
         name: name.to_owned(),
         arguments: serde_json::from_str(arguments)
             .unwrap_or_else(|_| Value::String(arguments.to_owned())),
+        signature: None,
+    }
+}
+
+/// The text, reasoning and refusal of a message or of stream deltas, accumulated.
+#[derive(Default)]
+struct Content {
+    text: String,
+    reasoning: String,
+    refusal: String,
+}
+
+impl Content {
+    /// Adds a `message` or a `delta`; returns the text it added.
+    fn add(&mut self, message: &Value) -> String {
+        let before = self.text.len();
+        match message.get("content") {
+            Some(Value::String(text)) => self.text.push_str(text),
+            Some(Value::Array(parts)) => parts.iter().for_each(|part| self.add_part(part)),
+            _ => {}
+        }
+        for key in ["reasoning_content", "reasoning"] {
+            if let Some(text) = message.get(key).and_then(Value::as_str) {
+                self.reasoning.push_str(text);
+            }
+        }
+        if let Some(refusal) = message.get("refusal").and_then(Value::as_str) {
+            self.refusal.push_str(refusal);
+        }
+        self.text[before..].to_owned()
+    }
+
+    /// One part of an array `content`: `text`, or `thinking` (a string or parts).
+    fn add_part(&mut self, part: &Value) {
+        match part.get("type").and_then(Value::as_str) {
+            Some("text") | None => {
+                if let Some(text) = part.get("text").and_then(Value::as_str) {
+                    self.text.push_str(text);
+                }
+            }
+            Some("thinking" | "reasoning") => match part.get("thinking") {
+                Some(Value::String(text)) => self.reasoning.push_str(text),
+                Some(Value::Array(inner)) => {
+                    for text in inner.iter().filter_map(|p| p.get("text")?.as_str()) {
+                        self.reasoning.push_str(text);
+                    }
+                }
+                _ => {}
+            },
+            Some(_) => {}
+        }
+    }
+
+    fn into_message(self) -> Message {
+        let mut message = Message::assistant(self.text);
+        message.reasoning = Reasoning::of(self.reasoning, None);
+        message.refusal = (!self.refusal.is_empty()).then_some(self.refusal);
+        message
     }
 }
 
@@ -268,13 +338,14 @@ fn usage_of(usage: Option<&Value>) -> Usage {
         input_tokens: n("/prompt_tokens"),
         output_tokens: n("/completion_tokens"),
         cached_tokens: n("/prompt_tokens_details/cached_tokens"),
+        reasoning_tokens: n("/completion_tokens_details/reasoning_tokens"),
     }
 }
 
 /// Assembles a streamed answer.
 #[derive(Default)]
 struct StreamState {
-    text: String,
+    content: Content,
     calls: BTreeMap<u64, (String, String, String)>,
     usage: Usage,
     finish_reason: Option<String>,
@@ -330,26 +401,22 @@ impl StreamState {
         {
             let index = call.get("index").and_then(Value::as_u64).unwrap_or(0);
             let entry = self.calls.entry(index).or_default();
+            // Some servers repeat the id and name in every chunk of a call.
             if let Some(id) = call.get("id").and_then(Value::as_str) {
-                entry.0.push_str(id);
+                extend_unless_repeated(&mut entry.0, id);
             }
             if let Some(name) = call.pointer("/function/name").and_then(Value::as_str) {
-                entry.1.push_str(name);
+                extend_unless_repeated(&mut entry.1, name);
             }
             if let Some(args) = call.pointer("/function/arguments").and_then(Value::as_str) {
                 entry.2.push_str(args);
             }
         }
-        let text = delta
-            .get("content")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())?;
-        self.text.push_str(text);
-        Some(text.to_owned())
+        Some(self.content.add(delta)).filter(|t| !t.is_empty())
     }
 
     fn into_response(self, pricing: Option<Pricing>, latency: Duration) -> ChatResponse {
-        let mut message = Message::assistant(self.text);
+        let mut message = self.content.into_message();
         message.tool_calls = self
             .calls
             .into_values()

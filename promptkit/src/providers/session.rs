@@ -130,6 +130,7 @@ impl Session {
                         input_tokens: int("InputTokens"),
                         output_tokens: int("OutputTokens"),
                         cached_tokens: int("CachedTokens"),
+                        ..Usage::default()
                     },
                     cost: data
                         .and_then(|d| field(d, "Cost"))
@@ -232,6 +233,7 @@ fn tool_call(c: &Value) -> Option<ToolCall> {
             .to_owned(),
         name,
         arguments,
+        signature: None,
     })
 }
 

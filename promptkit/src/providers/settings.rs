@@ -1,5 +1,6 @@
 //! What every live provider takes from its config besides endpoint and key: extra
-//! headers, pricing, and sampling defaults.
+//! headers, pricing (the config's, else the built-in price of the model), sampling
+//! defaults and the reasoning knobs of `additional_config`.
 
 use promptkit_build::model::ProviderSpec;
 
@@ -15,6 +16,34 @@ pub struct Settings {
     pub pricing: Option<Pricing>,
     /// Sampling defaults (`defaults:`); a request's own values win.
     pub defaults: Sampling,
+    /// Reasoning knobs from `additional_config`.
+    pub reasoning: ReasoningConfig,
+}
+
+/// The reference's reasoning settings, read from a provider's `additional_config`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReasoningConfig {
+    /// `reasoning_effort` (OpenAI): `minimal`, `low`, `medium`, `high`.
+    pub effort: Option<String>,
+    /// `thinking_budget` (Claude, Gemini): reasoning-token budget; Gemini also takes
+    /// `0` (off) and `-1` (model decides).
+    pub budget: Option<i64>,
+    /// `include_thoughts` (Gemini): return thought summaries.
+    pub include_thoughts: Option<bool>,
+}
+
+impl ReasoningConfig {
+    fn from_spec(spec: &ProviderSpec) -> Self {
+        let Some(config) = spec.additional_config.as_ref() else {
+            return Self::default();
+        };
+        let get = |key: &str| config.value.get(key).map(|v| &v.value);
+        Self {
+            effort: get("reasoning_effort").and_then(|v| v.as_str().map(str::to_owned)),
+            budget: get("thinking_budget").and_then(|v| v.as_f64().map(|f| f as i64)),
+            include_thoughts: get("include_thoughts").and_then(|v| v.as_bool()),
+        }
+    }
 }
 
 impl Settings {
@@ -30,12 +59,16 @@ impl Settings {
                         .collect()
                 })
                 .unwrap_or_default(),
-            pricing: spec.pricing.as_ref().and_then(|p| {
-                Some(Pricing {
-                    input_per_1k: p.input_cost_per_1k?,
-                    output_per_1k: p.output_cost_per_1k?,
+            pricing: spec
+                .pricing
+                .as_ref()
+                .and_then(|p| {
+                    Some(Pricing {
+                        input_per_1k: p.input_cost_per_1k?,
+                        output_per_1k: p.output_cost_per_1k?,
+                    })
                 })
-            }),
+                .or_else(|| Pricing::builtin(&spec.model.as_ref()?.value)),
             defaults: spec
                 .defaults
                 .as_ref()
@@ -49,6 +82,7 @@ impl Settings {
                     seed: None,
                 })
                 .unwrap_or_default(),
+            reasoning: ReasoningConfig::from_spec(spec),
         }
     }
 

@@ -436,11 +436,7 @@ fn deny_message(tool: &str, strategy: Option<&str>) -> String {
 impl ToolExecutor for Toolbox {
     fn execute<'a>(&'a self, name: &'a str, args: &'a Value, timeout: Duration) -> ToolFuture<'a> {
         Box::pin(async move {
-            let call = ToolCall {
-                id: "tool_exec".into(),
-                name: name.to_owned(),
-                arguments: args.clone(),
-            };
+            let call = ToolCall::new("tool_exec", name, args.clone());
             let output = tokio::time::timeout(timeout, self.call(&call, &Consent::new()))
                 .await
                 .map_err(|_| format!("tool `{name}` timed out"))?;
@@ -460,11 +456,7 @@ mod tests {
     use serde_json::json;
 
     fn call(name: &str, args: Value) -> ToolCall {
-        ToolCall {
-            id: "c1".into(),
-            name: name.into(),
-            arguments: args,
-        }
+        ToolCall::new("c1", name, args)
     }
 
     #[derive(Deserialize)]

@@ -1,0 +1,86 @@
+//! Where a live provider's API key comes from, in the reference's order: the
+//! `credential.credential_file` (relative to the provider config's folder, never
+//! outside it), the `credential.credential_env` variable, then the type's default
+//! variables. A literal `credential.api_key` in YAML is refused: secrets never live in
+//! project files. Errors name the source, never the secret.
+
+use std::path::{Path, PathBuf};
+
+use promptkit_build::model::ProviderSpec;
+
+use super::http::Secret;
+
+/// Why no key could be found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    /// `credential.api_key` is set.
+    #[error(
+        "`credential.api_key` holds a literal key, which is never used (secrets stay out of project files); put the key in a file named by `credential.credential_file` or in the variable named by `credential.credential_env`"
+    )]
+    LiteralKey,
+    /// The credential file cannot be read or is empty.
+    #[error("cannot read the key from `credential.credential_file` ({path}): {why}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        why: String,
+    },
+    /// No variable of the list is set.
+    #[error("set {vars} in the environment (or name a key file with `credential.credential_file`)")]
+    Unset {
+        /// The variables tried, joined with `or`.
+        vars: String,
+    },
+}
+
+/// The key of `spec`; `config_dir` is the folder of the provider's config file.
+/// `Ok(None)` when the type has no default variable and nothing is configured.
+pub fn resolve(
+    spec: &ProviderSpec,
+    config_dir: Option<&Path>,
+) -> Result<Option<Secret>, CredentialError> {
+    let credential = spec.credential.as_ref();
+    if credential.is_some_and(|c| c.api_key.as_deref().is_some_and(|k| !k.is_empty())) {
+        return Err(CredentialError::LiteralKey);
+    }
+    if let Some(file) = credential.and_then(|c| c.credential_file.as_ref()) {
+        return read_key_file(&file.value, config_dir).map(Some);
+    }
+    let vars = spec.credential_env();
+    match Secret::from_env(&vars) {
+        Some(secret) => Ok(Some(secret)),
+        None if vars.is_empty() => Ok(None),
+        None => Err(CredentialError::Unset {
+            vars: vars.join(" or "),
+        }),
+    }
+}
+
+/// The trimmed text of a key file, which must lie inside `config_dir`.
+fn read_key_file(path: &str, config_dir: Option<&Path>) -> Result<Secret, CredentialError> {
+    let given = Path::new(path);
+    let full = match config_dir {
+        Some(dir) if given.is_relative() => dir.join(given),
+        _ => given.to_path_buf(),
+    };
+    let fail = |why: String| CredentialError::File {
+        path: full.clone(),
+        why,
+    };
+    let real = full.canonicalize().map_err(|e| fail(e.to_string()))?;
+    if let Some(dir) = config_dir.and_then(|d| d.canonicalize().ok())
+        && !real.starts_with(&dir)
+    {
+        return Err(fail(format!(
+            "it is outside the config folder {}",
+            dir.display()
+        )));
+    }
+    let text = std::fs::read_to_string(&real).map_err(|e| fail(e.to_string()))?;
+    let key = text.trim();
+    if key.is_empty() {
+        return Err(fail("the file is empty".into()));
+    }
+    Ok(Secret::new(key))
+}
