@@ -1,6 +1,7 @@
 //! The checker: what the loader cannot see file by file — duplicate ids, dangling
 //! references between files, template variables against their declarations, assertion
-//! and validator types with their params, regexes, and value ranges. Every problem is
+//! and validator types with their params, regexes, value ranges, and the fields this
+//! runtime accepts but does not execute ([`fields`]). Every problem is
 //! a located [`Diagnostic`] with a fix; all of them are reported in one pass.
 //!
 //! ```
@@ -12,6 +13,7 @@
 //! ```
 
 mod assertions;
+pub mod fields;
 mod ids;
 mod refs;
 mod templates;
@@ -50,6 +52,7 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
         custom.extend(project.exec_evals().map(|(name, _)| name.value.clone()));
         assertions::check_project(project, &custom, &mut out);
         values::check_project(project, &mut out);
+        fields::check_project(loaded, project, &mut out);
     }
     out
 }
