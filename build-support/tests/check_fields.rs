@@ -106,12 +106,19 @@ fn check() -> Vec<Diagnostic> {
     ] {
         std::fs::write(temp.path().join(name), text).expect("write");
     }
-    let loaded = load_project(temp.path().join("config.arena.yaml"), &LoadOptions::default());
+    let loaded = load_project(
+        temp.path().join("config.arena.yaml"),
+        &LoadOptions::default(),
+    );
     assert!(!loaded.diagnostics.has_errors(), "{:?}", loaded.diagnostics);
     let mut diagnostics = check_project(&loaded).into_vec();
     for d in &mut diagnostics {
         if let Some(l) = &mut d.location {
-            l.path = l.path.strip_prefix(temp.path()).unwrap_or(&l.path).to_path_buf();
+            l.path = l
+                .path
+                .strip_prefix(temp.path())
+                .unwrap_or(&l.path)
+                .to_path_buf();
         }
     }
     diagnostics
@@ -128,7 +135,13 @@ fn lines() -> Vec<String> {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            format!("{}:{}:{} {severity} {}", Path::new(&l.path).display(), l.line, l.column, d.message)
+            format!(
+                "{}:{}:{} {severity} {}",
+                Path::new(&l.path).display(),
+                l.line,
+                l.column,
+                d.message
+            )
         })
         .collect()
 }
@@ -160,6 +173,44 @@ fn refused_fields_are_errors_with_a_fix() {
     assert_eq!(refused.len(), 2, "{refused:#?}");
     for d in refused {
         assert!(d.help.iter().any(|h| h.starts_with("remove `")), "{d:?}");
-        assert!(d.notes.iter().any(|n| n.contains("is refused (FIELDS.md)")), "{d:?}");
+        assert!(
+            d.notes.iter().any(|n| n.contains("is refused (FIELDS.md)")),
+            "{d:?}"
+        );
     }
+}
+
+#[test]
+fn a_prompt_checked_alone_reports_its_fields_too() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let path = temp.path().join("prompt.yaml");
+    let text = format!(
+        "{PROMPT}  evals:\n    - id: tone\n      type: contains\n      trigger: every_turn\n  parameters:\n    temperature: 0.2\n    top_k: 40\n"
+    );
+    std::fs::write(&path, text).expect("write");
+    let loaded = promptkit_build::load::load_prompt_file(&path, &LoadOptions::default());
+    let prompt = loaded.value.as_ref().expect("loads");
+    let diagnostics = promptkit_build::check::check_prompt(prompt, &loaded.sources);
+    let got: Vec<(u32, &str)> = diagnostics
+        .warnings()
+        .map(|d| {
+            (
+                d.location.as_ref().map_or(0, |l| l.line),
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                10,
+                "`evals` is accepted but not executed by this runtime: copied into the pack; pack evals are never run"
+            ),
+            (
+                16,
+                "`top_k` is accepted but not executed by this runtime: copied into the pack; no provider request carries top_k"
+            ),
+        ]
+    );
 }

@@ -18,11 +18,13 @@ const PROBE: &str = "__probe__";
 
 /// One step of a path: a field, a sequence item (`[]`) or a map value (`*`).
 fn nest(path: &[String], leaf: serde_json::Value) -> serde_json::Value {
-    path.iter().rev().fold(leaf, |inner, seg| match seg.as_str() {
-        "[]" => serde_json::Value::Array(vec![inner]),
-        "*" => serde_json::json!({ "1": inner }),
-        field => serde_json::json!({ field: inner }),
-    })
+    path.iter()
+        .rev()
+        .fold(leaf, |inner, seg| match seg.as_str() {
+            "[]" => serde_json::Value::Array(vec![inner]),
+            "*" => serde_json::json!({ "1": inner }),
+            field => serde_json::json!({ field: inner }),
+        })
 }
 
 /// The fields the model has at `path`, or why there are none (not a struct there).
@@ -98,7 +100,6 @@ fn model_fields<S: DeserializeOwned>() -> Vec<String> {
     walk::<S>(&mut Vec::new(), &mut out);
     out
 }
-
 
 /// Every field path of a kind's model, from `spec`.
 fn model_paths(kind: &str) -> Vec<String> {
@@ -193,7 +194,10 @@ fn the_table_has_no_malformed_or_duplicate_rows() {
         .filter(|r| r.status != Status::Executed && r.note.is_empty())
         .map(|r| format!("{} {}", r.kind, r.path))
         .collect();
-    assert!(silent.is_empty(), "warned/refused rows need a note: {silent:?}");
+    assert!(
+        silent.is_empty(),
+        "warned/refused rows need a note: {silent:?}"
+    );
 }
 
 #[test]
@@ -255,13 +259,22 @@ fn schema_paths(schema: &Value, defs: &Value, at: &str, depth: usize, out: &mut 
         }
     }
     for key in ["oneOf", "anyOf", "allOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             schema_paths(branch, defs, at, depth - 1, out);
         }
     }
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (key, prop) in props {
-            let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+            let path = if at.is_empty() {
+                key.clone()
+            } else {
+                format!("{at}.{key}")
+            };
             out.insert(path.clone());
             schema_paths(prop, defs, &path, depth - 1, out);
         }
@@ -302,9 +315,12 @@ fn every_schema_property_has_a_status() {
             }
             // Below a free-form value of the model (workflow, params, schemas) the
             // schema's properties are data, not fields.
-            let free_form = ancestors(&path)
-                .iter()
-                .any(|a| model.contains(a) && !model.iter().any(|m| m.starts_with(&format!("{a}.")) || m.starts_with(&format!("{a}[]"))));
+            let free_form = ancestors(&path).iter().any(|a| {
+                model.contains(a)
+                    && !model.iter().any(|m| {
+                        m.starts_with(&format!("{a}.")) || m.starts_with(&format!("{a}[]"))
+                    })
+            });
             if !free_form && missing_status(table, kind, &path) {
                 missing.push(format!("{kind}\t{path}"));
             }

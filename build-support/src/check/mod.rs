@@ -65,6 +65,9 @@ pub fn check_prompt(prompt: &Item<PromptSpec>, sources: &SourceCache) -> Diagnos
     templates::check_prompt(prompt, sources, &[], true, &mut out);
     assertions::check_validators(prompt, &mut out);
     values::check_prompt(prompt, &mut out);
+    if !prompt.inline {
+        fields::check_prompt(prompt, sources, &mut out);
+    }
     out
 }
 

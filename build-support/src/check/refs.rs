@@ -5,6 +5,7 @@
 use super::{at, at_loc, error, suggestion, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::Project;
+use crate::model::{ProviderRole, ProviderType};
 
 /// Tools the runtime provides itself (memory, workflow transitions).
 const BUILT_IN_TOOLS: &[&str] = &[
@@ -257,7 +258,7 @@ fn check_inference(project: &Project, out: &mut Diagnostics) {
             .spec
             .role
             .as_ref()
-            .is_some_and(|r| r.value == "inference")
+            .is_some_and(|r| r.value == ProviderRole::Inference)
     };
     let inference: Vec<&str> = project
         .providers
@@ -267,7 +268,7 @@ fn check_inference(project: &Project, out: &mut Diagnostics) {
         .collect();
     for entry in project.providers.iter().filter(is_inference) {
         let kind = &entry.item.spec.r#type;
-        if kind.value != "huggingface" {
+        if kind.value != ProviderType::HuggingFace {
             let path = entry.item.path.as_path();
             out.push(
                 error(

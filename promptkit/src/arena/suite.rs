@@ -10,7 +10,7 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use promptkit_build::diagnostic::{Diagnostics, RenderStyle};
 use promptkit_build::load::{LoadOptions, Loaded, Project, ProviderEntry, load_project};
-use promptkit_build::model::MockConfig;
+use promptkit_build::model::{MockConfig, ProviderType};
 use promptkit_build::plan::{self, Case};
 
 use super::assertions::{Evaluator, ExecEval};
@@ -249,14 +249,14 @@ fn build_provider(
     {
         return Ok(Arc::new(MockProvider::new(id, model, config.clone())));
     }
-    if spec.r#type.value == "mock" || options.mock_provider {
+    if spec.r#type.value == ProviderType::Mock || options.mock_provider {
         let config = project
             .mock_config_of(entry)
             .map(|m| Arc::new(m.config.clone()))
             .unwrap_or_default();
         return Ok(Arc::new(MockProvider::new(id, model, config)));
     }
-    if spec.r#type.value == "replay" {
+    if spec.r#type.value == ProviderType::Replay {
         return replay_provider(project, spec, id, model);
     }
     crate::providers::live(&id, spec).map_err(|e| e.to_string())

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
 use crate::load::{Item, Loaded, Project};
-use crate::model::{Node, Value};
+use crate::model::{Node, PromptSpec, Value};
 
 pub use table::{MOCK_RESPONSES, Row, Status, Table, markdown};
 
@@ -34,6 +34,21 @@ pub(crate) fn check_project(loaded: &Loaded<Project>, project: &Project, out: &m
     for (path, kind) in documents(project) {
         walker.file(&path, kind);
     }
+}
+
+/// Reports the `warned` and `refused` fields of one prompt file (`include_prompt!`).
+pub(crate) fn check_prompt(
+    prompt: &Item<PromptSpec>,
+    sources: &SourceCache,
+    out: &mut Diagnostics,
+) {
+    let mut walker = Walker {
+        table: Table::get(),
+        sources,
+        reported: HashSet::new(),
+        out,
+    };
+    walker.file(&prompt.path, "PromptConfig");
 }
 
 /// Every file of the project with its table kind, each once (inline specs are walked

@@ -190,9 +190,8 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         .into_iter()
         .find(|k| *k == kind)
         .ok_or_else(|| format!("unknown kind `{kind}`"))?;
-    let status = Status::parse(status).ok_or_else(|| {
-        format!("unknown status `{status}` (executed, warned or refused)")
-    })?;
+    let status = Status::parse(status)
+        .ok_or_else(|| format!("unknown status `{status}` (executed, warned or refused)"))?;
     if path.is_empty() || path.contains(char::is_whitespace) {
         return Err(format!("bad path `{path}`"));
     }
