@@ -195,7 +195,7 @@ fn is_unset(value: &Value) -> bool {
         Value::Null | Value::Bool(false) => true,
         Value::String(s) => s.is_empty(),
         Value::Seq(items) => items.is_empty(),
-        Value::Map(map) => map.len() == 0,
+        Value::Map(map) => map.is_empty(),
         _ => false,
     }
 }
