@@ -214,3 +214,42 @@ fn a_prompt_checked_alone_reports_its_fields_too() {
         ]
     );
 }
+
+#[test]
+fn a_refused_secret_is_blamed_on_its_mapping_and_never_shown() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let secret = "sk-live-DO-NOT-PRINT-1234";
+    let provider = PROVIDER.replace(
+        "    credential_file: /etc/keys/mock\n",
+        &format!("    api_key: {secret}\n"),
+    );
+    for (name, text) in [
+        ("config.arena.yaml", ARENA),
+        ("prompt.yaml", PROMPT),
+        ("mock.provider.yaml", provider.as_str()),
+        ("chat.scenario.yaml", SCENARIO),
+        ("mock.yaml", MOCK),
+    ] {
+        std::fs::write(temp.path().join(name), text).expect("write");
+    }
+    let loaded = load_project(
+        temp.path().join("config.arena.yaml"),
+        &LoadOptions::default(),
+    );
+    let diagnostics = check_project(&loaded);
+    let rendered = diagnostics.render(
+        &loaded.sources,
+        promptkit_build::diagnostic::RenderStyle::Plain,
+    );
+    assert!(!rendered.contains(secret), "{rendered}");
+    let error = diagnostics
+        .errors()
+        .find(|d| d.message.starts_with("`api_key`"))
+        .expect("api_key is refused");
+    // Line 9 is `credential:`; the key sits on line 11.
+    assert_eq!(
+        error.location.as_ref().map(|l| l.line),
+        Some(9),
+        "{rendered}"
+    );
+}

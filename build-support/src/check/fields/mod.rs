@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
 use crate::load::{Item, Loaded, Project};
-use crate::model::{Node, PromptSpec, Value};
+use crate::model::{Location, Node, PromptSpec, Value};
 
 pub use table::{MOCK_RESPONSES, Row, Status, Table, markdown};
 
@@ -105,18 +105,19 @@ impl Walker<'_> {
             return;
         };
         if kind == MOCK_RESPONSES {
-            self.node(path, kind, "", &root);
+            self.node(path, kind, "", &root, &root.referenced);
         } else if let Some(spec) = root.value.as_map().and_then(|m| m.get("spec")) {
-            self.node(path, kind, "", spec);
+            self.node(path, kind, "", spec, &spec.referenced);
         }
     }
 
-    fn node(&mut self, path: &Path, kind: &'static str, at: &str, node: &Node) {
+    /// Walks `node`, found at `at` of `kind`; `owner` is where its own key is written.
+    fn node(&mut self, path: &Path, kind: &'static str, at: &str, node: &Node, owner: &Location) {
         match &node.value {
             Value::Seq(items) => {
                 let inner = format!("{at}[]");
                 for item in items {
-                    self.node(path, kind, &inner, item);
+                    self.node(path, kind, &inner, item, owner);
                 }
             }
             Value::Map(map) if self.table.is_free_keyed(kind, at) => {
@@ -126,7 +127,7 @@ impl Walker<'_> {
                     .mount(kind, &inner)
                     .map_or((kind, inner.clone()), |(k, p)| (k, p.to_owned()));
                 for value in map.values() {
-                    self.node(path, kind, &inner, value);
+                    self.node(path, kind, &inner, value, owner);
                 }
             }
             Value::Map(map) => {
@@ -137,10 +138,18 @@ impl Walker<'_> {
                         continue;
                     };
                     match row.status {
-                        Status::Executed => self.node(path, kind, &field, value),
+                        Status::Executed => {
+                            self.node(path, kind, &field, value, &key.referenced);
+                        }
                         Status::Warned | Status::Refused if is_unset(&value.value) => {}
                         Status::Warned | Status::Refused => {
-                            let location = SourceLocation::from_yaml(path, &key.referenced);
+                            // A secret's line is not shown: blame the mapping holding it.
+                            let blamed = if SECRET_KEYS.contains(&key.value.as_str()) {
+                                owner
+                            } else {
+                                &key.referenced
+                            };
+                            let location = SourceLocation::from_yaml(path, blamed);
                             self.report(path, row, &key.value, location);
                         }
                     }
@@ -179,6 +188,10 @@ impl Walker<'_> {
         });
     }
 }
+
+/// Keys whose values are secrets: a diagnostic about one points at the mapping holding
+/// it, so the rendered snippet never shows the value.
+const SECRET_KEYS: &[&str] = &["api_key", "password", "token"];
 
 /// `at.key`, or `key` at the top.
 fn join(at: &str, key: &str) -> String {
