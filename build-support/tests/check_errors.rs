@@ -143,7 +143,7 @@ fn unsupported_inference_provider_type() {
     insta::assert_snapshot!(broken(&[(
         "providers/mock.provider.yaml",
         "type: mock",
-        "type: onnx\n  role: inference"
+        "type: openai\n  role: inference"
     )]));
 }
 

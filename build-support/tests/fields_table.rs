@@ -1,4 +1,4 @@
-//! The field-status table (`src/check/fields.tsv`) names every field of the model
+//! The field-status table (`src/check/fields/fields.tsv`) names every field of the model
 //! and nothing else. The model is walked through serde itself: a probe key at a
 //! path makes `deny_unknown_fields` list the fields that exist there, so a field
 //! added to a struct without a row fails here.
@@ -9,7 +9,8 @@ use std::path::Path;
 use promptkit_build::check::fields::table::{self, KINDS, MOUNTS};
 use promptkit_build::check::fields::{Status, Table, markdown};
 use promptkit_build::model::{
-    ArenaSpec, EvalSpec, MockConfig, PersonaSpec, PromptSpec, ProviderSpec, ScenarioSpec, ToolSpec,
+    ArenaSpec, Envelope, EvalSpec, MockConfig, PersonaSpec, PromptSpec, ProviderSpec, ScenarioSpec,
+    ToolSpec,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -104,6 +105,11 @@ fn model_fields<S: DeserializeOwned>() -> Vec<String> {
 /// Every field path of a kind's model, from `spec`.
 fn model_paths(kind: &str) -> Vec<String> {
     match kind {
+        // `spec` is each kind's own section.
+        "Envelope" => model_fields::<Envelope>()
+            .into_iter()
+            .filter(|p| p != "spec")
+            .collect(),
         "Arena" => model_fields::<ArenaSpec>(),
         "PromptConfig" => model_fields::<PromptSpec>(),
         "Provider" => model_fields::<ProviderSpec>(),
@@ -119,6 +125,7 @@ fn model_paths(kind: &str) -> Vec<String> {
 /// The fields of a kind's model at `path` (a mount's target), probed through serde.
 fn fields_of(kind: &str, path: &[String]) -> Result<Vec<String>, String> {
     match kind {
+        "Envelope" => fields_at::<Envelope>(path),
         "Arena" => fields_at::<ArenaSpec>(path),
         "PromptConfig" => fields_at::<PromptSpec>(path),
         "Provider" => fields_at::<ProviderSpec>(path),
@@ -307,6 +314,14 @@ fn every_schema_property_has_a_status() {
         let mut paths = BTreeSet::new();
         schema_paths(spec, &defs, "", 24, &mut paths);
         assert!(paths.len() > 5, "{file}: {paths:?}");
+        let mut envelope = BTreeSet::new();
+        schema_paths(&schema, &defs, "", 24, &mut envelope);
+        for path in envelope {
+            let outer = path.split(['.', '[']).next().unwrap_or_default();
+            if outer != "spec" && missing_status(table, "Envelope", &path) {
+                missing.push(format!("Envelope\t{path}"));
+            }
+        }
         let model: BTreeSet<String> = model_paths(kind).into_iter().collect();
         for path in paths {
             // Inline specs follow their kind (checked with that kind's schema).

@@ -273,7 +273,7 @@ mod tests {
     fn syntax_errors_and_duplicates_are_located() {
         let d = err(&format!("{HEAD}  type: [a\n"));
         assert!(d.location.as_ref().is_some_and(|l| l.line >= 4), "{d:?}");
-        let d = err(&format!("{HEAD}  type: a\n  type: b\n"));
+        let d = err(&format!("{HEAD}  type: mock\n  type: openai\n"));
         assert_eq!(d.message, "duplicate key `type`");
         assert_eq!(d.location.map(|l| l.line), Some(5));
     }

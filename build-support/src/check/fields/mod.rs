@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceCache, SourceLocation};
 use crate::load::{Item, Loaded, Project};
 use crate::model::{Location, Node, PromptSpec, Value};
 
-pub use table::{MOCK_RESPONSES, Row, Status, Table, markdown};
+pub use table::{ENVELOPE, MOCK_RESPONSES, Row, Status, Table, markdown};
 
 /// Reports the `warned` and `refused` fields of every file of the project.
 pub(crate) fn check_project(loaded: &Loaded<Project>, project: &Project, out: &mut Diagnostics) {
@@ -106,7 +106,11 @@ impl Walker<'_> {
         };
         if kind == MOCK_RESPONSES {
             self.node(path, kind, "", &root, &root.referenced);
-        } else if let Some(spec) = root.value.as_map().and_then(|m| m.get("spec")) {
+            return;
+        }
+        // The envelope's rows have no `spec`, so this walk skips it.
+        self.node(path, ENVELOPE, "", &root, &root.referenced);
+        if let Some(spec) = root.value.as_map().and_then(|m| m.get("spec")) {
             self.node(path, kind, "", spec, &spec.referenced);
         }
     }

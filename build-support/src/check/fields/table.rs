@@ -8,8 +8,10 @@ use std::sync::OnceLock;
 /// The table's text, compiled in.
 pub const TABLE: &str = include_str!("fields.tsv");
 
-/// The document kinds of the table: the seven arena kinds and the mock-responses file.
-pub const KINDS: [&str; 8] = [
+/// The sections of the table: the envelope every document shares, the seven arena
+/// kinds, and the mock-responses file.
+pub const KINDS: [&str; 9] = [
+    ENVELOPE,
     "Arena",
     "PromptConfig",
     "Provider",
@@ -19,6 +21,9 @@ pub const KINDS: [&str; 8] = [
     "Eval",
     MOCK_RESPONSES,
 ];
+
+/// The table's name for the fields around `spec` (`apiVersion`, `kind`, `metadata`).
+pub const ENVELOPE: &str = "Envelope";
 
 /// The table's name for the mock provider's response file (it has no `kind:`).
 pub const MOCK_RESPONSES: &str = "MockResponses";
@@ -215,7 +220,8 @@ pub fn markdown() -> String {
          - **warned**: accepted, not executed; `validate` and the macros warn at its line.\n\
          - **refused**: ignoring it would send data or keys where you did not ask; the\n  \
          checker reports an error at its line.\n\n\
-         Paths start at `spec` (the whole file for the mock-responses file); `a[]` are the\n\
+         Paths start at `spec` (at the document for the envelope and the mock-responses\n\
+         file); `a[]` are the\n\
          items of a sequence, `a.*` the values of a mapping with free keys. Fields under a\n\
          warned or refused field share its status. Inline specs of the Arena\n\
          (`provider_specs.*`, `scenario_specs.*`, `eval_specs.*`, `tool_specs.*`,\n\
