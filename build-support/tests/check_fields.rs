@@ -190,7 +190,8 @@ fn a_prompt_checked_alone_reports_its_fields_too() {
     std::fs::write(&path, text).expect("write");
     let loaded = promptkit_build::load::load_prompt_file(&path, &LoadOptions::default());
     let prompt = loaded.value.as_ref().expect("loads");
-    let diagnostics = promptkit_build::check::check_prompt(prompt, &loaded.sources);
+    let diagnostics =
+        promptkit_build::check::check_prompts(std::slice::from_ref(prompt), &loaded.sources);
     let got: Vec<(u32, &str)> = diagnostics
         .warnings()
         .map(|d| {
