@@ -8,7 +8,7 @@
 //! ```
 //!
 //! A [`Checked`] value exists only when loading and checking found no error, and it is
-//! the only input [`pack::compile`](crate::pack::compile), the code generators and the
+//! the only input [`pack::compile`], the code generators and the
 //! engine accept: nothing unchecked reaches a pack or a run, and every entry point
 //! refuses exactly what `cargo promptkit validate` refuses, with the same diagnostics.
 //!
