@@ -95,21 +95,26 @@ scenarios:
       plan: "a plan"
 "#;
 
-fn check() -> Vec<Diagnostic> {
-    let temp = tempfile::tempdir().expect("temp dir");
+/// Writes the project into `dir` with `provider` as its provider file, and loads it.
+fn load(
+    dir: &Path,
+    provider: &str,
+) -> promptkit_build::load::Loaded<promptkit_build::load::Project> {
     for (name, text) in [
         ("config.arena.yaml", ARENA),
         ("prompt.yaml", PROMPT),
-        ("mock.provider.yaml", PROVIDER),
+        ("mock.provider.yaml", provider),
         ("chat.scenario.yaml", SCENARIO),
         ("mock.yaml", MOCK),
     ] {
-        std::fs::write(temp.path().join(name), text).expect("write");
+        std::fs::write(dir.join(name), text).expect("write");
     }
-    let loaded = load_project(
-        temp.path().join("config.arena.yaml"),
-        &LoadOptions::default(),
-    );
+    load_project(dir.join("config.arena.yaml"), &LoadOptions::default())
+}
+
+fn check() -> Vec<Diagnostic> {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let loaded = load(temp.path(), PROVIDER);
     assert!(!loaded.diagnostics.has_errors(), "{:?}", loaded.diagnostics);
     let mut diagnostics = check_project(&loaded).into_vec();
     for d in &mut diagnostics {
@@ -224,19 +229,7 @@ fn a_refused_secret_is_blamed_on_its_mapping_and_never_shown() {
         "    credential_file: /etc/keys/mock\n",
         &format!("    api_key: {secret}\n"),
     );
-    for (name, text) in [
-        ("config.arena.yaml", ARENA),
-        ("prompt.yaml", PROMPT),
-        ("mock.provider.yaml", provider.as_str()),
-        ("chat.scenario.yaml", SCENARIO),
-        ("mock.yaml", MOCK),
-    ] {
-        std::fs::write(temp.path().join(name), text).expect("write");
-    }
-    let loaded = load_project(
-        temp.path().join("config.arena.yaml"),
-        &LoadOptions::default(),
-    );
+    let loaded = load(temp.path(), &provider);
     let diagnostics = check_project(&loaded);
     let rendered = diagnostics.render(
         &loaded.sources,
