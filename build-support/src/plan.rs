@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::load::{Item, Project, ProviderSlot};
-use crate::model::{EvalSpec, ScenarioSpec};
+use crate::model::{EvalSpec, ProviderRole, ScenarioSpec};
 
 /// What a case runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,7 +111,7 @@ pub fn eval_id(eval: &Item<EvalSpec>) -> String {
 pub fn is_chat(spec: &crate::model::ProviderSpec) -> bool {
     spec.role
         .as_ref()
-        .is_none_or(|r| matches!(r.value.as_str(), "llm" | "image"))
+        .is_none_or(|r| matches!(r.value, ProviderRole::Llm | ProviderRole::Image))
 }
 
 fn providers_for(project: &Project, spec: &ScenarioSpec, filter: &Filter) -> Vec<String> {

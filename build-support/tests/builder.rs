@@ -47,7 +47,7 @@ spec:
   providers:
     - file: providers/openai.yaml
   defaults:
-    temperature: 0.2
+    concurrency: 1
 ",
     )
 }
@@ -67,7 +67,6 @@ spec:
   headers:
     Authorization: Bearer {SECRET}
   credential:
-    api_key: {SECRET}
     credential_env: OPENAI_API_KEY
 "
     )

@@ -133,8 +133,8 @@ fn mock_response_calls_unknown_tool() {
 fn inference_default_is_not_an_inference_provider() {
     insta::assert_snapshot!(broken(&[(
         "config.arena.yaml",
-        "seed: 7",
-        "seed: 7\n    inference:\n      text_classifier: mock"
+        "concurrency: 2",
+        "concurrency: 2\n    inference:\n      text_classifier: mock"
     )]));
 }
 
@@ -143,7 +143,7 @@ fn unsupported_inference_provider_type() {
     insta::assert_snapshot!(broken(&[(
         "providers/mock.provider.yaml",
         "type: mock",
-        "type: onnx\n  role: inference"
+        "type: openai\n  role: inference"
     )]));
 }
 
@@ -176,8 +176,8 @@ fn scenario_names_a_provider_that_does_not_chat() {
 fn value_out_of_range() {
     insta::assert_snapshot!(broken(&[(
         "config.arena.yaml",
-        "temperature: 0.2",
-        "temperature: 5"
+        "concurrency: 2",
+        "temperature: 5\n    concurrency: 2"
     )]));
 }
 
@@ -190,7 +190,11 @@ fn every_problem_is_reported_in_one_pass() {
             "type: max_length",
             "type: max_lenght",
         ),
-        ("config.arena.yaml", "temperature: 0.2", "temperature: 5"),
+        (
+            "config.arena.yaml",
+            "concurrency: 2",
+            "temperature: 5\n    concurrency: 2",
+        ),
     ]);
     assert_eq!(rendered.matches("error:").count(), 3, "{rendered}");
 }

@@ -29,3 +29,36 @@ fn every_conformance_project_checks_clean() {
     }
     assert!(checked >= 14, "checked {checked} projects");
 }
+
+/// The checker's warnings for each conformance project, one snapshot per project, so
+/// a change in what the runtime executes shows up in review.
+#[test]
+fn conformance_warnings_snapshot() {
+    let mut entries: Vec<_> = std::fs::read_dir(CORPUS)
+        .expect("conformance corpus present")
+        .filter_map(Result::ok)
+        .filter_map(|e| e.path().canonicalize().ok())
+        .filter(|p| p.join("config.arena.yaml").is_file())
+        .collect();
+    entries.sort();
+    for project in entries {
+        let loaded = load_project(project.join("config.arena.yaml"), &LoadOptions::default());
+        let mut diagnostics = check_project(&loaded);
+        diagnostics.sort();
+        let lines: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().map_or_else(String::new, |l| {
+                    let path = l.path.strip_prefix(&project).unwrap_or(&l.path);
+                    format!("{}:{}:{}: ", path.display(), l.line, l.column)
+                });
+                format!("{at}{}: {}", d.severity, d.message)
+            })
+            .collect();
+        let name = project
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        insta::assert_snapshot!(format!("warnings__{name}"), lines.join("\n"));
+    }
+}

@@ -509,3 +509,48 @@ fn rendered_report_snapshot() {
     let summary = loaded.diagnostics.summary().unwrap_or_default();
     insta::assert_snapshot!(format!("{text}\n\n{summary}"));
 }
+
+#[test]
+fn a_misspelt_provider_type_or_role_is_an_error_at_the_value_with_a_suggestion() {
+    let f = Fixture::new();
+    f.write(
+        "config.arena.yaml",
+        &arena("  providers:\n    - file: a.yaml\n    - file: b.yaml\n"),
+    );
+    // `type: mock` comes first in `provider`, so the misspelling replaces it.
+    f.write(
+        "a.yaml",
+        &provider("a", "").replace("type: mock", "type: opneai"),
+    );
+    f.write("b.yaml", &provider("b", "  role: embeddings\n"));
+    let loaded = f.load();
+    let found = errors(&loaded);
+    assert_eq!(
+        found,
+        vec![
+            (
+                "a.yaml".into(),
+                6,
+                9,
+                "unknown provider type `opneai`".into()
+            ),
+            (
+                "b.yaml".into(),
+                7,
+                9,
+                "unknown provider role `embeddings`".into()
+            ),
+        ],
+        "{}",
+        loaded.render(RenderStyle::Plain)
+    );
+    let helps: Vec<&str> = loaded
+        .diagnostics
+        .errors()
+        .flat_map(|d| d.help.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        helps,
+        vec!["did you mean `openai`?", "did you mean `embedding`?"]
+    );
+}

@@ -73,6 +73,21 @@ fn maximal(schema: &Value, defs: &Value, depth: usize) -> Value {
     }
 }
 
+/// Provider `type` is a closed set in the model (the schema says only "string"): every
+/// provider-shaped object (one with `credential`) gets a known type.
+fn known_provider_types(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key("credential") && map.get("type") == Some(&json!("text")) {
+                map.insert("type".into(), json!("openai"));
+            }
+            map.values_mut().for_each(known_provider_types);
+        }
+        Value::Array(items) => items.iter_mut().for_each(known_provider_types),
+        _ => {}
+    }
+}
+
 fn document(file: &str, kind: &str) -> (String, Value) {
     let path = Path::new(SCHEMAS).join(file);
     let schema: Value =
@@ -80,6 +95,7 @@ fn document(file: &str, kind: &str) -> (String, Value) {
             .expect("json");
     let defs = schema.get("$defs").cloned().unwrap_or(json!({}));
     let mut doc = maximal(&schema, &defs, 12);
+    known_provider_types(&mut doc);
     doc["apiVersion"] = json!("promptkit.altairalabs.ai/v1alpha1");
     doc["kind"] = json!(kind);
     (

@@ -23,8 +23,8 @@ async fn run(fail_on: Option<&str>) -> promptkit::arena::RunResult {
         let config = temp.path().join("config.arena.yaml");
         let text = std::fs::read_to_string(&config).expect("config");
         let text = text.replace(
-            "    seed: 7",
-            &format!("    seed: 7\n    fail_on: [{fail_on}]"),
+            "    concurrency: 2",
+            &format!("    concurrency: 2\n    fail_on: [{fail_on}]"),
         );
         std::fs::write(&config, text).expect("write");
     }

@@ -64,7 +64,7 @@ fn keyless(project: &Path) -> RunOptions {
     let all_mock = loaded.value.as_ref().is_some_and(|p| {
         p.providers
             .iter()
-            .all(|e| e.item.spec.r#type.value == "mock")
+            .all(|e| e.item.spec.r#type.value == promptkit_build::model::ProviderType::Mock)
     });
     let mut options = RunOptions::default();
     if !all_mock {

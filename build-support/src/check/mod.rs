@@ -1,6 +1,7 @@
 //! The checker: what the loader cannot see file by file — duplicate ids, dangling
 //! references between files, template variables against their declarations, assertion
-//! and validator types with their params, regexes, and value ranges. Every problem is
+//! and validator types with their params, regexes, value ranges, and the fields this
+//! runtime accepts but does not execute ([`fields`]). Every problem is
 //! a located [`Diagnostic`] with a fix; all of them are reported in one pass.
 //!
 //! ```
@@ -12,6 +13,7 @@
 //! ```
 
 mod assertions;
+pub mod fields;
 mod ids;
 mod integrations;
 mod refs;
@@ -57,6 +59,7 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
         custom.extend(project.exec_evals().map(|(name, _)| name.value.clone()));
         assertions::check_project(project, &custom, &mut out);
         values::check_project(project, &mut out);
+        fields::check_project(loaded, project, &mut out);
     }
     out
 }
@@ -71,6 +74,9 @@ pub fn check_prompts(prompts: &[Item<PromptSpec>], sources: &SourceCache) -> Dia
         templates::check_prompt(prompt, sources, &[], true, &mut out);
         assertions::check_validators(prompt, &mut out);
         values::check_prompt(prompt, &mut out);
+        if !prompt.inline {
+            fields::check_prompt(prompt, sources, &mut out);
+        }
     }
     ids::task_types(prompts, &mut out);
     out

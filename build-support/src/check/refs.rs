@@ -5,7 +5,7 @@
 use super::{at, at_loc, error, suggestion, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::Project;
-use crate::model::{MEMORY_TOOLS, WORKFLOW_TRANSITION_TOOL};
+use crate::model::{MEMORY_TOOLS, ProviderRole, ProviderType, WORKFLOW_TRANSITION_TOOL};
 
 /// The tools a project may name: declared, built in, or `mcp__<server>__<tool>` of a
 /// declared MCP server (whose tools are only known once it runs).
@@ -323,7 +323,7 @@ fn check_inference(project: &Project, out: &mut Diagnostics) {
             .spec
             .role
             .as_ref()
-            .is_some_and(|r| r.value == "inference")
+            .is_some_and(|r| r.value == ProviderRole::Inference)
     };
     let inference: Vec<&str> = project
         .providers
@@ -333,7 +333,7 @@ fn check_inference(project: &Project, out: &mut Diagnostics) {
         .collect();
     for entry in project.providers.iter().filter(is_inference) {
         let kind = &entry.item.spec.r#type;
-        if kind.value != "huggingface" {
+        if kind.value != ProviderType::HuggingFace {
             let path = entry.item.path.as_path();
             out.push(
                 error(

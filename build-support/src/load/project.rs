@@ -10,7 +10,7 @@ use super::{Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, Provide
 use crate::diagnostic::{Diagnostic, SourceLocation};
 use crate::model::{
     ArenaSpec, EvalSpec, Kind, Manifest, MockConfig, PersonaSpec, PromptSpec, ProviderRef,
-    ProviderSpec, ScenarioSpec, ToolSpec,
+    ProviderSpec, ProviderType, ScenarioSpec, ToolSpec,
 };
 
 const DEFAULT_GROUP: &str = "default";
@@ -210,7 +210,7 @@ impl ProjectLoader<'_, '_> {
         config_dir: &Path,
         mocks: &mut Vec<MockFile>,
     ) -> Option<PathBuf> {
-        if provider.spec.r#type.value != "mock" {
+        if provider.spec.r#type.value != ProviderType::Mock {
             return None;
         }
         let (key, written) = provider.spec.mock_config()?;

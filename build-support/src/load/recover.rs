@@ -183,7 +183,7 @@ mod tests {
             ]
         );
         let spec = value.expect("recovered").spec.value;
-        assert_eq!(spec.r#type.value, "mock");
+        assert_eq!(spec.r#type.value, crate::model::ProviderType::Mock);
         assert_eq!(
             spec.defaults.and_then(|d| d.max_tokens).map(|m| m.value),
             Some(5)

@@ -66,6 +66,22 @@ fn explain(mut diag: Diagnostic, message: &str) -> Diagnostic {
         }
         return diag;
     }
+    // A closed set of names (`model::Named`): "unknown provider type `x`, expected one of `a`, `b`".
+    if let Some((what, rest)) = message
+        .strip_prefix("unknown ")
+        .and_then(|r| r.split_once(" `"))
+        && let Some((value, tail)) = rest.split_once('`')
+        && let Some(list) = tail.strip_prefix(", expected one of ")
+    {
+        let expected: Vec<&str> = list.split(", ").map(|s| s.trim_matches('`')).collect();
+        diag.message = format!("unknown {what} `{value}`");
+        diag.primary_label = Some(format!("not a known {what}"));
+        diag.help.push(match did_you_mean(value, &expected) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("expected one of: {}", expected.join(", ")),
+        });
+        return diag;
+    }
     if let Some(field) = message
         .strip_prefix("missing field `")
         .and_then(|r| r.strip_suffix('`'))
@@ -257,7 +273,7 @@ mod tests {
     fn syntax_errors_and_duplicates_are_located() {
         let d = err(&format!("{HEAD}  type: [a\n"));
         assert!(d.location.as_ref().is_some_and(|l| l.line >= 4), "{d:?}");
-        let d = err(&format!("{HEAD}  type: a\n  type: b\n"));
+        let d = err(&format!("{HEAD}  type: mock\n  type: openai\n"));
         assert_eq!(d.message, "duplicate key `type`");
         assert_eq!(d.location.map(|l| l.line), Some(5));
     }

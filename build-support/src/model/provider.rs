@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::provider_kind::{self, ProviderRole, ProviderType};
 use super::strict;
 
 use super::common::{CredentialConfig, PlatformConfig};
@@ -16,7 +17,8 @@ pub struct ProviderSpec {
     #[serde(default)]
     pub id: Option<Spanned<String>>,
     /// Implementation: `openai`, `claude`, `gemini`, `mock`, `ollama`, `vllm`, ...
-    pub r#type: Spanned<String>,
+    #[serde(deserialize_with = "provider_kind::spanned")]
+    pub r#type: Spanned<ProviderType>,
     /// Model name.
     #[serde(default)]
     pub model: Option<Spanned<String>>,
@@ -30,8 +32,8 @@ pub struct ProviderSpec {
     #[serde(default)]
     pub audio_files: Vec<Spanned<String>>,
     /// `llm` (default), `tts`, `stt`, `embedding`, `image`, `video`, `inference`.
-    #[serde(default)]
-    pub role: Option<Spanned<String>>,
+    #[serde(default, deserialize_with = "provider_kind::opt_spanned")]
+    pub role: Option<Spanned<ProviderRole>>,
     /// API base URL.
     #[serde(default)]
     pub base_url: Option<Spanned<String>>,
@@ -104,7 +106,7 @@ impl ProviderSpec {
         {
             return vec![var.value.clone()];
         }
-        default_credential_env(&self.r#type.value)
+        default_credential_env(self.r#type.value.as_str())
             .iter()
             .map(|v| (*v).to_owned())
             .collect()

@@ -108,7 +108,7 @@ impl<'de, T: StrictNumber> Visitor<'de> for LenientVisitor<T> {
 
 /// An error whose message carries the value's own location (serde-saphyr would report
 /// the position where the error surfaced, the key).
-fn located_error<E: de::Error>(at: &serde_saphyr::Location, message: &str) -> E {
+pub(crate) fn located_error<E: de::Error>(at: &serde_saphyr::Location, message: &str) -> E {
     let span = at.span();
     let bytes = match (span.byte_offset(), span.byte_len()) {
         (Some(o), Some(l)) => format!("{o}+{l}"),

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use promptkit_build::diagnostic::{Diagnostics, RenderStyle};
 use promptkit_build::frontend::{Checked, Frontend};
 use promptkit_build::load::{Project, ProviderEntry};
-use promptkit_build::model::MockConfig;
+use promptkit_build::model::{MockConfig, ProviderType};
 use promptkit_build::plan::{self, Case};
 
 use super::assertions::{Evaluator, ExecEval};
@@ -277,14 +277,14 @@ fn build_provider(
     {
         return Ok(Arc::new(MockProvider::new(id, model, config.clone())));
     }
-    if spec.r#type.value == "mock" || options.mock_provider {
+    if spec.r#type.value == ProviderType::Mock || options.mock_provider {
         let config = project
             .mock_config_of(entry)
             .map(|m| Arc::new(m.config.clone()))
             .unwrap_or_default();
         return Ok(Arc::new(MockProvider::new(id, model, config)));
     }
-    if spec.r#type.value == "replay" {
+    if spec.r#type.value == ProviderType::Replay {
         return replay_provider(project, spec, id, model);
     }
     crate::providers::live(&id, spec, entry.item.path.parent()).map_err(|e| e.to_string())
