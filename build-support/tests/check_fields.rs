@@ -159,9 +159,8 @@ fn each_unexecuted_field_is_reported_once_at_its_key() {
         "chat.scenario.yaml:18:7 warning `streaming` is accepted but not executed by this runtime: the arena sends whole turns; streaming is not exercised",
         "chat.scenario.yaml:7:3 warning `streaming` is accepted but not executed by this runtime: the arena sends whole turns; streaming is not exercised",
         "chat.scenario.yaml:8:3 warning `duplex` is accepted but not executed by this runtime: duplex (voice) sessions are not implemented",
-        "config.arena.yaml:17:7 error `platform` is not supported by this runtime: the provider would be called on the vendor's public API with its public key instead of the platform; remove `platform` or use a provider type this runtime calls directly",
+        "config.arena.yaml:19:9 error `region` is not supported by this runtime: AWS Bedrock / GCP Vertex are not implemented: the provider is refused rather than sent to the public API",
         "config.arena.yaml:22:5 warning `temperature` is accepted but not executed by this runtime: sampling comes from the prompt `parameters` and provider `defaults` only",
-        "mock.provider.yaml:11:5 error `credential_file` is not supported by this runtime: keys are read from the environment only; a different key (the type's default variable) would be sent; use `credential_env`",
         "mock.yaml:8:9 warning `audio_file` is accepted but not executed by this runtime: audio mock turns are not produced",
         "mock.yaml:9:5 warning `steps` is accepted but not executed by this runtime: composition steps are not run",
     ];
@@ -175,7 +174,7 @@ fn refused_fields_are_errors_with_a_fix() {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
-    assert_eq!(refused.len(), 2, "{refused:#?}");
+    assert_eq!(refused.len(), 1, "{refused:#?}");
     for d in refused {
         assert!(d.help.iter().any(|h| h.starts_with("remove `")), "{d:?}");
         assert!(
