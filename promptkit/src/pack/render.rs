@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use promptkit_build::template::{self, Unresolved, VarDecl, VarProblem, VarType};
+use promptkit_build::template::{self, VarDecl, VarProblem, VarType};
 
 use super::{Pack, PackVariable};
 
@@ -39,13 +39,13 @@ pub enum RenderError {
         /// What is wrong.
         problem: String,
     },
-    /// Placeholders had no value after substitution.
-    #[error("prompt `{task_type}`: {unresolved}; declare these variables or pass values for them")]
-    Unresolved {
+    /// The template could not be rendered (placeholders left, a cycle, too large).
+    #[error("prompt `{task_type}`: {error}")]
+    Template {
         /// The prompt.
         task_type: String,
-        /// The placeholders left.
-        unresolved: Unresolved,
+        /// What went wrong.
+        error: template::RenderError,
     },
 }
 
@@ -114,9 +114,9 @@ impl Pack {
                 .or_insert_with(|| content.clone());
         }
         let text = system_template(prompt, model);
-        template::render(&text, &values).map_err(|unresolved| RenderError::Unresolved {
+        template::render(&text, &values).map_err(|error| RenderError::Template {
             task_type: task_type.to_owned(),
-            unresolved,
+            error,
         })
     }
 }
