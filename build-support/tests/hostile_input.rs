@@ -10,15 +10,26 @@ use promptkit_build::diagnostic::{Diagnostic, Diagnostics, MAX_MESSAGE_CHARS, Re
 use promptkit_build::load::{LoadOptions, Loaded, Project, did_you_mean, load_project};
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
-const PROJECT_FILES: &[&str] = &[
-    "config.arena.yaml",
-    "mock-responses.yaml",
-    "prompts/support.yaml",
-    "providers/mock.provider.yaml",
-    "scenarios/order-status.scenario.yaml",
-    "scenarios/refund-policy.scenario.yaml",
-    "tools/get-order-status.tool.yaml",
-];
+
+/// The example's YAML files, relative to it (sorted).
+fn project_files() -> Vec<String> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("example folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, base, out);
+            } else if path.extension().is_some_and(|e| e == "yaml")
+                && let Ok(rel) = path.strip_prefix(base)
+            {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(Path::new(EXAMPLE), Path::new(EXAMPLE), &mut out);
+    out.sort();
+    out
+}
 
 /// A copy of the quick-start project under `project/` of a temp dir (so `..` has room).
 struct Copy {
@@ -29,7 +40,8 @@ impl Copy {
     fn new(edits: &[(&str, &str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let copy = Self { dir };
-        for rel in PROJECT_FILES {
+        for rel in project_files() {
+            let rel = rel.as_str();
             let mut text =
                 std::fs::read_to_string(Path::new(EXAMPLE).join(rel)).expect("example file");
             for (file, from, to) in edits {
@@ -235,7 +247,8 @@ fn two_defaults_naming_each_other_are_a_located_cycle() {
     let errors = copy.errors();
     let d = located(&errors, "name each other");
     assert!(
-        d.message.contains("`company` -> `refund_days` -> `company`"),
+        d.message
+            .contains("`company` -> `refund_days` -> `company`"),
         "{d:#?}"
     );
 }
@@ -306,9 +319,17 @@ fn giant_values_are_truncated_in_messages() {
         "unknown report format",
     )
     .clone();
-    assert!(d.message.chars().count() < MAX_MESSAGE_CHARS + 100, "{}", d.message.len());
+    assert!(
+        d.message.chars().count() < MAX_MESSAGE_CHARS + 100,
+        "{}",
+        d.message.len()
+    );
     let rendered = checked.render(&loaded.sources, RenderStyle::Plain);
-    assert!(rendered.len() < 64 * 1024, "{} bytes rendered", rendered.len());
+    assert!(
+        rendered.len() < 64 * 1024,
+        "{} bytes rendered",
+        rendered.len()
+    );
 }
 
 #[test]

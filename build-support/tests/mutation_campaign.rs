@@ -197,9 +197,12 @@ fn run_case(seed: u64, project: &Path) -> Vec<String> {
 #[test]
 fn mutated_conformance_projects_are_refused_cleanly() {
     let seed = env_number("PROMPTKIT_CAMPAIGN_SEED", 17);
-    let cases = env_number("PROMPTKIT_CAMPAIGN_CASES", 48);
+    let cases = env_number("PROMPTKIT_CAMPAIGN_CASES", 200);
     let projects = projects();
-    assert!(!projects.is_empty(), "no conformance projects under {CORPUS}");
+    assert!(
+        !projects.is_empty(),
+        "no conformance projects under {CORPUS}"
+    );
     let mut rng = Rng(seed | 1);
     let mut failures = Vec::new();
     for case in 0..cases {

@@ -10,29 +10,27 @@ use promptkit_build::check::check_project;
 use promptkit_build::load::{Embedded, LoadOptions, load_project};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
-const FILES: &[&str] = &[
-    "config.arena.yaml",
-    "mock-responses.yaml",
-    "prompts/support.yaml",
-    "providers/mock.provider.yaml",
-    "scenarios/order-status.scenario.yaml",
-    "scenarios/refund-policy.scenario.yaml",
-    "tools/get-order-status.tool.yaml",
-];
 
 fuzz_target!(|input: (u8, String)| {
     let (which, text) = input;
     let root = std::fs::canonicalize(ROOT).unwrap_or_else(|_| PathBuf::from(ROOT));
     let root = root.as_path();
+    // The example's files as they are on disk, one of them replaced by the input.
     let mut embedded = Embedded::new();
-    for (i, rel) in FILES.iter().enumerate() {
-        let path: PathBuf = root.join(rel);
-        let contents = if i == usize::from(which) % FILES.len() {
-            text.clone()
-        } else {
-            std::fs::read_to_string(&path).unwrap_or_default()
-        };
-        embedded.insert(path, Arc::from(contents));
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path: PathBuf = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                let contents = std::fs::read_to_string(&path).unwrap_or_default();
+                embedded.insert(path, Arc::from(contents));
+            }
+        }
+    }
+    if let Some(value) = embedded.values_mut().nth(usize::from(which) % embedded.len().max(1)) {
+        *value = Arc::from(text.as_str());
     }
     let options = LoadOptions {
         embedded: Some(Arc::new(embedded)),

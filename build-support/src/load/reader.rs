@@ -135,8 +135,13 @@ impl<'o> Reader<'o> {
             return None;
         }
         if meta.len() > self.options.max_file_bytes {
-            self.diags
-                .push(too_large(&written, path, at, meta.len(), self.options.max_file_bytes));
+            self.diags.push(too_large(
+                &written,
+                path,
+                at,
+                meta.len(),
+                self.options.max_file_bytes,
+            ));
             return None;
         }
         let bytes = match bounded_read(path, self.options.max_file_bytes) {
@@ -148,8 +153,13 @@ impl<'o> Reader<'o> {
         };
         let len = bytes.len() as u64;
         if len > self.options.max_file_bytes {
-            self.diags
-                .push(too_large(&written, path, at, len, self.options.max_file_bytes));
+            self.diags.push(too_large(
+                &written,
+                path,
+                at,
+                len,
+                self.options.max_file_bytes,
+            ));
             return None;
         }
         self.total_bytes = self.total_bytes.saturating_add(len);
@@ -171,12 +181,10 @@ impl<'o> Reader<'o> {
                 let valid = err.utf8_error().valid_up_to();
                 let (line, column) = line_column(err.as_bytes(), valid);
                 self.diags.push(
-                    Diagnostic::error(format!(
-                        "`{written}` is not valid UTF-8 (byte {valid})"
-                    ))
-                    .at(SourceLocation::new(path, line, column))
-                    .with_label("the first invalid byte is here")
-                    .with_help("save the file as UTF-8"),
+                    Diagnostic::error(format!("`{written}` is not valid UTF-8 (byte {valid})"))
+                        .at(SourceLocation::new(path, line, column))
+                        .with_label("the first invalid byte is here")
+                        .with_help("save the file as UTF-8"),
                 );
                 None
             }
@@ -194,7 +202,13 @@ impl<'o> Reader<'o> {
             return true;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if (if folder { meta.is_dir() } else { meta.is_file() }) => {
+            Ok(meta)
+                if (if folder {
+                    meta.is_dir()
+                } else {
+                    meta.is_file()
+                }) =>
+            {
                 self.record(path);
                 true
             }
@@ -390,9 +404,15 @@ fn bounded_read(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// The 1-based line and column (in characters) of byte `offset` in possibly invalid UTF-8.
 pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (u32, u32) {
     let before = &bytes[..offset.min(bytes.len())];
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (
         u32::try_from(line).unwrap_or(u32::MAX),
         u32::try_from(column).unwrap_or(u32::MAX),
