@@ -45,7 +45,7 @@ impl Copy {
             let mut text =
                 std::fs::read_to_string(Path::new(EXAMPLE).join(rel)).expect("example file");
             for (file, from, to) in edits {
-                if file == rel {
+                if *file == rel {
                     assert!(text.contains(from), "`{from}` not in {rel}");
                     text = text.replacen(from, to, 1);
                 }
