@@ -5,15 +5,7 @@
 use super::{at, at_loc, error, suggestion, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::Project;
-
-/// Tools the runtime provides itself (memory, workflow transitions).
-const BUILT_IN_TOOLS: &[&str] = &[
-    "memory__remember",
-    "memory__recall",
-    "memory__list",
-    "memory__forget",
-    "workflow__transition",
-];
+use crate::model::{MEMORY_TOOLS, WORKFLOW_TRANSITION_TOOL};
 
 pub(super) fn check(project: &Project, out: &mut Diagnostics) {
     let task_types: Vec<&str> = project
@@ -30,7 +22,9 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
         .tools
         .iter()
         .map(|t| t.id.as_str())
-        .chain(BUILT_IN_TOOLS.iter().copied())
+        // Tools the runtime provides itself.
+        .chain(MEMORY_TOOLS)
+        .chain([WORKFLOW_TRANSITION_TOOL])
         .collect();
     let personas: Vec<&str> = project.personas.iter().map(|p| p.id.as_str()).collect();
     let scenarios: Vec<&str> = project.scenarios.iter().map(|s| s.id.as_str()).collect();

@@ -191,6 +191,12 @@ impl<'o> Reader<'o> {
         }
     }
 
+    /// True when `path` can be read: embedded, or present on disk (optional files such as
+    /// fragments are skipped silently when absent).
+    pub fn exists(&self, path: &Path) -> bool {
+        self.embedded(path).is_some() || self.sources.get(path).is_some() || path.exists()
+    }
+
     /// Checks that a referenced file or folder exists without reading it (recordings, packs).
     pub fn touch(&mut self, path: &Path, reference: Reference<'_>, folder: bool) -> bool {
         if self.admit(path, Some(reference)).is_none() {
@@ -420,7 +426,7 @@ pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (u32, u32) {
 }
 
 /// Falls back to naming the file when no location is known.
-trait OrFile {
+pub(crate) trait OrFile {
     fn or_file(self, path: &Path) -> Self;
 }
 

@@ -14,6 +14,7 @@
 mod arena;
 mod common;
 mod defaults;
+mod duration;
 mod eval;
 mod integrations;
 mod mock;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 pub use arena::*;
 pub use common::*;
 pub use defaults::*;
+pub use duration::parse_go_duration;
 pub use eval::*;
 pub use integrations::*;
 pub use mock::*;

@@ -199,3 +199,14 @@ pub struct ToolConsentConfig {
     #[serde(default)]
     pub decline_strategy: Option<Spanned<String>>,
 }
+
+/// The memory tools the runtime offers when memory is enabled.
+pub const MEMORY_TOOLS: [&str; 4] = [
+    "memory__remember",
+    "memory__recall",
+    "memory__list",
+    "memory__forget",
+];
+
+/// The tool the runtime offers to move a workflow between states.
+pub const WORKFLOW_TRANSITION_TOOL: &str = "workflow__transition";

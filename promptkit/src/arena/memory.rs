@@ -24,13 +24,7 @@ struct Memory {
 
 type Store = Arc<Mutex<Vec<Memory>>>;
 
-/// The memory tools' names.
-pub(crate) const MEMORY_TOOLS: [&str; 4] = [
-    "memory__remember",
-    "memory__recall",
-    "memory__list",
-    "memory__forget",
-];
+pub(crate) use promptkit_build::model::MEMORY_TOOLS;
 
 /// Adds the memory tools, over a fresh store, to `tools`.
 pub(crate) fn add_memory_tools(tools: &mut Toolbox) {

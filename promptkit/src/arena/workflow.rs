@@ -18,7 +18,7 @@ use crate::provider::ToolSpec;
 use crate::tools::{Handler, Toolbox};
 
 /// The tool the model calls to move the workflow.
-pub(crate) const TRANSITION_TOOL: &str = "workflow__transition";
+pub(crate) use promptkit_build::model::WORKFLOW_TRANSITION_TOOL as TRANSITION_TOOL;
 
 /// One state of the machine.
 #[derive(Debug, Clone, Default)]

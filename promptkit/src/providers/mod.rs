@@ -15,9 +15,8 @@ pub mod sse;
 mod streaming;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use promptkit_build::model::ProviderSpec;
+use promptkit_build::model::{ProviderSpec, parse_go_duration};
 
 use crate::provider::{ErrorKind, Provider, ProviderError};
 use http::{Secret, Transport};
@@ -40,7 +39,8 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
     if let Some(timeout) = spec
         .request_timeout
         .as_ref()
-        .and_then(|t| parse_duration(&t.value))
+        .and_then(|t| parse_go_duration(&t.value))
+        .filter(|t| !t.is_zero())
     {
         transport = transport.with_timeout(timeout);
     }
@@ -118,21 +118,4 @@ pub fn live(id: &str, spec: &ProviderSpec) -> Result<Arc<dyn Provider>, Provider
         }
     };
     Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
-}
-
-/// `30s`, `1500ms`, `2m` (a bare number is seconds).
-fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let (number, unit) = text
-        .find(|c: char| c.is_ascii_alphabetic())
-        .map_or((text, "s"), |i| text.split_at(i));
-    let n: f64 = number.trim().parse().ok()?;
-    let seconds = match unit {
-        "ms" => n / 1000.0,
-        "s" => n,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return None,
-    };
-    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
 }

@@ -14,26 +14,7 @@ use std::time::Duration;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_BODY: usize = 10 * 1024 * 1024;
 
-/// Parses a Go-style duration (`300ms`, `1.5s`, `2m`, `1h`).
-pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    let split = s.find(|c: char| c.is_ascii_alphabetic() || c == 'µ')?;
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
-    let secs = match unit {
-        "ns" => n / 1e9,
-        "us" | "µs" => n / 1e6,
-        "ms" => n / 1e3,
-        "s" => n,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return None,
-    };
-    Duration::try_from_secs_f64(secs).ok()
-}
+pub(crate) use promptkit_build::model::parse_go_duration as parse_duration;
 
 /// Replaces `${VAR}` with the environment variable's value (empty when unset).
 pub(crate) fn expand_env(s: &str) -> String {
