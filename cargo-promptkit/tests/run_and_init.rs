@@ -122,3 +122,41 @@ fn scenario_filter_and_mock_provider_flags() {
     assert!(temp.path().join("out/junit.xml").is_file());
     assert!(!temp.path().join("out/results.json").exists());
 }
+
+#[test]
+fn a_scenario_id_longer_than_a_format_width_does_not_panic() {
+    // `{:<width$}` panics past u16::MAX; the summary's name column used the longest id.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/arena-quickstart");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("project");
+    let mut files = vec![
+        "config.arena.yaml".to_owned(),
+        "mock-responses.yaml".to_owned(),
+    ];
+    for sub in ["prompts", "providers", "scenarios", "tools"] {
+        for entry in std::fs::read_dir(example.join(sub))
+            .expect("example folder")
+            .flatten()
+        {
+            files.push(format!("{sub}/{}", entry.file_name().to_string_lossy()));
+        }
+    }
+    for rel in &files {
+        let mut text = std::fs::read_to_string(example.join(rel)).expect("example file");
+        if rel.starts_with("scenarios/refund") {
+            let long = "r".repeat(70_000);
+            text = text.replacen("id: refund-policy", &format!("id: {long}"), 1);
+        }
+        let target = dir.join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, text).expect("write");
+    }
+    let output = run(
+        &dir.join("config.arena.yaml"),
+        &temp.path().join("out"),
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{stderr}");
+}

@@ -386,6 +386,27 @@ fn check_inference(project: &Project, out: &mut Diagnostics) {
 /// Every workflow state's `prompt_task` names a prompt.
 fn check_workflow(project: &Project, task_types: &[&str], out: &mut Diagnostics) {
     let arena_path = project.config_path.as_path();
+    // The pack schema requires these three; `compile` would refuse the pack without them.
+    if let Some(workflow) = &project.arena.spec.value.workflow
+        && let Some(map) = workflow.value.as_map()
+    {
+        for key in ["version", "entry", "states"] {
+            if map.get(key).is_none() {
+                out.push(
+                    error(
+                        format!("the workflow has no `{key}`"),
+                        at_loc(arena_path, &workflow.referenced),
+                        arena_path,
+                    )
+                    .with_help(match key {
+                        "version" => "add `version: 1`",
+                        "entry" => "name the initial state: `entry: <state>`",
+                        _ => "define the states: `states: {<name>: {prompt_task: ...}}`",
+                    }),
+                );
+            }
+        }
+    }
     let Some(states) = super::workflow(project)
         .and_then(|w| w.get("states"))
         .and_then(|s| s.value.as_map())

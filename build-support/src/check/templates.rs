@@ -3,13 +3,13 @@
 //! malformed placeholders, unused declarations, defaults of the wrong type and bad
 //! validation patterns are reported where they are written.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{at, error, suggestion, warning};
 use crate::diagnostic::{Diagnostics, SourceCache};
 use crate::load::{Item, Project, locate_in_scalar};
 use crate::model::PromptSpec;
-use crate::template::{VarType, placeholders};
+use crate::template::{self, RenderError, VarType, placeholders};
 
 pub(super) fn check_project(project: &Project, sources: &SourceCache, out: &mut Diagnostics) {
     let arena = &project.arena.spec.value;
@@ -84,6 +84,17 @@ pub(super) fn check_prompt(
             })
         }));
     for template in templates {
+        if let Some(open) = unterminated(&template.value) {
+            let location = sources
+                .get(path)
+                .and_then(|source| locate_in_scalar(path, source, template, open..open + 2))
+                .or_else(|| at(path, template));
+            out.push(
+                error("`{{` is never closed", location, path)
+                    .with_label("no `}}` follows")
+                    .with_help("close the placeholder (`{{name}}`), or remove the braces"),
+            );
+        }
         for placeholder in placeholders(&template.value) {
             let location = sources
                 .get(path)
@@ -94,12 +105,15 @@ pub(super) fn check_prompt(
             let name = placeholder.name;
             if !placeholder.is_well_formed() {
                 out.push(
-                    warning(
-                        format!("`{{{{{name}}}}}` can never be substituted"),
+                    error(
+                        format!(
+                            "`{{{{{}}}}}` can never be substituted",
+                            crate::diagnostic::truncate(name, 80)
+                        ),
                         location,
                         path,
                     )
-                    .with_label("not a variable name")
+                    .with_label("not a variable name; rendering would fail on it")
                     .with_help(format!(
                         "write `{{{{{}}}}}`: placeholders are exact, without spaces",
                         name.trim()
@@ -144,6 +158,8 @@ pub(super) fn check_prompt(
             );
         }
     }
+
+    check_expansion(prompt, out);
 
     for variable in &spec.variables {
         let name = &variable.name;
@@ -238,5 +254,74 @@ pub(super) fn check_prompt(
                 .with_note(e.to_string()),
             );
         }
+    }
+}
+
+/// The byte offset of a `{{` after the last placeholder that no `}}` closes.
+fn unterminated(text: &str) -> Option<usize> {
+    let after = placeholders(text).last().map_or(0, |p| p.range.end);
+    text[after..].find("{{").map(|i| after + i)
+}
+
+/// The templates rendered with the declared defaults: defaults naming each other
+/// (a cycle) and expansions over the render budget fail every run, so they are errors.
+fn check_expansion(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
+    let spec = &prompt.spec;
+    let path = prompt.path.as_path();
+    let defaults: BTreeMap<String, String> = spec
+        .variables
+        .iter()
+        .filter_map(|v| {
+            let text = v.default.as_ref()?.value.as_str()?;
+            Some((v.name.value.clone(), text.to_owned()))
+        })
+        .collect();
+    if defaults.is_empty() {
+        return;
+    }
+    let Some(template) = &spec.system_template else {
+        return;
+    };
+    let default_at = |name: &str| {
+        spec.variables
+            .iter()
+            .find(|v| v.name.value == name)
+            .and_then(|v| v.default.as_ref())
+            .and_then(|d| super::at_loc(path, &d.referenced))
+    };
+    match template::render(&template.value, &defaults) {
+        Err(RenderError::Cycle(names)) => {
+            let first = names.first().cloned().unwrap_or_default();
+            out.push(
+                error(
+                    format!(
+                        "the defaults of {} name each other",
+                        names
+                            .iter()
+                            .map(|n| format!("`{}`", crate::diagnostic::truncate(n, 80)))
+                            .collect::<Vec<_>>()
+                            .join(" -> ")
+                    ),
+                    default_at(&first).or_else(|| at(path, template)),
+                    path,
+                )
+                .with_label("this default leads back to itself")
+                .with_help("a default may not (indirectly) contain its own placeholder"),
+            );
+        }
+        Err(RenderError::TooLarge) => {
+            out.push(
+                error(
+                    format!(
+                        "the template expands past {} bytes with its defaults",
+                        template::MAX_OUTPUT_BYTES
+                    ),
+                    at(path, template),
+                    path,
+                )
+                .with_help("defaults whose placeholders repeat multiply the text at each level; flatten them"),
+            );
+        }
+        Ok(_) | Err(RenderError::Unresolved(_)) => {}
     }
 }

@@ -25,6 +25,13 @@ pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
         for f in &d.fail_on {
             out.extend(unknown(arena_path, f, FAIL_ON, "fail_on condition", false));
         }
+        // `run` refuses a format it cannot write (names as `--formats` takes them).
+        const FORMATS: &[&str] = &["json", "junit", "xml", "markdown", "md", "html"];
+        for f in d.output.iter().flat_map(|o| &o.formats) {
+            if !FORMATS.contains(&f.value.trim().to_ascii_lowercase().as_str()) {
+                out.extend(unknown(arena_path, f, FORMATS, "report format", true));
+            }
+        }
     }
     for provider in &project.providers {
         if let Some(d) = &provider.item.spec.defaults {

@@ -26,6 +26,7 @@
 
 mod render;
 mod source;
+mod truncate;
 
 use std::fmt;
 use std::ops::Range;
@@ -33,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 pub use render::RenderStyle;
 pub use source::SourceCache;
+pub use truncate::{MAX_MESSAGE_CHARS, truncate};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -160,7 +162,7 @@ impl Diagnostic {
     pub fn new(severity: Severity, message: impl Into<String>) -> Self {
         Self {
             severity,
-            message: message.into(),
+            message: truncate::bounded(message.into()),
             location: None,
             primary_label: None,
             labels: Vec::new(),
@@ -204,7 +206,7 @@ impl Diagnostic {
     /// Sets the text shown at the primary caret.
     #[must_use]
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.primary_label = Some(label.into());
+        self.primary_label = Some(truncate::bounded(label.into()));
         self
     }
 
@@ -213,7 +215,7 @@ impl Diagnostic {
     pub fn with_secondary(mut self, location: SourceLocation, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             location,
-            message: message.into(),
+            message: truncate::bounded(message.into()),
         });
         self
     }
@@ -221,14 +223,14 @@ impl Diagnostic {
     /// Adds a "help:" line.
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help.push(help.into());
+        self.help.push(truncate::bounded(help.into()));
         self
     }
 
     /// Adds a "note:" line.
     #[must_use]
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.notes.push(truncate::bounded(note.into()));
         self
     }
 

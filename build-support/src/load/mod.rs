@@ -48,13 +48,14 @@ use crate::model::{
 };
 
 pub use fragment::{Fragment, fragment_path, fragment_vars};
+pub use paths::resolves_inside;
 pub use project::load_project;
 pub use required::Required;
 pub use scalar::locate_in_scalar;
 pub use single::{
     load_manifest, load_mock_config, load_prompt_file, locate, parse_manifest, parse_mock_config,
 };
-pub use yaml::did_you_mean;
+pub use yaml::{did_you_mean, worth_suggesting};
 
 /// Options of a load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +64,8 @@ pub struct LoadOptions {
     pub allow_outside_root: bool,
     /// Largest file read, in bytes (default 8 MiB).
     pub max_file_bytes: u64,
+    /// Largest total of all files read by one load, in bytes (default 64 MiB).
+    pub max_project_bytes: u64,
     /// Files served from memory instead of the disk, keyed by the path the loader
     /// reads (as listed in [`Loaded::files`]). `#[arena_test]` compiles a checked
     /// project into the test binary this way, so a test never re-reads YAML.
@@ -77,6 +80,7 @@ impl Default for LoadOptions {
         Self {
             allow_outside_root: false,
             max_file_bytes: 8 * 1024 * 1024,
+            max_project_bytes: 64 * 1024 * 1024,
             embedded: None,
         }
     }

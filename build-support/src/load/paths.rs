@@ -64,6 +64,11 @@ pub(crate) fn is_within(root: &Path, path: &Path) -> bool {
     path.starts_with(root)
 }
 
+/// True when `path` resolves (symlinks followed) inside the folder `root`.
+pub fn resolves_inside(root: &Path, path: &Path) -> bool {
+    is_within(&canonical(root), &canonical(path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -176,6 +176,7 @@ impl ProjectLoader<'_, '_> {
                     .group
                     .as_ref()
                     .map_or(DEFAULT_GROUP.to_owned(), |g| g.value.clone());
+                self.replay_recording(&item, &config_dir);
                 let mock_config = self.mock_config(&item, &config_dir, mocks);
                 out.push(ProviderEntry {
                     item,
@@ -191,6 +192,7 @@ impl ProjectLoader<'_, '_> {
             self.config_path,
             spec.provider_specs.as_ref(),
         ) {
+            self.replay_recording(&item, &config_dir);
             let mock_config = self.mock_config(&item, &config_dir, mocks);
             let group = DEFAULT_GROUP.to_owned();
             out.push(ProviderEntry {
@@ -201,6 +203,39 @@ impl ProjectLoader<'_, '_> {
             });
         }
         out
+    }
+
+    /// Checks the recording of a `type: replay` provider (`additional_config.recording`
+    /// or `arena_output`, resolved from `config_dir`): inside the root, an existing file.
+    /// Warnings, not errors: projects whose replay provider only serves evals (the
+    /// reference's `eval-test` points at a sibling example) still validate; the runtime
+    /// refuses the recording when the provider is built.
+    fn replay_recording(&mut self, provider: &Item<ProviderSpec>, config_dir: &Path) {
+        if provider.spec.r#type.value != crate::model::ProviderType::Replay {
+            return;
+        }
+        let Some(config) = provider.spec.additional_config.as_ref() else {
+            return;
+        };
+        for key in ["recording", "arena_output"] {
+            let Some(value) = config.value.get(key) else {
+                continue;
+            };
+            let Some(written) = value.value.as_str().filter(|w| !w.is_empty()) else {
+                continue;
+            };
+            let path = paths::resolve(config_dir, written);
+            let at = provider.at(&value.referenced);
+            let reference = Reference {
+                text: written,
+                at: at.as_ref(),
+            };
+            self.r.touch_warning(
+                &path,
+                reference,
+                "the provider refuses this recording when it runs (validation and mock runs do not read it)",
+            );
+        }
     }
 
     /// Loads the mock response file of a `type: mock` provider (resolved from `config_dir`).

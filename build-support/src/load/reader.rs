@@ -30,6 +30,7 @@ pub(crate) struct Reader<'o> {
     pub files: Vec<PathBuf>,
     seen: HashSet<PathBuf>,
     chain: Vec<PathBuf>,
+    total_bytes: u64,
 }
 
 impl<'o> Reader<'o> {
@@ -43,6 +44,7 @@ impl<'o> Reader<'o> {
             files: Vec::new(),
             seen: HashSet::new(),
             chain: Vec::new(),
+            total_bytes: 0,
         }
     }
 
@@ -133,31 +135,57 @@ impl<'o> Reader<'o> {
             return None;
         }
         if meta.len() > self.options.max_file_bytes {
+            self.diags.push(too_large(
+                &written,
+                path,
+                at,
+                meta.len(),
+                self.options.max_file_bytes,
+            ));
+            return None;
+        }
+        let bytes = match bounded_read(path, self.options.max_file_bytes) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                self.diags.push(missing(&written, path, at, &err));
+                return None;
+            }
+        };
+        let len = bytes.len() as u64;
+        if len > self.options.max_file_bytes {
+            self.diags.push(too_large(
+                &written,
+                path,
+                at,
+                len,
+                self.options.max_file_bytes,
+            ));
+            return None;
+        }
+        self.total_bytes = self.total_bytes.saturating_add(len);
+        if self.total_bytes > self.options.max_project_bytes {
             self.diags.push(
                 Diagnostic::error(format!(
-                    "`{written}` is too large ({} bytes; the limit is {})",
-                    meta.len(),
-                    self.options.max_file_bytes
+                    "reading `{written}` brings the project to {} bytes; the limit is {}",
+                    self.total_bytes, self.options.max_project_bytes
                 ))
                 .at_opt(at)
-                .or_file(path),
+                .or_file(path)
+                .with_help("split or shrink the project's files, or raise `LoadOptions::max_project_bytes`"),
             );
             return None;
         }
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Some(self.sources.insert(path, text)),
-                Err(_) => {
-                    self.diags.push(
-                        Diagnostic::error(format!("`{written}` is not valid UTF-8"))
-                            .at_opt(at)
-                            .or_file(path),
-                    );
-                    None
-                }
-            },
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(self.sources.insert(path, text)),
             Err(err) => {
-                self.diags.push(missing(&written, path, at, &err));
+                let valid = err.utf8_error().valid_up_to();
+                let (line, column) = line_column(err.as_bytes(), valid);
+                self.diags.push(
+                    Diagnostic::error(format!("`{written}` is not valid UTF-8 (byte {valid})"))
+                        .at(SourceLocation::new(path, line, column))
+                        .with_label("the first invalid byte is here")
+                        .with_help("save the file as UTF-8"),
+                );
                 None
             }
         }
@@ -180,7 +208,13 @@ impl<'o> Reader<'o> {
             return true;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() == folder => {
+            Ok(meta)
+                if (if folder {
+                    meta.is_dir()
+                } else {
+                    meta.is_file()
+                }) =>
+            {
                 self.record(path);
                 true
             }
@@ -195,6 +229,18 @@ impl<'o> Reader<'o> {
                 self.diags.push(missing(reference.text, path, at, &err));
                 false
             }
+        }
+    }
+
+    /// [`Reader::touch`] whose problems are warnings with `consequence` as a note: for
+    /// files only some runs read.
+    pub fn touch_warning(&mut self, path: &Path, reference: Reference<'_>, consequence: &str) {
+        let outer = std::mem::take(&mut self.diags);
+        self.touch(path, reference, false);
+        let found = std::mem::replace(&mut self.diags, outer);
+        for mut diag in found.into_vec() {
+            diag.severity = crate::diagnostic::Severity::Warning;
+            self.diags.push(diag.with_note(consequence));
         }
     }
 
@@ -331,6 +377,54 @@ fn missing(
         .with_note(format!("resolved to `{}`", path.display()))
 }
 
+fn too_large(
+    written: &str,
+    path: &Path,
+    at: Option<SourceLocation>,
+    len: u64,
+    limit: u64,
+) -> Diagnostic {
+    Diagnostic::error(format!(
+        "`{written}` is too large ({len} bytes; the limit is {limit})"
+    ))
+    .at_opt(at)
+    .or_file(path)
+    .with_help("shrink the file, or raise `LoadOptions::max_file_bytes`")
+}
+
+/// Reads at most `limit + 1` bytes of a regular file, so a file that grows between the
+/// metadata check and the read (or lies about its size) cannot exhaust memory. The caller
+/// checked the metadata before opening (a FIFO is never opened, so it cannot block); the
+/// opened file is checked again.
+fn bounded_read(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in possibly invalid UTF-8.
+pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (u32, u32) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
 /// Falls back to naming the file when no location is known.
 pub(crate) trait OrFile {
     fn or_file(self, path: &Path) -> Self;
@@ -341,7 +435,8 @@ impl OrFile for Diagnostic {
         if self.location.is_some() {
             self
         } else {
-            self.in_file(path)
+            // Nothing refers to this file (the arena config itself): its first line.
+            self.at(SourceLocation::new(path, 1, 1))
         }
     }
 }

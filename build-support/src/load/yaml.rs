@@ -159,12 +159,24 @@ fn split_unknown(rest: &str) -> (&str, Vec<String>) {
 
 /// The closest candidate by Jaro-Winkler similarity, when close enough.
 pub fn did_you_mean<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a str> {
+    if !worth_suggesting(word) {
+        return None;
+    }
     candidates
         .iter()
         .map(|c| (c.as_ref(), strsim::jaro_winkler(word, c.as_ref())))
         .filter(|(_, score)| *score >= 0.8)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(c, _)| c)
+}
+
+/// Longest word (in bytes) compared for a "did you mean": names are short, and an edit
+/// distance over a giant value would cost seconds.
+pub const MAX_SUGGESTION_BYTES: usize = 128;
+
+/// Whether `word` is short enough to look for a similar name.
+pub fn worth_suggesting(word: &str) -> bool {
+    word.len() <= MAX_SUGGESTION_BYTES
 }
 
 /// Reads the value location that strict number fields put in their messages

@@ -303,7 +303,7 @@ impl<'a, K, V> IntoIterator for &'a SpannedMap<K, V> {
 
 impl<'de, K, V> Deserialize<'de> for SpannedMap<K, V>
 where
-    K: Deserialize<'de> + PartialEq + fmt::Debug,
+    K: Deserialize<'de> + Eq + std::hash::Hash + Clone + fmt::Debug,
     V: Deserialize<'de>,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -315,7 +315,7 @@ struct MapVisitor<K, V>(PhantomData<(K, V)>);
 
 impl<'de, K, V> Visitor<'de> for MapVisitor<K, V>
 where
-    K: Deserialize<'de> + PartialEq + fmt::Debug,
+    K: Deserialize<'de> + Eq + std::hash::Hash + Clone + fmt::Debug,
     V: Deserialize<'de>,
 {
     type Value = SpannedMap<K, V>;
@@ -330,8 +330,10 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = SpannedMap::default();
+        // A set beside the entries: one lookup per key, not a scan of the keys so far.
+        let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<Spanned<K>>()? {
-            if out.entries.iter().any(|(k, _)| k.value == key.value) {
+            if !seen.insert(key.value.clone()) {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key {:?}",
                     key.value

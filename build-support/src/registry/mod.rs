@@ -396,6 +396,9 @@ pub fn param_defaults_for(invoked_as: &str) -> &'static [(&'static str, &'static
 ///
 /// Uses the reference's threshold: the edit distance must be below `len/2 + 3`.
 pub fn suggest(name: &str) -> Option<&'static str> {
+    if !crate::load::worth_suggesting(name) {
+        return None;
+    }
     let lower = name.to_lowercase();
     let mut best = None;
     let mut best_dist = lower.len() / 3 + 2;
@@ -411,6 +414,9 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 
 /// The closest parameter name of `ty` to `name`, for "did you mean" hints.
 pub fn suggest_param(ty: &EvalType, name: &str) -> Option<&'static str> {
+    if !crate::load::worth_suggesting(name) {
+        return None;
+    }
     let mut best = None;
     let mut best_dist = name.len() / 2 + 2;
     for candidate in ty

@@ -141,7 +141,10 @@ fn formats(args: &Args, suite: &Suite) -> anyhow::Result<Vec<Format>> {
         .iter()
         .map(|n| {
             Format::parse(n).with_context(|| {
-                format!("unknown report format `{n}`; use json, junit, markdown or html")
+                format!(
+                    "unknown report format `{}`; use json, junit, markdown or html",
+                    promptkit_build::diagnostic::truncate(n, 80)
+                )
             })
         })
         .collect()
@@ -172,14 +175,18 @@ fn bar(done: usize, total: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), "-".repeat(WIDTH - filled))
 }
 
+/// Widest the case-name column of the summary grows.
+const MAX_NAME_COLUMN: usize = 80;
+
 fn print_summary(run: &RunResult) {
     let width = run
         .cases
         .iter()
-        .map(|c| c.name().len())
+        .map(|c| c.name().chars().count())
         .max()
         .unwrap_or(4)
-        .max(4);
+        // A formatting width over u16::MAX panics; longer names just overflow the column.
+        .clamp(4, MAX_NAME_COLUMN);
     println!(
         "{:<width$}  {:<7}  {:>10}  {:>9}  {:>8}",
         "case", "status", "assertions", "cost", "time"

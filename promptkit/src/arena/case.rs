@@ -401,12 +401,14 @@ async fn play_turn(
         .map_err(|e| e.to_string())?;
     // As the reference: turn assertions see the whole conversation so far (tool calls
     // of earlier turns included), while `when:` conditions look at this turn only.
-    let mut ctx = turn_context(
-        conversation.messages().to_vec(),
-        &outcome,
-        index,
-        conversation,
-    );
+    // Copying the history is linear in the turns so far: only turns that assert on it
+    // pay for it (a copy on every turn made long scripted runs quadratic).
+    let history = if turn.assertions.is_empty() {
+        Vec::new()
+    } else {
+        conversation.messages().to_vec()
+    };
+    let mut ctx = turn_context(history, &outcome, index, conversation);
     if let Some(run) = workflow {
         // The transition the model asked for is committed when its turn ends; the
         // next turn runs with the new state's prompt.

@@ -285,15 +285,19 @@ fn build_provider(
         return Ok(Arc::new(MockProvider::new(id, model, config)));
     }
     if spec.r#type.value == ProviderType::Replay {
-        return replay_provider(project, spec, id, model);
+        return replay_provider(project, &entry.item.path, spec, id, model);
     }
     crate::providers::live(&id, spec, entry.item.path.parent()).map_err(|e| e.to_string())
 }
+
+/// Largest replay recording read, in bytes (the loader's default file limit).
+const RECORDING_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A `type: replay` provider: a PromptKit recording (answers keyed by request), else a
 /// session recording or arena output of the reference (answers by turn or content).
 fn replay_provider(
     project: &Project,
+    provider_file: &std::path::Path,
     spec: &promptkit_build::model::ProviderSpec,
     id: String,
     model: String,
@@ -310,6 +314,22 @@ fn replay_provider(
             "a `replay` provider needs `additional_config.recording` (or `arena_output`)".to_owned()
         })?;
     let path = project.config_dir().join(file);
+    if !promptkit_build::load::resolves_inside(&project.root, &path) {
+        return Err(format!(
+            "`{}`: the recording `{file}` of replay provider `{id}` resolves outside the project \
+             folder `{}`; move it under the project",
+            provider_file.display(),
+            project.root.display()
+        ));
+    }
+    let metadata = std::fs::metadata(&path)
+        .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
+    if !metadata.is_file() || metadata.len() > RECORDING_MAX_BYTES {
+        return Err(format!(
+            "recording `{}` is not a regular file of at most {RECORDING_MAX_BYTES} bytes",
+            path.display()
+        ));
+    }
     let timing = text("timing").unwrap_or("instant");
     let contents = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;

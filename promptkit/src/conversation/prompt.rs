@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use promptkit_build::load::Item;
 use promptkit_build::model::PromptSpec;
 use promptkit_build::pack::{PackPrompt, PackVariable};
-use promptkit_build::template::{self, Unresolved, VarDecl, VarProblem, VarType};
+use promptkit_build::template::{self, VarDecl, VarProblem, VarType};
 use serde_json::{Map, Value};
 
 use crate::provider::Sampling;
@@ -66,13 +66,13 @@ pub enum RenderError {
         /// What is wrong.
         problem: String,
     },
-    /// Placeholders had no value after substitution.
-    #[error("prompt `{task_type}`: {unresolved}; declare these variables or pass values for them")]
-    Unresolved {
+    /// The template could not be rendered (placeholders left, a cycle, too large).
+    #[error("prompt `{task_type}`: {error}")]
+    Template {
         /// The prompt.
         task_type: String,
-        /// The placeholders left.
-        unresolved: Unresolved,
+        /// What went wrong.
+        error: template::RenderError,
     },
 }
 
@@ -159,9 +159,9 @@ pub(crate) fn render(
             .or_insert_with(|| content.clone());
     }
     let text = system_template(prompt, model);
-    template::render(&text, &values).map_err(|unresolved| RenderError::Unresolved {
+    template::render(&text, &values).map_err(|error| RenderError::Template {
         task_type: prompt.id.clone(),
-        unresolved,
+        error,
     })
 }
 
