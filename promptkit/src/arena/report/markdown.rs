@@ -1,8 +1,11 @@
-//! A Markdown summary: totals, one row per case, then the failures in detail.
+//! A Markdown summary: totals, the comparison with a baseline, the scenario × provider
+//! matrix, one row per case, then the failures in detail.
 
 use std::fmt::Write;
 
-use super::dollars;
+use super::compare::Comparison;
+use super::matrix::Matrix;
+use super::{dollars, signed};
 use crate::arena::results::{RunResult, Status};
 
 /// The Markdown report of `run`.
@@ -23,7 +26,13 @@ pub fn markdown(run: &RunResult) -> String {
         dollars(run.cost_usd),
         run.duration_ms / 1000.0
     );
-    out.push_str("| case | status | turns | assertions | tokens (in/out) | cost | time |\n");
+    if let Some(comparison) = &run.comparison {
+        baseline_section(&mut out, comparison);
+    }
+    matrix_section(&mut out, &Matrix::of(run));
+    out.push_str(
+        "## Cases\n\n| case | status | turns | assertions | tokens (in/out) | cost | time |\n",
+    );
     out.push_str("|---|---|---|---|---|---|---|\n");
     for case in &run.cases {
         let total = case.assertions().count();
@@ -68,6 +77,95 @@ pub fn markdown(run: &RunResult) -> String {
         }
     }
     out
+}
+
+fn baseline_section(out: &mut String, comparison: &Comparison) {
+    let _ = writeln!(
+        out,
+        "## Compared with baseline\n\nBaseline: `{}` · **{} new failure(s)** · {} fixed · {} added · {} removed\n",
+        cell(&comparison.baseline),
+        comparison.new_failures.len(),
+        comparison.fixed.len(),
+        comparison.added.len(),
+        comparison.removed.len()
+    );
+    for (title, names) in [
+        ("New failures", &comparison.new_failures),
+        ("Fixed", &comparison.fixed),
+        ("Added", &comparison.added),
+        ("Removed", &comparison.removed),
+    ] {
+        if !names.is_empty() {
+            let _ = writeln!(out, "**{title}:**\n");
+            for name in names {
+                let _ = writeln!(out, "- {}", cell(name));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str("| case | status | score | cost | latency |\n|---|---|---|---|---|\n");
+    for d in &comparison.cases {
+        let _ = writeln!(
+            out,
+            "| {}{} | {} → {} | {:.0}% ({}) | {} ({}) | {:.0} ms ({}) |",
+            cell(&d.name),
+            if d.regressed() { " 🔻" } else { "" },
+            d.before.as_str(),
+            d.after.as_str(),
+            d.score_after * 100.0,
+            signed(d.score_delta() * 100.0, "%"),
+            dollars(d.cost_after),
+            d.cost_delta()
+                .map_or_else(|| "n/a".into(), |c| signed(c, "$")),
+            d.latency_after_ms,
+            signed(d.latency_delta_ms(), " ms")
+        );
+    }
+    out.push('\n');
+}
+
+fn matrix_section(out: &mut String, matrix: &Matrix) {
+    out.push_str("## Scenarios × providers\n\nEach cell: passed/runs, pass rate, cost, mean latency.\n\n| scenario |");
+    for provider in &matrix.providers {
+        let _ = write!(out, " {} |", cell(provider));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(matrix.providers.len()));
+    out.push('\n');
+    for (row, scenario) in matrix.scenarios.iter().enumerate() {
+        let _ = write!(out, "| {} |", cell(scenario));
+        for column in 0..matrix.providers.len() {
+            match matrix.cell(row, column) {
+                Some(c) => {
+                    let _ = write!(
+                        out,
+                        " {}/{} ({:.0}%) · {} · {:.0} ms |",
+                        c.passed,
+                        c.runs,
+                        c.pass_rate() * 100.0,
+                        dollars(c.cost_usd),
+                        c.mean_latency_ms()
+                    );
+                }
+                None => out.push_str(" — |"),
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str("| **all** |");
+    for column in 0..matrix.providers.len() {
+        let t = matrix.provider_total(column);
+        let _ = write!(
+            out,
+            " **{}/{} ({:.0}%)** · {} · {:.0} ms |",
+            t.passed,
+            t.runs,
+            t.pass_rate() * 100.0,
+            dollars(t.cost_usd),
+            t.mean_latency_ms()
+        );
+    }
+    out.push_str("\n\n");
 }
 
 /// Text safe inside a table cell.
