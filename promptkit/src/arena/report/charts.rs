@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::escape;
 
-const LABEL_WIDTH: f64 = 160.0;
-const PLOT_WIDTH: f64 = 420.0;
+const LABEL_WIDTH: f64 = 140.0;
+const PLOT_WIDTH: f64 = 360.0;
 const ROW_HEIGHT: f64 = 26.0;
 
 /// Horizontal bars: one per `(provider, pass rate in 0..=1)`.
@@ -33,7 +33,7 @@ pub fn pass_rate_bars(rows: &[(String, f64)]) -> String {
             rate * 100.0
         );
     }
-    svg.push_str("</svg>");
+    svg.push_str("</svg></figure>");
     svg
 }
 
@@ -85,7 +85,7 @@ pub fn distribution(
     let _ = write!(
         svg,
         "<text x=\"{LABEL_WIDTH}\" y=\"{axis_y}\" font-size=\"11\" fill=\"#5f6368\">0</text>\
-         <text x=\"{:.1}\" y=\"{axis_y}\" font-size=\"11\" fill=\"#5f6368\" text-anchor=\"end\">{}</text></svg>",
+         <text x=\"{:.1}\" y=\"{axis_y}\" font-size=\"11\" fill=\"#5f6368\" text-anchor=\"end\">{}</text></svg></figure>",
         LABEL_WIDTH + PLOT_WIDTH,
         escape(&unit(max))
     );

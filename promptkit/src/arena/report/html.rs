@@ -21,7 +21,7 @@ details{margin:.5rem 0;border:1px solid #ddd;border-radius:6px;padding:.4rem .8r
 summary{cursor:pointer;font-weight:600}.msg{white-space:pre-wrap;margin:.2rem 0}\
 .role{font-weight:600;min-width:6rem;display:inline-block}.muted{color:#666}\
 body.only-failures .case[data-status=passed]{display:none}\
-.cell{text-align:center;white-space:nowrap}.cell small{display:block;color:#5f6368}\
+#matrix td,#matrix tfoot th{text-align:center;white-space:nowrap}#matrix small{display:block;color:#5f6368;font-weight:normal}\
 .rate-full{background:#e6f4ea}.rate-some{background:#fef7e0}.rate-none{background:#fce8e6}\
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin:.3rem 0}\
 ins{background:#d2f4d9;text-decoration:none}del{background:#fbd4d0}\
@@ -228,13 +228,13 @@ fn baseline_section(out: &mut String, comparison: &Comparison) {
             escape(&d.name),
             d.before.as_str(),
             d.after.as_str(),
-            trend(-d.score_delta()),
+            trend(-d.score_delta(), 0.005),
             d.score_after * 100.0,
             signed(d.score_delta() * 100.0, "%"),
             escape(&dollars(d.cost_after)),
             d.cost_delta()
                 .map_or_else(|| "n/a".into(), |c| signed(c, "$")),
-            trend(d.latency_delta_ms()),
+            trend(d.latency_delta_ms(), 0.5),
             d.latency_after_ms,
             signed(d.latency_delta_ms(), " ms")
         );
@@ -242,11 +242,12 @@ fn baseline_section(out: &mut String, comparison: &Comparison) {
     out.push_str("</table></section>\n");
 }
 
-/// `worse` for a positive change of a figure where lower is better.
-fn trend(delta: f64) -> &'static str {
-    if delta > 1e-9 {
+/// `worse` for a change of at least `step` of a figure where lower is better, `better`
+/// for a drop of at least `step`.
+fn trend(delta: f64, step: f64) -> &'static str {
+    if delta >= step {
         "worse"
-    } else if delta < -1e-9 {
+    } else if delta <= -step {
         "better"
     } else {
         ""

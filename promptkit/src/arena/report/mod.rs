@@ -182,12 +182,21 @@ pub(crate) fn dollars(cost: Option<f64>) -> String {
     cost.map_or_else(|| "n/a".to_owned(), |c| format!("${c:.4}"))
 }
 
-/// A change for display with its sign: `+12 ms`, `-5%`, `+$0.0010`.
+/// A change for display with its sign: `+12 ms`, `-5%`, `+$0.0010`, `±0 ms` when it
+/// rounds to nothing.
 pub(crate) fn signed(delta: f64, unit: &str) -> String {
-    let sign = if delta < 0.0 { '-' } else { '+' };
-    if unit == "$" {
-        format!("{sign}${:.4}", delta.abs())
+    let (digits, prefix, suffix) = if unit == "$" {
+        (4, "$", "")
     } else {
-        format!("{sign}{:.0}{unit}", delta.abs())
-    }
+        (0, "", unit)
+    };
+    let shown = format!("{:.digits$}", delta.abs());
+    let sign = if shown.trim_matches(|c| c == '0' || c == '.').is_empty() {
+        "±"
+    } else if delta < 0.0 {
+        "-"
+    } else {
+        "+"
+    };
+    format!("{sign}{prefix}{shown}{suffix}")
 }

@@ -1,6 +1,7 @@
 //! Turn-level diff of replies between providers: for each scenario run on more than
 //! one provider, each turn's user message and every provider's reply side by side,
-//! each reply word-diffed against the first provider's (`<del>`/`<ins>`).
+//! each reply word-diffed against the first provider's (`<del>`/`<ins>`). Scenarios
+//! whose replies differ start open.
 
 use std::fmt::Write;
 
@@ -21,23 +22,34 @@ pub fn reply_diffs(run: &RunResult) -> String {
     let mut out = String::new();
     for (scenario, cases) in scenarios.iter().filter(|(_, c)| c.len() > 1) {
         let turns = cases.iter().map(|c| c.turns.len()).max().unwrap_or(0);
+        let rows: Vec<Vec<Option<&str>>> = (0..turns)
+            .map(|turn| {
+                cases
+                    .iter()
+                    .map(|c| c.turns.get(turn).map(|t| t.reply.as_str()))
+                    .collect()
+            })
+            .collect();
+        let any_differs = rows.iter().any(|replies| differs(replies));
         let _ = write!(
             out,
-            "<details class=\"diff\" data-scenario=\"{}\"><summary>{}</summary><table><tr><th>turn</th><th>user</th>",
+            "<details class=\"diff\" data-scenario=\"{}\"{}><summary>{}{}</summary><table><tr><th>turn</th><th>user</th>",
             escape(scenario),
-            escape(scenario)
+            if any_differs { " open" } else { "" },
+            escape(scenario),
+            if any_differs {
+                " — replies differ"
+            } else {
+                " — same replies"
+            }
         );
         for case in cases {
             let _ = write!(out, "<th>{}</th>", escape(&case.provider));
         }
         out.push_str("</tr>\n");
-        for turn in 0..turns {
-            let replies: Vec<Option<&str>> = cases
-                .iter()
-                .map(|c| c.turns.get(turn).map(|t| t.reply.as_str()))
-                .collect();
+        for (turn, replies) in rows.iter().enumerate() {
             let first = replies.first().copied().flatten().unwrap_or_default();
-            let differs = replies.iter().any(|r| r.unwrap_or_default() != first);
+            let differs = differs(replies);
             let user = cases
                 .iter()
                 .find_map(|c| c.turns.get(turn))
@@ -64,24 +76,51 @@ pub fn reply_diffs(run: &RunResult) -> String {
     out
 }
 
-/// `after` as HTML, words missing from `before` in `<ins>`, words of `before` it lacks
-/// in `<del>`.
+fn differs(replies: &[Option<&str>]) -> bool {
+    let first = replies.first().copied().flatten();
+    replies.iter().any(|r| *r != first)
+}
+
+/// `after` as HTML: each changed stretch shows the words of `before` it replaced in
+/// `<del>` and its own words in `<ins>`.
 pub fn word_diff(before: &str, after: &str) -> String {
     let diff = TextDiff::from_words(before, after);
     let mut out = String::new();
+    let (mut removed, mut added) = (String::new(), String::new());
     for change in diff.iter_all_changes() {
-        let text = escape(change.value());
+        let text = change.value();
         match change.tag() {
-            ChangeTag::Equal => out.push_str(&text),
-            ChangeTag::Delete => {
-                let _ = write!(out, "<del>{text}</del>");
+            // Spaces between two changed words belong to the change.
+            ChangeTag::Equal
+                if text.trim().is_empty() && !(removed.is_empty() && added.is_empty()) =>
+            {
+                removed.push_str(text);
+                added.push_str(text);
             }
-            ChangeTag::Insert => {
-                let _ = write!(out, "<ins>{text}</ins>");
+            ChangeTag::Equal => {
+                flush(&mut out, &mut removed, &mut added);
+                out.push_str(&escape(text));
             }
+            ChangeTag::Delete => removed.push_str(text),
+            ChangeTag::Insert => added.push_str(text),
         }
     }
+    flush(&mut out, &mut removed, &mut added);
     out
+}
+
+/// Writes a pending changed stretch; spaces it ends with stay outside the marks.
+fn flush(out: &mut String, removed: &mut String, added: &mut String) {
+    let tail_len = added.len() - added.trim_end().len();
+    let tail = added[added.len() - tail_len..].to_owned();
+    for (tag, text) in [("del", removed.trim_end()), ("ins", added.trim_end())] {
+        if !text.trim().is_empty() {
+            let _ = write!(out, "<{tag}>{}</{tag}>", escape(text));
+        }
+    }
+    out.push_str(&escape(&tail));
+    removed.clear();
+    added.clear();
 }
 
 #[cfg(test)]
@@ -94,6 +133,10 @@ mod tests {
             word_diff("refunds within 30 days", "refunds within 45 days"),
             "refunds within <del>30</del><ins>45</ins> days"
         );
-        assert_eq!(word_diff("a", "a <b>"), "a<ins> </ins><ins>&lt;b&gt;</ins>");
+        assert_eq!(word_diff("a", "a <b>"), "a<ins> &lt;b&gt;</ins>");
+        assert_eq!(
+            word_diff("items can be returned", "returns are accepted"),
+            "<del>items can be returned</del><ins>returns are accepted</ins>"
+        );
     }
 }
