@@ -1,7 +1,9 @@
 //! One module per subcommand: each parses its flags and calls the libraries.
 
 pub mod compile;
+pub mod completion;
 pub mod init;
 pub mod pack;
 pub mod run;
 pub mod validate;
+pub mod view;

@@ -1,0 +1,113 @@
+//! The commands around `run`: `completion` scripts load in bash, `view` serves a run's
+//! report on loopback (ours and the reference's results layout).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const COMPARE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../examples/arena-quickstart/config.compare.arena.yaml"
+);
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cargo-promptkit"))
+}
+
+#[test]
+fn the_bash_completion_script_loads_and_completes_subcommands() {
+    let script = cli()
+        .args(["completion", "bash"])
+        .output()
+        .expect("completion");
+    assert!(script.status.success());
+    let temp = tempfile::tempdir().expect("temp dir");
+    let file = temp.path().join("cargo-promptkit.bash");
+    std::fs::write(&file, &script.stdout).expect("write");
+    // Load it, then ask the completion function for `cargo-promptkit v<TAB>`.
+    let probe = format!(
+        "set -e; source '{}'; complete -p cargo-promptkit; \
+         COMP_WORDS=(cargo-promptkit v); COMP_CWORD=1; COMP_LINE='cargo-promptkit v'; COMP_POINT=17; \
+         _cargo__promptkit cargo-promptkit v cargo-promptkit; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        file.display()
+    );
+    let bash = Command::new("bash")
+        .args(["--norc", "-c", &probe])
+        .output()
+        .expect("bash");
+    let stdout = String::from_utf8_lossy(&bash.stdout);
+    assert!(
+        bash.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+    assert!(stdout.contains("complete -o bashdefault"), "{stdout}");
+    for command in ["validate", "validate-pack", "view"] {
+        assert!(
+            stdout.lines().any(|l| l == command),
+            "{command} offered: {stdout}"
+        );
+    }
+}
+
+fn get(url: &str, path: &str) -> String {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+fn view(dir: &Path, requests: &[&str]) -> Vec<String> {
+    let mut child = cli()
+        .arg("view")
+        .arg(dir)
+        .args([
+            "--max-requests",
+            &requests.len().to_string(),
+            "--timeout",
+            "20",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("view");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the URL line");
+    let url = line.split_whitespace().last().expect("a URL").to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let responses = requests.iter().map(|path| get(&url, path)).collect();
+    assert!(child.wait().expect("view exits").success());
+    responses
+}
+
+#[test]
+fn view_serves_the_report_on_loopback_then_stops() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let out = temp.path().join("out");
+    let run = cli()
+        .args(["run", "--ci", "-c", COMPARE, "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(0));
+    let responses = view(&out, &["/", "/results.json", "/../Cargo.toml"]);
+    assert!(responses[0].starts_with("HTTP/1.1 200 OK"));
+    assert!(responses[0].contains("<table id=\"matrix\">"));
+    assert!(responses[1].contains("application/json") && responses[1].contains("\"totals\""));
+    assert!(responses[2].starts_with("HTTP/1.1 404"));
+
+    // The reference's layout alone (index.json + <RunID>.json): the page is rendered.
+    std::fs::remove_file(out.join("report.html")).expect("remove");
+    std::fs::remove_file(out.join("results.json")).expect("remove");
+    let responses = view(&out, &["/"]);
+    assert!(
+        responses[0].contains("refund-policy/mock-terse"),
+        "{}",
+        responses[0]
+    );
+    assert!(responses[0].contains("data-runs=\"1\""));
+}
