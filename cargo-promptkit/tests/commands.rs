@@ -111,3 +111,38 @@ fn view_serves_the_report_on_loopback_then_stops() {
     );
     assert!(responses[0].contains("data-runs=\"1\""));
 }
+
+#[test]
+fn validate_checks_one_document_by_its_kind_or_the_given_type() {
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/arena-quickstart/scenarios/refund-policy.scenario.yaml"
+    );
+    let auto = cli().args(["validate", scenario]).output().expect("validate");
+    assert_eq!(auto.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&auto.stdout).contains("is a valid Scenario"));
+
+    let wrong = cli()
+        .args(["validate", scenario, "--type", "provider"])
+        .output()
+        .expect("validate");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("expected a `Provider` document"));
+
+    let temp = tempfile::tempdir().expect("temp dir");
+    let bad = temp.path().join("bad.yaml");
+    let text = std::fs::read_to_string(scenario)
+        .expect("scenario")
+        .replace("description:", "descripton:");
+    std::fs::write(&bad, text).expect("write");
+    let typo = cli()
+        .args(["validate", "--type", "scenario", "--format", "json"])
+        .arg(&bad)
+        .output()
+        .expect("validate");
+    assert_eq!(typo.status.code(), Some(1));
+    let diagnostics: serde_json::Value = serde_json::from_slice(&typo.stdout).expect("JSON");
+    let text = diagnostics.to_string();
+    assert!(text.contains("unknown field `descripton`"), "{text}");
+    assert!(text.contains("description"), "{text}");
+}

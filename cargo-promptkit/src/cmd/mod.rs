@@ -6,4 +6,5 @@ pub mod init;
 pub mod pack;
 pub mod run;
 pub mod validate;
+pub mod validate_file;
 pub mod view;

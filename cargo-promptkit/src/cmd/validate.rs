@@ -22,10 +22,24 @@ pub struct Args {
     /// Accept `file:` references outside the config's folder.
     #[arg(long)]
     allow_outside_root: bool,
+    /// Validate this one document instead of a project.
+    file: Option<PathBuf>,
+    /// The document's kind (with FILE): auto (from its `kind:`), arena, promptconfig,
+    /// scenario, provider, tool, persona, eval.
+    #[arg(long = "type", default_value = "auto", requires = "file", value_parser = super::validate_file::TYPES)]
+    kind: String,
 }
 
 /// Runs `validate`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(file) = &args.file {
+        let style = if std::io::stderr().is_terminal() {
+            RenderStyle::Styled
+        } else {
+            RenderStyle::Plain
+        };
+        return super::validate_file::run(file, &args.kind, args.format == "json", style);
+    }
     let options = LoadOptions {
         allow_outside_root: args.allow_outside_root,
         ..LoadOptions::default()
