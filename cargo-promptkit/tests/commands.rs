@@ -118,7 +118,10 @@ fn validate_checks_one_document_by_its_kind_or_the_given_type() {
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/arena-quickstart/scenarios/refund-policy.scenario.yaml"
     );
-    let auto = cli().args(["validate", scenario]).output().expect("validate");
+    let auto = cli()
+        .args(["validate", scenario])
+        .output()
+        .expect("validate");
     assert_eq!(auto.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&auto.stdout).contains("is a valid Scenario"));
 
@@ -145,4 +148,63 @@ fn validate_checks_one_document_by_its_kind_or_the_given_type() {
     let text = diagnostics.to_string();
     assert!(text.contains("unknown field `descripton`"), "{text}");
     assert!(text.contains("description"), "{text}");
+}
+
+#[test]
+fn prompt_debug_prints_each_turns_request_with_credentials_masked() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let project = temp.path().join("project");
+    let example = Path::new(COMPARE).parent().expect("example folder");
+    std::fs::create_dir_all(&project).expect("dir");
+    for dir in ["prompts", "providers", "scenarios", "tools"] {
+        std::fs::create_dir_all(project.join(dir)).expect("dir");
+        for entry in std::fs::read_dir(example.join(dir))
+            .expect("read")
+            .flatten()
+        {
+            std::fs::copy(entry.path(), project.join(dir).join(entry.file_name())).expect("copy");
+        }
+    }
+    for file in [
+        "config.compare.arena.yaml",
+        "mock-responses.yaml",
+        "mock-responses-terse.yaml",
+    ] {
+        std::fs::copy(example.join(file), project.join(file)).expect("copy");
+    }
+    let provider = project.join("providers/mock.provider.yaml");
+    let text = std::fs::read_to_string(&provider).expect("provider");
+    std::fs::write(
+        &provider,
+        text.replace(
+            "  model: mock-model\n",
+            "  model: mock-model\n  headers:\n    Authorization: \"Bearer sk-test-secret-1234\"\n    X-Team: support\n",
+        ),
+    )
+    .expect("write");
+    let output = cli()
+        .args(["prompt-debug", "--scenario", "order-status", "-c"])
+        .arg(project.join("config.compare.arena.yaml"))
+        .output()
+        .expect("prompt-debug");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!stdout.contains("sk-test-secret"), "{stdout}");
+    assert!(stdout.contains("\"Authorization\": \"***\""), "{stdout}");
+    assert!(stdout.contains("\"X-Team\": \"support\""), "{stdout}");
+    for provider in [
+        "== order-status × mock ==",
+        "== order-status × mock-terse ==",
+    ] {
+        assert!(stdout.contains(provider), "{stdout}");
+    }
+    // Two turns per provider, the second carrying the first in its history.
+    assert_eq!(stdout.matches("-- request 2 --").count(), 2, "{stdout}");
+    assert!(stdout.contains("Look orders up with the get_order_status tool"));
+    assert!(stdout.contains("\"content\": \"When will it arrive?\""));
+    assert!(stdout.contains("\"name\": \"get_order_status\""));
 }

@@ -4,6 +4,7 @@ pub mod compile;
 pub mod completion;
 pub mod init;
 pub mod pack;
+pub mod prompt_debug;
 pub mod run;
 pub mod validate;
 pub mod validate_file;
