@@ -35,6 +35,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Serve a run's HTML report on 127.0.0.1 and print its URL.
     View(cmd::view::Args),
+    /// Print what an arena config holds and the run plan it makes.
+    ConfigInspect(cmd::config_inspect::Args),
     /// Print the requests a scenario's turns send, per provider, without calling any API.
     PromptDebug(cmd::prompt_debug::Args),
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::View(args) => cmd::view::run(args),
+        Command::ConfigInspect(args) => cmd::config_inspect::run(args),
         Command::PromptDebug(args) => cmd::prompt_debug::run(args),
         Command::Completion(args) => cmd::completion::run(args, Cli::command()),
     };

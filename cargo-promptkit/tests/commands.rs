@@ -208,3 +208,29 @@ fn prompt_debug_prints_each_turns_request_with_credentials_masked() {
     assert!(stdout.contains("\"content\": \"When will it arrive?\""));
     assert!(stdout.contains("\"name\": \"get_order_status\""));
 }
+
+#[test]
+fn config_inspect_lists_the_project_and_its_run_plan() {
+    let output = cli()
+        .args(["config-inspect", "--format", "json", "-c", COMPARE])
+        .output()
+        .expect("config-inspect");
+    assert!(output.status.success());
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(summary["name"], "arena-quickstart-compare");
+    let providers: Vec<&str> = summary["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(providers, ["mock", "mock-terse"]);
+    assert_eq!(summary["scenarios"][0]["turns"], 2);
+    assert_eq!(summary["plan"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        summary["prompts"][0]["variables"]
+            .as_array()
+            .map(Vec::is_empty),
+        Some(false)
+    );
+}

@@ -2,6 +2,7 @@
 
 pub mod compile;
 pub mod completion;
+pub mod config_inspect;
 pub mod init;
 pub mod pack;
 pub mod prompt_debug;
