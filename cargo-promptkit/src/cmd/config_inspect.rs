@@ -47,13 +47,7 @@ fn relative(root: &Path, path: &Path) -> String {
 fn summary(suite: &Suite) -> Value {
     let p = suite.project();
     let root = &p.root;
-    let output = p
-        .arena
-        .spec
-        .value
-        .defaults
-        .as_ref()
-        .and_then(|d| d.output.as_ref());
+    let output = super::run::output_config(suite);
     let plan: Vec<Value> = suite
         .cases()
         .iter()

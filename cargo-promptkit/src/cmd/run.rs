@@ -16,6 +16,7 @@ use promptkit::arena::report::{Format, ReportFiles, load_baseline, write_report_
 use promptkit::arena::{CaseResult, RunOptions, RunResult, Setup, Status, Suite};
 use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::load::{LoadOptions, load_mock_config};
+use promptkit_build::model::OutputConfig;
 
 /// Flags of `run` (the reference's names).
 #[derive(Debug, clap::Args)]
@@ -153,18 +154,23 @@ fn is_arena_case_file(path: &Path) -> bool {
     })
 }
 
-/// The output folder and report files: flags first, then the config's
-/// `defaults.output` (`dir`, `<format>.file` relative to the folder), then defaults.
-fn report_files(args: &Args, suite: &Suite) -> ReportFiles {
-    let dir = args.out.clone().unwrap_or_else(|| suite.default_out_dir());
-    let output = suite
+/// The config's `defaults.output`.
+pub(crate) fn output_config(suite: &Suite) -> Option<&OutputConfig> {
+    suite
         .project()
         .arena
         .spec
         .value
         .defaults
         .as_ref()
-        .and_then(|d| d.output.as_ref());
+        .and_then(|d| d.output.as_ref())
+}
+
+/// The output folder and report files: flags first, then the config's
+/// `defaults.output` (`dir`, `<format>.file` relative to the folder), then defaults.
+fn report_files(args: &Args, suite: &Suite) -> ReportFiles {
+    let dir = args.out.clone().unwrap_or_else(|| suite.default_out_dir());
+    let output = output_config(suite);
     let in_dir = |file: Option<&String>| file.map(|f| dir.join(f));
     ReportFiles {
         junit: args.junit_file.clone().or_else(|| {
@@ -203,14 +209,7 @@ fn style() -> RenderStyle {
 /// `--formats`, else the config's `defaults.output.formats`, else all.
 fn formats(args: &Args, suite: &Suite) -> anyhow::Result<Vec<Format>> {
     let names: Vec<String> = if args.formats.is_empty() {
-        suite
-            .project()
-            .arena
-            .spec
-            .value
-            .defaults
-            .as_ref()
-            .and_then(|d| d.output.as_ref())
+        output_config(suite)
             .map(|o| o.formats.iter().map(|f| f.value.clone()).collect())
             .unwrap_or_default()
     } else {

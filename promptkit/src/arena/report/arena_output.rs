@@ -153,23 +153,8 @@ fn run_id(batch: &str, case: &CaseResult, n: usize) -> String {
 /// `2006-01-02T15-04-05Z-0001`, as the reference's batch ids (UTC).
 fn batch_id(now: SystemTime) -> String {
     let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}-{:02}-{:02}Z-0001",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    let stamp = promptkit_build::pack::rfc3339(i64::try_from(secs).unwrap_or(i64::MAX));
+    format!("{}-0001", stamp.replace(':', "-"))
 }
 
 fn case_json(id: &str, case: &CaseResult) -> Value {

@@ -276,15 +276,11 @@ fn matrix_section(out: &mut String, matrix: &Matrix) {
                     };
                     let _ = write!(
                         out,
-                        "<td class=\"cell {class}\" data-runs=\"{}\" data-passed=\"{}\">{}/{} · {:.0}%\
-                         <small>{} · {:.0} ms</small></td>",
+                        "<td class=\"cell {class}\" data-runs=\"{}\" data-passed=\"{}\">{}<small>{}</small></td>",
                         cell.runs,
                         cell.passed,
-                        cell.passed,
-                        cell.runs,
-                        cell.pass_rate() * 100.0,
-                        escape(&dollars(cell.cost_usd)),
-                        cell.mean_latency_ms()
+                        escape(&cell.headline()),
+                        escape(&cell.detail())
                     );
                 }
                 None => out.push_str("<td class=\"muted\">—</td>"),
@@ -297,12 +293,9 @@ fn matrix_section(out: &mut String, matrix: &Matrix) {
         let total = matrix.provider_total(column);
         let _ = write!(
             out,
-            "<th>{}/{} · {:.0}%<small>{} · {:.0} ms</small></th>",
-            total.passed,
-            total.runs,
-            total.pass_rate() * 100.0,
-            escape(&dollars(total.cost_usd)),
-            total.mean_latency_ms()
+            "<th>{}<small>{}</small></th>",
+            escape(&total.headline()),
+            escape(&total.detail())
         );
     }
     out.push_str("</tr></tfoot></table>\n");

@@ -125,7 +125,7 @@ fn baseline_section(out: &mut String, comparison: &Comparison) {
 }
 
 fn matrix_section(out: &mut String, matrix: &Matrix) {
-    out.push_str("## Scenarios × providers\n\nEach cell: passed/runs, pass rate, cost, mean latency.\n\n| scenario |");
+    out.push_str("## Scenarios × providers\n\nEach cell: passed/runs · pass rate · cost · mean latency.\n\n| scenario |");
     for provider in &matrix.providers {
         let _ = write!(out, " {} |", cell(provider));
     }
@@ -137,15 +137,7 @@ fn matrix_section(out: &mut String, matrix: &Matrix) {
         for column in 0..matrix.providers.len() {
             match matrix.cell(row, column) {
                 Some(c) => {
-                    let _ = write!(
-                        out,
-                        " {}/{} ({:.0}%) · {} · {:.0} ms |",
-                        c.passed,
-                        c.runs,
-                        c.pass_rate() * 100.0,
-                        dollars(c.cost_usd),
-                        c.mean_latency_ms()
-                    );
+                    let _ = write!(out, " {} · {} |", c.headline(), c.detail());
                 }
                 None => out.push_str(" — |"),
             }
@@ -155,15 +147,7 @@ fn matrix_section(out: &mut String, matrix: &Matrix) {
     out.push_str("| **all** |");
     for column in 0..matrix.providers.len() {
         let t = matrix.provider_total(column);
-        let _ = write!(
-            out,
-            " **{}/{} ({:.0}%)** · {} · {:.0} ms |",
-            t.passed,
-            t.runs,
-            t.pass_rate() * 100.0,
-            dollars(t.cost_usd),
-            t.mean_latency_ms()
-        );
+        let _ = write!(out, " **{}** · {} |", t.headline(), t.detail());
     }
     out.push_str("\n\n");
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::dollars;
 use crate::arena::results::{CaseResult, RunResult, Status};
 
 /// The runs of one scenario on one provider (every trial).
@@ -55,6 +56,25 @@ impl Cell {
         } else {
             self.passed as f64 / self.runs as f64
         }
+    }
+
+    /// `passed/runs · rate%`, the cell's first line in reports.
+    pub fn headline(&self) -> String {
+        format!(
+            "{}/{} · {:.0}%",
+            self.passed,
+            self.runs,
+            self.pass_rate() * 100.0
+        )
+    }
+
+    /// `$cost · mean latency`, the cell's second line in reports.
+    pub fn detail(&self) -> String {
+        format!(
+            "{} · {:.0} ms",
+            dollars(self.cost_usd),
+            self.mean_latency_ms()
+        )
     }
 
     /// Mean wall time in milliseconds (0 when empty).
