@@ -237,13 +237,14 @@ fn report_file_names_follow_the_flags() {
     assert!(out.join("report.html").is_file() && out.join("results.json").is_file());
 }
 
+/// Also the Markdown switches of `defaults.output.markdown`.
 #[test]
 fn report_file_names_follow_the_config() {
     let temp = tempfile::tempdir().expect("temp dir");
     let config = project(temp.path());
     let text = read(&config).replace(
         "      formats: [\"json\", \"junit\", \"markdown\", \"html\"]\n",
-        "      formats: [\"json\", \"junit\", \"markdown\", \"html\"]\n      junit:\n        file: ci/arena.xml\n      markdown:\n        file: summary.md\n        include_details: true\n        show_overview: true\n        show_results_matrix: true\n        show_failed_tests: true\n        show_cost_summary: true\n      html:\n        file: arena.html\n",
+        "      formats: [\"json\", \"junit\", \"markdown\", \"html\"]\n      junit:\n        file: ci/arena.xml\n      markdown:\n        file: summary.md\n        include_details: true\n        show_overview: true\n        show_results_matrix: false\n        show_failed_tests: true\n        show_cost_summary: true\n      html:\n        file: arena.html\n",
     );
     std::fs::write(&config, text).expect("write config");
     let out = temp.path().join("out");
@@ -255,7 +256,12 @@ fn report_file_names_follow_the_config() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(read(&out.join("ci/arena.xml")).contains("<testsuites"));
-    assert!(read(&out.join("summary.md")).contains("# Arena results"));
+    let summary = read(&out.join("summary.md"));
+    assert!(summary.contains("# Arena results") && summary.contains("## Cases"));
+    assert!(
+        !summary.contains("## Scenarios × providers"),
+        "show_results_matrix: false"
+    );
     assert!(read(&out.join("arena.html")).contains("<!DOCTYPE html>"));
     assert!(!out.join("junit.xml").exists() && !out.join("report.html").exists());
 }

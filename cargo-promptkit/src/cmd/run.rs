@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use promptkit::arena::report::{Format, ReportFiles, load_baseline, write_report_files};
+use promptkit::arena::report::{
+    Format, MarkdownSections, ReportFiles, load_baseline, write_report_files,
+};
 use promptkit::arena::{CaseResult, RunOptions, RunResult, Setup, Status, Suite};
 use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::load::{LoadOptions, load_mock_config};
@@ -167,7 +169,8 @@ pub(crate) fn output_config(suite: &Suite) -> Option<&OutputConfig> {
 }
 
 /// The output folder and report files: flags first, then the config's
-/// `defaults.output` (`dir`, `<format>.file` relative to the folder), then defaults.
+/// `defaults.output` (`dir`, `<format>.file` relative to the folder, the Markdown
+/// section switches), then defaults.
 fn report_files(args: &Args, suite: &Suite) -> ReportFiles {
     let dir = args.out.clone().unwrap_or_else(|| suite.default_out_dir());
     let output = output_config(suite);
@@ -194,6 +197,16 @@ fn report_files(args: &Args, suite: &Suite) -> ReportFiles {
                     .and_then(|h| h.file.as_ref()),
             )
         }),
+        markdown_sections: output
+            .and_then(|o| o.markdown.as_ref())
+            .map(|m| MarkdownSections {
+                overview: m.show_overview,
+                results_matrix: m.show_results_matrix,
+                details: m.include_details,
+                failed_tests: m.show_failed_tests,
+                cost_summary: m.show_cost_summary,
+            })
+            .unwrap_or_default(),
         dir,
     }
 }

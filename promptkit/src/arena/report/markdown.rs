@@ -1,5 +1,6 @@
 //! A Markdown summary: totals, the comparison with a baseline, the scenario × provider
-//! matrix, one row per case, then the failures in detail.
+//! matrix, one row per case, the failures in detail, then the cost per provider. The
+//! sections follow the reference's `defaults.output.markdown` switches.
 
 use std::fmt::Write;
 
@@ -8,28 +9,79 @@ use super::matrix::Matrix;
 use super::{dollars, signed};
 use crate::arena::results::{RunResult, Status};
 
-/// The Markdown report of `run`.
+/// Which sections the Markdown report has (`defaults.output.markdown`; all by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkdownSections {
+    /// `show_overview`: the totals line.
+    pub overview: bool,
+    /// `show_results_matrix`: the scenario × provider matrix.
+    pub results_matrix: bool,
+    /// `include_details`: one row per case with its assertions, tokens, cost and time.
+    pub details: bool,
+    /// `show_failed_tests`: each failed case with its failed assertions.
+    pub failed_tests: bool,
+    /// `show_cost_summary`: tokens and cost per provider, when the run cost anything.
+    pub cost_summary: bool,
+}
+
+impl Default for MarkdownSections {
+    fn default() -> Self {
+        Self {
+            overview: true,
+            results_matrix: true,
+            details: true,
+            failed_tests: true,
+            cost_summary: true,
+        }
+    }
+}
+
+/// The Markdown report of `run` with every section.
 pub fn markdown(run: &RunResult) -> String {
+    markdown_with(run, MarkdownSections::default())
+}
+
+/// The Markdown report of `run` with the chosen sections (the baseline comparison is
+/// always shown when there is one).
+pub fn markdown_with(run: &RunResult, sections: MarkdownSections) -> String {
     let t = &run.totals;
     let mut out = format!("# Arena results: {}\n\n", cell(&run.name));
-    let _ = writeln!(
-        out,
-        "**{}** cases: {} passed, {} failed, {} errors · {} assertions ({} failed) · {} input / {} output tokens · cost {} · {:.1} s\n",
-        t.cases,
-        t.passed,
-        t.failed,
-        t.errors,
-        t.assertions,
-        t.assertions_failed,
-        run.usage.input_tokens,
-        run.usage.output_tokens,
-        dollars(run.cost_usd),
-        run.duration_ms / 1000.0
-    );
+    if sections.overview {
+        let _ = writeln!(
+            out,
+            "**{}** cases: {} passed, {} failed, {} errors · {} assertions ({} failed) · {} input / {} output tokens · cost {} · {:.1} s\n",
+            t.cases,
+            t.passed,
+            t.failed,
+            t.errors,
+            t.assertions,
+            t.assertions_failed,
+            run.usage.input_tokens,
+            run.usage.output_tokens,
+            dollars(run.cost_usd),
+            run.duration_ms / 1000.0
+        );
+    }
     if let Some(comparison) = &run.comparison {
         baseline_section(&mut out, comparison);
     }
-    matrix_section(&mut out, &Matrix::of(run));
+    let matrix = Matrix::of(run);
+    if sections.results_matrix {
+        matrix_section(&mut out, &matrix);
+    }
+    if sections.details {
+        cases_section(&mut out, run);
+    }
+    if sections.failed_tests {
+        failures_section(&mut out, run);
+    }
+    if sections.cost_summary && run.cost_usd.is_some_and(|c| c > 0.0) {
+        cost_section(&mut out, run, &matrix);
+    }
+    out
+}
+
+fn cases_section(out: &mut String, run: &RunResult) {
     out.push_str(
         "## Cases\n\n| case | status | turns | assertions | tokens (in/out) | cost | time |\n",
     );
@@ -53,6 +105,9 @@ pub fn markdown(run: &RunResult) -> String {
             case.duration_ms
         );
     }
+}
+
+fn failures_section(out: &mut String, run: &RunResult) {
     let troubled: Vec<_> = run
         .cases
         .iter()
@@ -76,7 +131,28 @@ pub fn markdown(run: &RunResult) -> String {
             );
         }
     }
-    out
+}
+
+fn cost_section(out: &mut String, run: &RunResult, matrix: &Matrix) {
+    out.push_str("\n## Cost\n\n| provider | runs | tokens (in/out) | cost | per run |\n|---|---|---|---|---|\n");
+    for (column, provider) in matrix.providers.iter().enumerate() {
+        let total = matrix.provider_total(column);
+        let (input, output) = run
+            .cases
+            .iter()
+            .filter(|c| c.provider == *provider)
+            .fold((0, 0), |(i, o), c| {
+                (i + c.usage.input_tokens, o + c.usage.output_tokens)
+            });
+        let _ = writeln!(
+            out,
+            "| {} | {} | {input}/{output} | {} | {} |",
+            cell(provider),
+            total.runs,
+            dollars(total.cost_usd),
+            dollars(total.cost_usd.map(|c| c / total.runs.max(1) as f64))
+        );
+    }
 }
 
 fn baseline_section(out: &mut String, comparison: &Comparison) {
@@ -155,4 +231,46 @@ fn matrix_section(out: &mut String, matrix: &Matrix) {
 /// Text safe inside a table cell.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arena::results::CaseResult;
+
+    fn priced_run() -> RunResult {
+        let mut case = CaseResult::error("s", "p", 0, 1, String::new());
+        case.status = Status::Failed;
+        case.error = None;
+        case.cost_usd = Some(0.5);
+        case.usage.input_tokens = 7;
+        RunResult::new("r".into(), vec![case], 1.0)
+    }
+
+    #[test]
+    fn sections_follow_the_switches() {
+        let run = priced_run();
+        let all = markdown(&run);
+        for heading in [
+            "**1** cases",
+            "## Scenarios × providers",
+            "## Cases",
+            "## Failures",
+            "## Cost",
+        ] {
+            assert!(all.contains(heading), "{heading}: {all}");
+        }
+        assert!(all.contains("| p | 1 | 7/0 | $0.5000 | $0.5000 |"), "{all}");
+        let none = markdown_with(
+            &run,
+            MarkdownSections {
+                overview: false,
+                results_matrix: false,
+                details: false,
+                failed_tests: false,
+                cost_summary: false,
+            },
+        );
+        assert_eq!(none, "# Arena results: r\n\n");
+    }
 }

@@ -22,7 +22,7 @@ pub use arena_output::{ArenaOutputError, INDEX_FILE, read_arena_output, write_ar
 pub use compare::{CaseDelta, Comparison, load_baseline};
 pub use html::html;
 pub use junit::junit;
-pub use markdown::markdown;
+pub use markdown::{MarkdownSections, markdown, markdown_with};
 pub use matrix::{Cell, Matrix};
 
 /// A report format.
@@ -88,6 +88,8 @@ pub struct ReportFiles {
     pub markdown: Option<PathBuf>,
     /// The HTML file, when not `<dir>/report.html`.
     pub html: Option<PathBuf>,
+    /// The sections of the Markdown report.
+    pub markdown_sections: MarkdownSections,
 }
 
 impl ReportFiles {
@@ -137,7 +139,11 @@ pub fn write_report_files(
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        write_atomically(&path, format.render(run).as_bytes())?;
+        let text = match format {
+            Format::Markdown => markdown_with(run, files.markdown_sections),
+            _ => format.render(run),
+        };
+        write_atomically(&path, text.as_bytes())?;
         written.push(path);
         if *format == Format::Json {
             written.extend(write_arena_output(run, &files.dir)?);
