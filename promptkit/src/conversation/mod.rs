@@ -21,7 +21,8 @@ use crate::tools::{Consent, ToolOutput, Toolbox};
 use crate::validators::{ValidatorOutcome, ValidatorSet};
 
 pub use context::{ContextPolicy, Relevance, RelevanceQuery, Truncation, count_tokens};
-pub use prompt::{PreparedPrompt, PromptError, prepare_prompt};
+pub use prompt::{PreparedPrompt, RenderError, prepare_prompt};
+pub(crate) use prompt::{prepare, render};
 
 /// Provider rounds per user turn before the loop stops (the reference's default).
 pub const DEFAULT_MAX_ROUNDS: usize = 50;
