@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cmd;
 
@@ -33,6 +33,14 @@ enum Command {
     Run(cmd::run::Args),
     /// Scaffold a new keyless arena project.
     Init(cmd::init::Args),
+    /// Serve a run's HTML report on 127.0.0.1 and print its URL.
+    View(cmd::view::Args),
+    /// Print what an arena config holds and the run plan it makes.
+    ConfigInspect(cmd::config_inspect::Args),
+    /// Print the requests a scenario's turns send, per provider, without calling any API.
+    PromptDebug(cmd::prompt_debug::Args),
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
+    Completion(cmd::completion::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +58,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => cmd::pack::inspect(args),
         Command::Run(args) => cmd::run::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::View(args) => cmd::view::run(args),
+        Command::ConfigInspect(args) => cmd::config_inspect::run(args),
+        Command::PromptDebug(args) => cmd::prompt_debug::run(args),
+        Command::Completion(args) => cmd::completion::run(args, Cli::command()),
     };
     result.unwrap_or_else(|err| {
         eprintln!("error: {err:#}");

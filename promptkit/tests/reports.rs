@@ -83,16 +83,27 @@ async fn reports_are_written_whole_without_temporary_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("nested/out");
     let written = write_reports(&run, &out, &Format::ALL).expect("written");
-    assert_eq!(written.len(), 4);
+    // Four reports, plus the reference's layout: index.json and one <RunID>.json a case.
+    assert_eq!(written.len(), 4 + 1 + run.cases.len());
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("out dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
+    let (run_files, reports): (Vec<String>, Vec<String>) = names
+        .into_iter()
+        .partition(|n| n.ends_with(".json") && n != "results.json" && n != "index.json");
     assert_eq!(
-        names,
-        ["junit.xml", "report.html", "results.json", "results.md"]
+        reports,
+        [
+            "index.json",
+            "junit.xml",
+            "report.html",
+            "results.json",
+            "results.md"
+        ]
     );
+    assert_eq!(run_files.len(), run.cases.len(), "{run_files:?}");
     // Rewriting replaces the files in place.
     write_reports(&run, &out, &[Format::Json]).expect("rewritten");
     let json = std::fs::read_to_string(out.join("results.json")).expect("read");

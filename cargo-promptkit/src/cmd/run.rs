@@ -1,17 +1,24 @@
 //! `cargo promptkit run`: run every scenario × provider of a project, print a summary
-//! table, write reports. Exit 0 when all passed, 1 when assertions failed, 2 on
-//! configuration or provider errors.
+//! table, write reports (optionally compared with a baseline run). Exit 0 when all
+//! passed, 1 when assertions failed, 2 on configuration or provider errors. Under
+//! `--fail-on-regression` the baseline decides instead of the failures: 1 when a case
+//! that passed in the baseline does not now (or a new case fails), 0 when every failure
+//! was already failing; errors still exit 2.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use promptkit::arena::report::{Format, write_reports};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use promptkit::arena::report::{
+    Format, MarkdownSections, ReportFiles, load_baseline, write_report_files,
+};
 use promptkit::arena::{CaseResult, RunOptions, RunResult, Setup, Status, Suite};
 use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::load::{LoadOptions, load_mock_config};
+use promptkit_build::model::OutputConfig;
 
 /// Flags of `run` (the reference's names).
 #[derive(Debug, clap::Args)]
@@ -43,6 +50,24 @@ pub struct Args {
     /// Cases run at once (default: the config's `defaults.concurrency`, else 1).
     #[arg(short = 'j', long)]
     concurrency: Option<usize>,
+    /// JUnit XML file (default: the config's `defaults.output.junit.file` in the output
+    /// folder, else `<out>/junit.xml`).
+    #[arg(long)]
+    junit_file: Option<PathBuf>,
+    /// Markdown report file (default: `defaults.output.markdown.file`, else `<out>/results.md`).
+    #[arg(long)]
+    markdown_file: Option<PathBuf>,
+    /// HTML report file (default: `defaults.output.html.file`, else `<out>/report.html`).
+    #[arg(long)]
+    html_file: Option<PathBuf>,
+    /// An earlier run to compare with: a `results.json`, the reference's `index.json`,
+    /// or a folder holding either.
+    #[arg(long, value_name = "DIR|FILE")]
+    baseline: Option<PathBuf>,
+    /// Exit 1 only for regressions: a case that passed in the baseline and does not now,
+    /// or a new case that fails (failures the baseline already had exit 0).
+    #[arg(long, requires = "baseline")]
+    fail_on_regression: bool,
 }
 
 /// Runs `run`.
@@ -83,31 +108,107 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let formats = formats(&args, &suite)?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(
+            load_baseline(path)
+                .with_context(|| format!("reading the baseline `{}`", path.display()))?,
+        ),
+        None => None,
+    };
     let total = suite.cases().len();
     if total == 0 {
         eprintln!("warning: no scenario × provider matched; nothing to run");
     }
     let live = !args.ci && std::io::stderr().is_terminal();
-    let mut done = 0;
+    let mut progress = Progress::new(total, live);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let run = runtime.block_on(suite.run(|case| {
-        done += 1;
-        progress(case, done, total, live);
-    }));
-    if live {
-        eprint!("\r\x1b[2K");
+    let mut run = runtime.block_on(suite.run(|case| progress.finished(case)));
+    progress.clear();
+    if let (Some(path), Some(baseline)) = (&args.baseline, &baseline) {
+        run = run.compared_with(path.display().to_string(), baseline);
     }
     print_summary(&run);
-    let out = args.out.clone().unwrap_or_else(|| suite.default_out_dir());
-    let written = write_reports(&run, &out, &formats)
-        .with_context(|| format!("writing reports to `{}`", out.display()))?;
-    for path in written {
+    let files = report_files(&args, &suite);
+    let written = write_report_files(&run, &files, &formats)
+        .with_context(|| format!("writing reports to `{}`", files.dir.display()))?;
+    for path in written.iter().filter(|p| !is_arena_case_file(p)) {
         println!("report: {}", path.display());
     }
-    Ok(ExitCode::from(run.exit_code()))
+    let code = match &run.comparison {
+        Some(comparison) if args.fail_on_regression && run.totals.errors == 0 => {
+            u8::from(comparison.has_regressions())
+        }
+        _ => run.exit_code(),
+    };
+    Ok(ExitCode::from(code))
+}
+
+/// The reference's per-case `<RunID>.json` files are listed by `index.json`, not printed.
+fn is_arena_case_file(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    name.is_some_and(|n| {
+        n.ends_with(".json")
+            && n != Format::Json.file_name()
+            && n != promptkit::arena::report::INDEX_FILE
+    })
+}
+
+/// The config's `defaults.output`.
+pub(crate) fn output_config(suite: &Suite) -> Option<&OutputConfig> {
+    suite
+        .project()
+        .arena
+        .spec
+        .value
+        .defaults
+        .as_ref()
+        .and_then(|d| d.output.as_ref())
+}
+
+/// The output folder and report files: flags first, then the config's
+/// `defaults.output` (`dir`, `<format>.file` relative to the folder, the Markdown
+/// section switches), then defaults.
+fn report_files(args: &Args, suite: &Suite) -> ReportFiles {
+    let dir = args.out.clone().unwrap_or_else(|| suite.default_out_dir());
+    let output = output_config(suite);
+    let in_dir = |file: Option<&String>| file.map(|f| dir.join(f));
+    ReportFiles {
+        junit: args.junit_file.clone().or_else(|| {
+            in_dir(
+                output
+                    .and_then(|o| o.junit.as_ref())
+                    .and_then(|j| j.file.as_ref()),
+            )
+        }),
+        markdown: args.markdown_file.clone().or_else(|| {
+            in_dir(
+                output
+                    .and_then(|o| o.markdown.as_ref())
+                    .and_then(|m| m.file.as_ref()),
+            )
+        }),
+        html: args.html_file.clone().or_else(|| {
+            in_dir(
+                output
+                    .and_then(|o| o.html.as_ref())
+                    .and_then(|h| h.file.as_ref()),
+            )
+        }),
+        markdown_sections: output
+            .and_then(|o| o.markdown.as_ref())
+            .map(|m| MarkdownSections {
+                overview: m.show_overview,
+                results_matrix: m.show_results_matrix,
+                details: m.include_details,
+                failed_tests: m.show_failed_tests,
+                cost_summary: m.show_cost_summary,
+            })
+            .unwrap_or_default(),
+        dir,
+    }
 }
 
 fn style() -> RenderStyle {
@@ -121,14 +222,7 @@ fn style() -> RenderStyle {
 /// `--formats`, else the config's `defaults.output.formats`, else all.
 fn formats(args: &Args, suite: &Suite) -> anyhow::Result<Vec<Format>> {
     let names: Vec<String> = if args.formats.is_empty() {
-        suite
-            .project()
-            .arena
-            .spec
-            .value
-            .defaults
-            .as_ref()
-            .and_then(|d| d.output.as_ref())
+        output_config(suite)
             .map(|o| o.formats.iter().map(|f| f.value.clone()).collect())
             .unwrap_or_default()
     } else {
@@ -150,29 +244,72 @@ fn formats(args: &Args, suite: &Suite) -> anyhow::Result<Vec<Format>> {
         .collect()
 }
 
-/// On a terminal, one line redrawn in place: a bar, the count and the last case;
+/// Progress: on a terminal a live bar with counts, ETA and spend so far (indicatif);
 /// otherwise (`--ci`, pipes) one plain line per finished case.
-fn progress(case: &CaseResult, done: usize, total: usize, live: bool) {
-    if live {
-        eprint!(
-            "\r\x1b[2K{} {done}/{total} {}",
-            bar(done, total),
-            case.name()
-        );
-        let _ = std::io::stderr().flush();
-    } else {
-        eprintln!("[{done}/{total}] {} {}", case.name(), case.status.as_str());
-    }
+struct Progress {
+    bar: Option<ProgressBar>,
+    done: usize,
+    total: usize,
+    spend: f64,
+    priced: bool,
 }
 
-/// `[#####-----]`, 20 cells wide.
-fn bar(done: usize, total: usize) -> String {
-    const WIDTH: usize = 20;
-    let filled = (done * WIDTH)
-        .checked_div(total)
-        .unwrap_or(WIDTH)
-        .min(WIDTH);
-    format!("[{}{}]", "#".repeat(filled), "-".repeat(WIDTH - filled))
+impl Progress {
+    fn new(total: usize, live: bool) -> Self {
+        let bar = live.then(|| {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:24.cyan/blue} {pos}/{len} · ETA {eta} · {msg}")
+            {
+                bar.set_style(style.progress_chars("█▓░"));
+            }
+            bar
+        });
+        Self {
+            bar,
+            done: 0,
+            total,
+            spend: 0.0,
+            priced: true,
+        }
+    }
+
+    fn finished(&mut self, case: &CaseResult) {
+        self.done += 1;
+        match case.cost_usd {
+            Some(cost) => self.spend += cost,
+            None => self.priced = false,
+        }
+        let spend = if self.priced {
+            format!("${:.4}", self.spend)
+        } else {
+            format!("≥ ${:.4}", self.spend)
+        };
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(format!(
+                    "spent {spend} · {} {}",
+                    case.name(),
+                    case.status.as_str()
+                ));
+                bar.inc(1);
+            }
+            None => eprintln!(
+                "[{}/{}] {} {}",
+                self.done,
+                self.total,
+                case.name(),
+                case.status.as_str()
+            ),
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Widest the case-name column of the summary grows.
@@ -218,17 +355,4 @@ fn print_summary(run: &RunResult) {
         t.assertions,
         run.duration_ms / 1000.0
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bar;
-
-    #[test]
-    fn the_bar_fills_with_progress() {
-        assert_eq!(bar(0, 4), "[--------------------]");
-        assert_eq!(bar(1, 4), "[#####---------------]");
-        assert_eq!(bar(4, 4), "[####################]");
-        assert_eq!(bar(0, 0), "[####################]");
-    }
 }

@@ -21,21 +21,30 @@ pub struct Args {
     /// Accept `file:` references outside the config's folder.
     #[arg(long)]
     allow_outside_root: bool,
+    /// Validate this one document instead of a project.
+    file: Option<PathBuf>,
+    /// The document's kind (with FILE): auto (from its `kind:`), arena, promptconfig,
+    /// scenario, provider, tool, persona, eval.
+    #[arg(long = "type", default_value = "auto", requires = "file", value_parser = super::validate_file::TYPES)]
+    kind: String,
 }
 
 /// Runs `validate`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let style = if std::io::stderr().is_terminal() {
+        RenderStyle::Styled
+    } else {
+        RenderStyle::Plain
+    };
+    if let Some(file) = &args.file {
+        return super::validate_file::run(file, &args.kind, args.format == "json", style);
+    }
     let loaded = Frontend::new()
         .allow_outside_root(args.allow_outside_root)
         .project(&args.config);
     if args.format == "json" {
         println!("{}", serde_json::to_string_pretty(&loaded.diagnostics)?);
     } else {
-        let style = if std::io::stderr().is_terminal() {
-            RenderStyle::Styled
-        } else {
-            RenderStyle::Plain
-        };
         eprint!("{}", loaded.render(style));
         let errors = loaded.diagnostics.error_count();
         let warnings = loaded.diagnostics.warning_count();

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::report::Comparison;
 use crate::message::{Message, Usage};
 
 /// How a case ended.
@@ -191,6 +192,19 @@ impl CaseResult {
     pub fn failures(&self) -> impl Iterator<Item = (Option<usize>, &AssertionRecord)> {
         self.assertions().filter(|(_, a)| !a.passed)
     }
+
+    /// The share of assertions that passed (0 for a case that could not run, 1 for a
+    /// case without assertions that ran).
+    pub fn score(&self) -> f64 {
+        if self.status == Status::Error {
+            return 0.0;
+        }
+        let total = self.assertions().count();
+        if total == 0 {
+            return 1.0;
+        }
+        self.assertions().filter(|(_, a)| a.passed).count() as f64 / total as f64
+    }
 }
 
 /// Shows the transcript and each failed assertion with expected vs actual — the text
@@ -262,6 +276,9 @@ pub struct RunResult {
     pub cost_usd: Option<f64>,
     /// Wall time in milliseconds.
     pub duration_ms: f64,
+    /// The comparison with an earlier run, when one was given (`run --baseline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
 }
 
 impl RunResult {
@@ -293,7 +310,14 @@ impl RunResult {
             usage,
             cost_usd,
             duration_ms,
+            comparison: None,
         }
+    }
+
+    /// This run compared with `baseline` (read from `source`).
+    pub fn compared_with(mut self, source: impl Into<String>, baseline: &RunResult) -> Self {
+        self.comparison = Some(Comparison::new(source, baseline, &self));
+        self
     }
 
     /// The process exit code the reference uses: 0 all passed, 1 assertions failed,

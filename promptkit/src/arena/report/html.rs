@@ -1,10 +1,16 @@
 //! A self-contained HTML report: no external assets, readable with scripts off (the
-//! page is rendered server-side); a small inline script adds a "failures only" filter
-//! and marks the page ready once it has checked its totals against the embedded data.
+//! page is rendered server-side): totals, the comparison with a baseline, the scenario
+//! × provider matrix, SVG charts, every case, turn-level reply diffs and transcripts.
+//! A small inline script adds a "failures only" filter and marks the page ready once
+//! it has checked its counts (cases, matrix, regressions) against the embedded data.
 
 use std::fmt::Write;
 
-use super::{dollars, escape};
+use super::charts::{distribution, pass_rate_bars};
+use super::compare::Comparison;
+use super::matrix::Matrix;
+use super::reply_diff::reply_diffs;
+use super::{dollars, escape, signed};
 use crate::arena::results::{CaseResult, RunResult, Status};
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}\
@@ -14,10 +20,20 @@ th{background:#f5f5f7}.passed{color:#137333}.failed{color:#b3261e}.error{color:#
 details{margin:.5rem 0;border:1px solid #ddd;border-radius:6px;padding:.4rem .8rem}\
 summary{cursor:pointer;font-weight:600}.msg{white-space:pre-wrap;margin:.2rem 0}\
 .role{font-weight:600;min-width:6rem;display:inline-block}.muted{color:#666}\
-body.only-failures .case[data-status=passed]{display:none}";
+body.only-failures .case[data-status=passed]{display:none}\
+#matrix td,#matrix tfoot th{text-align:center;white-space:nowrap}#matrix small{display:block;color:#5f6368;font-weight:normal}\
+.rate-full{background:#e6f4ea}.rate-some{background:#fef7e0}.rate-none{background:#fce8e6}\
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin:.3rem 0}\
+ins{background:#d2f4d9;text-decoration:none}del{background:#fbd4d0}\
+.regressed{background:#fce8e6}.fixed{background:#e6f4ea}.worse{color:#b3261e}.better{color:#137333}";
 
 const SCRIPT: &str = "(function(){var d=JSON.parse(document.getElementById('run-data').textContent);\
 var rows=document.querySelectorAll('tr.case');var ok=rows.length===d.cases.length;\
+var runs=0,passed=0;document.querySelectorAll('td.cell').forEach(function(c){\
+runs+=Number(c.getAttribute('data-runs'));passed+=Number(c.getAttribute('data-passed'));});\
+ok=ok&&runs===d.totals.cases&&passed===d.totals.passed;\
+var nf=document.querySelectorAll('#baseline li.new-failure').length;\
+ok=ok&&nf===(d.comparison?d.comparison.new_failures.length:0);\
 var box=document.getElementById('only-failures');box.addEventListener('change',function(){\
 document.body.classList.toggle('only-failures',box.checked);});\
 document.getElementById('summary').setAttribute('data-cases',String(d.totals.cases));\
@@ -52,7 +68,13 @@ pub fn html(run: &RunResult) -> String {
         escape(&dollars(run.cost_usd)),
         run.duration_ms / 1000.0
     );
-    out.push_str("<label><input type=\"checkbox\" id=\"only-failures\"> failures only</label>\n");
+    if let Some(comparison) = &run.comparison {
+        baseline_section(&mut out, comparison);
+    }
+    let matrix = Matrix::of(run);
+    matrix_section(&mut out, &matrix);
+    charts_section(&mut out, &matrix);
+    out.push_str("<h2>Cases</h2>\n<label><input type=\"checkbox\" id=\"only-failures\"> failures only</label>\n");
     out.push_str(
         "<table><thead><tr><th>case</th><th>status</th><th>turns</th><th>assertions</th>\
          <th>tokens in/out</th><th>cost</th><th>time</th></tr></thead><tbody>\n",
@@ -61,9 +83,19 @@ pub fn html(run: &RunResult) -> String {
         let total = case.assertions().count();
         let passed = case.assertions().filter(|(_, a)| a.passed).count();
         let status = case.status.as_str();
+        let name = case.name();
+        let change = run.comparison.as_ref().map_or("", |c| {
+            if c.new_failures.contains(&name) {
+                " regressed"
+            } else if c.fixed.contains(&name) {
+                " fixed"
+            } else {
+                ""
+            }
+        });
         let _ = writeln!(
             out,
-            "<tr class=\"case\" data-status=\"{status}\"><td><a href=\"#{}\">{}</a></td><td class=\"{status}\">{status}</td>\
+            "<tr class=\"case{change}\" data-status=\"{status}\"><td><a href=\"#{}\">{}</a></td><td class=\"{status}\">{status}</td>\
              <td>{}</td><td>{passed}/{total}</td><td>{}/{}</td><td>{}</td><td>{:.0} ms</td></tr>",
             anchor(case),
             escape(&case.name()),
@@ -75,6 +107,12 @@ pub fn html(run: &RunResult) -> String {
         );
     }
     out.push_str("</tbody></table>\n");
+    let diffs = reply_diffs(run);
+    if !diffs.is_empty() {
+        out.push_str("<h2>Replies by provider</h2>\n");
+        out.push_str(&diffs);
+    }
+    out.push_str("<h2>Transcripts</h2>\n");
     for case in &run.cases {
         case_details(&mut out, case);
     }
@@ -144,4 +182,153 @@ fn case_details(out: &mut String, case: &CaseResult) {
         );
     }
     out.push_str("</table></details>\n");
+}
+
+fn baseline_section(out: &mut String, comparison: &Comparison) {
+    let _ = writeln!(
+        out,
+        "<section id=\"baseline\" data-new-failures=\"{}\"><h2>Compared with baseline</h2>\
+         <p class=\"muted\">{}</p><p><strong class=\"failed\">{} new failure(s)</strong> · \
+         <span class=\"passed\">{} fixed</span> · {} added · {} removed</p>",
+        comparison.new_failures.len(),
+        escape(&comparison.baseline),
+        comparison.new_failures.len(),
+        comparison.fixed.len(),
+        comparison.added.len(),
+        comparison.removed.len()
+    );
+    let lists = [
+        ("new-failure", "New failures", &comparison.new_failures),
+        ("fixed", "Fixed", &comparison.fixed),
+        ("added", "Added", &comparison.added),
+        ("removed", "Removed", &comparison.removed),
+    ];
+    for (class, title, names) in lists.into_iter().filter(|(_, _, n)| !n.is_empty()) {
+        let _ = write!(out, "<h3>{title}</h3><ul>");
+        for name in names {
+            let _ = write!(out, "<li class=\"{class}\">{}</li>", escape(name));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str(
+        "<table><tr><th>case</th><th>status</th><th>score</th><th>cost</th><th>latency</th></tr>\n",
+    );
+    for d in &comparison.cases {
+        let row = if d.regressed() {
+            "regressed"
+        } else if d.fixed() {
+            "fixed"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"{row}\"><td>{}</td><td>{} → {}</td><td class=\"{}\">{:.0}% ({})</td>\
+             <td>{} ({})</td><td class=\"{}\">{:.0} ms ({})</td></tr>",
+            escape(&d.name),
+            d.before.as_str(),
+            d.after.as_str(),
+            trend(-d.score_delta(), 0.005),
+            d.score_after * 100.0,
+            signed(d.score_delta() * 100.0, "%"),
+            escape(&dollars(d.cost_after)),
+            d.cost_delta()
+                .map_or_else(|| "n/a".into(), |c| signed(c, "$")),
+            trend(d.latency_delta_ms(), 0.5),
+            d.latency_after_ms,
+            signed(d.latency_delta_ms(), " ms")
+        );
+    }
+    out.push_str("</table></section>\n");
+}
+
+/// `worse` for a change of at least `step` of a figure where lower is better, `better`
+/// for a drop of at least `step`.
+fn trend(delta: f64, step: f64) -> &'static str {
+    if delta >= step {
+        "worse"
+    } else if delta <= -step {
+        "better"
+    } else {
+        ""
+    }
+}
+
+fn matrix_section(out: &mut String, matrix: &Matrix) {
+    out.push_str(
+        "<h2>Scenarios × providers</h2>\n<table id=\"matrix\"><thead><tr><th>scenario</th>",
+    );
+    for provider in &matrix.providers {
+        let _ = write!(out, "<th>{}</th>", escape(provider));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for (row, scenario) in matrix.scenarios.iter().enumerate() {
+        let _ = write!(out, "<tr><th>{}</th>", escape(scenario));
+        for column in 0..matrix.providers.len() {
+            match matrix.cell(row, column) {
+                Some(cell) => {
+                    let class = if cell.passed == cell.runs {
+                        "rate-full"
+                    } else if cell.passed > 0 {
+                        "rate-some"
+                    } else {
+                        "rate-none"
+                    };
+                    let _ = write!(
+                        out,
+                        "<td class=\"cell {class}\" data-runs=\"{}\" data-passed=\"{}\">{}<small>{}</small></td>",
+                        cell.runs,
+                        cell.passed,
+                        escape(&cell.headline()),
+                        escape(&cell.detail())
+                    );
+                }
+                None => out.push_str("<td class=\"muted\">—</td>"),
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody><tfoot><tr><th>all scenarios</th>");
+    for column in 0..matrix.providers.len() {
+        let total = matrix.provider_total(column);
+        let _ = write!(
+            out,
+            "<th>{}<small>{}</small></th>",
+            escape(&total.headline()),
+            escape(&total.detail())
+        );
+    }
+    out.push_str("</tr></tfoot></table>\n");
+}
+
+fn charts_section(out: &mut String, matrix: &Matrix) {
+    let totals: Vec<_> = (0..matrix.providers.len())
+        .map(|i| (matrix.providers[i].clone(), matrix.provider_total(i)))
+        .collect();
+    let rates: Vec<(String, f64)> = totals
+        .iter()
+        .map(|(p, t)| (p.clone(), t.pass_rate()))
+        .collect();
+    let latencies: Vec<(String, Vec<f64>)> = totals
+        .iter()
+        .map(|(p, t)| (p.clone(), t.latencies_ms.clone()))
+        .collect();
+    out.push_str("<h2>Charts</h2>\n<div class=\"charts\">");
+    out.push_str(&pass_rate_bars(&rates));
+    out.push_str(&distribution(
+        "latency",
+        "Latency per run",
+        &latencies,
+        |ms| format!("{ms:.0} ms"),
+    ));
+    let costs: Vec<(String, Vec<f64>)> = totals
+        .iter()
+        .map(|(p, t)| (p.clone(), t.costs_usd.clone()))
+        .collect();
+    if costs.iter().any(|(_, c)| !c.is_empty()) {
+        out.push_str(&distribution("cost", "Cost per run", &costs, |usd| {
+            format!("${usd:.4}")
+        }));
+    }
+    out.push_str("</div>\n");
 }

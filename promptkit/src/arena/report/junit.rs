@@ -1,5 +1,7 @@
 //! JUnit XML: `<testsuites>` of one `<testsuite>` per scenario, one `<testcase>` per
-//! provider run (classname = scenario), failures listing each failed assertion.
+//! provider run (classname = scenario), failures listing each failed assertion. With a
+//! baseline, the counts stay those of this run (CI semantics unchanged): a regressed
+//! case's failure says so, and `<properties>` list the new failures and fixes.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -27,6 +29,17 @@ pub fn junit(run: &RunResult) -> String {
         run.totals.errors,
         run.duration_ms / 1000.0
     );
+    if let Some(comparison) = &run.comparison {
+        let _ = writeln!(
+            out,
+            "  <properties>\n    <property name=\"baseline\" value=\"{}\"/>\n    \
+             <property name=\"baseline.new_failures\" value=\"{}\"/>\n    \
+             <property name=\"baseline.fixed\" value=\"{}\"/>\n  </properties>",
+            escape(&comparison.baseline),
+            escape(&comparison.new_failures.join(",")),
+            escape(&comparison.fixed.join(","))
+        );
+    }
     for (scenario, cases) in suites {
         let failures = cases.iter().filter(|c| c.status == Status::Failed).count();
         let errors = cases.iter().filter(|c| c.status == Status::Error).count();
@@ -50,6 +63,15 @@ pub fn junit(run: &RunResult) -> String {
                 escape(scenario),
                 case.duration_ms / 1000.0
             );
+            let regressed = run
+                .comparison
+                .as_ref()
+                .is_some_and(|c| c.new_failures.contains(&case.name()));
+            let regression = if regressed {
+                "regression (passed in the baseline): "
+            } else {
+                ""
+            };
             match case.status {
                 Status::Passed => out.push_str("/>\n"),
                 Status::Failed => {
@@ -65,7 +87,7 @@ pub fn junit(run: &RunResult) -> String {
                         .collect();
                     let _ = write!(
                         out,
-                        ">\n      <failure message=\"{} assertion(s) failed\" type=\"AssertionFailure\">{}</failure>\n",
+                        ">\n      <failure message=\"{regression}{} assertion(s) failed\" type=\"AssertionFailure\">{}</failure>\n",
                         failed.len(),
                         escape(&failed.join("\n"))
                     );
@@ -79,7 +101,7 @@ pub fn junit(run: &RunResult) -> String {
                     let error = case.error.as_deref().unwrap_or("error");
                     let _ = write!(
                         out,
-                        ">\n      <error message=\"{}\" type=\"RunError\">{}</error>\n    </testcase>\n",
+                        ">\n      <error message=\"{regression}{}\" type=\"RunError\">{}</error>\n    </testcase>\n",
                         escape(error),
                         escape(error)
                     );

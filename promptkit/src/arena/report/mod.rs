@@ -1,19 +1,29 @@
 //! Reports of a run, written atomically (a temporary file renamed into place) so a
-//! crash never leaves half a report: JSON (the whole [`RunResult`]), JUnit XML (one
-//! suite per scenario, one test case per provider run, as the reference), Markdown and
-//! a self-contained HTML page.
+//! crash never leaves half a report: JSON (the whole [`RunResult`], plus the
+//! reference's `index.json` and `<RunID>.json` layout), JUnit XML (one suite per
+//! scenario, one test case per provider run, as the reference), Markdown and a
+//! self-contained HTML page. Each shows the comparison with a baseline when the run
+//! has one.
 
+mod arena_output;
+mod charts;
+mod compare;
 mod html;
 mod junit;
 mod markdown;
+mod matrix;
+mod reply_diff;
 
 use std::path::{Path, PathBuf};
 
 use super::results::RunResult;
 
+pub use arena_output::{ArenaOutputError, INDEX_FILE, read_arena_output, write_arena_output};
+pub use compare::{CaseDelta, Comparison, load_baseline};
 pub use html::html;
 pub use junit::junit;
-pub use markdown::markdown;
+pub use markdown::{MarkdownSections, markdown, markdown_with};
+pub use matrix::{Cell, Matrix};
 
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,18 +76,78 @@ impl Format {
     }
 }
 
+/// Where each report goes: a folder, and the files the reference lets users name
+/// (`--junit-file`, `--markdown-file`, `defaults.output.<format>.file`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportFiles {
+    /// The output folder (JSON files, and every report not named below).
+    pub dir: PathBuf,
+    /// The JUnit file, when not `<dir>/junit.xml`.
+    pub junit: Option<PathBuf>,
+    /// The Markdown file, when not `<dir>/results.md`.
+    pub markdown: Option<PathBuf>,
+    /// The HTML file, when not `<dir>/report.html`.
+    pub html: Option<PathBuf>,
+    /// The sections of the Markdown report.
+    pub markdown_sections: MarkdownSections,
+}
+
+impl ReportFiles {
+    /// Every report in `dir` under its default name.
+    pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The file of `format`.
+    pub fn path(&self, format: Format) -> PathBuf {
+        let named = match format {
+            Format::Json => None,
+            Format::Junit => self.junit.as_ref(),
+            Format::Markdown => self.markdown.as_ref(),
+            Format::Html => self.html.as_ref(),
+        };
+        named
+            .cloned()
+            .unwrap_or_else(|| self.dir.join(format.file_name()))
+    }
+}
+
 /// Writes `run` in each of `formats` into `dir` (created if needed); returns the files.
 pub fn write_reports(
     run: &RunResult,
     dir: &Path,
     formats: &[Format],
 ) -> std::io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
+    write_report_files(run, &ReportFiles::in_dir(dir), formats)
+}
+
+/// Writes `run` in each of `formats` where `files` says (folders created if needed);
+/// JSON also writes the reference's `index.json` and `<RunID>.json` files. Returns the
+/// files written.
+pub fn write_report_files(
+    run: &RunResult,
+    files: &ReportFiles,
+    formats: &[Format],
+) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(&files.dir)?;
     let mut written = Vec::new();
     for format in formats {
-        let path = dir.join(format.file_name());
-        write_atomically(&path, format.render(run).as_bytes())?;
+        let path = files.path(*format);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let text = match format {
+            Format::Markdown => markdown_with(run, files.markdown_sections),
+            _ => format.render(run),
+        };
+        write_atomically(&path, text.as_bytes())?;
         written.push(path);
+        if *format == Format::Json {
+            written.extend(write_arena_output(run, &files.dir)?);
+        }
     }
     Ok(written)
 }
@@ -116,4 +186,23 @@ pub(crate) fn escape(text: &str) -> String {
 /// Dollars for display: `n/a` when not priced.
 pub(crate) fn dollars(cost: Option<f64>) -> String {
     cost.map_or_else(|| "n/a".to_owned(), |c| format!("${c:.4}"))
+}
+
+/// A change for display with its sign: `+12 ms`, `-5%`, `+$0.0010`, `±0 ms` when it
+/// rounds to nothing.
+pub(crate) fn signed(delta: f64, unit: &str) -> String {
+    let (digits, prefix, suffix) = if unit == "$" {
+        (4, "$", "")
+    } else {
+        (0, "", unit)
+    };
+    let shown = format!("{:.digits$}", delta.abs());
+    let sign = if shown.trim_matches(|c| c == '0' || c == '.').is_empty() {
+        "±"
+    } else if delta < 0.0 {
+        "-"
+    } else {
+        "+"
+    };
+    format!("{sign}{prefix}{shown}{suffix}")
 }
