@@ -101,6 +101,6 @@ async fn a_guardrail_stops_the_stream() {
     );
     assert_eq!(
         turn.responses[0].finish_reason.as_deref(),
-        Some("guardrail")
+        Some("safety")
     );
 }

@@ -22,8 +22,10 @@ use super::selfplay;
 use super::suite::Suite;
 use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
 use crate::conversation::{
-    ContextPolicy, Conversation, PreparedPrompt, TurnOutcome, prepare_prompt,
+    ContextPolicy, Conversation, PreparedPrompt, ToolPolicy, TurnOutcome, prepare_prompt,
 };
+use crate::provider::Sampling;
+use crate::tools::chaos::{Chaos, ChaosRule};
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
 use crate::tools::Consent;
@@ -92,6 +94,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
             Some(provider.model()),
         )
         .map_err(|e| e.to_string())?;
+        prepared.sampling = arena_sampling(suite, &prepared.sampling);
         if workflow.is_some() {
             prepared.allowed_tools.push(TRANSITION_TOOL.to_owned());
         }
@@ -127,7 +130,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let mut conversation = Conversation::new(provider.clone())
         .prompt(prepared)
         .tools(tools)
-        .enforce_validators(false)
+        .tool_policy(ToolPolicy::arena(spec.tool_policy.as_ref()))
         .context_policy(spec.context_policy.as_ref().and_then(|policy| {
             let embedder = policy
                 .relevance
@@ -150,7 +153,8 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let mut turns = Vec::new();
     // A turn that cannot complete ends the case as an error, keeping what ran before.
     let mut failure = None;
-    'turns: for turn in &spec.turns {
+    'turns: for (turn_index, turn) in spec.turns.iter().enumerate() {
+        let setting = TurnSetting::of(suite, spec, turn, turn_index, case.trial);
         let is_user = turn.role.value == "user" && turn.persona.is_none();
         if is_user {
             let text = turn
@@ -171,6 +175,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 turns.len(),
                 workflow.as_ref(),
                 &prepare,
+                setting,
             )
             .await;
             match record {
@@ -199,6 +204,10 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                             turns.len(),
                             workflow.as_ref(),
                             &prepare,
+                            TurnSetting {
+                                seed: setting.seed ^ ((k as u64) << 16),
+                                ..setting
+                            },
                         )
                         .await
                     }
@@ -336,6 +345,7 @@ async fn play_turn(
     index: usize,
     workflow: Option<&SharedRun>,
     prepare: &dyn Fn(&str) -> Result<PreparedPrompt, String>,
+    setting: TurnSetting,
 ) -> Result<TurnRecord, String> {
     let consent: Consent = turn
         .consent_overrides
@@ -347,10 +357,23 @@ async fn play_turn(
         })
         .unwrap_or_default();
     let before = conversation.messages().len();
-    let outcome = conversation
-        .send_message(Message::user(text.clone()), &consent)
-        .await
-        .map_err(|e| e.to_string())?;
+    let sampling = conversation.current_sampling().clone();
+    if let Some(t) = &turn.assistant_temp {
+        conversation.set_sampling(Sampling {
+            temperature: Some(t.value),
+            ..sampling.clone()
+        });
+    }
+    conversation.set_chaos(turn.chaos.as_ref().map(|c| chaos_of(c, setting.seed)));
+    let message = Message::user(text.clone());
+    let outcome = if setting.streaming {
+        conversation.send_streaming(message, &consent, |_| {}).await
+    } else {
+        conversation.send_message(message, &consent).await
+    };
+    conversation.set_sampling(sampling);
+    conversation.set_chaos(None);
+    let outcome = outcome.map_err(|e| e.to_string())?;
     // As the reference: turn assertions see the whole conversation so far (tool calls
     // of earlier turns included), while `when:` conditions look at this turn only.
     let mut ctx = turn_context(
@@ -408,7 +431,84 @@ async fn play_turn(
         usage: outcome.usage,
         cost_usd: outcome.cost.usd,
         latency_ms: outcome.latency.as_secs_f64() * 1000.0,
+        streamed: outcome.streamed,
+        time_to_first_token_ms: outcome
+            .time_to_first_token
+            .map(|d| d.as_secs_f64() * 1000.0),
+        finish_reason: outcome.finish_reason.clone(),
     })
+}
+
+/// How one turn runs: streamed or not, and the seed its chaos draws come from.
+#[derive(Debug, Clone, Copy)]
+struct TurnSetting {
+    streaming: bool,
+    seed: u64,
+}
+
+impl TurnSetting {
+    /// The setting of `turn` (the `index`-th of `spec`), as the reference: the turn's
+    /// `streaming` else the scenario's; the turn's `seed` else the arena's
+    /// `defaults.seed`, mixed with the trial and the turn's position so every turn of
+    /// every trial draws differently and every run with that seed draws the same.
+    fn of(suite: &Suite, spec: &ScenarioSpec, turn: &Turn, index: usize, trial: usize) -> Self {
+        let base = turn.seed.or_else(|| {
+            suite
+                .project
+                .arena
+                .spec
+                .value
+                .defaults
+                .as_ref()
+                .and_then(|d| d.seed)
+        });
+        let seed = (base.unwrap_or(0) as u64)
+            ^ ((trial as u64) << 32)
+            ^ (index as u64).wrapping_mul(0x0100_0000_01b3);
+        Self {
+            streaming: turn.streaming.or(spec.streaming).unwrap_or(false),
+            seed,
+        }
+    }
+}
+
+/// The runtime form of a turn's `chaos` block.
+fn chaos_of(config: &promptkit_build::model::ChaosConfig, seed: u64) -> Chaos {
+    Chaos::new(
+        config
+            .tool_failures
+            .iter()
+            .map(|f| ChaosRule {
+                tool: f.tool.value.clone(),
+                mode: f.mode.value.clone(),
+                probability: f.probability,
+                message: f.message.clone(),
+            })
+            .collect(),
+        seed,
+    )
+}
+
+/// The sampling of an arena conversation, as the reference: the arena's
+/// `defaults.temperature` and `max_tokens` when set (non-zero) and `defaults.seed`,
+/// else the prompt's `parameters` (a documented addition: the reference's Arena
+/// ignores them, its SDK applies them), else the provider's own defaults.
+fn arena_sampling(suite: &Suite, prompt: &Sampling) -> Sampling {
+    let defaults = suite.project.arena.spec.value.defaults.as_ref();
+    Sampling {
+        temperature: defaults
+            .and_then(|d| d.temperature.as_ref())
+            .map(|t| t.value)
+            .filter(|t| *t != 0.0)
+            .or(prompt.temperature),
+        top_p: prompt.top_p,
+        max_tokens: defaults
+            .and_then(|d| d.max_tokens.as_ref())
+            .and_then(|t| u64::try_from(t.value).ok())
+            .filter(|t| *t > 0)
+            .or(prompt.max_tokens),
+        seed: defaults.and_then(|d| d.seed).or(prompt.seed),
+    }
 }
 
 /// The assertion context of a turn: its messages, tool calls with results or errors,

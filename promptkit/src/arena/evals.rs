@@ -66,6 +66,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
             usage: Usage::default(),
             cost_usd: None,
             latency_ms: 0.0,
+            ..TurnRecord::default()
         });
     }
     let ctx = AssertionContext::from_messages(messages.clone());

@@ -83,7 +83,7 @@ pub struct ToolCallRecord {
 }
 
 /// One user turn (scripted or self-play) and the assistant's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TurnRecord {
     /// 0-based turn index.
     pub index: usize,
@@ -108,6 +108,16 @@ pub struct TurnRecord {
     pub cost_usd: Option<f64>,
     /// Provider time in milliseconds.
     pub latency_ms: f64,
+    /// Whether the turn used the streaming path (`streaming: true`).
+    #[serde(default)]
+    pub streamed: bool,
+    /// Time to the first streamed text in milliseconds, when streamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_to_first_token_ms: Option<f64>,
+    /// Why the answer ended, as the provider said (`stop`, `length`, `tool_calls`...);
+    /// `safety` when a guardrail blocked, truncated or replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<String>,
 }
 
 /// One scenario × provider × trial.

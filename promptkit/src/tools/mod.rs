@@ -5,6 +5,7 @@
 //! arguments, timeout, HTTP error, denied consent) becomes an error result the model
 //! sees, as the reference does.
 
+pub mod chaos;
 mod http;
 mod mock;
 
