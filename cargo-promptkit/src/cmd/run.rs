@@ -43,6 +43,9 @@ pub struct Args {
     /// Cases run at once (default: the config's `defaults.concurrency`, else 1).
     #[arg(short = 'j', long)]
     concurrency: Option<usize>,
+    /// Run-wide budget in US dollars: once spent, no new case starts (reports say so).
+    #[arg(long, value_name = "USD")]
+    max_cost: Option<f64>,
 }
 
 /// Runs `run`.
@@ -70,6 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mock_provider: args.mock_provider,
         mock_config,
         concurrency: args.concurrency,
+        max_cost_usd: args.max_cost,
     };
     let suite = match Suite::load(&args.config, options, &Setup::new()) {
         Ok(suite) => suite,
@@ -211,6 +215,9 @@ fn print_summary(run: &RunResult) {
         t.assertions,
         run.duration_ms / 1000.0
     );
+    if let Some(budget) = &run.budget {
+        println!("{}", budget.summary());
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,6 @@ mod trials;
 mod workflow;
 
 pub use promptkit_build::plan::{Case, CaseKind};
-pub use results::{AssertionRecord, CaseResult, RunResult, Status, Totals, TurnRecord};
+pub use results::{AssertionRecord, CaseResult, RunBudget, RunResult, Status, Totals, TurnRecord};
 pub use setup::Setup;
 pub use suite::{RunOptions, Suite, SuiteError};

@@ -182,11 +182,7 @@ impl CaseResult {
 
     /// A stable name: `scenario/provider` (with `#trial` when there are several).
     pub fn name(&self) -> String {
-        if self.trials > 1 {
-            format!("{}/{}#{}", self.scenario, self.provider, self.trial + 1)
-        } else {
-            format!("{}/{}", self.scenario, self.provider)
-        }
+        case_name(&self.scenario, &self.provider, self.trial, self.trials)
     }
 
     /// Every assertion with the turn it belongs to (`None` for conversation-level).
@@ -200,6 +196,16 @@ impl CaseResult {
     /// The failed assertions.
     pub fn failures(&self) -> impl Iterator<Item = (Option<usize>, &AssertionRecord)> {
         self.assertions().filter(|(_, a)| !a.passed)
+    }
+}
+
+/// The stable name of a case: `scenario/provider`, with `#trial` (1-based) when the
+/// scenario × provider has several trials.
+pub(crate) fn case_name(scenario: &str, provider: &str, trial: usize, trials: usize) -> String {
+    if trials > 1 {
+        format!("{scenario}/{provider}#{}", trial + 1)
+    } else {
+        format!("{scenario}/{provider}")
     }
 }
 
@@ -272,6 +278,45 @@ pub struct RunResult {
     pub cost_usd: Option<f64>,
     /// Wall time in milliseconds.
     pub duration_ms: f64,
+    /// The run-wide budget (`run --max-cost`), when one was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<RunBudget>,
+}
+
+/// A run-wide cost budget and what it stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunBudget {
+    /// The budget in dollars.
+    pub max_cost_usd: f64,
+    /// What the finished cases spent (unpriced calls count as $0).
+    pub spent_usd: f64,
+    /// Cases never started because the budget was spent, by name.
+    pub not_started: Vec<String>,
+}
+
+impl RunBudget {
+    /// Whether the budget stopped cases from starting.
+    pub fn stopped(&self) -> bool {
+        !self.not_started.is_empty()
+    }
+
+    /// One line for reports: the budget, the spend and what did not run.
+    pub fn summary(&self) -> String {
+        if self.stopped() {
+            format!(
+                "run budget ${:.4} spent (${:.4}): {} case(s) not started: {}",
+                self.max_cost_usd,
+                self.spent_usd,
+                self.not_started.len(),
+                self.not_started.join(", ")
+            )
+        } else {
+            format!(
+                "run budget ${:.4}: ${:.4} spent, every case ran",
+                self.max_cost_usd, self.spent_usd
+            )
+        }
+    }
 }
 
 impl RunResult {
@@ -303,6 +348,7 @@ impl RunResult {
             usage,
             cost_usd,
             duration_ms,
+            budget: None,
         }
     }
 

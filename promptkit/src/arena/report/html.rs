@@ -52,6 +52,13 @@ pub fn html(run: &RunResult) -> String {
         escape(&dollars(run.cost_usd)),
         run.duration_ms / 1000.0
     );
+    if let Some(budget) = &run.budget {
+        let _ = writeln!(
+            out,
+            "<p id=\"budget\">{}</p>",
+            escape(&budget.summary())
+        );
+    }
     out.push_str("<label><input type=\"checkbox\" id=\"only-failures\"> failures only</label>\n");
     out.push_str(
         "<table><thead><tr><th>case</th><th>status</th><th>turns</th><th>assertions</th>\

@@ -23,6 +23,9 @@ pub fn markdown(run: &RunResult) -> String {
         dollars(run.cost_usd),
         run.duration_ms / 1000.0
     );
+    if let Some(budget) = &run.budget {
+        let _ = writeln!(out, "**Budget:** {}\n", cell(&budget.summary()));
+    }
     out.push_str("| case | status | turns | assertions | tokens (in/out) | cost | time |\n");
     out.push_str("|---|---|---|---|---|---|---|\n");
     for case in &run.cases {
