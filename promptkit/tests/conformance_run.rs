@@ -151,6 +151,11 @@ async fn every_project_runs_keyless_with_its_intended_outcome() {
             if case.status == Status::Error {
                 assert!(case.error.is_some(), "an error case says why: {case}");
             }
+            if case.scenario == "streaming-demo" {
+                // `streaming: true` on the scenario, `false` on its second turn.
+                let streamed: Vec<bool> = case.turns.iter().map(|t| t.streamed).collect();
+                assert_eq!(streamed, [true, false, true, true], "{case}");
+            }
             if case.scenario == "context-limited-fail" {
                 assert!(
                     !case.turns.is_empty(),
