@@ -523,3 +523,43 @@ async fn a_run_budget_stops_starting_new_cases_and_says_so() {
     assert!(report.contains("not started"), "{report}");
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn scenario_context_variables_render_in_the_system_prompt() {
+    let server = MockServer::start(vec![answer("ok")]).await;
+    let project = Project {
+        prompt_extra: "",
+        scenario: "  context_metadata:
+    domain: retail banking
+    user_role: account holder
+  turns:
+    - role: user
+      content: Close my account",
+        defaults: "    temperature: 0",
+    };
+    let temp = tempfile::tempdir().expect("temp dir");
+    project.write(temp.path(), &server);
+    let prompt = temp.path().join("prompts/support.yaml");
+    let text = std::fs::read_to_string(&prompt).expect("prompt");
+    std::fs::write(
+        &prompt,
+        text.replace(
+            "system_template: \"You help.\"",
+            "system_template: \"You help {{user_role}}s in {{domain}}. Context: {{context_slot}}\"",
+        ),
+    )
+    .expect("write");
+    let suite = Suite::load(
+        temp.path().join("config.arena.yaml"),
+        RunOptions::default(),
+        &Setup::new(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let run = suite.run(|_| {}).await;
+    assert_eq!(run.cases[0].status, Status::Passed, "{}", run.cases[0]);
+    let body = server.requests()[0].json();
+    assert_eq!(
+        body["messages"][0]["content"],
+        json!("You help account holders in retail banking. Context: Effects. User wants to: Close my account")
+    );
+}

@@ -15,6 +15,7 @@ mod assertions;
 mod ids;
 mod refs;
 mod templates;
+pub use templates::ARENA_CONTEXT_VARIABLES;
 mod values;
 
 use std::path::Path;

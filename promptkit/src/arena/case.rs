@@ -84,13 +84,30 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let task_type = entry_task
         .or_else(|| spec.task_type.as_ref().map(|t| t.value.clone()))
         .ok_or_else(|| format!("scenario `{}` has no task_type", case.scenario))?;
+    let variants = plan::perturbation_variants(spec);
+    let scripted_text = |turn: &Turn| {
+        let text = turn
+            .content
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_default();
+        match variants.get(case.trial % variants.len().max(1)) {
+            Some(variant) => plan::perturb(&text, variant),
+            None => text,
+        }
+    };
+    let first_user = spec
+        .turns
+        .first()
+        .filter(|t| is_scripted_user(t))
+        .map(scripted_text);
     let prepare = |task_type: &str| {
         let prompt = project
             .prompt_for_task(task_type)
             .ok_or_else(|| format!("no prompt config has task_type `{task_type}`"))?;
         let mut prepared = prepare_prompt(
             prompt,
-            &variables(suite, prompt, spec),
+            &variables(suite, prompt, spec, first_user.as_deref()),
             Some(provider.model()),
         )
         .map_err(|e| e.to_string())?;
@@ -114,7 +131,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
             add_transition_tool(&mut tools, run);
         }
         if memory {
-            add_memory_tools(&mut tools);
+            add_memory_tools(&mut tools, &spec.seed_memories)?;
         }
         Arc::new(tools)
     } else {
@@ -149,23 +166,13 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
             calls.clone(),
         )));
 
-    let variants = plan::perturbation_variants(spec);
     let mut turns = Vec::new();
     // A turn that cannot complete ends the case as an error, keeping what ran before.
     let mut failure = None;
     'turns: for (turn_index, turn) in spec.turns.iter().enumerate() {
         let setting = TurnSetting::of(suite, spec, turn, turn_index, case.trial);
-        let is_user = turn.role.value == "user" && turn.persona.is_none();
-        if is_user {
-            let text = turn
-                .content
-                .as_ref()
-                .map(|c| c.value.clone())
-                .unwrap_or_default();
-            let text = match variants.get(case.trial % variants.len().max(1)) {
-                Some(variant) => plan::perturb(&text, variant),
-                None => text,
-            };
+        if is_scripted_user(turn) {
+            let text = scripted_text(turn);
             let record = play_turn(
                 &mut conversation,
                 &evaluator,
@@ -308,11 +315,20 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     })
 }
 
-/// Template values: the arena's `prompt_configs[].vars`, then the scenario's `variables`.
+/// Whether `turn` is a scripted user message (not a self-play turn).
+fn is_scripted_user(turn: &Turn) -> bool {
+    turn.role.value == "user" && turn.persona.is_none()
+}
+
+/// Template values: the arena's `prompt_configs[].vars`, then the scenario's
+/// `variables`, then — for names neither sets nor the prompt declares — the scenario
+/// context the reference extracts (`domain`, `user_role`, `user_context`,
+/// `context_slot`), with `first_user` the conversation's first scripted message.
 fn variables(
     suite: &Suite,
     prompt: &Item<promptkit_build::model::PromptSpec>,
     spec: &ScenarioSpec,
+    first_user: Option<&str>,
 ) -> BTreeMap<String, String> {
     let mut vars = BTreeMap::new();
     let arena = &suite.project.arena.spec.value;
@@ -331,7 +347,54 @@ fn variables(
             vars.insert(k.value.clone(), v.value.clone());
         }
     }
+    for (name, value) in scenario_context(spec, first_user) {
+        let declared = prompt.spec.variables.iter().any(|d| d.name.value == name);
+        if !declared {
+            vars.entry(name.to_owned()).or_insert(value);
+        }
+    }
     vars
+}
+
+/// The scenario context variables, as the reference extracts them: `domain` and
+/// `user_role` (also `user_context`) from `context_metadata`, and `context_slot` from
+/// the description and the first user message (150 bytes at most), else
+/// "<task_type> conversation".
+fn scenario_context(spec: &ScenarioSpec, first_user: Option<&str>) -> [(&'static str, String); 4] {
+    const MAX_CONTEXT: usize = 150;
+    let meta = spec.context_metadata.as_ref();
+    let domain = meta.and_then(|m| m.domain.clone()).unwrap_or_default();
+    let role = meta.and_then(|m| m.user_role.clone()).unwrap_or_default();
+    let mut parts = Vec::new();
+    if let Some(d) = spec.description.as_ref().filter(|d| !d.value.is_empty()) {
+        parts.push(d.value.clone());
+    }
+    if let Some(text) = first_user.filter(|t| !t.is_empty()) {
+        let shown = if text.len() > MAX_CONTEXT {
+            let mut end = MAX_CONTEXT;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}...", &text[..end])
+        } else {
+            text.to_owned()
+        };
+        parts.push(format!("User wants to: {shown}"));
+    }
+    let slot = if parts.is_empty() {
+        format!(
+            "{} conversation",
+            spec.task_type.as_ref().map(|t| t.value.as_str()).unwrap_or_default()
+        )
+    } else {
+        parts.join(". ")
+    };
+    [
+        ("domain", domain),
+        ("user_context", role.clone()),
+        ("user_role", role),
+        ("context_slot", slot),
+    ]
 }
 
 /// Sends one user message and evaluates the turn's assertions.
