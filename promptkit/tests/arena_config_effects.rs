@@ -128,8 +128,12 @@ spec:
     async fn run(&self, server: &MockServer, options: RunOptions) -> RunResult {
         let temp = tempfile::tempdir().expect("temp dir");
         self.write(temp.path(), server);
-        let suite = Suite::load(temp.path().join("config.arena.yaml"), options, &Setup::new())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let suite = Suite::load(
+            temp.path().join("config.arena.yaml"),
+            options,
+            &Setup::new(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         suite.run(|_| {}).await
     }
 }
@@ -163,7 +167,9 @@ fn streamed(text: &str) -> Reply {
     let mut events: Vec<String> = text
         .as_bytes()
         .chunks(40)
-        .map(|c| json!({"choices": [{"delta": {"content": String::from_utf8_lossy(c)}}]}).to_string())
+        .map(|c| {
+            json!({"choices": [{"delta": {"content": String::from_utf8_lossy(c)}}]}).to_string()
+        })
         .collect();
     events.push(
         json!({"choices": [{"delta": {}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 5, "completion_tokens": 50}})
@@ -315,7 +321,10 @@ async fn the_tool_policy_refuses_blocked_calls_and_sets_tool_choice_on_the_first
     let run = project.run(&server, RunOptions::default()).await;
     let case = &run.cases[0];
     let call = &case.turns[0].tool_calls[0];
-    assert_eq!(call.error.as_deref(), Some("Tool lookup is blocked by policy"));
+    assert_eq!(
+        call.error.as_deref(),
+        Some("Tool lookup is blocked by policy")
+    );
     assert_eq!(call.result, None);
     let bodies: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
     assert_eq!(bodies[0]["tool_choice"], json!("required"));
@@ -440,7 +449,11 @@ async fn the_cost_cap_of_a_scenario_stops_it() {
     let case = &run.cases[0];
     // 20 tokens at $1 per 1K = $0.02 per call: over the cap after the first call.
     assert_eq!(case.status, Status::Error, "{case}");
-    assert!(case.error.as_deref().is_some_and(|e| e.contains("cost budget exceeded")));
+    assert!(
+        case.error
+            .as_deref()
+            .is_some_and(|e| e.contains("cost budget exceeded"))
+    );
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -488,7 +501,8 @@ async fn chaos_fails_tool_calls_the_same_way_under_the_same_seed() {
     assert!(
         failed
             .iter()
-            .all(|e| *e == "Tool lookup blocked by hook: Chaos: tool lookup failed with injected error"),
+            .all(|e| *e
+                == "Tool lookup blocked by hook: Chaos: tool lookup failed with injected error"),
         "{a:?}"
     );
     // Over a few seeds, both outcomes occur and the patterns differ.
@@ -560,6 +574,59 @@ async fn scenario_context_variables_render_in_the_system_prompt() {
     let body = server.requests()[0].json();
     assert_eq!(
         body["messages"][0]["content"],
-        json!("You help account holders in retail banking. Context: Effects. User wants to: Close my account")
+        json!(
+            "You help account holders in retail banking. Context: Effects. User wants to: Close my account"
+        )
     );
+}
+
+#[tokio::test]
+async fn prompt_and_arena_evals_score_the_finished_conversation_without_gating() {
+    let server = MockServer::start(vec![answer("Your order shipped.")]).await;
+    let project = Project {
+        prompt_extra: "  evals:
+    - id: mentions-order
+      type: contains
+      trigger: on_session_complete
+      params: {patterns: [refund]}
+    - id: per-turn
+      type: contains
+      trigger: every_turn
+      params: {patterns: [order]}
+    - id: off
+      type: contains
+      trigger: on_session_complete
+      enabled: false
+      params: {patterns: [order]}",
+        scenario: "  turns:\n    - role: user\n      content: where is my order?",
+        defaults: "    temperature: 0",
+    };
+    let temp = tempfile::tempdir().expect("temp dir");
+    project.write(temp.path(), &server);
+    // The arena's pack_evals override a prompt's eval of the same id.
+    let config = temp.path().join("config.arena.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace(
+            "  defaults:",
+            "  pack_evals:
+    - id: mentions-order
+      type: contains
+      trigger: on_session_complete
+      params: {patterns: [shipped]}
+  defaults:",
+        ),
+    )
+    .expect("write");
+    let suite = Suite::load(&config, RunOptions::default(), &Setup::new())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = suite.run(|_| {}).await;
+    let case = &run.cases[0];
+    assert_eq!(case.status, Status::Passed, "{case}");
+    let ids: Vec<&str> = case.evals.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["mentions-order"], "{:?}", case.evals);
+    assert_eq!(case.evals[0].score, Some(1.0), "{:?}", case.evals);
+    let json = serde_json::to_value(&run).expect("json");
+    assert_eq!(json["cases"][0]["evals"][0]["type"], json!("contains"));
 }

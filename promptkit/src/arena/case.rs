@@ -24,11 +24,11 @@ use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_tra
 use crate::conversation::{
     ContextPolicy, Conversation, PreparedPrompt, ToolPolicy, TurnOutcome, prepare_prompt,
 };
-use crate::provider::Sampling;
-use crate::tools::chaos::{Chaos, ChaosRule};
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
+use crate::provider::Sampling;
 use crate::tools::Consent;
+use crate::tools::chaos::{Chaos, ChaosRule};
 use promptkit_build::plan::{self, Case, CaseKind};
 
 /// Runs `case` of `suite`; never panics, every failure is in the result.
@@ -289,6 +289,14 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         conversation_assertions.push(evaluate(&evaluator, assertion, &ctx, &ctx.tool_calls).await);
     }
 
+    let evals = super::pack_evals::run_session_evals(
+        &evaluator,
+        &super::pack_evals::definitions(suite),
+        &ctx,
+        &super::results::case_name(&case.scenario, &case.provider, case.trial, case.trials),
+    )
+    .await;
+
     let failed = turns
         .iter()
         .flat_map(|t| &t.assertions)
@@ -307,6 +315,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         error: failure,
         turns,
         conversation_assertions,
+        evals,
         messages,
         system_prompt,
         usage,
@@ -384,7 +393,10 @@ fn scenario_context(spec: &ScenarioSpec, first_user: Option<&str>) -> [(&'static
     let slot = if parts.is_empty() {
         format!(
             "{} conversation",
-            spec.task_type.as_ref().map(|t| t.value.as_str()).unwrap_or_default()
+            spec.task_type
+                .as_ref()
+                .map(|t| t.value.as_str())
+                .unwrap_or_default()
         )
     } else {
         parts.join(". ")
@@ -674,7 +686,7 @@ pub(crate) async fn evaluate(
 }
 
 /// The runtime form of a `when:` condition.
-fn when_of(when: &AssertionWhen) -> When {
+pub(crate) fn when_of(when: &AssertionWhen) -> When {
     When {
         tool_called: when.tool_called.as_ref().map(|t| t.value.clone()),
         tool_called_pattern: when.tool_called_pattern.as_ref().map(|t| t.value.clone()),

@@ -120,6 +120,31 @@ pub struct TurnRecord {
     pub finish_reason: Option<String>,
 }
 
+/// A pack eval's outcome on a conversation (non-gating, as the reference's).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvalRecord {
+    /// The eval's id.
+    pub id: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub eval_type: String,
+    /// The score, when the handler gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The handler's explanation.
+    #[serde(default)]
+    pub explanation: String,
+    /// The handler's structured value.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub value: Value,
+    /// Why it was skipped (its `when:` did not hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// Why it could not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// One scenario × provider × trial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseResult {
@@ -141,6 +166,9 @@ pub struct CaseResult {
     /// Conversation-level assertions.
     #[serde(default)]
     pub conversation_assertions: Vec<AssertionRecord>,
+    /// Pack evals run on the finished conversation (scores; they never fail a case).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evals: Vec<EvalRecord>,
     /// The whole transcript.
     pub messages: Vec<Message>,
     /// The rendered system prompt.
@@ -172,6 +200,7 @@ impl CaseResult {
             error: Some(error),
             turns: Vec::new(),
             conversation_assertions: Vec::new(),
+            evals: Vec::new(),
             messages: Vec::new(),
             system_prompt: String::new(),
             usage: Usage::default(),

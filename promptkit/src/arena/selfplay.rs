@@ -84,7 +84,11 @@ fn persona_sampling(persona: Option<&PersonaSpec>, turn: &Turn) -> Sampling {
             turn.user_temp
                 .as_ref()
                 .map(|t| t.value)
-                .or_else(|| defaults.and_then(|d| d.temperature.as_ref()).map(|t| t.value))
+                .or_else(|| {
+                    defaults
+                        .and_then(|d| d.temperature.as_ref())
+                        .map(|t| t.value)
+                })
                 .unwrap_or(PERSONA_TEMPERATURE),
         ),
         seed: Some(
@@ -185,7 +189,10 @@ fn persona_variables(
     );
     vars.insert(
         "persona_constraints".into(),
-        or(persona.constraints.join(", "), "Be respectful and constructive"),
+        or(
+            persona.constraints.join(", "),
+            "Be respectful and constructive",
+        ),
     );
     vars.insert(
         "verbosity".into(),
@@ -231,17 +238,18 @@ style: {verbosity: short, friction_tags: [skeptical]}
 
     #[test]
     fn required_vars_fragments_and_rubrics_follow_the_reference() {
-        let missing = persona(
-            "id: p\ndescription: d\nsystem_template: \"{{who}}\"\nrequired_vars: [who]\n",
-        );
+        let missing =
+            persona("id: p\ndescription: d\nsystem_template: \"{{who}}\"\nrequired_vars: [who]\n");
         assert!(persona_prompt(&missing).is_err_and(|e| e.contains("who")));
         let plain = persona(
             "id: p\ndescription: d\nsystem_prompt: Be terse.\ngoals: [g]\nstyle: {expressive: true, characterization_rubric: \"[whispers]\"}\n",
         );
-        assert_eq!(persona_prompt(&plain).expect("prompt"), "[whispers]\n\nBe terse.");
-        let fragments = persona(
-            "id: p\ndescription: d\nsystem_prompt: x\nfragments: [{name: f}]\n",
+        assert_eq!(
+            persona_prompt(&plain).expect("prompt"),
+            "[whispers]\n\nBe terse."
         );
+        let fragments =
+            persona("id: p\ndescription: d\nsystem_prompt: x\nfragments: [{name: f}]\n");
         assert!(persona_prompt(&fragments).is_err_and(|e| e.contains("fragment")));
     }
 }

@@ -204,9 +204,12 @@ impl Suite {
         let mut stream = futures_util::stream::iter(cases.iter().filter(|c| {
             let over = budget.is_some_and(|b| spent.get() >= b);
             if over {
-                not_started
-                    .borrow_mut()
-                    .push(case_name(&c.scenario, &c.provider, c.trial, c.trials));
+                not_started.borrow_mut().push(case_name(
+                    &c.scenario,
+                    &c.provider,
+                    c.trial,
+                    c.trials,
+                ));
             }
             !over
         }))

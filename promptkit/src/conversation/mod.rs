@@ -13,12 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::message::ToolCall;
 use crate::message::{Cost, Message, Usage};
 use crate::provider::{
     ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, RequestContext, Sampling,
     StreamChunk,
 };
-use crate::message::ToolCall;
 use crate::tools::chaos::{Chaos, ChaosEffect, SLOW_DELAY};
 use crate::tools::{Consent, ToolOutput, Toolbox};
 use crate::validators::{ValidatorOutcome, ValidatorSet};

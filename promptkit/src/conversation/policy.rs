@@ -169,12 +169,7 @@ fn canonical(value: &Value) -> String {
             Value::Object(map) => {
                 let ordered: BTreeMap<&String, Value> =
                     map.iter().map(|(k, v)| (k, sorted(v))).collect();
-                Value::Object(
-                    ordered
-                        .into_iter()
-                        .map(|(k, v)| (k.clone(), v))
-                        .collect(),
-                )
+                Value::Object(ordered.into_iter().map(|(k, v)| (k.clone(), v)).collect())
             }
             Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
             other => other.clone(),
@@ -199,7 +194,10 @@ mod tests {
     #[test]
     fn identical_calls_ignore_key_order() {
         let mut seen = IdenticalCalls::default();
-        assert!(seen.looping(&[call("t", json!({"a":1,"b":2}))], 2).is_empty());
+        assert!(
+            seen.looping(&[call("t", json!({"a":1,"b":2}))], 2)
+                .is_empty()
+        );
         assert_eq!(seen.looping(&[call("t", json!({"b":2,"a":1}))], 2), [0]);
     }
 

@@ -124,8 +124,7 @@ mod tests {
         assert_eq!(
             chaos.effect(&call("lookup"), 0),
             ChaosEffect::Fail(
-                "Tool lookup blocked by hook: Chaos: tool lookup failed with injected error"
-                    .into()
+                "Tool lookup blocked by hook: Chaos: tool lookup failed with injected error".into()
             )
         );
         assert_eq!(chaos.effect(&call("other"), 0), ChaosEffect::None);

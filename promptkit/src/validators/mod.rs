@@ -355,7 +355,11 @@ impl ValidatorSet {
         messages: &[Message],
     ) -> (Vec<ValidatorOutcome>, String) {
         let mut outcomes = Vec::new();
-        for v in self.validators.iter().filter(|v| v.direction != Direction::Input) {
+        for v in self
+            .validators
+            .iter()
+            .filter(|v| v.direction != Direction::Input)
+        {
             let outcome = v.check(response, messages);
             let fired = outcome.triggered;
             outcomes.push(outcome);
@@ -376,7 +380,11 @@ impl ValidatorSet {
         messages: &[Message],
     ) -> (Vec<ValidatorOutcome>, Option<String>) {
         let mut outcomes = Vec::new();
-        for v in self.validators.iter().filter(|v| v.direction != Direction::Output) {
+        for v in self
+            .validators
+            .iter()
+            .filter(|v| v.direction != Direction::Output)
+        {
             let outcome = v.check(input, messages);
             let fired = outcome.triggered;
             outcomes.push(outcome);

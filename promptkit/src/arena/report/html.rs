@@ -53,11 +53,7 @@ pub fn html(run: &RunResult) -> String {
         run.duration_ms / 1000.0
     );
     if let Some(budget) = &run.budget {
-        let _ = writeln!(
-            out,
-            "<p id=\"budget\">{}</p>",
-            escape(&budget.summary())
-        );
+        let _ = writeln!(out, "<p id=\"budget\">{}</p>", escape(&budget.summary()));
     }
     out.push_str("<label><input type=\"checkbox\" id=\"only-failures\"> failures only</label>\n");
     out.push_str(
