@@ -6,6 +6,7 @@ pub mod __private;
 pub mod arena;
 pub mod classify;
 pub mod conversation;
+pub mod go_json;
 pub mod message;
 pub mod pack;
 pub mod provider;
