@@ -98,7 +98,7 @@ impl ToolPolicy {
     /// Why `call` must not run, given the calls already executed this turn and in the
     /// conversation; `None` when it may run.
     pub fn refusal(&self, call: &ToolCall, this_turn: usize, total: usize) -> Option<String> {
-        if self.blocklist.iter().any(|b| *b == call.name) {
+        if self.blocklist.contains(&call.name) {
             return Some(format!("Tool {} is blocked by policy", call.name));
         }
         if let Some(max) = self.max_tool_calls_per_turn
