@@ -126,8 +126,24 @@ spec:
     }
 
     async fn run(&self, server: &MockServer, options: RunOptions) -> RunResult {
+        self.run_edited(server, options, "", |t| t.to_owned()).await
+    }
+
+    /// Runs the project after `edit` rewrote its file `file` (none when empty).
+    async fn run_edited(
+        &self,
+        server: &MockServer,
+        options: RunOptions,
+        file: &str,
+        edit: impl Fn(&str) -> String,
+    ) -> RunResult {
         let temp = tempfile::tempdir().expect("temp dir");
         self.write(temp.path(), server);
+        if !file.is_empty() {
+            let path = temp.path().join(file);
+            let text = std::fs::read_to_string(&path).expect("read");
+            std::fs::write(&path, edit(&text)).expect("write");
+        }
         let suite = Suite::load(
             temp.path().join("config.arena.yaml"),
             options,
@@ -551,25 +567,14 @@ async fn scenario_context_variables_render_in_the_system_prompt() {
       content: Close my account",
         defaults: "    temperature: 0",
     };
-    let temp = tempfile::tempdir().expect("temp dir");
-    project.write(temp.path(), &server);
-    let prompt = temp.path().join("prompts/support.yaml");
-    let text = std::fs::read_to_string(&prompt).expect("prompt");
-    std::fs::write(
-        &prompt,
-        text.replace(
-            "system_template: \"You help.\"",
-            "system_template: \"You help {{user_role}}s in {{domain}}. Context: {{context_slot}}\"",
-        ),
-    )
-    .expect("write");
-    let suite = Suite::load(
-        temp.path().join("config.arena.yaml"),
-        RunOptions::default(),
-        &Setup::new(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let run = suite.run(|_| {}).await;
+    let run = project
+        .run_edited(&server, RunOptions::default(), "prompts/support.yaml", |text| {
+            text.replace(
+                "system_template: \"You help.\"",
+                "system_template: \"You help {{user_role}}s in {{domain}}. Context: {{context_slot}}\"",
+            )
+        })
+        .await;
     assert_eq!(run.cases[0].status, Status::Passed, "{}", run.cases[0]);
     let body = server.requests()[0].json();
     assert_eq!(
@@ -601,27 +606,25 @@ async fn prompt_and_arena_evals_score_the_finished_conversation_without_gating()
         scenario: "  turns:\n    - role: user\n      content: where is my order?",
         defaults: "    temperature: 0",
     };
-    let temp = tempfile::tempdir().expect("temp dir");
-    project.write(temp.path(), &server);
     // The arena's pack_evals override a prompt's eval of the same id.
-    let config = temp.path().join("config.arena.yaml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        text.replace(
-            "  defaults:",
-            "  pack_evals:
+    let run = project
+        .run_edited(
+            &server,
+            RunOptions::default(),
+            "config.arena.yaml",
+            |text| {
+                text.replace(
+                    "  defaults:",
+                    "  pack_evals:
     - id: mentions-order
       type: contains
       trigger: on_session_complete
       params: {patterns: [shipped]}
   defaults:",
-        ),
-    )
-    .expect("write");
-    let suite = Suite::load(&config, RunOptions::default(), &Setup::new())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let run = suite.run(|_| {}).await;
+                )
+            },
+        )
+        .await;
     let case = &run.cases[0];
     assert_eq!(case.status, Status::Passed, "{case}");
     let ids: Vec<&str> = case.evals.iter().map(|e| e.id.as_str()).collect();

@@ -527,16 +527,9 @@ impl TurnSetting {
     /// `defaults.seed`, mixed with the trial and the turn's position so every turn of
     /// every trial draws differently and every run with that seed draws the same.
     fn of(suite: &Suite, spec: &ScenarioSpec, turn: &Turn, index: usize, trial: usize) -> Self {
-        let base = turn.seed.or_else(|| {
-            suite
-                .project
-                .arena
-                .spec
-                .value
-                .defaults
-                .as_ref()
-                .and_then(|d| d.seed)
-        });
+        let base = turn
+            .seed
+            .or_else(|| arena_defaults(suite).and_then(|d| d.seed));
         let seed = (base.unwrap_or(0) as u64)
             ^ ((trial as u64) << 32)
             ^ (index as u64).wrapping_mul(0x0100_0000_01b3);
@@ -569,7 +562,7 @@ fn chaos_of(config: &promptkit_build::model::ChaosConfig, seed: u64) -> Chaos {
 /// else the prompt's `parameters` (a documented addition: the reference's Arena
 /// ignores them, its SDK applies them), else the provider's own defaults.
 fn arena_sampling(suite: &Suite, prompt: &Sampling) -> Sampling {
-    let defaults = suite.project.arena.spec.value.defaults.as_ref();
+    let defaults = arena_defaults(suite);
     Sampling {
         temperature: defaults
             .and_then(|d| d.temperature.as_ref())
@@ -701,14 +694,12 @@ pub(crate) fn when_of(when: &AssertionWhen) -> When {
 /// Whether `defaults.fail_on` lists `validation_error`: a triggered validator then fails
 /// its turn (assertion failures and provider errors always count).
 fn fails_on_validation(suite: &Suite) -> bool {
-    suite
-        .project
-        .arena
-        .spec
-        .value
-        .defaults
-        .as_ref()
-        .is_some_and(|d| d.fail_on.iter().any(|f| f.value == "validation_error"))
+    arena_defaults(suite).is_some_and(|d| d.fail_on.iter().any(|f| f.value == "validation_error"))
+}
+
+/// The arena config's `defaults`.
+fn arena_defaults(suite: &Suite) -> Option<&promptkit_build::model::Defaults> {
+    suite.project.arena.spec.value.defaults.as_ref()
 }
 
 /// Whether the arena config enables agent memory (`memory: {enabled: true}`).

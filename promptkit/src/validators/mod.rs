@@ -354,20 +354,9 @@ impl ValidatorSet {
         response: &str,
         messages: &[Message],
     ) -> (Vec<ValidatorOutcome>, String) {
-        let mut outcomes = Vec::new();
-        for v in self
-            .validators
-            .iter()
-            .filter(|v| v.direction != Direction::Input)
-        {
-            let outcome = v.check(response, messages);
-            let fired = outcome.triggered;
-            outcomes.push(outcome);
-            if fired {
-                return (outcomes, v.enforce(response));
-            }
-        }
-        (outcomes, response.to_owned())
+        let (outcomes, fired) = self.until_fired(Direction::Input, response, messages);
+        let text = fired.map_or_else(|| response.to_owned(), |v| v.enforce(response));
+        (outcomes, text)
     }
 
     /// Applies the input validators to the user's `input` in order, as the
@@ -379,17 +368,25 @@ impl ValidatorSet {
         input: &str,
         messages: &[Message],
     ) -> (Vec<ValidatorOutcome>, Option<String>) {
+        let (outcomes, fired) = self.until_fired(Direction::Output, input, messages);
+        (outcomes, fired.map(Validator::blocked_message))
+    }
+
+    /// Checks `text` with the validators not of direction `skip`, in order, up to the
+    /// first that fires: the outcomes of those that ran, and the one that fired.
+    fn until_fired(
+        &self,
+        skip: Direction,
+        text: &str,
+        messages: &[Message],
+    ) -> (Vec<ValidatorOutcome>, Option<&Validator>) {
         let mut outcomes = Vec::new();
-        for v in self
-            .validators
-            .iter()
-            .filter(|v| v.direction != Direction::Output)
-        {
-            let outcome = v.check(input, messages);
+        for v in self.validators.iter().filter(|v| v.direction != skip) {
+            let outcome = v.check(text, messages);
             let fired = outcome.triggered;
             outcomes.push(outcome);
             if fired {
-                return (outcomes, Some(v.blocked_message()));
+                return (outcomes, Some(v));
             }
         }
         (outcomes, None)
