@@ -1,12 +1,12 @@
 //! Compiling the largest conformance project (resilience-testing) into a PromptPack:
-//! load + compile + serialise (what `Builder::run` and `cargo promptkit compile` do),
-//! and compile + serialise alone on a loaded project.
+//! load + check + compile + serialise (what `Builder::run` and `cargo promptkit compile`
+//! do), and compile + serialise alone on a checked project.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use promptkit_build::load::{LoadOptions, load_project};
-use promptkit_build::pack::{CompileOptions, compile, compile_config};
+use promptkit_build::frontend::Frontend;
+use promptkit_build::pack::{CompileOptions, compile};
 
 const CONFIG: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -15,16 +15,15 @@ const CONFIG: &str = concat!(
 
 fn bench(c: &mut Criterion) {
     let options = CompileOptions::default();
-    let load = LoadOptions::default();
-    c.bench_function("pack/load+compile+json resilience-testing", |b| {
+    c.bench_function("pack/load+check+compile+json resilience-testing", |b| {
         b.iter(|| {
-            let compiled = compile_config(black_box(CONFIG), &load, &options);
+            let compiled = Frontend::new().project(black_box(CONFIG)).compile(&options);
             let pack = compiled.pack.expect("compiles");
             black_box(pack.to_json().expect("json"))
         })
     });
-    let project = load_project(CONFIG, &load).value.expect("loads");
-    c.bench_function("pack/compile+json resilience-testing (loaded)", |b| {
+    let project = Frontend::new().project(CONFIG).checked.expect("checks");
+    c.bench_function("pack/compile+json resilience-testing (checked)", |b| {
         b.iter(|| {
             let (pack, _) = compile(black_box(&project), &options).expect("compiles");
             black_box(pack.to_json().expect("json"))

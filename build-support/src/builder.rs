@@ -21,8 +21,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostics, RenderStyle, SourceCache};
-use crate::load::LoadOptions;
-use crate::pack::{CompileOptions, PromptPack, compile_config};
+use crate::frontend::Frontend;
+use crate::pack::{CompileOptions, PromptPack};
 
 /// Compiles an arena project from a build script.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ pub struct Builder {
     dist: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     options: CompileOptions,
-    load: LoadOptions,
+    frontend: Frontend,
 }
 
 /// What a successful [`Builder::run`] produced.
@@ -109,7 +109,7 @@ impl Builder {
             dist: None,
             out_dir: None,
             options: CompileOptions::default(),
-            load: LoadOptions::default(),
+            frontend: Frontend::new(),
         }
     }
 
@@ -139,11 +139,13 @@ impl Builder {
 
     /// Accept project files outside the config's folder.
     pub fn allow_outside_root(mut self, allow: bool) -> Self {
-        self.load.allow_outside_root = allow;
+        self.frontend = self.frontend.allow_outside_root(allow);
         self
     }
 
-    /// Compiles, writes the pack and prints cargo directives to stdout.
+    /// Loads, checks and compiles (a project `cargo promptkit validate` refuses is
+    /// refused here with the same diagnostics, and no pack is written), writes the pack
+    /// and prints cargo directives to stdout.
     pub fn run(self) -> Result<BuildOutput, BuildError> {
         let stdout = std::io::stdout();
         self.run_with(&mut stdout.lock())
@@ -157,7 +159,7 @@ impl Builder {
             _ => p.to_path_buf(),
         };
         let config = resolve(&self.config);
-        let compiled = compile_config(&config, &self.load, &self.options);
+        let compiled = self.frontend.project(&config).compile(&self.options);
         let io = |e: std::io::Error| BuildError::Io(format!("cannot write cargo directives: {e}"));
         for file in &compiled.files {
             writeln!(directives, "cargo:rerun-if-changed={}", file.display()).map_err(io)?;

@@ -156,3 +156,62 @@ fn compiles_a_conformance_project_with_the_default_pack_name() {
     assert_eq!(output.pack_path, dir.path().join("client-tools.pack.json"));
     assert!(output.pack.tools.contains_key("get_location"));
 }
+
+#[test]
+fn a_project_the_checker_refuses_is_a_build_error_and_no_pack_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = project(dir.path(), &provider_with_credentials());
+    write(
+        dir.path(),
+        "prompts/support.yaml",
+        &PROMPT.replace("You help {{customer}}.", "You help {{custmer}}."),
+    );
+    let out = dir.path().join("out");
+    let err = Builder::new(&config)
+        .out_dir(&out)
+        .run_with(&mut Vec::new())
+        .expect_err("undeclared variable");
+    let text = err.render(RenderStyle::Plain);
+    assert!(
+        text.contains("error: template uses undeclared variable `custmer`"),
+        "{text}"
+    );
+    assert!(text.contains("support.yaml:9:29"), "{text}");
+    assert!(text.contains("did you mean `customer`?"), "{text}");
+    assert!(!out.exists(), "nothing is written for a refused project");
+}
+
+#[test]
+fn fragments_are_composed_into_the_pack_and_tracked_for_reruns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = project(dir.path(), &provider_with_credentials());
+    write(
+        dir.path(),
+        "prompts/support.yaml",
+        &PROMPT.replace(
+            "system_template: You help {{customer}}.",
+            "system_template: You help {{customer}}. {{tone}}\n  fragments:\n    - {name: tone, required: true}",
+        ),
+    );
+    let fragment = write(
+        dir.path(),
+        "prompts/fragments/tone.yaml",
+        "content: Be kind to {{customer}}.",
+    );
+    let mut directives = Vec::new();
+    let output = Builder::new(&config)
+        .out_dir(dir.path())
+        .run_with(&mut directives)
+        .expect("builds");
+    let directives = String::from_utf8(directives).expect("utf-8");
+    assert!(
+        directives.contains(&format!("cargo:rerun-if-changed={}", fragment.display())),
+        "{directives}"
+    );
+    let prompt = &output.pack.prompts["support"];
+    assert_eq!(
+        prompt.system_template,
+        "You help {{customer}}. Be kind to {{customer}}."
+    );
+    assert_eq!(output.pack.fragments["tone"], "Be kind to {{customer}}.");
+}

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use promptkit_build::diagnostic::RenderStyle;
-use promptkit_build::load::LoadOptions;
-use promptkit_build::pack::{CompileOptions, SCHEMA, compile_config};
+use promptkit_build::frontend::Frontend;
+use promptkit_build::pack::{CompileOptions, SCHEMA};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
 
@@ -32,7 +32,9 @@ fn projects() -> Vec<PathBuf> {
 }
 
 fn compile_json(config: &Path) -> String {
-    let compiled = compile_config(config, &LoadOptions::default(), &CompileOptions::default());
+    let compiled = Frontend::new()
+        .project(config)
+        .compile(&CompileOptions::default());
     let pack = compiled.pack.as_ref().unwrap_or_else(|| {
         panic!(
             "{} does not compile:\n{}",
@@ -83,7 +85,9 @@ fn compiling_twice_gives_identical_bytes() {
 #[test]
 fn a_project_without_prompts_is_refused_with_a_located_error() {
     let config = Path::new(CORPUS).join("eval-test/config.arena.yaml");
-    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    let compiled = Frontend::new()
+        .project(&config)
+        .compile(&CompileOptions::default());
     assert!(compiled.pack.is_none());
     let text = compiled.render(RenderStyle::Plain);
     assert!(text.contains("no prompt configs found"), "{text}");
@@ -133,7 +137,9 @@ spec:
 ",
     )
     .expect("write");
-    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    let compiled = Frontend::new()
+        .project(&config)
+        .compile(&CompileOptions::default());
     assert!(compiled.pack.is_none());
     let text = compiled.render(RenderStyle::Plain);
     assert!(
@@ -146,7 +152,9 @@ spec:
 #[test]
 fn missing_example_media_is_a_located_warning() {
     let config = Path::new(CORPUS).join("multimodal-basics/config.arena.yaml");
-    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    let compiled = Frontend::new()
+        .project(&config)
+        .compile(&CompileOptions::default());
     assert!(compiled.pack.is_some(), "warnings do not fail the build");
     let text = compiled.render(RenderStyle::Plain);
     assert!(
@@ -160,7 +168,12 @@ fn missing_example_media_is_a_located_warning() {
 fn prompt_fields_are_compiled_as_the_reference_does() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    std::fs::create_dir_all(root.join("prompts")).expect("mkdir");
+    std::fs::create_dir_all(root.join("prompts/fragments")).expect("mkdir");
+    std::fs::write(
+        root.join("prompts/fragments/policy.yaml"),
+        "content: Be polite.",
+    )
+    .expect("write");
     std::fs::write(
         root.join("prompts/support.yaml"),
         r#"apiVersion: promptkit.altairalabs.ai/v1alpha1
@@ -231,7 +244,7 @@ spec:
         pack_id: Some("fields".into()),
         ..CompileOptions::default()
     };
-    let compiled = compile_config(&config, &LoadOptions::default(), &options);
+    let compiled = Frontend::new().project(&config).compile(&options);
     let pack = compiled
         .pack
         .as_ref()
@@ -269,10 +282,13 @@ spec:
         serde_json::json!({"gpt-4o": {"system_template_suffix": " Be brief."}})
     );
     assert_eq!(p["tested_models"][0]["success_rate"], 0.9);
+    // Unlike the reference's `{"policy": "{{policy}}"}`, the fragment's text: composed
+    // into the template and kept in `fragments`, so every PromptPack client renders it.
     assert_eq!(
         json["fragments"],
-        serde_json::json!({"policy": "{{policy}}"})
+        serde_json::json!({"policy": "Be polite."})
     );
+    assert_eq!(p["system_template"], "Hi {{user}}. Be polite.");
     assert_eq!(json["description"], "Pack containing 1 prompts");
     assert_eq!(json["version"], "v1.0.0");
     assert_eq!(json["compilation"]["schema"], "v1");
@@ -341,7 +357,9 @@ fn skills_are_packed_as_relative_paths_and_checked() {
         dir.path(),
         "    - path: ./skills/\n    - name: tone\n      description: Tone\n      instructions: Be kind.\n",
     );
-    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    let compiled = Frontend::new()
+        .project(&config)
+        .compile(&CompileOptions::default());
     let pack = compiled
         .pack
         .as_ref()
@@ -359,7 +377,9 @@ fn skills_are_packed_as_relative_paths_and_checked() {
         dir.path(),
         "    - name: tone\n      description: Tone\n    - name: tone\n      description: T\n      instructions: I\n",
     );
-    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    let compiled = Frontend::new()
+        .project(&config)
+        .compile(&CompileOptions::default());
     assert!(compiled.pack.is_none());
     let text = compiled.render(RenderStyle::Plain);
     assert!(

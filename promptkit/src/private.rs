@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use promptkit_build::load::{Embedded, LoadOptions, load_project};
+use promptkit_build::frontend::Frontend;
+use promptkit_build::load::Embedded;
 
 use crate::arena::report::{Format, write_atomically};
 use crate::arena::{RunOptions, RunResult, Setup, Status, Suite};
@@ -24,10 +25,7 @@ pub fn arena_case(
         .iter()
         .map(|(path, text)| (PathBuf::from(path), Arc::from(*text)))
         .collect();
-    let options = LoadOptions {
-        embedded: Some(Arc::new(embedded)),
-        ..LoadOptions::default()
-    };
+    let frontend = Frontend::new().embedded(Arc::new(embedded));
     let mut registrations = Setup::new();
     setup(&mut registrations);
     let run_options = RunOptions {
@@ -35,7 +33,7 @@ pub fn arena_case(
         providers: vec![provider.to_owned()],
         ..RunOptions::default()
     };
-    let suite = Suite::from_loaded(load_project(config, &options), run_options, &registrations)
+    let suite = Suite::load_with(&frontend, config, run_options, &registrations)
         .unwrap_or_else(|e| panic!("{e}"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use promptkit::Pack;
 use promptkit::pack::{RenderError, schema_version, validate_schema};
-use promptkit_build::load::LoadOptions;
-use promptkit_build::pack::{CompileOptions, compile_config};
+use promptkit_build::frontend::Frontend;
+use promptkit_build::pack::CompileOptions;
 use serde_json::{Value, json};
 
 const EXAMPLES: &str = concat!(
@@ -185,7 +185,9 @@ fn model_overrides_apply() {
 #[test]
 fn compiled_conformance_packs_load_validate_and_render() {
     let config = Path::new(CORPUS).join("customer-support-integrated/config.arena.yaml");
-    let compiled = compile_config(&config, &LoadOptions::default(), &CompileOptions::default());
+    let compiled = Frontend::new()
+        .project(&config)
+        .compile(&CompileOptions::default());
     let json = compiled.pack.expect("compiles").to_json().expect("json");
     assert!(validate_schema(&serde_json::from_str(&json).expect("json")).is_empty());
     let pack = Pack::from_json(&json).expect("loads");

@@ -9,8 +9,9 @@ use promptkit::provider::RequestContext;
 use promptkit::providers::mock::MockProvider;
 use promptkit::tools::Toolbox;
 use promptkit::{Pack, Role};
+use promptkit_build::frontend::Frontend;
 use promptkit_build::load::{LoadOptions, load_mock_config};
-use promptkit_build::pack::{CompileOptions, compile_config};
+use promptkit_build::pack::CompileOptions;
 use serde::Deserialize;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
@@ -22,11 +23,9 @@ struct OrderQuery {
 
 #[tokio::test]
 async fn a_pack_prompt_runs_a_tool_loop_with_a_rust_handler() {
-    let compiled = compile_config(
-        format!("{EXAMPLE}/config.arena.yaml"),
-        &LoadOptions::default(),
-        &CompileOptions::default(),
-    );
+    let compiled = Frontend::new()
+        .project(format!("{EXAMPLE}/config.arena.yaml"))
+        .compile(&CompileOptions::default());
     let json = serde_json::to_string(&compiled.pack.expect("compiles")).expect("JSON");
     let pack = Pack::from_json(&json).expect("loads");
 

@@ -79,7 +79,14 @@ pub(super) fn check_project(project: &Project, custom: &[String], out: &mut Diag
 /// The validators of a prompt.
 pub(super) fn check_validators(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
     let path = prompt.path.as_path();
-    for validator in &prompt.spec.validators {
+    // A disabled validator is never built (as in the reference), so its params are not held
+    // to its type's rules.
+    for validator in prompt
+        .spec
+        .validators
+        .iter()
+        .filter(|v| v.enabled != Some(false))
+    {
         typed(
             path,
             &validator.r#type,

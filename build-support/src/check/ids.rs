@@ -5,16 +5,10 @@ use std::collections::BTreeMap;
 use super::{at_loc, error};
 use crate::diagnostic::{Diagnostics, SourceLocation};
 use crate::load::{Item, Project};
+use crate::model::PromptSpec;
 
 pub(super) fn check(project: &Project, out: &mut Diagnostics) {
-    let prompts = project.prompts.iter().map(|p| {
-        (
-            p.spec.task_type.value.clone(),
-            p.path.as_path(),
-            at_loc(&p.path, &p.spec.task_type.referenced),
-        )
-    });
-    duplicates("prompt config with task_type", prompts, out);
+    task_types(&project.prompts, out);
     duplicates("tool", items(&project.tools), out);
     duplicates(
         "provider",
@@ -30,6 +24,18 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
     duplicates("scenario", items(&project.scenarios), out);
     duplicates("persona", items(&project.personas), out);
     duplicates("eval", items(&project.evals), out);
+}
+
+/// Two prompts with one task type (a pack and a run key prompts by task type).
+pub(super) fn task_types(prompts: &[Item<PromptSpec>], out: &mut Diagnostics) {
+    let prompts = prompts.iter().map(|p| {
+        (
+            p.spec.task_type.value.clone(),
+            p.path.as_path(),
+            at_loc(&p.path, &p.spec.task_type.referenced),
+        )
+    });
+    duplicates("prompt config with task_type", prompts, out);
 }
 
 fn items<S>(

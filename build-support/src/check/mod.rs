@@ -55,14 +55,18 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
     out
 }
 
-/// Checks one prompt on its own (for `include_prompt!`): its template against its
-/// declared variables and fragments, and its validators. Undeclared variables are
+/// Checks prompts on their own, without an arena config (`include_prompt!`, packc's
+/// `compile-prompt`): each template against its declared variables and fragments, its
+/// validators and values, and no two with one task type. Undeclared variables are
 /// errors here, since nothing else can supply them.
-pub fn check_prompt(prompt: &Item<PromptSpec>, sources: &SourceCache) -> Diagnostics {
+pub fn check_prompts(prompts: &[Item<PromptSpec>], sources: &SourceCache) -> Diagnostics {
     let mut out = Diagnostics::new();
-    templates::check_prompt(prompt, sources, &[], true, &mut out);
-    assertions::check_validators(prompt, &mut out);
-    values::check_prompt(prompt, &mut out);
+    for prompt in prompts {
+        templates::check_prompt(prompt, sources, &[], true, &mut out);
+        assertions::check_validators(prompt, &mut out);
+        values::check_prompt(prompt, &mut out);
+    }
+    ids::task_types(prompts, &mut out);
     out
 }
 

@@ -69,13 +69,15 @@ pub(super) fn check_prompt(
         .iter()
         .map(|v| v.name.value.as_str())
         .collect();
-    let fragments: Vec<&str> = spec
+    // Only fragments the loader read can fill a placeholder (under their resolved
+    // names); an absent optional fragment leaves its placeholder unresolved.
+    let fragments: Vec<&str> = prompt.fragments.iter().map(|f| f.name.as_str()).collect();
+    let absent: Vec<&str> = spec
         .fragments
         .iter()
         .map(|f| f.name.value.as_str())
-        .filter(|n| !n.contains("{{"))
+        .filter(|n| !fragments.contains(n))
         .collect();
-    let dynamic_fragments = spec.fragments.iter().any(|f| f.name.value.contains("{{"));
     let mut used = BTreeSet::new();
 
     let templates = spec
@@ -113,10 +115,28 @@ pub(super) fn check_prompt(
                 continue;
             }
             used.insert(name.to_owned());
-            if declared.contains(&name) || fragments.contains(&name) || dynamic_fragments {
+            if declared.contains(&name) || fragments.contains(&name) {
                 continue;
             }
             if !strict && supplied.iter().any(|s| s == name) {
+                continue;
+            }
+            if absent.contains(&name) {
+                out.push(
+                    error(
+                        format!("fragment `{name}` is optional and its file is absent"),
+                        location,
+                        path,
+                    )
+                    .with_label("never filled")
+                    .with_note(
+                        "an optional fragment whose file does not exist is skipped, and its \
+                         placeholder stays unresolved when the prompt is rendered",
+                    )
+                    .with_help(format!(
+                        "create the fragment file, or remove `{{{{{name}}}}}` from the template"
+                    )),
+                );
                 continue;
             }
             let mut candidates: Vec<&str> = declared.clone();

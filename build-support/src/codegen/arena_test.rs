@@ -1,6 +1,6 @@
 //! `#[arena_test("config.arena.yaml")]`: one `#[test]` per planned case of a project.
 //!
-//! The project is loaded and checked at compile time; any error becomes a compile
+//! The project is loaded and checked at compile time by the [`Frontend`]; any error becomes a compile
 //! error. Every file it read is compiled into the test binary with `include_str!`
 //! (which also makes cargo rebuild the tests when one changes), so a test run never
 //! re-reads YAML the compiler did not check. Cases on providers that need credentials
@@ -13,9 +13,9 @@ use std::path::Path;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::check::CheckOptions;
-use crate::diagnostic::{Diagnostics, RenderStyle};
-use crate::load::{LoadOptions, Loaded, Project, load_project};
+use crate::diagnostic::RenderStyle;
+use crate::frontend::Frontend;
+use crate::load::Project;
 use crate::plan::{self, Case};
 
 /// The tokens of `#[arena_test]` for the arena config at `config` (absolute) and the
@@ -27,15 +27,15 @@ pub fn arena_test(
     setup: &Ident,
     custom_assertions: &[String],
 ) -> Result<TokenStream, String> {
-    let loaded = load_project(config, &LoadOptions::default());
-    let options = CheckOptions {
-        custom_assertions: custom_assertions.to_vec(),
-    };
-    let (project, diagnostics) = checked(&loaded, &options)?;
-    let warnings = super::output::warnings(&diagnostics, &loaded.sources, Path::new(""));
+    let outcome = Frontend::new()
+        .custom_assertions(custom_assertions.iter().cloned())
+        .project(config);
+    let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, Path::new(""));
+    let files_read = outcome.files.clone();
+    let (project, _) = outcome.into_result(RenderStyle::Plain)?;
+    let project: &Project = &project;
     let config_text = path_text(config)?;
-    let files = loaded
-        .files
+    let files = files_read
         .iter()
         .map(|path| {
             let key = path_text(path)?;
@@ -84,20 +84,6 @@ pub fn arena_test(
             #(#tests)*
         }
     })
-}
-
-/// The project with its (warning) diagnostics when loading and checking found no
-/// error, else every diagnostic rendered.
-fn checked<'a>(
-    loaded: &'a Loaded<Project>,
-    options: &CheckOptions,
-) -> Result<(&'a Project, Diagnostics), String> {
-    let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(crate::check::check_project_with(loaded, options));
-    match &loaded.value {
-        Some(project) if !diagnostics.has_errors() => Ok((project, diagnostics)),
-        _ => Err(diagnostics.render(&loaded.sources, RenderStyle::Plain)),
-    }
 }
 
 fn path_text(path: &Path) -> Result<String, String> {

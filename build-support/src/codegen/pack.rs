@@ -11,54 +11,31 @@ use quote::{format_ident, quote};
 use super::output::{camel, render_relative, snake_ident, track, warnings};
 use super::prompt::TypedPrompt;
 use super::schema::types;
-use crate::check::check_project;
 use crate::diagnostic::Diagnostics;
-use crate::load::{LoadOptions, Project, load_project};
-use crate::pack::{CompileOptions, compile};
+use crate::frontend::Frontend;
+use crate::load::Project;
+use crate::pack::CompileOptions;
 
 /// The tokens of `include_pack!(path)`, `path` relative to `manifest_dir`. `Err` holds
 /// every diagnostic rendered with paths relative to `manifest_dir`.
 pub fn include_pack(manifest_dir: &Path, path: &str) -> Result<TokenStream, String> {
-    let full = manifest_dir.join(path);
-    let loaded = load_project(&full, &LoadOptions::default());
-    let fail = |d: Diagnostics| render_relative(&d, &loaded.sources, manifest_dir);
-    let project = match &loaded.value {
-        Some(project) if !loaded.diagnostics.has_errors() => project,
-        _ => return Err(fail(loaded.diagnostics.clone())),
+    let outcome = Frontend::new().project(manifest_dir.join(path));
+    let compiled = outcome.compile(&CompileOptions::default());
+    let fail = |d: &Diagnostics| render_relative(d, &compiled.sources, manifest_dir);
+    let (Some(project), Some(pack)) = (&outcome.checked, &compiled.pack) else {
+        return Err(fail(&compiled.diagnostics));
     };
-    let mut diagnostics = check_project(&loaded);
-    let mut prompts = Vec::new();
-    for item in &project.prompts {
-        match TypedPrompt::new(item.clone()) {
-            Ok(prompt) => prompts.push(prompt),
-            Err(errors) => diagnostics.extend(errors),
-        }
-    }
-    if diagnostics.has_errors() {
-        return Err(fail(diagnostics));
-    }
-    let pack = match compile(project, &CompileOptions::default()) {
-        Ok((pack, warnings)) => {
-            diagnostics.extend(warnings);
-            Some(pack)
-        }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
-    let json = match pack.map(|p| p.to_json()) {
-        Some(Ok(json)) if !diagnostics.has_errors() => json,
-        Some(Err(e)) => return Err(format!("error: cannot serialize the pack: {e}")),
-        _ => return Err(fail(diagnostics)),
-    };
-    let mut files = loaded.files.clone();
-    for prompt in &prompts {
-        files.extend(prompt.fragment_files.iter().cloned());
-    }
-    diagnostics.extend(loaded.diagnostics.iter().cloned());
-    let tracking = track(&files);
-    let warnings = warnings(&diagnostics, &loaded.sources, manifest_dir);
+    let json = pack
+        .to_json()
+        .map_err(|e| format!("error: cannot serialize the pack: {e}"))?;
+    let prompts: Vec<TypedPrompt> = project
+        .prompts
+        .iter()
+        .cloned()
+        .map(TypedPrompt::new)
+        .collect();
+    let tracking = track(&compiled.files);
+    let warnings = warnings(&compiled.diagnostics, &compiled.sources, manifest_dir);
     Ok(pack_module(
         project,
         &prompts,

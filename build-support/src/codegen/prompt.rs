@@ -4,7 +4,7 @@
 //! Declared types become Rust types (`string` → `String`, `number` → `f64`, `integer` →
 //! `i64`, `boolean` → `bool`, `object`/`array` → `serde_json::Value`); required
 //! variables are plain fields, optional ones `Option`s that fall back to their default
-//! (or to empty text) when `None`. Fragments are read at compile time and compiled in.
+//! (or to empty text) when `None`. Fragments, read by the loader, are compiled in.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,44 +13,36 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::output::{render_relative, snake_ident, track};
-use crate::check::check_prompt;
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{Item, LoadOptions, fragment_path, load_fragments, load_prompt_file};
+use crate::frontend::Frontend;
+use crate::load::Item;
 use crate::model::PromptSpec;
 use crate::template::{VarDecl, VarType, value_text};
 
 /// A checked prompt with what its generated code needs.
 #[derive(Debug, Clone)]
 pub struct TypedPrompt {
-    /// The prompt document.
+    /// The prompt document (with the fragments the loader read).
     pub item: Item<PromptSpec>,
     /// Its variable declarations.
     pub decls: Vec<VarDecl>,
-    /// Fragment name → content, read at compile time.
+    /// Fragment name → content, compiled in.
     pub fragments: BTreeMap<String, String>,
-    /// Fragment files read (to track).
-    pub fragment_files: Vec<PathBuf>,
 }
 
 impl TypedPrompt {
-    /// Reads the prompt's fragments (the prompt was checked by the caller).
-    pub fn new(item: Item<PromptSpec>) -> Result<Self, Vec<Diagnostic>> {
-        let spec = &item.spec;
-        let no_vars = BTreeMap::new();
-        let fragment_files = spec
+    /// The typed view of a checked prompt.
+    pub fn new(item: Item<PromptSpec>) -> Self {
+        let decls = item.spec.variables.iter().map(VarDecl::from).collect();
+        let fragments = item
             .fragments
             .iter()
-            .map(|f| fragment_path(&item.path, f, &no_vars).1)
-            .filter(|p| p.is_file())
+            .map(|f| (f.name.clone(), f.content.to_string()))
             .collect();
-        let fragments = load_fragments(&item.path, &spec.fragments, &no_vars)?;
-        let decls = spec.variables.iter().map(VarDecl::from).collect();
-        Ok(Self {
+        Self {
             item,
             decls,
             fragments,
-            fragment_files,
-        })
+        }
     }
 
     /// `const TEMPLATE`, `FRAGMENTS`, `DEFAULTS` and the other constants of the prompt.
@@ -202,32 +194,24 @@ pub fn include_prompt(manifest_dir: &Path, path: &str) -> Result<TokenStream, St
     Ok(quote! { #warnings #module })
 }
 
-/// Loads and checks the prompt file at `path` (relative to `manifest_dir`); returns it
-/// with every file read (prompt and fragments) and its warnings as tokens
-/// ([`super::output::warnings`]), or the rendered diagnostics.
+/// Loads and checks the prompt file at `path` (relative to `manifest_dir`) through the
+/// [`Frontend`]; returns it with every file read (prompt and fragments) and its warnings
+/// as tokens ([`super::output::warnings`]), or the rendered diagnostics.
 pub fn load_typed(
     manifest_dir: &Path,
     path: &str,
 ) -> Result<(TypedPrompt, Vec<PathBuf>, TokenStream), String> {
-    let full = manifest_dir.join(path);
-    let loaded = load_prompt_file(&full, &LoadOptions::default());
-    let fail =
-        |diagnostics: Diagnostics| render_relative(&diagnostics, &loaded.sources, manifest_dir);
-    let item = match loaded.value.clone() {
-        Some(item) if !loaded.diagnostics.has_errors() => item,
-        _ => return Err(fail(loaded.diagnostics.clone())),
+    let outcome = Frontend::new().prompt(manifest_dir.join(path));
+    let Some(item) = &outcome.checked else {
+        return Err(render_relative(
+            &outcome.diagnostics,
+            &outcome.sources,
+            manifest_dir,
+        ));
     };
-    let checked = check_prompt(&item, &loaded.sources);
-    if checked.has_errors() {
-        return Err(fail(checked));
-    }
-    let prompt = TypedPrompt::new(item).map_err(|e| fail(Diagnostics::from(e)))?;
-    let mut files = loaded.files.clone();
-    files.extend(prompt.fragment_files.iter().cloned());
-    let mut all = loaded.diagnostics.clone();
-    all.extend(checked);
-    let warnings = super::output::warnings(&all, &loaded.sources, manifest_dir);
-    Ok((prompt, files, warnings))
+    let prompt = TypedPrompt::new(Item::clone(item));
+    let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, manifest_dir);
+    Ok((prompt, outcome.files, warnings))
 }
 
 /// The module name of a prompt: its file name without `.yaml` / `.prompt`, in snake case.

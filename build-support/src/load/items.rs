@@ -75,6 +75,7 @@ pub(crate) fn load_item<S: DeserializeOwned + Required>(
         spec: manifest.spec.value,
         spec_at,
         inline: false,
+        fragments: Vec::new(),
     })
 }
 
@@ -116,6 +117,7 @@ pub(crate) fn load_bare_item<S: DeserializeOwned>(
         spec,
         spec_at: Some(SourceLocation::new(&file.path, 1, 1)),
         inline: false,
+        fragments: Vec::new(),
     })
 }
 
@@ -188,6 +190,7 @@ pub(crate) fn inline_items<S: Clone + Required>(
             spec: spec.clone(),
             spec_at: SourceLocation::from_yaml(config_path, &key.referenced),
             inline: true,
+            fragments: Vec::new(),
         })
         .collect()
 }

@@ -47,7 +47,7 @@ use crate::model::{
     ProviderSpec, ScenarioSpec, ToolSpec,
 };
 
-pub use fragment::{fragment_path, load_fragments};
+pub use fragment::{Fragment, fragment_path, fragment_vars};
 pub use project::load_project;
 pub use required::Required;
 pub use scalar::locate_in_scalar;
@@ -128,6 +128,8 @@ pub struct Item<S> {
     pub spec_at: Option<SourceLocation>,
     /// True for items defined inline in the arena config (`provider_specs` etc.).
     pub inline: bool,
+    /// The fragments the loader read for a prompt (empty for other kinds).
+    pub fragments: Vec<Fragment>,
 }
 
 impl<S> Item<S> {

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::fragment::read_fragments;
 use super::items::{FileRef, IdRule, derive_id, inline_items, is_yaml, load_bare_item, load_item};
 use super::reader::{Reader, Reference};
 use super::required::Required;
@@ -135,6 +136,7 @@ impl ProjectLoader<'_, '_> {
                 metadata: manifest.metadata,
                 spec: manifest.spec.value,
                 inline: false,
+                fragments: Vec::new(),
             });
         }
         out.extend(inline_items(
@@ -143,6 +145,9 @@ impl ProjectLoader<'_, '_> {
             self.config_path,
             spec.prompt_specs.as_ref(),
         ));
+        for item in &mut out {
+            item.fragments = read_fragments(self.r, &item.path, &item.spec);
+        }
         out
     }
 

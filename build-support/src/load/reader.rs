@@ -163,6 +163,12 @@ impl<'o> Reader<'o> {
         }
     }
 
+    /// True when `path` can be read: embedded, or present on disk (optional files such as
+    /// fragments are skipped silently when absent).
+    pub fn exists(&self, path: &Path) -> bool {
+        self.embedded(path).is_some() || self.sources.get(path).is_some() || path.exists()
+    }
+
     /// Checks that a referenced file or folder exists without reading it (recordings, packs).
     pub fn touch(&mut self, path: &Path, reference: Reference<'_>, folder: bool) -> bool {
         if self.admit(path, Some(reference)).is_none() {
@@ -326,7 +332,7 @@ fn missing(
 }
 
 /// Falls back to naming the file when no location is known.
-trait OrFile {
+pub(crate) trait OrFile {
     fn or_file(self, path: &Path) -> Self;
 }
 

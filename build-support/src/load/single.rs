@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+use super::fragment::read_fragments;
 use super::items::{FileRef, IdRule, load_item};
 use super::reader::{Reader, parse_document};
 use super::required::Required;
@@ -49,7 +50,10 @@ pub fn load_prompt_file(path: impl AsRef<Path>, options: &LoadOptions) -> Loaded
         kind: Kind::PromptConfig,
         name_required: true,
     };
-    let value = load_item::<PromptSpec>(&mut r, &file, rule, |_| None);
+    let value = load_item::<PromptSpec>(&mut r, &file, rule, |_| None).map(|mut item| {
+        item.fragments = read_fragments(&mut r, &item.path, &item.spec);
+        item
+    });
     Loaded {
         value,
         diagnostics: r.diags,

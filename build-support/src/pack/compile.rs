@@ -1,7 +1,7 @@
 //! Compiling a loaded arena project into a [`PromptPack`], as the reference packc does.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::diagnose::{check_prompt, missing_media, skill_errors, structure};
 use super::json;
@@ -10,7 +10,8 @@ use super::prompt::{prompt, template_engine};
 use super::sections::{eval, skill, tools};
 use super::stamp;
 use crate::diagnostic::{Diagnostic, Diagnostics, RenderStyle, SourceCache, SourceLocation};
-use crate::load::{Item, LoadOptions, Project, load_project};
+use crate::frontend::Checked;
+use crate::load::{Item, Project};
 use crate::model::{Node, PromptSpec};
 
 /// The `$schema` URL the reference writes into every pack.
@@ -35,13 +36,13 @@ pub struct CompileOptions {
     pub created_at: Option<String>,
 }
 
-/// The result of [`compile_config`]: the pack when it could be built, every
-/// diagnostic of loading and compiling, and every file read.
+/// A compilation's result: the pack when it could be built, every diagnostic of
+/// loading, checking and compiling, and every file read.
 #[derive(Debug, Clone)]
 pub struct Compiled {
     /// The pack; `None` when an error was reported.
     pub pack: Option<PromptPack>,
-    /// Every error and warning of loading and compiling.
+    /// Every error and warning of loading, checking and compiling.
     pub diagnostics: Diagnostics,
     /// Every file read (what a build script prints as `rerun-if-changed`).
     pub files: Vec<PathBuf>,
@@ -56,42 +57,15 @@ impl Compiled {
     }
 }
 
-/// Loads the arena config at `config` and compiles it.
-pub fn compile_config(
-    config: impl AsRef<Path>,
-    load: &LoadOptions,
-    options: &CompileOptions,
-) -> Compiled {
-    let loaded = load_project(config.as_ref(), load);
-    let mut diagnostics = loaded.diagnostics;
-    let pack = match loaded.value {
-        Some(project) if !diagnostics.has_errors() => match compile(&project, options) {
-            Ok((pack, warnings)) => {
-                diagnostics.extend(warnings);
-                Some(pack)
-            }
-            Err(errors) => {
-                diagnostics.extend(errors);
-                None
-            }
-        },
-        _ => None,
-    };
-    Compiled {
-        pack,
-        diagnostics,
-        files: loaded.files,
-        sources: loaded.sources,
-    }
-}
-
-/// Compiles a loaded project: every prompt keyed by task type, every tool, the pack
+/// Compiles a checked project ([`Frontend`](crate::frontend::Frontend)): every prompt
+/// keyed by task type, with its fragments' text composed in, every tool, the pack
 /// evals, workflow, agents and skills. Returns the pack and its warnings, or every
 /// error found. Provider settings (and so credentials) never enter a pack.
 pub fn compile(
-    project: &Project,
+    project: &Checked<Project>,
     options: &CompileOptions,
 ) -> Result<(PromptPack, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let project: &Project = project;
     let mut errors = Vec::new();
     let config = &project.config_path;
     let spec = &project.arena.spec.value;
@@ -108,32 +82,18 @@ pub fn compile(
     };
 
     let mut warnings = Vec::new();
+    // The checker refused duplicate task types, so each prompt has its own key.
     let mut prompts: BTreeMap<String, (PackPrompt, &Item<PromptSpec>)> = BTreeMap::new();
     let mut fragments = BTreeMap::new();
     for item in &project.prompts {
-        let task = &item.spec.task_type;
-        if let Some((_, first)) = prompts.get(&task.value) {
-            errors.push(
-                Diagnostic::error(format!(
-                    "two prompts declare task_type `{}`; a pack keys prompts by task type",
-                    task.value
-                ))
-                .at_opt(item.at(&task.referenced))
-                .with_label("second declaration")
-                .with_note(format!("first declared in `{}`", first.path.display()))
-                .with_help("give each prompt config its own task_type"),
-            );
-            continue;
-        }
         check_prompt(item, &mut errors);
         warnings.extend(missing_media(item, &project.root));
-        for fragment in &item.spec.fragments {
-            let name = fragment.name.value.clone();
+        for fragment in &item.fragments {
             fragments
-                .entry(name.clone())
-                .or_insert_with(|| format!("{{{{{name}}}}}"));
+                .entry(fragment.name.clone())
+                .or_insert_with(|| fragment.content.to_string());
         }
-        prompts.insert(task.value.clone(), (prompt(item), item));
+        prompts.insert(item.spec.task_type.value.clone(), (prompt(item), item));
     }
     if prompts.is_empty() {
         errors.push(

@@ -1,5 +1,7 @@
 //! One prompt config as a pack prompt, field for field as the reference's compiler.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use super::json::{self, Object};
@@ -7,10 +9,11 @@ use super::model::{
     ModelOverride, PackParameters, PackPrompt, PackValidator, PackVariable, TemplateEngine,
 };
 use super::sections::eval;
-use crate::load::Item;
+use crate::load::{Item, fragment_vars};
 use crate::model::{
     MediaConfig, PromptSpec, Spanned, ToolPolicyPack, ValidatorConfig, VariableMetadata,
 };
+use crate::template;
 
 pub(super) fn template_engine(spec: &PromptSpec) -> TemplateEngine {
     match &spec.template_engine {
@@ -33,8 +36,13 @@ pub(super) fn template_engine(spec: &PromptSpec) -> TemplateEngine {
     }
 }
 
-pub(super) fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
+/// A prompt config as a pack prompt, field for field as the reference's compiler, except
+/// that the text of its fragments is composed into its templates (the reference writes
+/// the fragment's own placeholder, which no PromptPack client can render). The arena
+/// prepares prompts from this form too, so a pack and a run render the same text.
+pub fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
     let spec = &item.spec;
+    let fragments = fragment_vars(&item.fragments);
     let name = item
         .metadata
         .as_ref()
@@ -45,7 +53,7 @@ pub(super) fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
         name,
         description: Some(text(&spec.description)),
         version: text(&spec.version),
-        system_template: text(&spec.system_template),
+        system_template: compose(&text(&spec.system_template), &fragments),
         variables: spec.variables.iter().map(variable).collect(),
         tools: spec.allowed_tools.iter().map(|t| t.value.clone()).collect(),
         tool_policy: spec.tool_policy.as_ref().map(tool_policy),
@@ -82,7 +90,7 @@ pub(super) fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
             .map(|(model, o)| {
                 let field = |f: &Option<Spanned<String>>| {
                     f.as_ref()
-                        .map(|s| s.value.clone())
+                        .map(|s| compose(&s.value, &fragments))
                         .filter(|s| !s.is_empty())
                 };
                 (
@@ -96,6 +104,16 @@ pub(super) fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
             })
             .collect(),
         extra: Default::default(),
+    }
+}
+
+/// `text` with every fragment placeholder replaced by the fragment's text (fragments
+/// may name other fragments); other placeholders stay for the variables.
+fn compose(text: &str, fragments: &BTreeMap<String, String>) -> String {
+    if fragments.is_empty() {
+        text.to_owned()
+    } else {
+        template::substitute(text, fragments)
     }
 }
 

@@ -1,4 +1,6 @@
-//! `cargo promptkit compile`: an arena project into one PromptPack JSON (packc `compile`).
+//! `cargo promptkit compile`: an arena project into one PromptPack JSON (packc `compile`),
+//! through the same front-end as `validate`: a project `validate` refuses is refused here
+//! at the same file:line, and no pack is written.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -7,10 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use promptkit::pack::validate_schema;
 use promptkit_build::diagnostic::RenderStyle;
-use promptkit_build::load::LoadOptions;
-use promptkit_build::pack::{
-    CompileOptions, Compiled, PromptPack, compile_config, compile_prompt_files, sanitize_pack_id,
-};
+use promptkit_build::frontend::Frontend;
+use promptkit_build::pack::{CompileOptions, Compiled, PromptPack, sanitize_pack_id};
 
 /// Flags of `compile` (packc's).
 #[derive(Debug, clap::Args)]
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         pack_id: Some(id),
         ..CompileOptions::default()
     };
-    let compiled = compile_config(&args.config, &LoadOptions::default(), &options);
+    let compiled = Frontend::new().project(&args.config).compile(&options);
     finish(compiled, &args.config, &output)
 }
 
@@ -63,7 +63,7 @@ pub fn run_prompt(args: PromptArgs) -> anyhow::Result<ExitCode> {
         pack_id: args.id,
         ..CompileOptions::default()
     };
-    let compiled = compile_prompt_files(&args.prompt, &LoadOptions::default(), &options);
+    let compiled = Frontend::new().prompt_files(&args.prompt).compile(&options);
     let source = args.prompt.first().cloned().unwrap_or_default();
     finish(compiled, &source, &args.output)
 }

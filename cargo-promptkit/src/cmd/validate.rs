@@ -6,9 +6,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use promptkit_build::check::check_project;
 use promptkit_build::diagnostic::RenderStyle;
-use promptkit_build::load::{LoadOptions, load_project};
+use promptkit_build::frontend::Frontend;
 
 /// Flags of `validate`.
 #[derive(Debug, clap::Args)]
@@ -26,13 +25,9 @@ pub struct Args {
 
 /// Runs `validate`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let options = LoadOptions {
-        allow_outside_root: args.allow_outside_root,
-        ..LoadOptions::default()
-    };
-    let mut loaded = load_project(&args.config, &options);
-    let checked = check_project(&loaded);
-    loaded.diagnostics.extend(checked);
+    let loaded = Frontend::new()
+        .allow_outside_root(args.allow_outside_root)
+        .project(&args.config);
     if args.format == "json" {
         println!("{}", serde_json::to_string_pretty(&loaded.diagnostics)?);
     } else {

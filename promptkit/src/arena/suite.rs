@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use promptkit_build::diagnostic::{Diagnostics, RenderStyle};
-use promptkit_build::load::{LoadOptions, Loaded, Project, ProviderEntry, load_project};
+use promptkit_build::frontend::{Checked, Frontend};
+use promptkit_build::load::{Project, ProviderEntry};
 use promptkit_build::model::MockConfig;
 use promptkit_build::plan::{self, Case};
 
@@ -73,34 +74,43 @@ pub struct Suite {
 }
 
 impl Suite {
-    /// Loads and checks the arena config at `path` ([`promptkit_build::check`]); any
-    /// error refuses the suite, with every diagnostic rendered.
+    /// Loads and checks the arena config at `path` through the [`Frontend`] (knowing the
+    /// assertion types `setup` registers); any error refuses the suite, with every
+    /// diagnostic rendered.
     pub fn load(
         path: impl AsRef<Path>,
         options: RunOptions,
         setup: &Setup,
     ) -> Result<Self, SuiteError> {
-        Self::from_loaded(load_project(path, &LoadOptions::default()), options, setup)
+        Self::load_with(&Frontend::new(), path, options, setup)
     }
 
-    /// A suite from a project already loaded (for example from embedded files).
-    pub fn from_loaded(
-        loaded: Loaded<Project>,
+    /// [`Suite::load`] through a configured front-end (for example one reading the
+    /// files `#[arena_test]` compiled into the test binary).
+    pub fn load_with(
+        frontend: &Frontend,
+        path: impl AsRef<Path>,
         options: RunOptions,
         setup: &Setup,
     ) -> Result<Self, SuiteError> {
-        let mut diagnostics = loaded.diagnostics.clone();
-        let check = promptkit_build::check::CheckOptions {
-            custom_assertions: setup.assertions.keys().cloned().collect(),
-        };
-        diagnostics.extend(promptkit_build::check::check_project_with(&loaded, &check));
-        let refused = diagnostics.has_errors();
-        let Some(project) = loaded.value.filter(|_| !refused) else {
-            return Err(SuiteError {
-                rendered: diagnostics.render(&loaded.sources, RenderStyle::Plain),
-                diagnostics,
-            });
-        };
+        let outcome = frontend
+            .clone()
+            .custom_assertions(setup.assertions.keys().cloned())
+            .project(path);
+        match outcome.checked {
+            Some(project) => Ok(Self::new(project, options, setup)),
+            None => Err(SuiteError {
+                rendered: outcome
+                    .diagnostics
+                    .render(&outcome.sources, RenderStyle::Plain),
+                diagnostics: outcome.diagnostics,
+            }),
+        }
+    }
+
+    /// A suite for a checked project; `setup`'s providers, tools, assertions,
+    /// classifiers and embedders take part.
+    pub fn new(project: Checked<Project>, options: RunOptions, setup: &Setup) -> Self {
         let mut tools = Toolbox::from_project(&project);
         tools.merge(&setup.tools);
         for (from, to) in &setup.redirects {
@@ -145,15 +155,15 @@ impl Suite {
                 }
             }
         }
-        Ok(Self {
-            project: Arc::new(project),
+        Self {
+            project: project.shared(),
             providers,
             provider_errors,
             tools,
             evaluator,
             embedders: setup.embedders.clone(),
             options,
-        })
+        }
     }
 
     /// The loaded project.

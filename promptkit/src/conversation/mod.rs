@@ -28,7 +28,8 @@ pub use context::{ContextPolicy, Relevance, RelevanceQuery, Truncation, count_to
 pub use policy::{
     ARENA_DEFAULT_MAX_COST_USD, DEFAULT_MAX_IDENTICAL_TOOL_CALLS, DEFAULT_MAX_ROUNDS, ToolPolicy,
 };
-pub use prompt::{PreparedPrompt, PromptError, prepare_prompt};
+pub use prompt::{PreparedPrompt, RenderError, prepare_prompt};
+pub(crate) use prompt::{prepare, render};
 
 /// Why a turn could not complete.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -1,12 +1,17 @@
-//! Turning a prompt config into what a conversation needs: the rendered system text,
-//! allowed tools, validators and sampling parameters.
+//! Turning a prompt into what a conversation needs: the rendered system text, allowed
+//! tools, validators and sampling parameters.
+//!
+//! There is one way to do it, from a pack prompt: a PromptPack's prompts are prepared
+//! as they are ([`crate::Pack::prepare`]), and a project's prompt configs are first
+//! compiled to the same form ([`promptkit_build::pack::prompt`], fragments composed in),
+//! so a run and a shipped pack render the same text.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use promptkit_build::load::{Item, load_fragments};
+use promptkit_build::load::Item;
 use promptkit_build::model::PromptSpec;
-use promptkit_build::template::{self, VarDecl, VarProblem};
+use promptkit_build::pack::{PackPrompt, PackVariable};
+use promptkit_build::template::{self, Unresolved, VarDecl, VarProblem, VarType};
 use serde_json::{Map, Value};
 
 use crate::provider::Sampling;
@@ -27,101 +32,168 @@ pub struct PreparedPrompt {
     pub sampling: Sampling,
 }
 
-/// Why a prompt could not be prepared.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PromptError {
-    /// The prompt (task type) concerned.
-    pub task_type: String,
-    /// Every problem found.
-    pub problems: Vec<String>,
+/// Why a prompt could not be rendered or prepared.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// No prompt has this task type.
+    #[error("pack has no prompt `{task_type}`; it has: {}", available.join(", "))]
+    UnknownPrompt {
+        /// The task type asked for.
+        task_type: String,
+        /// The task types the pack has.
+        available: Vec<String>,
+    },
+    /// The pack declares a placeholder syntax other than `{{variable}}`.
+    #[error("pack uses template syntax `{syntax}`; only `{{{{variable}}}}` packs can be rendered")]
+    UnsupportedSyntax {
+        /// The declared syntax.
+        syntax: String,
+    },
+    /// Variables are missing or break their declaration.
+    #[error("prompt `{task_type}`: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Variables {
+        /// The prompt.
+        task_type: String,
+        /// Every problem found.
+        problems: Vec<VarProblem>,
+    },
+    /// A validator of the prompt cannot be built.
+    #[error("prompt `{task_type}`: {problem}")]
+    Validator {
+        /// The prompt.
+        task_type: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Placeholders had no value after substitution.
+    #[error("prompt `{task_type}`: {unresolved}; declare these variables or pass values for them")]
+    Unresolved {
+        /// The prompt.
+        task_type: String,
+        /// The placeholders left.
+        unresolved: Unresolved,
+    },
 }
 
-impl fmt::Display for PromptError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "prompt `{}`: {}",
-            self.task_type,
-            self.problems.join("; ")
-        )
-    }
-}
-
-impl std::error::Error for PromptError {}
-
-/// Renders `prompt` with `vars` for `model` (model overrides apply when it has one):
-/// required variables checked, defaults applied, fragments composed in.
+/// Prepares the prompt config `prompt` (checked, with the fragments the loader read)
+/// with `vars` for `model` (its `model_overrides` apply): compiled to its pack form,
+/// then prepared as a pack prompt.
 pub fn prepare_prompt(
     prompt: &Item<PromptSpec>,
     vars: &BTreeMap<String, String>,
     model: Option<&str>,
-) -> Result<PreparedPrompt, PromptError> {
-    let spec = &prompt.spec;
-    let task_type = spec.task_type.value.clone();
-    let fail = |problems: Vec<String>| PromptError {
-        task_type: task_type.clone(),
-        problems,
-    };
-    let decls: Vec<VarDecl> = spec.variables.iter().map(VarDecl::from).collect();
-    let mut values = template::variables(&decls, vars)
-        .map_err(|problems| fail(problems.iter().map(VarProblem::to_string).collect()))?;
-    let fragments = load_fragments(&prompt.path, &spec.fragments, &values)
-        .map_err(|diags| fail(diags.iter().map(|d| d.message.clone()).collect()))?;
-    values.extend(fragments);
+) -> Result<PreparedPrompt, RenderError> {
+    prepare(
+        &promptkit_build::pack::prompt(prompt),
+        &BTreeMap::new(),
+        vars,
+        model,
+    )
+}
 
-    let mut text = spec
-        .system_template
-        .as_ref()
-        .map(|t| t.value.clone())
-        .unwrap_or_default();
-    if let Some(overrides) = model.and_then(|m| spec.model_overrides.as_ref()?.get(m)) {
-        if let Some(replacement) = &overrides.system_template {
-            text.clone_from(&replacement.value);
-        }
-        if let Some(suffix) = &overrides.system_template_suffix {
-            text.push_str(&suffix.value);
-        }
-    }
-    let system = template::render(&text, &values).map_err(|e| fail(vec![e.to_string()]))?;
-
-    let mut validators = Vec::new();
-    let mut problems = Vec::new();
-    for config in &spec.validators {
-        if config.enabled == Some(false) {
-            continue;
-        }
-        let params: Map<String, Value> = config
-            .params
-            .as_ref()
-            .map(|p| p.value.to_json_map())
-            .unwrap_or_default();
-        match Validator::new(&config.r#type.value, &params) {
-            Ok(v) => validators.push(match &config.message {
-                Some(m) => v.with_message(m.value.clone()),
-                None => v,
-            }),
-            Err(e) => problems.push(e.to_string()),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(fail(problems));
-    }
-
-    let parameters = spec.parameters.as_ref();
+/// Prepares a pack prompt: the system text rendered ([`render`]), its tools, enabled
+/// validators and sampling parameters.
+pub(crate) fn prepare(
+    prompt: &PackPrompt,
+    fragments: &BTreeMap<String, String>,
+    vars: &BTreeMap<String, String>,
+    model: Option<&str>,
+) -> Result<PreparedPrompt, RenderError> {
+    let system = render(prompt, fragments, vars, model)?;
+    let validators = prompt
+        .validators
+        .iter()
+        .filter(|v| v.enabled)
+        .map(|v| {
+            let params: Map<String, Value> = v.params.clone().unwrap_or_default();
+            Validator::new(&v.r#type, &params).map_err(|e| RenderError::Validator {
+                task_type: prompt.id.clone(),
+                problem: e.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let parameters = prompt.parameters.as_ref();
     Ok(PreparedPrompt {
-        task_type: task_type.clone(),
+        task_type: prompt.id.clone(),
         system,
-        allowed_tools: spec.allowed_tools.iter().map(|t| t.value.clone()).collect(),
+        allowed_tools: prompt.tools.clone(),
         validators: ValidatorSet::new(validators),
         sampling: Sampling {
-            temperature: parameters
-                .and_then(|p| p.temperature.as_ref())
-                .map(|t| t.value),
-            top_p: parameters.and_then(|p| p.top_p.as_ref()).map(|t| t.value),
+            temperature: parameters.and_then(|p| p.temperature),
+            top_p: parameters.and_then(|p| p.top_p),
             max_tokens: parameters
-                .and_then(|p| p.max_tokens.as_ref())
-                .and_then(|t| u64::try_from(t.value).ok()),
+                .and_then(|p| p.max_tokens)
+                .and_then(|m| u64::try_from(m).ok()),
             seed: None,
         },
     })
+}
+
+/// Renders a pack prompt's system template for `model` with `vars`: required variables
+/// must be given, optional ones fall back to their defaults, types and validation rules
+/// are checked, `fragments` (as `{{name}}` or `{{fragment:name}}`) are filled in, and
+/// any placeholder left is an error.
+pub(crate) fn render(
+    prompt: &PackPrompt,
+    fragments: &BTreeMap<String, String>,
+    vars: &BTreeMap<String, String>,
+    model: Option<&str>,
+) -> Result<String, RenderError> {
+    let decls: Vec<VarDecl> = prompt.variables.iter().map(decl).collect();
+    let mut values =
+        template::variables(&decls, vars).map_err(|problems| RenderError::Variables {
+            task_type: prompt.id.clone(),
+            problems,
+        })?;
+    for (name, content) in fragments {
+        // The reference compiler records unresolved fragments as their own placeholder.
+        if *content == format!("{{{{{name}}}}}") {
+            continue;
+        }
+        values
+            .entry(name.clone())
+            .or_insert_with(|| content.clone());
+        values
+            .entry(format!("fragment:{name}"))
+            .or_insert_with(|| content.clone());
+    }
+    let text = system_template(prompt, model);
+    template::render(&text, &values).map_err(|unresolved| RenderError::Unresolved {
+        task_type: prompt.id.clone(),
+        unresolved,
+    })
+}
+
+/// The template module's view of a pack variable (unknown types check as strings).
+fn decl(v: &PackVariable) -> VarDecl {
+    VarDecl {
+        name: v.name.clone(),
+        ty: VarType::parse(&v.r#type).unwrap_or_default(),
+        required: v.required,
+        default: v.default.clone(),
+        validation: v.validation.clone(),
+    }
+}
+
+/// The prompt's template with the override of `model` applied, as the reference does.
+fn system_template(prompt: &PackPrompt, model: Option<&str>) -> String {
+    let mut text = prompt.system_template.clone();
+    let Some(o) = model.and_then(|m| prompt.model_overrides.get(m)) else {
+        return text;
+    };
+    if let Some(replacement) = o.system_template.as_ref().filter(|t| !t.is_empty()) {
+        text.clone_from(replacement);
+    }
+    if let Some(prefix) = o
+        .extra
+        .get("system_template_prefix")
+        .and_then(|p| p.as_str())
+    {
+        text.insert_str(0, prefix);
+    }
+    if let Some(suffix) = o.system_template_suffix.as_ref() {
+        text.push_str(suffix);
+    }
+    text
 }

@@ -4,13 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
 use super::{Pack, RenderError};
-use crate::conversation::PreparedPrompt;
-use crate::provider::{Sampling, ToolSpec};
+use crate::conversation::{self, PreparedPrompt};
+use crate::provider::ToolSpec;
 use crate::tools::Toolbox;
-use crate::validators::{Validator, ValidatorSet};
 
 impl Pack {
     /// The prompt `task_type` ready for a [`crate::conversation::Conversation`]:
@@ -41,40 +38,8 @@ impl Pack {
         vars: &BTreeMap<String, String>,
         model: Option<&str>,
     ) -> Result<PreparedPrompt, RenderError> {
-        let system = self.render_for_model(task_type, model, vars)?;
-        let prompt = self
-            .prompt(task_type)
-            .ok_or_else(|| RenderError::UnknownPrompt {
-                task_type: task_type.to_owned(),
-                available: self.prompt_names().into_iter().map(str::to_owned).collect(),
-            })?;
-        let validators = prompt
-            .validators
-            .iter()
-            .filter(|v| v.enabled)
-            .map(|v| {
-                let params: Map<String, Value> = v.params.clone().unwrap_or_default();
-                Validator::new(&v.r#type, &params).map_err(|e| RenderError::Validator {
-                    task_type: task_type.to_owned(),
-                    problem: e.to_string(),
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let parameters = prompt.parameters.as_ref();
-        Ok(PreparedPrompt {
-            task_type: task_type.to_owned(),
-            system,
-            allowed_tools: prompt.tools.clone(),
-            validators: ValidatorSet::new(validators),
-            sampling: Sampling {
-                temperature: parameters.and_then(|p| p.temperature),
-                top_p: parameters.and_then(|p| p.top_p),
-                max_tokens: parameters
-                    .and_then(|p| p.max_tokens)
-                    .and_then(|m| u64::try_from(m).ok()),
-                seed: None,
-            },
-        })
+        let prompt = self.renderable(task_type)?;
+        conversation::prepare(prompt, &self.model().fragments, vars, model)
     }
 
     /// The pack's tools as specs (name, description, JSON schema of the arguments).

@@ -33,11 +33,11 @@ mod schema;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::conversation::RenderError;
 pub use promptkit_build::pack::{Finding, Level, Section};
 pub use promptkit_build::pack::{
     PackEval, PackParameters, PackPrompt, PackTool, PackValidator, PackVariable, PromptPack,
 };
-pub use render::RenderError;
 pub use schema::{SchemaError, schema_version, validate_schema};
 
 /// Why a pack could not be loaded.
