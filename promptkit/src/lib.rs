@@ -7,6 +7,7 @@ pub mod a2a;
 pub mod arena;
 pub mod classify;
 pub mod conversation;
+pub mod go_json;
 pub mod mcp;
 pub mod message;
 pub mod pack;

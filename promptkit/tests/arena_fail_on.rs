@@ -1,5 +1,6 @@
 //! `defaults.fail_on: [validation_error]` turns a triggered validator into a failure of
-//! its turn; without it validators are only recorded (as the reference).
+//! its turn; without it a validator that fires acts on the reply (as the reference's
+//! guardrails) and the turn fails only through its assertions.
 
 mod support;
 
@@ -45,12 +46,22 @@ async fn run(fail_on: Option<&str>) -> promptkit::arena::RunResult {
 async fn triggered_validators_fail_the_turn_only_under_fail_on() {
     let recorded = run(None).await;
     let case = &recorded.cases[0];
-    assert_eq!(case.status, Status::Passed, "{case}");
     assert!(case.turns[0].validations.iter().any(|v| v.triggered));
+    assert_eq!(
+        case.turns[0].reply,
+        promptkit::validators::DEFAULT_BLOCKED_MESSAGE,
+        "the guardrail replaced the reply: {case}"
+    );
+    let has_validation_failure = |c: &promptkit::arena::CaseResult| {
+        c.assertions()
+            .any(|(_, a)| a.assertion_type == "validation_error")
+    };
+    assert!(!has_validation_failure(case), "{case}");
 
     let failing = run(Some("provider_error, validation_error")).await;
     let case = &failing.cases[0];
     assert_eq!(case.status, Status::Failed, "{case}");
+    assert!(has_validation_failure(case), "{case}");
     let shown = case.to_string();
     assert!(
         shown.contains(

@@ -18,6 +18,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
 
+/// Why four customer-support scenarios fail under enforcing guardrails.
+const GUARDRAIL_BLOCKS_GUARANTEE: &str = "guardrails act, as the reference's: the mock reply says \"cannot guarantee\", the prompt's `banned_words` validator replaces it with the blocked message, and the content assertions written for the original text fail";
+
 /// Cases whose data is written for another outcome than passing, with why
 /// (`project`, `scenario`, expected status, reason).
 const EXPECTED: &[(&str, &str, Status, &str)] = &[
@@ -26,6 +29,30 @@ const EXPECTED: &[(&str, &str, Status, &str)] = &[
         "context-limited-fail",
         Status::Error,
         "its test goal: `strategy: fail` with a 300-token budget must stop the run once the conversation outgrows it",
+    ),
+    (
+        "customer-support",
+        "streaming-demo",
+        Status::Failed,
+        GUARDRAIL_BLOCKS_GUARANTEE,
+    ),
+    (
+        "customer-support",
+        "validator-banned-word-test",
+        Status::Failed,
+        GUARDRAIL_BLOCKS_GUARANTEE,
+    ),
+    (
+        "customer-support",
+        "validator-length-test",
+        Status::Failed,
+        GUARDRAIL_BLOCKS_GUARANTEE,
+    ),
+    (
+        "customer-support",
+        "validator-test",
+        Status::Failed,
+        GUARDRAIL_BLOCKS_GUARANTEE,
     ),
     (
         "customer-support",
@@ -123,6 +150,11 @@ async fn every_project_runs_keyless_with_its_intended_outcome() {
             }
             if case.status == Status::Error {
                 assert!(case.error.is_some(), "an error case says why: {case}");
+            }
+            if case.scenario == "streaming-demo" {
+                // `streaming: true` on the scenario, `false` on its second turn.
+                let streamed: Vec<bool> = case.turns.iter().map(|t| t.streamed).collect();
+                assert_eq!(streamed, [true, false, true, true], "{case}");
             }
             if case.scenario == "context-limited-fail" {
                 assert!(

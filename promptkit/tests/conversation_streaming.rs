@@ -99,8 +99,5 @@ async fn a_guardrail_stops_the_stream() {
         "{}",
         turn.reply.content
     );
-    assert_eq!(
-        turn.responses[0].finish_reason.as_deref(),
-        Some("guardrail")
-    );
+    assert_eq!(turn.responses[0].finish_reason.as_deref(), Some("safety"));
 }

@@ -18,6 +18,7 @@ mod ids;
 mod integrations;
 mod refs;
 mod templates;
+pub use templates::ARENA_CONTEXT_VARIABLES;
 mod values;
 mod workflow_limits;
 

@@ -11,6 +11,12 @@ use crate::load::{Item, Project, locate_in_scalar};
 use crate::model::PromptSpec;
 use crate::template::{self, RenderError, VarType, placeholders};
 
+/// Variables the arena supplies to every prompt from the scenario (the reference's
+/// scenario-context extraction): `context_metadata.domain`, its `user_role` (also as
+/// `user_context`), and `context_slot` (description and first user message).
+pub const ARENA_CONTEXT_VARIABLES: [&str; 4] =
+    ["domain", "user_role", "user_context", "context_slot"];
+
 pub(super) fn check_project(project: &Project, sources: &SourceCache, out: &mut Diagnostics) {
     let arena = &project.arena.spec.value;
     for prompt in &project.prompts {
@@ -26,6 +32,7 @@ pub(super) fn check_project(project: &Project, sources: &SourceCache, out: &mut 
                     .flat_map(|v| v.keys().map(|k| k.value.clone()))
             })
             .collect();
+        supplied.extend(ARENA_CONTEXT_VARIABLES.iter().map(|v| (*v).to_owned()));
         for scenario in &project.scenarios {
             if scenario
                 .spec

@@ -68,6 +68,9 @@ pub struct Args {
     /// or a new case that fails (failures the baseline already had exit 0).
     #[arg(long, requires = "baseline")]
     fail_on_regression: bool,
+    /// Run-wide budget in US dollars: once spent, no new case starts (reports say so).
+    #[arg(long, value_name = "USD")]
+    max_cost: Option<f64>,
 }
 
 /// Runs `run`.
@@ -95,6 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mock_provider: args.mock_provider,
         mock_config,
         concurrency: args.concurrency,
+        max_cost_usd: args.max_cost,
     };
     let suite = match Suite::load(&args.config, options, &Setup::new()) {
         Ok(suite) => suite,
@@ -355,4 +359,7 @@ fn print_summary(run: &RunResult) {
         t.assertions,
         run.duration_ms / 1000.0
     );
+    if let Some(budget) = &run.budget {
+        println!("{}", budget.summary());
+    }
 }

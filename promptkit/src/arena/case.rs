@@ -22,12 +22,14 @@ use super::selfplay;
 use super::suite::Suite;
 use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
 use crate::conversation::{
-    ContextPolicy, Conversation, PreparedPrompt, TurnOutcome, prepare_prompt,
+    ContextPolicy, Conversation, PreparedPrompt, ToolPolicy, TurnOutcome, prepare_prompt,
 };
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
+use crate::provider::Sampling;
 use crate::skills::tools::{FilterSource, SKILL_TOOLS, add_skill_tools};
 use crate::tools::Consent;
+use crate::tools::chaos::{Chaos, ChaosRule};
 use promptkit_build::plan::{self, Case, CaseKind};
 
 /// Runs `case` of `suite`; never panics, every failure is in the result.
@@ -84,16 +86,34 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         .or_else(|| spec.task_type.as_ref().map(|t| t.value.clone()))
         .ok_or_else(|| format!("scenario `{}` has no task_type", case.scenario))?;
     let skills = suite.skills.clone().map_err(|e| e.to_string())?;
+    let variants = plan::perturbation_variants(spec);
+    let scripted_text = |turn: &Turn| {
+        let text = turn
+            .content
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_default();
+        match variants.get(case.trial % variants.len().max(1)) {
+            Some(variant) => plan::perturb(&text, variant),
+            None => text,
+        }
+    };
+    let first_user = spec
+        .turns
+        .first()
+        .filter(|t| is_scripted_user(t))
+        .map(scripted_text);
     let prepare = |task_type: &str| {
         let prompt = project
             .prompt_for_task(task_type)
             .ok_or_else(|| format!("no prompt config has task_type `{task_type}`"))?;
         let mut prepared = prepare_prompt(
             prompt,
-            &variables(suite, prompt, spec),
+            &variables(suite, prompt, spec, first_user.as_deref()),
             Some(provider.model()),
         )
         .map_err(|e| e.to_string())?;
+        prepared.sampling = arena_sampling(suite, &prepared.sampling);
         if workflow.is_some() {
             prepared.allowed_tools.push(TRANSITION_TOOL.to_owned());
         }
@@ -150,7 +170,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
             add_skill_tools(&mut tools, &skills, filter);
         }
         if memory {
-            add_memory_tools(&mut tools);
+            add_memory_tools(&mut tools, &spec.seed_memories)?;
         }
         Arc::new(tools)
     } else {
@@ -166,7 +186,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let mut conversation = Conversation::new(provider.clone())
         .prompt(prepared)
         .tools(tools)
-        .enforce_validators(false)
+        .tool_policy(ToolPolicy::arena(spec.tool_policy.as_ref()))
         .context_policy(spec.context_policy.as_ref().and_then(|policy| {
             let embedder = policy
                 .relevance
@@ -185,22 +205,13 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
             calls.clone(),
         )));
 
-    let variants = plan::perturbation_variants(spec);
     let mut turns = Vec::new();
     // A turn that cannot complete ends the case as an error, keeping what ran before.
     let mut failure = None;
-    'turns: for turn in &spec.turns {
-        let is_user = turn.role.value == "user" && turn.persona.is_none();
-        if is_user {
-            let text = turn
-                .content
-                .as_ref()
-                .map(|c| c.value.clone())
-                .unwrap_or_default();
-            let text = match variants.get(case.trial % variants.len().max(1)) {
-                Some(variant) => plan::perturb(&text, variant),
-                None => text,
-            };
+    'turns: for (turn_index, turn) in spec.turns.iter().enumerate() {
+        let setting = TurnSetting::of(suite, spec, turn, turn_index, case.trial);
+        if is_scripted_user(turn) {
+            let text = scripted_text(turn);
             let record = play_turn(
                 &mut conversation,
                 &evaluator,
@@ -210,6 +221,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                 turns.len(),
                 workflow.as_ref(),
                 &prepare,
+                setting,
             )
             .await;
             match record {
@@ -238,6 +250,10 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
                             turns.len(),
                             workflow.as_ref(),
                             &prepare,
+                            TurnSetting {
+                                seed: setting.seed ^ ((k as u64) << 16),
+                                ..setting
+                            },
                         )
                         .await
                     }
@@ -321,6 +337,14 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         conversation_assertions.push(evaluate(&evaluator, assertion, &ctx, &ctx.tool_calls).await);
     }
 
+    let evals = super::pack_evals::run_session_evals(
+        &evaluator,
+        &super::pack_evals::definitions(suite),
+        &ctx,
+        &super::results::case_name(&case.scenario, &case.provider, case.trial, case.trials),
+    )
+    .await;
+
     let failed = turns
         .iter()
         .flat_map(|t| &t.assertions)
@@ -339,6 +363,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
         error: failure,
         turns,
         conversation_assertions,
+        evals,
         messages,
         system_prompt,
         usage,
@@ -347,11 +372,20 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     })
 }
 
-/// Template values: the arena's `prompt_configs[].vars`, then the scenario's `variables`.
+/// Whether `turn` is a scripted user message (not a self-play turn).
+fn is_scripted_user(turn: &Turn) -> bool {
+    turn.role.value == "user" && turn.persona.is_none()
+}
+
+/// Template values: the arena's `prompt_configs[].vars`, then the scenario's
+/// `variables`, then — for names neither sets nor the prompt declares — the scenario
+/// context the reference extracts (`domain`, `user_role`, `user_context`,
+/// `context_slot`), with `first_user` the conversation's first scripted message.
 fn variables(
     suite: &Suite,
     prompt: &Item<promptkit_build::model::PromptSpec>,
     spec: &ScenarioSpec,
+    first_user: Option<&str>,
 ) -> BTreeMap<String, String> {
     let mut vars = BTreeMap::new();
     let arena = &suite.project.arena.spec.value;
@@ -370,7 +404,57 @@ fn variables(
             vars.insert(k.value.clone(), v.value.clone());
         }
     }
+    for (name, value) in scenario_context(spec, first_user) {
+        let declared = prompt.spec.variables.iter().any(|d| d.name.value == name);
+        if !declared {
+            vars.entry(name.to_owned()).or_insert(value);
+        }
+    }
     vars
+}
+
+/// The scenario context variables, as the reference extracts them: `domain` and
+/// `user_role` (also `user_context`) from `context_metadata`, and `context_slot` from
+/// the description and the first user message (150 bytes at most), else
+/// "<task_type> conversation".
+fn scenario_context(spec: &ScenarioSpec, first_user: Option<&str>) -> [(&'static str, String); 4] {
+    const MAX_CONTEXT: usize = 150;
+    let meta = spec.context_metadata.as_ref();
+    let domain = meta.and_then(|m| m.domain.clone()).unwrap_or_default();
+    let role = meta.and_then(|m| m.user_role.clone()).unwrap_or_default();
+    let mut parts = Vec::new();
+    if let Some(d) = spec.description.as_ref().filter(|d| !d.value.is_empty()) {
+        parts.push(d.value.clone());
+    }
+    if let Some(text) = first_user.filter(|t| !t.is_empty()) {
+        let shown = if text.len() > MAX_CONTEXT {
+            let mut end = MAX_CONTEXT;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}...", &text[..end])
+        } else {
+            text.to_owned()
+        };
+        parts.push(format!("User wants to: {shown}"));
+    }
+    let slot = if parts.is_empty() {
+        format!(
+            "{} conversation",
+            spec.task_type
+                .as_ref()
+                .map(|t| t.value.as_str())
+                .unwrap_or_default()
+        )
+    } else {
+        parts.join(". ")
+    };
+    [
+        ("domain", domain),
+        ("user_context", role.clone()),
+        ("user_role", role),
+        ("context_slot", slot),
+    ]
 }
 
 /// Sends one user message and evaluates the turn's assertions.
@@ -384,6 +468,7 @@ async fn play_turn(
     index: usize,
     workflow: Option<&SharedRun>,
     prepare: &dyn Fn(&str) -> Result<PreparedPrompt, String>,
+    setting: TurnSetting,
 ) -> Result<TurnRecord, String> {
     let consent: Consent = turn
         .consent_overrides
@@ -395,10 +480,23 @@ async fn play_turn(
         })
         .unwrap_or_default();
     let before = conversation.messages().len();
-    let outcome = conversation
-        .send_message(Message::user(text.clone()), &consent)
-        .await
-        .map_err(|e| e.to_string())?;
+    let sampling = conversation.current_sampling().clone();
+    if let Some(t) = &turn.assistant_temp {
+        conversation.set_sampling(Sampling {
+            temperature: Some(t.value),
+            ..sampling.clone()
+        });
+    }
+    conversation.set_chaos(turn.chaos.as_ref().map(|c| chaos_of(c, setting.seed)));
+    let message = Message::user(text.clone());
+    let outcome = if setting.streaming {
+        conversation.send_streaming(message, &consent, |_| {}).await
+    } else {
+        conversation.send_message(message, &consent).await
+    };
+    conversation.set_sampling(sampling);
+    conversation.set_chaos(None);
+    let outcome = outcome.map_err(|e| e.to_string())?;
     // As the reference: turn assertions see the whole conversation so far (tool calls
     // of earlier turns included), while `when:` conditions look at this turn only.
     // Copying the history is linear in the turns so far: only turns that assert on it
@@ -458,7 +556,77 @@ async fn play_turn(
         usage: outcome.usage,
         cost_usd: outcome.cost.usd,
         latency_ms: outcome.latency.as_secs_f64() * 1000.0,
+        streamed: outcome.streamed,
+        time_to_first_token_ms: outcome
+            .time_to_first_token
+            .map(|d| d.as_secs_f64() * 1000.0),
+        finish_reason: outcome.finish_reason.clone(),
     })
+}
+
+/// How one turn runs: streamed or not, and the seed its chaos draws come from.
+#[derive(Debug, Clone, Copy)]
+struct TurnSetting {
+    streaming: bool,
+    seed: u64,
+}
+
+impl TurnSetting {
+    /// The setting of `turn` (the `index`-th of `spec`), as the reference: the turn's
+    /// `streaming` else the scenario's; the turn's `seed` else the arena's
+    /// `defaults.seed`, mixed with the trial and the turn's position so every turn of
+    /// every trial draws differently and every run with that seed draws the same.
+    fn of(suite: &Suite, spec: &ScenarioSpec, turn: &Turn, index: usize, trial: usize) -> Self {
+        let base = turn
+            .seed
+            .or_else(|| arena_defaults(suite).and_then(|d| d.seed));
+        let seed = (base.unwrap_or(0) as u64)
+            ^ ((trial as u64) << 32)
+            ^ (index as u64).wrapping_mul(0x0100_0000_01b3);
+        Self {
+            streaming: turn.streaming.or(spec.streaming).unwrap_or(false),
+            seed,
+        }
+    }
+}
+
+/// The runtime form of a turn's `chaos` block.
+fn chaos_of(config: &promptkit_build::model::ChaosConfig, seed: u64) -> Chaos {
+    Chaos::new(
+        config
+            .tool_failures
+            .iter()
+            .map(|f| ChaosRule {
+                tool: f.tool.value.clone(),
+                mode: f.mode.value.clone(),
+                probability: f.probability,
+                message: f.message.clone(),
+            })
+            .collect(),
+        seed,
+    )
+}
+
+/// The sampling of an arena conversation, as the reference: the arena's
+/// `defaults.temperature` and `max_tokens` when set (non-zero) and `defaults.seed`,
+/// else the prompt's `parameters` (a documented addition: the reference's Arena
+/// ignores them, its SDK applies them), else the provider's own defaults.
+fn arena_sampling(suite: &Suite, prompt: &Sampling) -> Sampling {
+    let defaults = arena_defaults(suite);
+    Sampling {
+        temperature: defaults
+            .and_then(|d| d.temperature.as_ref())
+            .map(|t| t.value)
+            .filter(|t| *t != 0.0)
+            .or(prompt.temperature),
+        top_p: prompt.top_p,
+        max_tokens: defaults
+            .and_then(|d| d.max_tokens.as_ref())
+            .and_then(|t| u64::try_from(t.value).ok())
+            .filter(|t| *t > 0)
+            .or(prompt.max_tokens),
+        seed: defaults.and_then(|d| d.seed).or(prompt.seed),
+    }
 }
 
 /// The assertion context of a turn: its messages, tool calls with results or errors,
@@ -561,7 +729,7 @@ pub(crate) async fn evaluate(
 }
 
 /// The runtime form of a `when:` condition.
-fn when_of(when: &AssertionWhen) -> When {
+pub(crate) fn when_of(when: &AssertionWhen) -> When {
     When {
         tool_called: when.tool_called.as_ref().map(|t| t.value.clone()),
         tool_called_pattern: when.tool_called_pattern.as_ref().map(|t| t.value.clone()),
@@ -576,14 +744,12 @@ fn when_of(when: &AssertionWhen) -> When {
 /// Whether `defaults.fail_on` lists `validation_error`: a triggered validator then fails
 /// its turn (assertion failures and provider errors always count).
 fn fails_on_validation(suite: &Suite) -> bool {
-    suite
-        .project
-        .arena
-        .spec
-        .value
-        .defaults
-        .as_ref()
-        .is_some_and(|d| d.fail_on.iter().any(|f| f.value == "validation_error"))
+    arena_defaults(suite).is_some_and(|d| d.fail_on.iter().any(|f| f.value == "validation_error"))
+}
+
+/// The arena config's `defaults`.
+fn arena_defaults(suite: &Suite) -> Option<&promptkit_build::model::Defaults> {
+    suite.project.arena.spec.value.defaults.as_ref()
 }
 
 /// Whether the arena config enables agent memory (`memory: {enabled: true}`).

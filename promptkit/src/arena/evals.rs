@@ -1,6 +1,7 @@
 //! Evals: assertions run over a saved conversation instead of a live one. `all_turns`
 //! assertions check every assistant answer (with the conversation up to it), then the
-//! conversation assertions check the whole transcript; LLM judges work as in scenarios.
+//! conversation assertions check the whole transcript; LLM judges work as in scenarios;
+//! the pack evals score the transcript as they do a live conversation.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
@@ -66,6 +67,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
             usage: Usage::default(),
             cost_usd: None,
             latency_ms: 0.0,
+            ..TurnRecord::default()
         });
     }
     let ctx = AssertionContext::from_messages(messages.clone());
@@ -73,6 +75,13 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
     for assertion in &eval.spec.conversation_assertions {
         conversation_assertions.push(evaluate(&evaluator, assertion, &ctx, &ctx.tool_calls).await);
     }
+    let evals = super::pack_evals::run_session_evals(
+        &evaluator,
+        &super::pack_evals::definitions(suite),
+        &ctx,
+        &case.scenario,
+    )
+    .await;
     let failed = turns
         .iter()
         .flat_map(|t| &t.assertions)
@@ -91,6 +100,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         error: None,
         turns,
         conversation_assertions,
+        evals,
         messages,
         system_prompt: String::new(),
         usage: Usage::default(),

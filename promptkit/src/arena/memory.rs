@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use promptkit_build::model::SeedMemory;
+
 use crate::provider::ToolSpec;
 use crate::tools::{Handler, Toolbox};
 
@@ -26,9 +28,18 @@ type Store = Arc<Mutex<Vec<Memory>>>;
 
 pub(crate) use promptkit_build::model::MEMORY_TOOLS;
 
-/// Adds the memory tools, over a fresh store, to `tools`.
-pub(crate) fn add_memory_tools(tools: &mut Toolbox) {
+/// Adds the memory tools to `tools`, over a fresh store holding the scenario's
+/// `seed_memories` (as the reference: type `general` and confidence 0.8 when unset;
+/// an entry without content is an error).
+pub(crate) fn add_memory_tools(tools: &mut Toolbox, seeds: &[SeedMemory]) -> Result<(), String> {
     let store: Store = Arc::default();
+    {
+        let mut memories = store.lock().unwrap_or_else(PoisonError::into_inner);
+        for (i, seed) in seeds.iter().enumerate() {
+            let args = json!({"content": seed.content, "type": seed.r#type, "confidence": seed.confidence});
+            remember(&mut memories, &args).map_err(|e| format!("seed_memories[{i}]: {e}"))?;
+        }
+    }
     let string = json!({"type": "string"});
     let spec = |name: &str, description: &str, properties: Value, required: &[&str]| ToolSpec {
         name: name.to_owned(),
@@ -66,6 +77,7 @@ pub(crate) fn add_memory_tools(tools: &mut Toolbox) {
         ),
         handler(&store, forget),
     );
+    Ok(())
 }
 
 fn handler(store: &Store, op: fn(&mut Vec<Memory>, &Value) -> Result<Value, String>) -> Handler {
@@ -188,5 +200,31 @@ mod tests {
         forget(&mut m, &json!({"id": "mem-1"})).unwrap();
         assert!(forget(&mut m, &json!({"id": "mem-1"})).is_err());
         assert!(remember(&mut m, &json!({})).is_err());
+    }
+
+    #[tokio::test]
+    async fn seed_memories_are_there_before_the_first_turn() {
+        let seeds = [SeedMemory {
+            content: "User is vegetarian".into(),
+            r#type: Some("preference".into()),
+            confidence: None,
+            metadata: None,
+        }];
+        let mut tools = Toolbox::new();
+        add_memory_tools(&mut tools, &seeds).expect("seeded");
+        let call =
+            crate::message::ToolCall::new("1", "memory__recall", json!({"query": "vegetarian"}));
+        let out = tools.call(&call, &Default::default()).await;
+        let got = out.result.expect("recalled");
+        assert_eq!(got["count"], 1);
+        assert_eq!(got["memories"][0]["type"], "preference");
+        assert_eq!(got["memories"][0]["confidence"], 0.8);
+        let empty = [SeedMemory {
+            content: String::new(),
+            r#type: None,
+            confidence: None,
+            metadata: None,
+        }];
+        assert!(add_memory_tools(&mut Toolbox::new(), &empty).is_err());
     }
 }

@@ -9,6 +9,7 @@ mod case;
 mod evals;
 mod judge;
 mod memory;
+mod pack_evals;
 pub mod report;
 pub mod results;
 mod selfplay;
@@ -18,6 +19,8 @@ mod trials;
 mod workflow;
 
 pub use promptkit_build::plan::{Case, CaseKind};
-pub use results::{AssertionRecord, CaseResult, RunResult, Status, Totals, TurnRecord};
+pub use results::{
+    AssertionRecord, CaseResult, EvalRecord, RunBudget, RunResult, Status, Totals, TurnRecord,
+};
 pub use setup::Setup;
 pub use suite::{RunOptions, Suite, SuiteError};

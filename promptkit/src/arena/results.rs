@@ -84,7 +84,7 @@ pub struct ToolCallRecord {
 }
 
 /// One user turn (scripted or self-play) and the assistant's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TurnRecord {
     /// 0-based turn index.
     pub index: usize,
@@ -109,6 +109,41 @@ pub struct TurnRecord {
     pub cost_usd: Option<f64>,
     /// Provider time in milliseconds.
     pub latency_ms: f64,
+    /// Whether the turn used the streaming path (`streaming: true`).
+    #[serde(default)]
+    pub streamed: bool,
+    /// Time to the first streamed text in milliseconds, when streamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_to_first_token_ms: Option<f64>,
+    /// Why the answer ended, as the provider said (`stop`, `length`, `tool_calls`...);
+    /// `safety` when a guardrail blocked, truncated or replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<String>,
+}
+
+/// A pack eval's outcome on a conversation (non-gating, as the reference's).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvalRecord {
+    /// The eval's id.
+    pub id: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub eval_type: String,
+    /// The score, when the handler gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The handler's explanation.
+    #[serde(default)]
+    pub explanation: String,
+    /// The handler's structured value.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub value: Value,
+    /// Why it was skipped (its `when:` did not hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// Why it could not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One scenario × provider × trial.
@@ -132,6 +167,9 @@ pub struct CaseResult {
     /// Conversation-level assertions.
     #[serde(default)]
     pub conversation_assertions: Vec<AssertionRecord>,
+    /// Pack evals run on the finished conversation (scores; they never fail a case).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evals: Vec<EvalRecord>,
     /// The whole transcript.
     pub messages: Vec<Message>,
     /// The rendered system prompt.
@@ -163,6 +201,7 @@ impl CaseResult {
             error: Some(error),
             turns: Vec::new(),
             conversation_assertions: Vec::new(),
+            evals: Vec::new(),
             messages: Vec::new(),
             system_prompt: String::new(),
             usage: Usage::default(),
@@ -173,11 +212,7 @@ impl CaseResult {
 
     /// A stable name: `scenario/provider` (with `#trial` when there are several).
     pub fn name(&self) -> String {
-        if self.trials > 1 {
-            format!("{}/{}#{}", self.scenario, self.provider, self.trial + 1)
-        } else {
-            format!("{}/{}", self.scenario, self.provider)
-        }
+        case_name(&self.scenario, &self.provider, self.trial, self.trials)
     }
 
     /// Every assertion with the turn it belongs to (`None` for conversation-level).
@@ -204,6 +239,16 @@ impl CaseResult {
             return 1.0;
         }
         self.assertions().filter(|(_, a)| a.passed).count() as f64 / total as f64
+    }
+}
+
+/// The stable name of a case: `scenario/provider`, with `#trial` (1-based) when the
+/// scenario × provider has several trials.
+pub(crate) fn case_name(scenario: &str, provider: &str, trial: usize, trials: usize) -> String {
+    if trials > 1 {
+        format!("{scenario}/{provider}#{}", trial + 1)
+    } else {
+        format!("{scenario}/{provider}")
     }
 }
 
@@ -279,6 +324,45 @@ pub struct RunResult {
     /// The comparison with an earlier run, when one was given (`run --baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Comparison>,
+    /// The run-wide budget (`run --max-cost`), when one was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<RunBudget>,
+}
+
+/// A run-wide cost budget and what it stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunBudget {
+    /// The budget in dollars.
+    pub max_cost_usd: f64,
+    /// What the finished cases spent (unpriced calls count as $0).
+    pub spent_usd: f64,
+    /// Cases never started because the budget was spent, by name.
+    pub not_started: Vec<String>,
+}
+
+impl RunBudget {
+    /// Whether the budget stopped cases from starting.
+    pub fn stopped(&self) -> bool {
+        !self.not_started.is_empty()
+    }
+
+    /// One line for reports: the budget, the spend and what did not run.
+    pub fn summary(&self) -> String {
+        if self.stopped() {
+            format!(
+                "run budget ${:.4} spent (${:.4}): {} case(s) not started: {}",
+                self.max_cost_usd,
+                self.spent_usd,
+                self.not_started.len(),
+                self.not_started.join(", ")
+            )
+        } else {
+            format!(
+                "run budget ${:.4}: ${:.4} spent, every case ran",
+                self.max_cost_usd, self.spent_usd
+            )
+        }
+    }
 }
 
 impl RunResult {
@@ -311,6 +395,7 @@ impl RunResult {
             cost_usd,
             duration_ms,
             comparison: None,
+            budget: None,
         }
     }
 

@@ -16,7 +16,7 @@ use promptkit_build::plan::{self, Case};
 
 use super::assertions::{Evaluator, ExecEval};
 use super::case;
-use super::results::{CaseResult, RunResult};
+use super::results::{CaseResult, RunBudget, RunResult, case_name};
 use super::setup::Setup;
 use crate::classify::Classifiers;
 use crate::mcp::McpServers;
@@ -42,6 +42,9 @@ pub struct RunOptions {
     pub mock_config: Option<Arc<MockConfig>>,
     /// Cases in flight at once (default: the config's `defaults.concurrency`, else 1).
     pub concurrency: Option<usize>,
+    /// A run-wide budget in dollars (`run --max-cost`): once the finished cases have
+    /// spent it, no new case starts (cases in flight finish) and the run says so.
+    pub max_cost_usd: Option<f64>,
 }
 
 /// Why a suite could not be prepared.
@@ -215,16 +218,32 @@ impl Suite {
             .max(1);
         let cases = self.cases();
         let mut results = Vec::with_capacity(cases.len());
-        let mut stream = futures_util::stream::iter(cases.iter().map(|c| self.run_case(c)))
-            .buffered(concurrency);
+        let budget = self.options.max_cost_usd;
+        let spent = std::cell::Cell::new(0.0_f64);
+        let not_started = std::cell::RefCell::new(Vec::new());
+        let mut stream = futures_util::stream::iter(cases.iter().filter(|c| {
+            let over = budget.is_some_and(|b| spent.get() >= b);
+            if over {
+                not_started.borrow_mut().push(case_name(
+                    &c.scenario,
+                    &c.provider,
+                    c.trial,
+                    c.trials,
+                ));
+            }
+            !over
+        }))
+        .map(|c| self.run_case(c))
+        .buffered(concurrency);
         while let Some(result) = stream.next().await {
+            spent.set(spent.get() + result.cost_usd.unwrap_or(0.0));
             progress(&result);
             results.push(result);
         }
         drop(stream);
         self.shutdown().await;
         super::trials::apply_pass_thresholds(&mut results);
-        RunResult::new(
+        let mut run = RunResult::new(
             self.project
                 .arena
                 .metadata
@@ -234,7 +253,13 @@ impl Suite {
                 .unwrap_or_default(),
             results,
             started.elapsed().as_secs_f64() * 1000.0,
-        )
+        );
+        run.budget = budget.map(|max_cost_usd| RunBudget {
+            max_cost_usd,
+            spent_usd: spent.get(),
+            not_started: not_started.into_inner(),
+        });
+        run
     }
 
     /// Closes the run's MCP sessions (their servers exit); [`Suite::run`] does this

@@ -118,6 +118,7 @@ mod tests {
             usage: Usage::default(),
             cost_usd: None,
             latency_ms: 0.0,
+            ..TurnRecord::default()
         });
         c
     }

@@ -6,26 +6,30 @@
 //! validators then check, and where configured enforce, the final answer.
 
 mod context;
+mod policy;
 mod prompt;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::message::ToolCall;
 use crate::message::{Cost, Message, Usage};
 use crate::provider::{
     ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError, RequestContext, Sampling,
     StreamChunk,
 };
+use crate::tools::chaos::{Chaos, ChaosEffect, SLOW_DELAY};
 use crate::tools::{Consent, ToolOutput, Toolbox};
 use crate::validators::{ValidatorOutcome, ValidatorSet};
+use serde_json::Value;
 
 pub use context::{ContextPolicy, Relevance, RelevanceQuery, Truncation, count_tokens};
+pub use policy::{
+    ARENA_DEFAULT_MAX_COST_USD, DEFAULT_MAX_IDENTICAL_TOOL_CALLS, DEFAULT_MAX_ROUNDS, ToolPolicy,
+};
 pub use prompt::{PreparedPrompt, RenderError, prepare_prompt};
 pub(crate) use prompt::{prepare, render};
-
-/// Provider rounds per user turn before the loop stops (the reference's default).
-pub const DEFAULT_MAX_ROUNDS: usize = 50;
 
 /// Why a turn could not complete.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -46,6 +50,24 @@ pub enum ConversationError {
         "context_policy strategy `relevance` cannot run: {0}; configure `relevance.provider` with its API key, or use strategy `oldest`"
     )]
     RelevanceUnavailable(String),
+    /// The conversation spent more than the tool policy's `max_cost_usd`.
+    #[error(
+        "cost budget exceeded: the conversation spent ${spent:.4}, more than its ${budget:.4} limit; raise tool_policy.max_cost_usd or shorten the scenario"
+    )]
+    CostBudgetExceeded {
+        /// Dollars spent so far.
+        spent: f64,
+        /// The limit.
+        budget: f64,
+    },
+    /// The model repeated an identical tool call after being told once to stop.
+    #[error(
+        "the tool loop persisted after a self-correction nudge: `{tool}` was called again with identical arguments; raise tool_policy.max_identical_tool_calls or check the tool results"
+    )]
+    RepeatedToolCall {
+        /// The tool called.
+        tool: String,
+    },
     /// The model kept calling tools past the round limit.
     #[error(
         "the model was still calling tools after {rounds} rounds; raise max_rounds or check the tool results"
@@ -61,11 +83,19 @@ pub enum ConversationError {
 pub struct TurnOutcome {
     /// The final assistant message (after validator enforcement).
     pub reply: Message,
+    /// Why the last provider call stopped (`stop`, `length`, `tool_calls`...);
+    /// `safety` when a guardrail blocked, truncated or replaced the reply.
+    pub finish_reason: Option<String>,
+    /// Whether the turn used the streaming path.
+    pub streamed: bool,
+    /// Time from the first streamed request to its first text, when streamed.
+    pub time_to_first_token: Option<Duration>,
     /// Every provider response of the turn, in order (tool-call rounds included).
     pub responses: Vec<ChatResponse>,
     /// Every tool call's output, in order.
     pub tool_outputs: Vec<ToolOutput>,
-    /// Output validator outcomes on the final answer.
+    /// Guardrail outcomes on the final answer (input ones when they blocked the turn);
+    /// the validators after the first that fired did not run, as the reference.
     pub validations: Vec<ValidatorOutcome>,
     /// Tokens over all rounds.
     pub usage: Usage,
@@ -84,7 +114,11 @@ pub struct Conversation {
     validators: ValidatorSet,
     enforce: bool,
     sampling: Sampling,
-    max_rounds: usize,
+    policy: ToolPolicy,
+    chaos: Option<Chaos>,
+    chaos_draws: u64,
+    spent_usd: f64,
+    total_tool_calls: usize,
     context_policy: Option<ContextPolicy>,
     context: RequestContext,
     calls: Arc<AtomicUsize>,
@@ -102,7 +136,11 @@ impl Conversation {
             validators: ValidatorSet::default(),
             enforce: true,
             sampling: Sampling::default(),
-            max_rounds: DEFAULT_MAX_ROUNDS,
+            policy: ToolPolicy::default(),
+            chaos: None,
+            chaos_draws: 0,
+            spent_usd: 0.0,
+            total_tool_calls: 0,
             context_policy: None,
             context: RequestContext::default(),
             calls: Arc::new(AtomicUsize::new(0)),
@@ -165,8 +203,32 @@ impl Conversation {
 
     /// Round limit of the tool loop.
     pub fn max_rounds(mut self, rounds: usize) -> Self {
-        self.max_rounds = rounds.max(1);
+        self.policy.max_rounds = rounds.max(1);
         self
+    }
+
+    /// The tool policy (round limit included).
+    pub fn tool_policy(mut self, policy: ToolPolicy) -> Self {
+        self.policy = ToolPolicy {
+            max_rounds: policy.max_rounds.max(1),
+            ..policy
+        };
+        self
+    }
+
+    /// Sampling for the next turns (a turn's own temperature, say).
+    pub fn set_sampling(&mut self, sampling: Sampling) {
+        self.sampling = sampling;
+    }
+
+    /// The sampling the next turn uses.
+    pub fn current_sampling(&self) -> &Sampling {
+        &self.sampling
+    }
+
+    /// Injected tool failures for the next turns (`None` for none).
+    pub fn set_chaos(&mut self, chaos: Option<Chaos>) {
+        self.chaos = chaos;
     }
 
     /// Keeps what is sent within a token budget.
@@ -219,7 +281,8 @@ impl Conversation {
     /// Like [`Conversation::send_message`], streaming: `on_text` sees the answer's
     /// text as it arrives. Streamable output validators watch the text so far; when
     /// one fires (and validators are enforced) the stream is stopped and the answer
-    /// replaced, so a blocked reply is never delivered in full.
+    /// truncated or replaced, as the reference's chunk guardrails do. The delta that
+    /// made it fire is not delivered (only the part a truncation keeps).
     pub async fn send_streaming(
         &mut self,
         message: Message,
@@ -235,11 +298,31 @@ impl Conversation {
         consent: &Consent,
         mut on_text: Option<&mut (dyn FnMut(&str) + Send)>,
     ) -> Result<TurnOutcome, ConversationError> {
+        let streamed = on_text.is_some();
         self.messages.push(message);
-        let tool_specs = self.tools.specs(&self.allowed_tools);
-        let mut responses = Vec::new();
-        let mut tool_outputs = Vec::new();
-        for _ in 0..self.max_rounds {
+        if self.enforce
+            && let Some(outcome) = self.guard_input(streamed)
+        {
+            if let Some(on_text) = on_text.as_deref_mut() {
+                on_text(&outcome.reply.content);
+            }
+            return Ok(outcome);
+        }
+        let mut tool_specs = if self.policy.offers_tools() {
+            self.tools.specs(&self.allowed_tools)
+        } else {
+            Vec::new()
+        };
+        let mut tool_choice = self
+            .policy
+            .tool_choice
+            .clone()
+            .filter(|_| !tool_specs.is_empty());
+        let mut turn = TurnState {
+            streamed,
+            ..TurnState::default()
+        };
+        for _ in 0..self.policy.max_rounds {
             self.context.call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
             let messages = match &self.context_policy {
                 None => self.messages.clone(),
@@ -249,21 +332,32 @@ impl Conversation {
                 system: self.system.clone(),
                 messages,
                 tools: tool_specs.clone(),
-                tool_choice: None,
+                tool_choice: tool_choice.clone(),
                 sampling: self.sampling.clone(),
                 context: self.context.clone(),
             };
-            let response = match on_text.as_deref_mut() {
-                None => self.provider.chat(request).await?,
-                Some(on_text) => self.stream_round(request, on_text).await?,
+            let (mut response, mut validations) = match on_text.as_deref_mut() {
+                None => (self.provider.chat(request).await?, Vec::new()),
+                Some(on_text) => self.stream_round(request, on_text, &mut turn).await?,
             };
+            self.guard_output(&mut response, &mut validations);
+            turn.validations = validations;
+            self.spent_usd += response.cost.usd.unwrap_or(0.0);
             let calls = response.message.tool_calls.clone();
             self.messages.push(response.message.clone());
-            responses.push(response);
-            if calls.is_empty() {
-                return Ok(self.finish(responses, tool_outputs));
+            turn.responses.push(response);
+            if let Some(max) = self.policy.max_cost_usd
+                && self.spent_usd > max
+            {
+                return Err(ConversationError::CostBudgetExceeded {
+                    spent: self.spent_usd,
+                    budget: max,
+                });
             }
-            let outputs = self.tools.call_all(&calls, consent).await;
+            if calls.is_empty() {
+                return Ok(self.finish(turn));
+            }
+            let outputs = self.run_tools(&calls, consent, &mut turn).await?;
             for output in &outputs {
                 let mut message = Message::tool_result(
                     output.call.id.clone(),
@@ -273,11 +367,144 @@ impl Conversation {
                 message.parts = output.parts.clone();
                 self.messages.push(message);
             }
-            tool_outputs.extend(outputs);
+            turn.tool_outputs.extend(outputs);
+            // As the reference: the configured choice applies to the first round.
+            tool_choice = None;
+            if !self.policy.offers_tools() {
+                tool_specs.clear();
+            }
         }
         Err(ConversationError::TooManyRounds {
-            rounds: self.max_rounds,
+            rounds: self.policy.max_rounds,
         })
+    }
+
+    /// The input guardrails, before the provider is called: when one fires, its
+    /// blocked message answers the turn and the provider is not called.
+    fn guard_input(&mut self, streamed: bool) -> Option<TurnOutcome> {
+        let input = self.messages.last()?.content.clone();
+        let (validations, blocked) = self.validators.enforce_input(&input, &self.messages);
+        let blocked = blocked?;
+        let response = ChatResponse {
+            message: Message::assistant(blocked),
+            usage: Usage::default(),
+            cost: Cost { usd: Some(0.0) },
+            latency: Duration::ZERO,
+            finish_reason: Some(FINISH_SAFETY.into()),
+        };
+        self.messages.push(response.message.clone());
+        Some(self.finish(TurnState {
+            streamed,
+            responses: vec![response],
+            validations,
+            ..TurnState::default()
+        }))
+    }
+
+    /// The output guardrails on one round's response, as the reference's after-call
+    /// hooks: the first that fires rewrites the message, drops its tool calls and
+    /// marks it `safety`. `validations` gets the outcomes (a validator that already
+    /// fired on the stream keeps that record).
+    fn guard_output(&self, response: &mut ChatResponse, validations: &mut Vec<ValidatorOutcome>) {
+        let (outcomes, text) = self
+            .validators
+            .enforce_output(&response.message.content, &self.messages);
+        let fired = outcomes.iter().any(|o| o.triggered);
+        for outcome in outcomes {
+            let recorded = validations
+                .iter()
+                .any(|v| v.validator_type == outcome.validator_type && v.triggered);
+            if !recorded {
+                validations.push(outcome);
+            }
+        }
+        if fired && self.enforce {
+            response.message.content = text;
+            response.message.tool_calls.clear();
+            response.finish_reason = Some(FINISH_SAFETY.into());
+        }
+    }
+
+    /// Runs one round's tool calls under the policy and chaos: refused calls, repeated
+    /// identical calls and injected failures get a result without running; the rest
+    /// run in parallel. Fails the turn when the model keeps repeating a call after
+    /// being told once.
+    async fn run_tools(
+        &mut self,
+        calls: &[ToolCall],
+        consent: &Consent,
+        turn: &mut TurnState,
+    ) -> Result<Vec<ToolOutput>, ConversationError> {
+        let threshold = self.policy.max_identical_tool_calls.max(1);
+        let looping = turn.identical.looping(calls, threshold);
+        if !looping.is_empty() {
+            if turn.identical.nudged {
+                return Err(ConversationError::RepeatedToolCall {
+                    tool: calls[looping[0]].name.clone(),
+                });
+            }
+            turn.identical.nudged = true;
+        }
+        let mut slots: Vec<Option<ToolOutput>> = Vec::with_capacity(calls.len());
+        let mut slow = Vec::with_capacity(calls.len());
+        for (i, call) in calls.iter().enumerate() {
+            slow.push(false);
+            if looping.contains(&i) {
+                slots.push(Some(ToolOutput {
+                    call: call.clone(),
+                    result: Some(Value::String(policy::repeated_call_message(
+                        &call.name, threshold,
+                    ))),
+                    error: None,
+                    parts: Vec::new(),
+                    latency: Duration::ZERO,
+                }));
+                continue;
+            }
+            if let Some(why) = self
+                .policy
+                .refusal(call, turn.tool_calls, self.total_tool_calls)
+            {
+                slots.push(Some(policy::refused(call, why)));
+                continue;
+            }
+            turn.tool_calls += 1;
+            self.total_tool_calls += 1;
+            match self.chaos.as_ref().map(|c| {
+                self.chaos_draws += 1;
+                c.effect(call, self.chaos_draws - 1)
+            }) {
+                Some(ChaosEffect::Fail(why)) => {
+                    slots.push(Some(policy::refused(call, why)));
+                    continue;
+                }
+                Some(ChaosEffect::Slow) => slow[i] = true,
+                _ => {}
+            }
+            slots.push(None);
+        }
+        let to_run: Vec<(usize, ToolCall)> = slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_none())
+            .map(|(i, _)| (i, calls[i].clone()))
+            .collect();
+        let tools = self.tools.clone();
+        let ran = futures_util::future::join_all(to_run.iter().map(|(i, call)| {
+            let tools = tools.clone();
+            let delay = slow[*i];
+            async move {
+                if delay {
+                    tokio::time::sleep(SLOW_DELAY).await;
+                }
+                tools.call(call, consent).await
+            }
+        }))
+        .await;
+        for ((i, _), output) in to_run.into_iter().zip(ran) {
+            slots[i] = Some(output);
+        }
+        Ok(slots.into_iter().flatten().collect())
     }
 
     /// One streamed provider call, watched by the streamable validators.
@@ -285,33 +512,52 @@ impl Conversation {
         &self,
         request: ChatRequest,
         on_text: &mut (dyn FnMut(&str) + Send),
-    ) -> Result<ChatResponse, ConversationError> {
+        turn: &mut TurnState,
+    ) -> Result<(ChatResponse, Vec<ValidatorOutcome>), ConversationError> {
         use futures_util::StreamExt;
         let started = std::time::Instant::now();
         let mut stream = self.provider.stream(request);
         let mut text = String::new();
+        let mut calls = Vec::new();
         while let Some(chunk) = stream.next().await {
             match chunk? {
                 StreamChunk::Text(delta) => {
+                    if delta.is_empty() {
+                        continue;
+                    }
+                    if turn.first_token.is_none() {
+                        turn.first_token = Some(started.elapsed());
+                    }
+                    let delivered = text.len();
                     text.push_str(&delta);
                     if self.enforce
-                        && let Some((validator, _)) = self.validators.check_stream(&text)
+                        && let Some((validator, outcome)) = self.validators.check_stream(&text)
                     {
-                        // Stop reading: the rest of the answer will not be delivered.
-                        let blocked = validator.enforce(&text);
-                        on_text(&blocked);
-                        return Ok(ChatResponse {
-                            message: Message::assistant(blocked),
-                            usage: Usage::default(),
-                            cost: Cost { usd: None },
-                            latency: started.elapsed(),
-                            finish_reason: Some("guardrail".into()),
-                        });
+                        // Stop reading: the rest of the answer is never delivered.
+                        let enforced = validator.enforce(&text);
+                        if let Some(kept) = enforced
+                            .strip_prefix(&text[..delivered])
+                            .filter(|k| !k.is_empty())
+                        {
+                            on_text(kept);
+                        }
+                        let mut message = Message::assistant(enforced);
+                        message.tool_calls = calls;
+                        return Ok((
+                            ChatResponse {
+                                message,
+                                usage: Usage::default(),
+                                cost: Cost { usd: None },
+                                latency: started.elapsed(),
+                                finish_reason: Some(FINISH_SAFETY.into()),
+                            },
+                            vec![outcome],
+                        ));
                     }
                     on_text(&delta);
                 }
-                StreamChunk::ToolCall(_) => {}
-                StreamChunk::Done(response) => return Ok(response),
+                StreamChunk::ToolCall(call) => calls.push(call),
+                StreamChunk::Done(response) => return Ok((response, Vec::new())),
             }
         }
         Err(ConversationError::Provider(ProviderError::new(
@@ -322,42 +568,48 @@ impl Conversation {
         )))
     }
 
-    /// Validates (and enforces) the final answer and totals the turn.
-    fn finish(
-        &mut self,
-        responses: Vec<ChatResponse>,
-        tool_outputs: Vec<ToolOutput>,
-    ) -> TurnOutcome {
+    /// Totals the turn.
+    fn finish(&mut self, turn: TurnState) -> TurnOutcome {
         let mut usage = Usage::default();
         let mut usd = Some(0.0);
         let mut latency = Duration::ZERO;
-        for response in &responses {
+        for response in &turn.responses {
             usage += response.usage;
             usd = usd.zip(response.cost.usd).map(|(a, b)| a + b);
             latency += response.latency;
         }
-        let mut reply = self
+        let reply = self
             .messages
             .last()
             .cloned()
             .unwrap_or_else(|| Message::assistant(""));
-        let (validations, text) = self
-            .validators
-            .enforce_output(&reply.content, &self.messages);
-        if self.enforce && text != reply.content {
-            reply.content = text;
-            if let Some(last) = self.messages.last_mut() {
-                last.content = reply.content.clone();
-            }
-        }
         TurnOutcome {
             reply,
-            responses,
-            tool_outputs,
-            validations,
+            finish_reason: turn.responses.last().and_then(|r| r.finish_reason.clone()),
+            streamed: turn.streamed,
+            time_to_first_token: turn.first_token,
+            responses: turn.responses,
+            tool_outputs: turn.tool_outputs,
+            validations: turn.validations,
             usage,
             cost: Cost { usd },
             latency,
         }
     }
+}
+
+/// The finish reason of a reply a guardrail blocked, truncated or replaced (the
+/// reference's `safety`).
+pub const FINISH_SAFETY: &str = "safety";
+
+/// What a turn has gathered so far.
+#[derive(Default)]
+struct TurnState {
+    streamed: bool,
+    first_token: Option<Duration>,
+    responses: Vec<ChatResponse>,
+    tool_outputs: Vec<ToolOutput>,
+    validations: Vec<ValidatorOutcome>,
+    tool_calls: usize,
+    identical: policy::IdenticalCalls,
 }

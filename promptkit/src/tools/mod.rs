@@ -5,6 +5,7 @@
 //! arguments, timeout, HTTP error, denied consent) becomes an error result the model
 //! sees, as the reference does.
 
+pub mod chaos;
 mod http;
 mod mock;
 mod schema;
@@ -193,12 +194,13 @@ impl ToolOutput {
         Some(Value::Array(content))
     }
 
-    /// The text the model receives: the result as JSON, or the error.
+    /// The text the model receives: the result as JSON (as Go's `json.Marshal` writes
+    /// it, see [`crate::go_json`]), or the error.
     pub fn content(&self) -> String {
         match (&self.result, &self.error) {
             (_, Some(error)) => format!("Error: {error}"),
             (Some(Value::String(s)), None) => s.clone(),
-            (Some(value), None) => value.to_string(),
+            (Some(value), None) => crate::go_json::to_string(value),
             (None, None) => String::new(),
         }
     }

@@ -235,8 +235,9 @@ impl Validator {
         }
     }
 
-    /// The text that replaces `content` when this validator fires: truncated to the
-    /// length limit for length validators, else the blocked message.
+    /// The text that replaces `content` when this validator fires on the model's
+    /// output: truncated to the length limit for length validators (when `content` is
+    /// longer), else the blocked message.
     pub fn enforce(&self, content: &str) -> String {
         let max = ["max_characters", "max", "max_chars"]
             .iter()
@@ -245,11 +246,17 @@ impl Validator {
             .filter(|m| *m > 0);
         match max {
             Some(m) if content.len() > m => truncate_at_char(content, m).to_owned(),
-            _ => self
-                .message
-                .clone()
-                .unwrap_or_else(|| DEFAULT_BLOCKED_MESSAGE.to_owned()),
+            _ => self.blocked_message(),
         }
+    }
+
+    /// The user-facing text of a blocked message: the validator's `message`, else
+    /// [`DEFAULT_BLOCKED_MESSAGE`]. An input validator that fires answers with it
+    /// instead of calling the provider.
+    pub fn blocked_message(&self) -> String {
+        self.message
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BLOCKED_MESSAGE.to_owned())
     }
 }
 
@@ -339,23 +346,50 @@ impl ValidatorSet {
             .find(|(_, o)| o.triggered)
     }
 
-    /// Applies every output validator to `response`: returns the outcomes and the text
-    /// to deliver (enforced by the first validator that fired).
+    /// Applies the output validators to `response` in order, as the reference's
+    /// after-call hooks: the first that fires enforces (truncates or replaces) and the
+    /// rest do not run. Returns the outcomes of those that ran and the text to deliver.
     pub fn enforce_output(
         &self,
         response: &str,
         messages: &[Message],
     ) -> (Vec<ValidatorOutcome>, String) {
-        let outcomes = self.check_output(response, messages);
-        let output_validators = self
-            .validators
-            .iter()
-            .filter(|v| v.direction != Direction::Input);
-        let text = output_validators
-            .zip(&outcomes)
-            .find(|(_, o)| o.triggered)
-            .map_or_else(|| response.to_owned(), |(v, _)| v.enforce(response));
+        let (outcomes, fired) = self.until_fired(Direction::Input, response, messages);
+        let text = fired.map_or_else(|| response.to_owned(), |v| v.enforce(response));
         (outcomes, text)
+    }
+
+    /// Applies the input validators to the user's `input` in order, as the
+    /// reference's before-call hooks: the first that fires stops the rest and gives
+    /// the blocked message that answers instead of the provider (`None` when none
+    /// fired).
+    pub fn enforce_input(
+        &self,
+        input: &str,
+        messages: &[Message],
+    ) -> (Vec<ValidatorOutcome>, Option<String>) {
+        let (outcomes, fired) = self.until_fired(Direction::Output, input, messages);
+        (outcomes, fired.map(Validator::blocked_message))
+    }
+
+    /// Checks `text` with the validators not of direction `skip`, in order, up to the
+    /// first that fires: the outcomes of those that ran, and the one that fired.
+    fn until_fired(
+        &self,
+        skip: Direction,
+        text: &str,
+        messages: &[Message],
+    ) -> (Vec<ValidatorOutcome>, Option<&Validator>) {
+        let mut outcomes = Vec::new();
+        for v in self.validators.iter().filter(|v| v.direction != skip) {
+            let outcome = v.check(text, messages);
+            let fired = outcome.triggered;
+            outcomes.push(outcome);
+            if fired {
+                return (outcomes, Some(v));
+            }
+        }
+        (outcomes, None)
     }
 }
 

@@ -83,7 +83,9 @@ fn set_enforces_first_triggered_and_records_prior_results() {
     ]);
     let (outcomes, text) = set.enforce_output("We guarantee it", &[]);
     assert_eq!(text, "blocked!");
-    assert!(outcomes[0].triggered && !outcomes[1].triggered);
+    // As the reference's hook chain: the first that fires stops the others.
+    assert_eq!(outcomes.len(), 1);
+    assert!(outcomes[0].triggered);
     let prior = outcomes[0].to_prior_result();
     assert_eq!(prior.validator_type, "banned_words");
     assert_eq!(prior.direction.as_deref(), Some("output"));
@@ -91,4 +93,27 @@ fn set_enforces_first_triggered_and_records_prior_results() {
     assert_eq!(clean, "Fine answer");
     assert!(set.check_stream("we guarantee").is_some());
     assert!(set.check_input("hello", &[]).is_empty());
+}
+
+#[test]
+fn an_input_validator_gives_the_blocked_message_and_stops_the_others() {
+    let set = ValidatorSet::new(vec![
+        Validator::new(
+            "banned_words",
+            &params(json!({"words": ["password"], "direction": "input"})),
+        )
+        .expect("valid"),
+        Validator::new(
+            "banned_words",
+            &params(json!({"words": ["secret"], "direction": "both", "message": "no"})),
+        )
+        .expect("valid"),
+    ]);
+    let (outcomes, blocked) = set.enforce_input("my password and secret", &[]);
+    assert_eq!(blocked.as_deref(), Some(DEFAULT_BLOCKED_MESSAGE));
+    assert_eq!(outcomes.len(), 1);
+    let (outcomes, blocked) = set.enforce_input("a secret", &[]);
+    assert_eq!(blocked.as_deref(), Some("no"));
+    assert_eq!(outcomes.len(), 2);
+    assert_eq!(set.enforce_input("hello", &[]).1, None);
 }

@@ -83,7 +83,7 @@ pub(crate) fn stringify_result(v: &Value) -> String {
             }
             out
         }
-        other => other.to_string(),
+        other => crate::go_json::to_string(other),
     }
 }
 

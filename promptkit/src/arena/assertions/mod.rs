@@ -17,6 +17,7 @@ mod length;
 mod media;
 mod params;
 mod rag;
+mod re2;
 mod regex_cache;
 mod rest;
 mod result;

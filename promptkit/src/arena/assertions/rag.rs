@@ -174,7 +174,11 @@ pub fn detect_pii(text: &str) -> Option<&'static str> {
             ("credit_card", r"\b\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}\b"),
         ]
         .into_iter()
-        .filter_map(|(n, re)| regex::Regex::new(re).ok().map(|r| (n, r)))
+        .filter_map(|(n, re)| {
+            regex::Regex::new(&super::re2::translate(re))
+                .ok()
+                .map(|r| (n, r))
+        })
         .collect()
     });
     patterns

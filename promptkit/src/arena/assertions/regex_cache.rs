@@ -1,5 +1,6 @@
 //! Compiled regular expressions, shared: an assertion or validator pattern is compiled
-//! once per process instead of once per evaluation (the engine's hot path).
+//! once per process instead of once per evaluation (the engine's hot path), with Go's
+//! (RE2) meaning of the Perl classes and word boundaries (see [`super::re2`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -21,7 +22,7 @@ pub(crate) fn compile(pattern: &str) -> Result<Arc<Regex>, regex::Error> {
     {
         return Ok(Arc::clone(re));
     }
-    let re = Arc::new(Regex::new(pattern)?);
+    let re = Arc::new(Regex::new(&super::re2::translate(pattern))?);
     let mut map = cache.lock().unwrap_or_else(PoisonError::into_inner);
     if map.len() >= CAPACITY {
         map.clear();

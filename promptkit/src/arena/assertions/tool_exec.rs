@@ -31,12 +31,12 @@ pub trait ToolExecutor: Send + Sync {
     fn execute<'a>(&'a self, name: &'a str, args: &'a Value, timeout: Duration) -> ToolFuture<'a>;
 }
 
-/// The tool's output as text: a JSON string's content, else the JSON.
+/// The tool's output as text: a JSON string's content, else the JSON (as Go writes it).
 fn output_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => crate::go_json::to_string(other),
     }
 }
 

@@ -311,6 +311,9 @@ fn case_from_json(value: &Value) -> CaseResult {
                 usage: Usage::default(),
                 cost_usd: None,
                 latency_ms: 0.0,
+                streamed: false,
+                time_to_first_token_ms: None,
+                finish_reason: None,
             });
         } else if role == Role::Assistant
             && let Some(turn) = turns.last_mut()
@@ -342,6 +345,7 @@ fn case_from_json(value: &Value) -> CaseResult {
         error: (!error.is_empty()).then_some(error),
         turns,
         conversation_assertions,
+        evals: Vec::new(),
         messages,
         system_prompt: String::new(),
         usage: Usage {

@@ -68,6 +68,9 @@ pub fn html(run: &RunResult) -> String {
         escape(&dollars(run.cost_usd)),
         run.duration_ms / 1000.0
     );
+    if let Some(budget) = &run.budget {
+        let _ = writeln!(out, "<p id=\"budget\">{}</p>", escape(&budget.summary()));
+    }
     if let Some(comparison) = &run.comparison {
         baseline_section(&mut out, comparison);
     }

@@ -40,6 +40,13 @@ pub fn junit(run: &RunResult) -> String {
             escape(&comparison.fixed.join(","))
         );
     }
+    if let Some(budget) = &run.budget {
+        let _ = writeln!(
+            out,
+            "  <!-- {} -->",
+            escape(&budget.summary()).replace("--", "- -")
+        );
+    }
     for (scenario, cases) in suites {
         let failures = cases.iter().filter(|c| c.status == Status::Failed).count();
         let errors = cases.iter().filter(|c| c.status == Status::Error).count();

@@ -85,6 +85,9 @@ fn cases_section(out: &mut String, run: &RunResult) {
     out.push_str(
         "## Cases\n\n| case | status | turns | assertions | tokens (in/out) | cost | time |\n",
     );
+    if let Some(budget) = &run.budget {
+        let _ = writeln!(out, "**Budget:** {}\n", cell(&budget.summary()));
+    }
     out.push_str("|---|---|---|---|---|---|---|\n");
     for case in &run.cases {
         let total = case.assertions().count();
