@@ -49,16 +49,16 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "name: get_order_status",
         "name: get_order",
     ),
-    ("config.arena.yaml", "temperature: 0.2", "temperature: 5"),
+    ("config.arena.yaml", "concurrency: 2", "concurrency: 2\n    temperature: 5"),
     (
         "config.arena.yaml",
-        "seed: 7",
-        "seed: 7\n    inference:\n      text_classifier: mock",
+        "concurrency: 2",
+        "concurrency: 2\n    inference:\n      text_classifier: mock",
     ),
     (
         "providers/mock.provider.yaml",
         "type: mock",
-        "type: onnx\n  role: inference",
+        "type: opneai",
     ),
     (
         "prompts/support.yaml",
