@@ -49,17 +49,17 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "name: get_order_status",
         "name: get_order",
     ),
-    ("config.arena.yaml", "concurrency: 2", "concurrency: 2\n    temperature: 5"),
+    (
+        "config.arena.yaml",
+        "concurrency: 2",
+        "concurrency: 2\n    temperature: 5",
+    ),
     (
         "config.arena.yaml",
         "concurrency: 2",
         "concurrency: 2\n    inference:\n      text_classifier: mock",
     ),
-    (
-        "providers/mock.provider.yaml",
-        "type: mock",
-        "type: opneai",
-    ),
+    ("providers/mock.provider.yaml", "type: mock", "type: opneai"),
     (
         "prompts/support.yaml",
         "task_type: support",
