@@ -6,23 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+use support::copy_dir;
+
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
 const REGRESSED: &str = "refund-policy/mock-terse";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if path.is_dir() {
-            if name != "out" && name != "target" {
-                copy_dir(&path, &to.join(name));
-            }
-        } else {
-            std::fs::copy(&path, to.join(name)).expect("copy file");
-        }
-    }
-}
 
 /// The comparison example in a temporary folder.
 fn project(temp: &Path) -> PathBuf {

@@ -3,11 +3,13 @@
 //! from `HF_TOKEN` and reaches no report; without a key the assertions skip with the
 //! reason and the run stays green.
 
+mod support;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
+use support::copy_dir;
 
 const KEY: &str = "hf_secret_never_print_0123456789";
 const PROJECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/classifiers");
@@ -69,18 +71,6 @@ fn project_at(url: &str) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&provider, text.replace("http://127.0.0.1:9", url)).expect("write");
     let config = temp.path().join("config.arena.yaml");
     (temp, config)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn run(config: &Path, out: &Path, key: Option<&str>) -> Output {

@@ -5,16 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod support;
+
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
-const PROJECT_FILES: &[&str] = &[
-    "config.arena.yaml",
-    "mock-responses.yaml",
-    "prompts/support.yaml",
-    "providers/mock.provider.yaml",
-    "scenarios/order-status.scenario.yaml",
-    "scenarios/refund-policy.scenario.yaml",
-    "tools/get-order-status.tool.yaml",
-];
 
 /// (file, from, to): the edits that break the example, one class of error each.
 const BROKEN: &[(&str, &str, &str)] = &[
@@ -110,17 +103,11 @@ fn compile_refuses_what_validate_refuses_at_the_same_place_and_writes_nothing() 
     for (file, from, to) in BROKEN {
         let temp = tempfile::tempdir().expect("temp dir");
         let root = temp.path().join("project");
-        for rel in PROJECT_FILES {
-            let mut text =
-                std::fs::read_to_string(Path::new(EXAMPLE).join(rel)).expect("example file");
-            if rel == file {
-                assert!(text.contains(from), "`{from}` not in {rel}");
-                text = text.replacen(from, to, 1);
-            }
-            let target = root.join(rel);
-            std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-            std::fs::write(target, text).expect("write");
-        }
+        support::copy_dir(Path::new(EXAMPLE), &root);
+        let edited = root.join(file);
+        let text = std::fs::read_to_string(&edited).expect("example file");
+        assert!(text.contains(from), "`{from}` not in {file}");
+        std::fs::write(&edited, text.replacen(from, to, 1)).expect("write");
         std::fs::write(temp.path().join("outside.yaml"), "content: secret").expect("write");
 
         let validate = cli(&root, &["validate"]);

@@ -3,6 +3,8 @@
 
 use std::process::Command;
 
+mod support;
+
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
 
 fn cli() -> Command {
@@ -45,14 +47,7 @@ fn works_as_a_cargo_subcommand_with_the_default_config() {
 #[test]
 fn a_broken_project_exits_1_with_located_errors() {
     let temp = tempfile::tempdir().expect("temp dir");
-    for entry in walk(std::path::Path::new(EXAMPLE)) {
-        let rel = entry.strip_prefix(EXAMPLE).expect("inside");
-        if !rel.starts_with("src") && !rel.starts_with("tests") && !rel.starts_with("out") {
-            let target = temp.path().join(rel);
-            std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-            std::fs::copy(&entry, target).expect("copy");
-        }
-    }
+    support::copy_dir(std::path::Path::new(EXAMPLE), temp.path());
     let prompt = temp.path().join("prompts/support.yaml");
     let text = std::fs::read_to_string(&prompt).expect("read");
     std::fs::write(&prompt, text.replace("of {{company}}", "of {{compnay}}")).expect("write");
@@ -89,20 +84,4 @@ fn a_missing_config_exits_1_and_says_so() {
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("config.arena.yaml"));
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)
-        .expect("read dir")
-        .filter_map(Result::ok)
-    {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
