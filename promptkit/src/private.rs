@@ -109,12 +109,7 @@ pub fn render_prompt(
         };
         vars.insert((*name).to_owned(), value);
     }
-    for (name, content) in fragments {
-        vars.entry((*name).to_owned())
-            .or_insert_with(|| (*content).to_owned());
-        vars.entry(format!("fragment:{name}"))
-            .or_insert_with(|| (*content).to_owned());
-    }
+    promptkit_build::load::add_fragment_vars(&mut vars, fragments.iter().copied());
     promptkit_build::template::substitute(template, &vars)
 }
 

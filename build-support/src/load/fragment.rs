@@ -141,18 +141,33 @@ pub(crate) fn read_fragments(
     out
 }
 
-/// The fragments as template variables: each under its name, and under
-/// `fragment:<name>` (the PromptPack clients' spelling).
+/// The fragments as template variables ([`add_fragment_vars`]); of two with one name,
+/// the later wins, as in the reference.
 pub fn fragment_vars(fragments: &[Fragment]) -> BTreeMap<String, String> {
     let mut vars = BTreeMap::new();
-    for fragment in fragments {
-        vars.insert(fragment.name.clone(), fragment.content.to_string());
-        vars.insert(
-            format!("fragment:{}", fragment.name),
-            fragment.content.to_string(),
-        );
-    }
+    add_fragment_vars(
+        &mut vars,
+        fragments
+            .iter()
+            .rev()
+            .map(|f| (f.name.as_str(), &*f.content)),
+    );
     vars
+}
+
+/// Adds each fragment to `vars` under its name and under `fragment:<name>` (the
+/// PromptPack clients' spelling), keeping values `vars` already has: the one way
+/// fragments become template variables.
+pub fn add_fragment_vars<'a>(
+    vars: &mut BTreeMap<String, String>,
+    fragments: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    for (name, content) in fragments {
+        vars.entry(name.to_owned())
+            .or_insert_with(|| content.to_owned());
+        vars.entry(format!("fragment:{name}"))
+            .or_insert_with(|| content.to_owned());
+    }
 }
 
 #[cfg(test)]

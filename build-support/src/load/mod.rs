@@ -47,7 +47,7 @@ use crate::model::{
     ProviderSpec, ScenarioSpec, ToolSpec,
 };
 
-pub use fragment::{Fragment, fragment_path, fragment_vars};
+pub use fragment::{Fragment, add_fragment_vars, fragment_path, fragment_vars};
 pub use paths::resolves_inside;
 pub use project::load_project;
 pub use required::Required;

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use promptkit_build::load::Item;
+use promptkit_build::load::{Item, add_fragment_vars};
 use promptkit_build::model::PromptSpec;
 use promptkit_build::pack::{PackPrompt, PackVariable};
 use promptkit_build::template::{self, VarDecl, VarProblem, VarType};
@@ -146,18 +146,14 @@ pub(crate) fn render(
             task_type: prompt.id.clone(),
             problems,
         })?;
-    for (name, content) in fragments {
-        // The reference compiler records unresolved fragments as their own placeholder.
-        if *content == format!("{{{{{name}}}}}") {
-            continue;
-        }
-        values
-            .entry(name.clone())
-            .or_insert_with(|| content.clone());
-        values
-            .entry(format!("fragment:{name}"))
-            .or_insert_with(|| content.clone());
-    }
+    // The reference compiler records unresolved fragments as their own placeholder.
+    add_fragment_vars(
+        &mut values,
+        fragments
+            .iter()
+            .filter(|(name, content)| **content != format!("{{{{{name}}}}}"))
+            .map(|(name, content)| (name.as_str(), content.as_str())),
+    );
     let text = system_template(prompt, model);
     template::render(&text, &values).map_err(|error| RenderError::Template {
         task_type: prompt.id.clone(),
