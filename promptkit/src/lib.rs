@@ -5,8 +5,10 @@
 pub mod __private;
 pub mod a2a;
 pub mod arena;
+pub mod assertions;
 pub mod classify;
 pub mod conversation;
+pub mod files;
 pub mod go_json;
 pub mod mcp;
 pub mod message;

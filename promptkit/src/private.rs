@@ -7,8 +7,9 @@ use std::sync::Arc;
 use promptkit_build::frontend::Frontend;
 use promptkit_build::load::Embedded;
 
-use crate::arena::report::{Format, write_atomically};
+use crate::arena::report::Format;
 use crate::arena::{RunOptions, RunResult, Setup, Status, Suite};
+use crate::files::write_atomically;
 
 /// Runs every trial of `scenario` on `provider` from a project compiled into the test
 /// binary (`files`: path and text of every file the compiler read), after `setup`

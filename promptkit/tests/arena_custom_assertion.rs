@@ -1,8 +1,8 @@
 //! A scenario using an assertion type written in Rust: declared to `#[arena_test]` so
 //! the compile-time checker accepts it, registered by the setup function.
 
-use promptkit::arena::assertions::{AssertionContext, EvalResult};
 use promptkit::arena::{RunOptions, Setup, Suite};
+use promptkit::assertions::{AssertionContext, EvalResult};
 use serde_json::{Map, Value};
 
 const PROJECT: &str = concat!(

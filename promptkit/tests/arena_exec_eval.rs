@@ -73,7 +73,7 @@ fn a_missing_exec_script_is_a_located_error() {
     let (_temp, config) = project_with_runtime("shipped_check:\n        command: ./evals/nope.sh");
     let mut setup = Setup::new();
     setup.assertion("mentions_order", |_: &_, _: &_| {
-        promptkit::arena::assertions::EvalResult::pass(true, "")
+        promptkit::assertions::EvalResult::pass(true, "")
     });
     let Err(error) = Suite::load(&config, RunOptions::default(), &setup) else {
         panic!("the suite must be refused");
@@ -95,7 +95,7 @@ fn relative_scripts_resolve_from_the_project_and_programs_from_path() {
     std::fs::write(temp.path().join("evals/c.sh"), "").expect("write");
     let mut setup = Setup::new();
     setup.assertion("mentions_order", |_: &_, _: &_| {
-        promptkit::arena::assertions::EvalResult::pass(true, "")
+        promptkit::assertions::EvalResult::pass(true, "")
     });
     let suite = Suite::load(&config, RunOptions::default(), &setup).expect("suite");
     let project = suite.project();

@@ -1,7 +1,7 @@
 //! Every assertion written in the conformance projects names a known type and has params
 //! that fit it (as checked at load time), and every validator of their prompts builds.
 
-use promptkit::arena::assertions::check_params;
+use promptkit::assertions::check_params;
 use promptkit::validators::Validator;
 use promptkit_build::load::{LoadOptions, load_project};
 use promptkit_build::model::Assertion;

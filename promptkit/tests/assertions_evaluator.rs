@@ -1,7 +1,7 @@
 //! The evaluator's contract: dispatch by name and alias, param validation, thresholds,
 //! custom assertions and the injected judge.
 
-use promptkit::arena::assertions::{
+use promptkit::assertions::{
     AssertionContext, AssertionError, EvalResult, Evaluator, JudgeRequest, ToolCallRecord,
 };
 use promptkit::{Message, Role, ToolCall};

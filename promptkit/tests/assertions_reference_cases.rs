@@ -2,7 +2,7 @@
 //! (AltairaLabs/PromptKit `runtime/evals/handlers/*_test.go`, one JSON file per test file
 //! under `tests/data/eval_handlers/`) and checks each verdict.
 
-use promptkit::arena::assertions::{
+use promptkit::assertions::{
     AssertionContext, EvalResult, Evaluator, ExecEval, Judge, JudgeRequest, Thresholds,
     ToolExecutor, ToolFuture, ToolRun, eval_partial,
 };
@@ -330,7 +330,7 @@ impl Expect {
 struct Canned(Result<String, String>, Mutex<Option<JudgeRequest>>);
 
 impl Judge for Canned {
-    fn judge<'a>(&'a self, req: &'a JudgeRequest) -> promptkit::arena::assertions::JudgeFuture<'a> {
+    fn judge<'a>(&'a self, req: &'a JudgeRequest) -> promptkit::assertions::JudgeFuture<'a> {
         if let Ok(mut last) = self.1.lock() {
             *last = Some(req.clone());
         }
@@ -618,7 +618,7 @@ fn judge_replies_parse_as_the_reference() {
         serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("parses");
     assert!(file.cases.len() >= 5, "{}", file.source);
     for case in &file.cases {
-        let v = promptkit::arena::assertions::parse_verdict(&case.raw);
+        let v = promptkit::assertions::parse_verdict(&case.raw);
         assert_eq!(v.passed, case.passed, "{}", case.name);
         if let Some(s) = case.score {
             assert!(
@@ -671,7 +671,7 @@ fn every_reference_param_check_gives_its_verdict() {
         let ty = promptkit_build::registry::assertion_type(&case.assertion_type)
             .unwrap_or_else(|| panic!("{}: unknown type", case.name));
         let params = case.params.clone().unwrap_or_default();
-        let problems: Vec<String> = promptkit::arena::assertions::check_params(ty, &params)
+        let problems: Vec<String> = promptkit::assertions::check_params(ty, &params)
             .into_iter()
             .filter(|p| p.is_hard())
             .map(|p| p.to_string())

@@ -2,7 +2,7 @@
 //! wrong-typed, empty, huge and negative values for each of its params, on empty and busy
 //! contexts, through both the checked (`assert`) and raw (`eval`) paths.
 
-use promptkit::arena::assertions::{
+use promptkit::assertions::{
     AssertionContext, Evaluator, JudgeRequest, ToolCallRecord, Transition,
 };
 use promptkit::{Message, ToolCall};

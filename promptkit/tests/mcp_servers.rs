@@ -136,7 +136,7 @@ fn tool_filter_hides_tools_from_the_model_and_the_loop() {
         mcp.shutdown().await;
         tools
     });
-    let names: Vec<&str> = tools.iter().map(|t| t.spec().name.as_str()).collect();
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
     assert!(names.contains(&"mcp__everything__echo"), "{names:?}");
     assert!(
         names.contains(&"mcp__everything__get-tiny-image"),
@@ -159,10 +159,10 @@ fn tool_filter_hides_tools_from_the_model_and_the_loop() {
     );
     let sum = tools
         .iter()
-        .find(|t| t.spec().name == "mcp__everything__get-sum")
+        .find(|t| t.name == "mcp__everything__get-sum")
         .expect("get-sum");
-    assert_eq!(sum.spec().description, "Returns the sum of two numbers");
-    assert_eq!(sum.spec().input_schema["properties"]["a"]["type"], "number");
+    assert_eq!(sum.description, "Returns the sum of two numbers");
+    assert_eq!(sum.input_schema["properties"]["a"]["type"], "number");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The reference's guardrail tests (`runtime/hooks/guardrails/*_test.go`) as data:
 //! build each validator, apply it to input, output or a streamed chunk, check the verdict.
 
-use promptkit::arena::assertions::{AssertionContext, EvalResult};
+use promptkit::assertions::{AssertionContext, EvalResult};
 use promptkit::validators::{Validator, ValidatorSet};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -37,7 +37,7 @@ struct Expect {
 }
 
 /// Like the reference's spy handler: scores `score`, or fails when handed a threshold.
-fn stub(score: f64) -> Arc<dyn promptkit::arena::assertions::CustomAssertion> {
+fn stub(score: f64) -> Arc<dyn promptkit::assertions::CustomAssertion> {
     Arc::new(move |params: &Map<String, Value>, _: &AssertionContext| {
         if params.contains_key("min_score") || params.contains_key("max_score") {
             EvalResult::error("threshold params must not reach the check")

@@ -4,23 +4,21 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, PoisonError};
-use std::time::Instant;
 
 use promptkit_build::load::Item;
-use promptkit_build::model::{Assertion, AssertionWhen, ScenarioSpec, Turn};
-use serde_json::{Map, Value, json};
+use promptkit_build::model::{ScenarioSpec, Turn};
+use serde_json::{Value, json};
 
-use super::assertions::{
-    AssertionContext, Evaluator, PriorResult, ToolCallRecord as ToolCallRecordCtx, When, should_run,
-};
 use super::judge::ProviderJudge;
 use super::memory::{MEMORY_TOOLS, add_memory_tools};
 use super::results::{
     AssertionRecord, CaseResult, Status, ToolCallRecord, TurnRecord, ValidationRecord,
 };
+use super::scoring::evaluate;
 use super::selfplay;
 use super::suite::Suite;
 use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
+use crate::assertions::{AssertionContext, Evaluator, PriorResult};
 use crate::conversation::{
     ContextPolicy, Conversation, PreparedPrompt, ToolPolicy, TurnOutcome, prepare_prompt,
 };
@@ -28,32 +26,12 @@ use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
 use crate::provider::Sampling;
 use crate::skills::tools::{FilterSource, SKILL_TOOLS, add_skill_tools};
-use crate::tools::Consent;
 use crate::tools::chaos::{Chaos, ChaosRule};
-use promptkit_build::plan::{self, Case, CaseKind};
+use crate::tools::{Consent, Tool};
+use promptkit_build::plan::{self, Case};
 
-/// Runs `case` of `suite`; never panics, every failure is in the result.
-pub(crate) async fn run(suite: &Suite, case: &Case) -> CaseResult {
-    let started = Instant::now();
-    let outcome = match case.kind {
-        CaseKind::Scenario => run_inner(suite, case).await,
-        CaseKind::Eval => super::evals::run(suite, case).await,
-    };
-    let mut result = match outcome {
-        Ok(result) => result,
-        Err(error) => CaseResult::error(
-            &case.scenario,
-            &case.provider,
-            case.trial,
-            case.trials,
-            error,
-        ),
-    };
-    result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    result
-}
-
-async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
+/// Plays a scenario case; an `Err` is the case's error.
+pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let project = &suite.project;
     let scenario = project
         .scenario(&case.scenario)
@@ -153,7 +131,7 @@ async fn run_inner(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
     let tools = if workflow.is_some() || memory || !suite.mcp.is_empty() || !skills.is_empty() {
         let mut tools = (*suite.tools).clone();
         for tool in suite.mcp.tools().await.map_err(|e| e.to_string())? {
-            tools.insert(tool);
+            tools.insert(Tool::mcp(tool));
         }
         if let Some(run) = &workflow {
             add_transition_tool(&mut tools, run);
@@ -665,80 +643,6 @@ fn turn_context(
             .insert("system_prompt".into(), Value::String(system.to_owned()));
     }
     ctx
-}
-
-/// Evaluates one configured assertion; problems become a failed record, never a panic.
-pub(crate) async fn evaluate(
-    evaluator: &Evaluator,
-    assertion: &Assertion,
-    ctx: &AssertionContext,
-    turn_calls: &[ToolCallRecordCtx],
-) -> AssertionRecord {
-    let kind = assertion.r#type.value.clone();
-    let params: Map<String, Value> = assertion
-        .params
-        .as_ref()
-        .map(|p| p.value.to_json_map())
-        .unwrap_or_default();
-    let author_message = assertion
-        .message
-        .as_ref()
-        .map(|m| m.value.clone())
-        .or_else(|| {
-            params
-                .get("message")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        });
-    let pass_threshold = assertion.pass_threshold.as_ref().map(|t| t.value);
-    if let Some(when) = assertion.when.as_ref() {
-        let when = when_of(&when.value);
-        if let Err(why) = should_run(Some(&when), turn_calls) {
-            return AssertionRecord {
-                assertion_type: kind,
-                passed: true,
-                skipped: true,
-                message: format!("skipped: {why}"),
-                details: Value::Null,
-                pass_threshold,
-            };
-        }
-    }
-    match evaluator.assert(&kind, &params, ctx).await {
-        Ok(outcome) => AssertionRecord {
-            assertion_type: kind,
-            passed: outcome.passed,
-            skipped: outcome.skipped,
-            message: match (&author_message, outcome.passed) {
-                (Some(m), false) => format!("{m} ({})", outcome.message),
-                (Some(m), true) => m.clone(),
-                (None, _) => outcome.message,
-            },
-            details: outcome.details,
-            pass_threshold,
-        },
-        Err(error) => AssertionRecord {
-            assertion_type: kind,
-            passed: false,
-            skipped: false,
-            message: error.to_string(),
-            details: Value::Null,
-            pass_threshold,
-        },
-    }
-}
-
-/// The runtime form of a `when:` condition.
-pub(crate) fn when_of(when: &AssertionWhen) -> When {
-    When {
-        tool_called: when.tool_called.as_ref().map(|t| t.value.clone()),
-        tool_called_pattern: when.tool_called_pattern.as_ref().map(|t| t.value.clone()),
-        any_tool_called: when.any_tool_called.unwrap_or(false),
-        min_tool_calls: when
-            .min_tool_calls
-            .and_then(|n| usize::try_from(n).ok())
-            .unwrap_or(0),
-    }
 }
 
 /// Whether `defaults.fail_on` lists `validation_error`: a triggered validator then fails

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
-use super::assertions::AssertionContext;
-use super::case::evaluate;
 use super::judge::ProviderJudge;
 use super::results::{CaseResult, Status, TurnRecord};
+use super::scoring::evaluate;
 use super::suite::Suite;
+use crate::assertions::AssertionContext;
 use crate::message::{Role, Usage};
 use crate::providers::session::Session;
 use promptkit_build::plan::{Case, eval_id};

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::assertions::{Judge, JudgeFuture, JudgeRequest};
 use super::suite::Suite;
+use crate::assertions::{Judge, JudgeFuture, JudgeRequest};
 use crate::message::Message;
 use crate::provider::{ChatRequest, Provider, RequestContext, Sampling};
 

@@ -4,7 +4,6 @@
 //! assertion, and yields a [`CaseResult`]; [`report`] writes a [`RunResult`] as JSON,
 //! JUnit XML, Markdown and HTML.
 
-pub mod assertions;
 mod case;
 mod evals;
 mod judge;
@@ -12,6 +11,8 @@ mod memory;
 mod pack_evals;
 pub mod report;
 pub mod results;
+mod run;
+mod scoring;
 mod selfplay;
 mod setup;
 mod suite;
@@ -20,7 +21,8 @@ mod workflow;
 
 pub use promptkit_build::plan::{Case, CaseKind};
 pub use results::{
-    AssertionRecord, CaseResult, EvalRecord, RunBudget, RunResult, Status, Totals, TurnRecord,
+    AssertionRecord, CaseDelta, CaseResult, Comparison, EvalRecord, RunBudget, RunResult, Status,
+    Totals, TurnRecord,
 };
 pub use setup::Setup;
 pub use suite::{RunOptions, Suite, SuiteError};

@@ -11,10 +11,10 @@ use std::hash::Hasher;
 use promptkit_build::model::EvalDef;
 use serde_json::{Map, Value};
 
-use super::assertions::{AssertionContext, Evaluator, should_run};
-use super::case::when_of;
 use super::results::EvalRecord;
+use super::scoring::when_of;
 use super::suite::Suite;
+use crate::assertions::{AssertionContext, Evaluator, should_run};
 
 /// The eval definitions of a run, merged as the reference merges them.
 pub(crate) fn definitions(suite: &Suite) -> Vec<&EvalDef> {

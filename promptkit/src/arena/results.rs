@@ -2,12 +2,12 @@
 //! turn, assertion and cost, and the [`RunResult`] that totals them. Reports are views
 //! of these types; nothing here carries credentials.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::report::Comparison;
 use crate::message::{Message, Usage};
 
 /// How a case ended.
@@ -415,5 +415,133 @@ impl RunResult {
         } else {
             0
         }
+    }
+}
+
+/// One case present in both runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseDelta {
+    /// The case name.
+    pub name: String,
+    /// Status in the baseline.
+    pub before: Status,
+    /// Status now.
+    pub after: Status,
+    /// Share of assertions passed in the baseline.
+    pub score_before: f64,
+    /// Share of assertions passed now.
+    pub score_after: f64,
+    /// Cost in the baseline (`None` when not priced).
+    pub cost_before: Option<f64>,
+    /// Cost now.
+    pub cost_after: Option<f64>,
+    /// Wall time in the baseline, in milliseconds.
+    pub latency_before_ms: f64,
+    /// Wall time now.
+    pub latency_after_ms: f64,
+}
+
+impl CaseDelta {
+    /// Passed in the baseline and not now.
+    pub fn regressed(&self) -> bool {
+        self.before == Status::Passed && self.after != Status::Passed
+    }
+
+    /// Did not pass in the baseline and passes now.
+    pub fn fixed(&self) -> bool {
+        self.before != Status::Passed && self.after == Status::Passed
+    }
+
+    /// Score now minus score then.
+    pub fn score_delta(&self) -> f64 {
+        self.score_after - self.score_before
+    }
+
+    /// Cost now minus cost then, when both were priced.
+    pub fn cost_delta(&self) -> Option<f64> {
+        self.cost_after.zip(self.cost_before).map(|(a, b)| a - b)
+    }
+
+    /// Latency now minus latency then, in milliseconds.
+    pub fn latency_delta_ms(&self) -> f64 {
+        self.latency_after_ms - self.latency_before_ms
+    }
+}
+
+/// The comparison of a run with its baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Where the baseline came from (a path, as given).
+    pub baseline: String,
+    /// Cases that passed in the baseline and do not now, and new cases that fail.
+    pub new_failures: Vec<String>,
+    /// Cases that did not pass in the baseline and do now.
+    pub fixed: Vec<String>,
+    /// Cases only in this run.
+    pub added: Vec<String>,
+    /// Cases only in the baseline.
+    pub removed: Vec<String>,
+    /// Every case in both runs, in this run's order.
+    pub cases: Vec<CaseDelta>,
+}
+
+impl Comparison {
+    /// Compares `run` with `baseline` (labelled `source`).
+    pub fn new(source: impl Into<String>, baseline: &RunResult, run: &RunResult) -> Self {
+        let before: BTreeMap<String, &CaseResult> =
+            baseline.cases.iter().map(|c| (c.name(), c)).collect();
+        let mut comparison = Self {
+            baseline: source.into(),
+            new_failures: Vec::new(),
+            fixed: Vec::new(),
+            added: Vec::new(),
+            removed: Vec::new(),
+            cases: Vec::new(),
+        };
+        for case in &run.cases {
+            let name = case.name();
+            let Some(old) = before.get(&name) else {
+                if case.status != Status::Passed {
+                    comparison.new_failures.push(name.clone());
+                }
+                comparison.added.push(name);
+                continue;
+            };
+            let delta = CaseDelta {
+                name: name.clone(),
+                before: old.status,
+                after: case.status,
+                score_before: old.score(),
+                score_after: case.score(),
+                cost_before: old.cost_usd,
+                cost_after: case.cost_usd,
+                latency_before_ms: old.duration_ms,
+                latency_after_ms: case.duration_ms,
+            };
+            if delta.regressed() {
+                comparison.new_failures.push(name);
+            } else if delta.fixed() {
+                comparison.fixed.push(name);
+            }
+            comparison.cases.push(delta);
+        }
+        let now: BTreeSet<String> = run.cases.iter().map(|c| c.name()).collect();
+        comparison.removed = baseline
+            .cases
+            .iter()
+            .map(CaseResult::name)
+            .filter(|n| !now.contains(n))
+            .collect();
+        comparison
+    }
+
+    /// Whether any case passed in the baseline and does not now, or is new and fails.
+    pub fn has_regressions(&self) -> bool {
+        !self.new_failures.is_empty()
+    }
+
+    /// The delta of the case named `name`.
+    pub fn case(&self, name: &str) -> Option<&CaseDelta> {
+        self.cases.iter().find(|d| d.name == name)
     }
 }

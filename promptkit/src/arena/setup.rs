@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::assertions::CustomAssertion;
+use crate::assertions::CustomAssertion;
 use crate::classify::Classifier;
 use crate::mcp::McpServerSpec;
 use crate::provider::Provider;

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use promptkit_build::model::{Node, Value as YamlValue};
 use serde_json::{Value, json};
 
-use super::assertions::{Transition, WorkflowInfo};
+use crate::assertions::{Transition, WorkflowInfo};
 use crate::message::Message;
 use crate::provider::ToolSpec;
 use crate::tools::{Handler, Toolbox};

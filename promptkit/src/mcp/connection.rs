@@ -79,7 +79,7 @@ impl Connection {
             }
             McpTransport::StreamableHttp { url, headers } => {
                 let config = http_config(&server, url, headers)?;
-                let client = crate::tools::http_client().map_err(|reason| McpError::Http {
+                let client = crate::providers::http::client().map_err(|reason| McpError::Http {
                     server: server.clone(),
                     reason,
                 })?;

@@ -3,6 +3,7 @@
 //! [`McpServers::shutdown`] (and killed if dropped without it).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::future::join_all;
 use promptkit_build::load::Project;
@@ -12,7 +13,6 @@ use super::connection::Connection;
 use super::content::{McpAnswer, answer};
 use super::spec::McpServerSpec;
 use super::{McpError, qualified_name};
-use crate::tools::Tool;
 
 /// Where one server stands.
 enum State {
@@ -49,24 +49,20 @@ impl Server {
         }
     }
 
-    /// The server's tools that pass its filter, as toolbox tools.
-    async fn tools(&self) -> Result<Vec<Tool>, McpError> {
+    /// The server's tools that pass its filter.
+    async fn tools(&self) -> Result<Vec<McpTool>, McpError> {
         let connection = self.open().await?;
         Ok(connection
             .tools
             .iter()
             .filter(|t| self.spec.filter.includes(&t.name))
-            .map(|t| {
-                Tool::mcp(
-                    &qualified_name(&self.spec.name, &t.name),
-                    t.description.clone(),
-                    t.input_schema.clone(),
-                    McpTool {
-                        connection: connection.clone(),
-                        name: t.name.clone(),
-                    },
-                    self.spec.request_timeout,
-                )
+            .map(|t| McpTool {
+                name: qualified_name(&self.spec.name, &t.name),
+                description: t.description.clone(),
+                input_schema: t.input_schema.clone(),
+                timeout: self.spec.request_timeout,
+                connection: connection.clone(),
+                remote_name: t.name.clone(),
             })
             .collect())
     }
@@ -125,7 +121,7 @@ impl McpServers {
 
     /// Every filtered tool of every server, starting the servers not yet started
     /// (concurrently); the first server that cannot start fails the lot.
-    pub async fn tools(&self) -> Result<Vec<Tool>, McpError> {
+    pub async fn tools(&self) -> Result<Vec<McpTool>, McpError> {
         let mut tools = Vec::new();
         for listed in join_all(self.servers.iter().map(Server::tools)).await {
             tools.extend(listed?);
@@ -142,8 +138,16 @@ impl McpServers {
 /// A tool of an open MCP session.
 #[derive(Clone)]
 pub struct McpTool {
+    /// The name offered to the model: `mcp__<server>__<tool>`.
+    pub name: String,
+    /// The server's description of the tool.
+    pub description: String,
+    /// The tool's JSON Schema for its arguments.
+    pub input_schema: Value,
+    /// The server's per-call timeout.
+    pub timeout: Duration,
     connection: Arc<Connection>,
-    name: String,
+    remote_name: String,
 }
 
 impl McpTool {
@@ -151,7 +155,7 @@ impl McpTool {
     pub async fn run(&self, arguments: &Value) -> Result<McpAnswer, String> {
         let result = self
             .connection
-            .call(&self.name, arguments)
+            .call(&self.remote_name, arguments)
             .await
             .map_err(|e| e.to_string())?;
         answer(&result)

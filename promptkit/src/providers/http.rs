@@ -98,6 +98,20 @@ impl RetryBudget {
     }
 }
 
+/// The process's plain HTTP client (rustls with the ring provider), shared by tools,
+/// MCP servers and the assertions that call out; each sets its timeout per request.
+pub(crate) fn client() -> Result<reqwest::Client, String> {
+    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::builder()
+                .build()
+                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        })
+        .clone()
+}
+
 /// An HTTP transport with retries and an in-flight limit.
 #[derive(Debug, Clone)]
 pub struct Transport {

@@ -74,7 +74,7 @@ impl Recording {
     /// Writes the recording (temporary file, then rename), credentials masked.
     pub fn save(&self, path: &Path) -> Result<(), String> {
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        crate::arena::report::write_atomically(path, mask_credentials(&text).as_bytes())
+        crate::files::write_atomically(path, mask_credentials(&text).as_bytes())
             .map_err(|e| format!("cannot write recording `{}`: {e}", path.display()))
     }
 }

@@ -115,7 +115,7 @@ impl HttpTool {
         }
         let method = reqwest::Method::from_bytes(self.method.as_bytes())
             .map_err(|_| format!("invalid HTTP method `{}`", self.method))?;
-        let client = crate::tools::http::client()?;
+        let client = crate::providers::http::client()?;
         let mut request = client.request(method, &url).query(&query);
         for (k, v) in self.headers.iter().chain(&self.static_headers) {
             request = request.header(k, v);
@@ -207,20 +207,6 @@ impl HttpTool {
         }
         render(&self.url, args)
     }
-}
-
-/// A shared client (rustls with the ring provider).
-pub(crate) fn client() -> Result<reqwest::Client, String> {
-    static CLIENT: std::sync::OnceLock<Result<reqwest::Client, String>> =
-        std::sync::OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
-                .build()
-                .map_err(|e| format!("cannot build the HTTP client: {e}"))
-        })
-        .clone()
 }
 
 /// What kind of transport failure, without echoing headers.

@@ -10,8 +10,6 @@ mod http;
 mod mock;
 mod schema;
 
-pub(crate) use http::client as http_client;
-
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -23,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::arena::assertions::{ToolExecutor, ToolFuture, ToolRun};
+use crate::assertions::{ToolExecutor, ToolFuture, ToolRun};
 use crate::mcp::McpTool;
 use crate::message::{ContentPart, ToolCall};
 use crate::provider::{BoxFuture, ToolSpec};
@@ -103,21 +101,12 @@ impl Tool {
         tool
     }
 
-    /// A tool of an MCP server, offered as `name` (`mcp__<server>__<tool>`).
-    pub(crate) fn mcp(
-        name: &str,
-        description: String,
-        input_schema: Value,
-        runner: McpTool,
-        timeout: Duration,
-    ) -> Self {
-        Self::checked(
-            name,
-            description,
-            Some(input_schema),
-            Runner::Mcp(runner),
-            timeout,
-        )
+    /// A tool of an MCP server, offered under its qualified name
+    /// (`mcp__<server>__<tool>`).
+    pub(crate) fn mcp(tool: McpTool) -> Self {
+        let (name, description) = (tool.name.clone(), tool.description.clone());
+        let (schema, timeout) = (tool.input_schema.clone(), tool.timeout);
+        Self::checked(&name, description, Some(schema), Runner::Mcp(tool), timeout)
     }
 
     /// A tool whose input schema went through [`schema::input_schema`], the one check

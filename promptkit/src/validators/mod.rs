@@ -6,7 +6,7 @@
 //! `max_length`/`length`), incrementally on the text streamed so far. When it fires, the
 //! response is truncated (length validators) or replaced by the blocked message.
 
-use crate::arena::assertions::{
+use crate::assertions::{
     AssertionContext, CustomAssertion, EvalResult, Evaluator, ParamProblem, PriorResult,
     Thresholds, check_params, eval_partial, normalize,
 };

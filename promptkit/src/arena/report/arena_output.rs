@@ -10,10 +10,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
-use super::write_atomically;
 use crate::arena::results::{
     AssertionRecord, CaseResult, RunResult, Status, ToolCallRecord, TurnRecord,
 };
+use crate::files::write_atomically;
 use crate::message::{Message, Role, ToolCall, Usage};
 
 /// The reference's summary file.

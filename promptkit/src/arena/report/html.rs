@@ -7,10 +7,10 @@
 use std::fmt::Write;
 
 use super::charts::{distribution, pass_rate_bars};
-use super::compare::Comparison;
 use super::matrix::Matrix;
 use super::reply_diff::reply_diffs;
 use super::{dollars, escape, signed};
+use crate::arena::results::Comparison;
 use crate::arena::results::{CaseResult, RunResult, Status};
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}\

@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use super::compare::Comparison;
 use super::matrix::Matrix;
 use super::{dollars, signed};
+use crate::arena::results::Comparison;
 use crate::arena::results::{RunResult, Status};
 
 /// Which sections the Markdown report has (`defaults.output.markdown`; all by default).

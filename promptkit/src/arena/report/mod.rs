@@ -17,9 +17,10 @@ mod reply_diff;
 use std::path::{Path, PathBuf};
 
 use super::results::RunResult;
+use crate::files::write_atomically;
 
 pub use arena_output::{ArenaOutputError, INDEX_FILE, read_arena_output, write_arena_output};
-pub use compare::{CaseDelta, Comparison, load_baseline};
+pub use compare::load_baseline;
 pub use html::html;
 pub use junit::junit;
 pub use markdown::{MarkdownSections, markdown, markdown_with};
@@ -150,19 +151,6 @@ pub fn write_report_files(
         }
     }
     Ok(written)
-}
-
-/// Writes `bytes` to a temporary sibling of `path`, then renames it over `path`.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temp);
-    })
 }
 
 /// Escapes text for XML and HTML (content and attributes).

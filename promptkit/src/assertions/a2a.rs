@@ -78,13 +78,13 @@ pub(crate) async fn a2a_eval(p: Params<'_>, ctx: &AssertionContext, session: boo
         .str("timeout")
         .and_then(parse_duration)
         .unwrap_or(DEFAULT_TIMEOUT);
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = match reqwest::Client::builder().timeout(timeout).build() {
+    let client = match crate::providers::http::client() {
         Ok(c) => c,
         Err(e) => return EvalResult::fail(format!("a2a agent error: {e}")),
     };
     let mut req = client
         .post(format!("{}/a2a", agent_url.trim_end_matches('/')))
+        .timeout(timeout)
         .json(&rpc);
     if let Some(token) = p
         .non_empty("auth_token")

@@ -135,13 +135,13 @@ pub(crate) async fn rest_eval(p: Params<'_>, ctx: &AssertionContext, session: bo
         .str("timeout")
         .and_then(parse_duration)
         .unwrap_or(DEFAULT_TIMEOUT);
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = match reqwest::Client::builder().timeout(timeout).build() {
+    let client = match crate::providers::http::client() {
         Ok(c) => c,
         Err(e) => return EvalResult::fail(format!("failed to create request: {e}")),
     };
     let mut req = client
         .request(method, url)
+        .timeout(timeout)
         .json(&request_body(p, ctx, &content));
     for (k, v) in p.string_map("headers") {
         req = req.header(k, expand_env(&v));
