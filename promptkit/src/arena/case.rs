@@ -22,6 +22,7 @@ use crate::assertions::{AssertionContext, Evaluator, PriorResult};
 use crate::conversation::{
     ContextPolicy, Conversation, PreparedPrompt, ToolPolicy, TurnOutcome, prepare_prompt,
 };
+use crate::media::{MAX_MEDIA_BYTES, MediaRoot, turn_message};
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
 use crate::provider::Sampling;
@@ -189,13 +190,32 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
     'turns: for (turn_index, turn) in spec.turns.iter().enumerate() {
         let setting = TurnSetting::of(suite, spec, turn, turn_index, case.trial);
         if is_scripted_user(turn) {
-            let text = scripted_text(turn);
+            // A turn with `parts` sends them (its `content` is not used, as the
+            // reference); media that cannot be loaded ends the case before any call.
+            let message = if turn.parts.is_empty() {
+                Message::user(scripted_text(turn))
+            } else {
+                let config_dir = project.config_dir();
+                let root = MediaRoot {
+                    root: &project.root,
+                    base: &config_dir,
+                    file: &scenario.path,
+                    max_bytes: MAX_MEDIA_BYTES,
+                };
+                match turn_message(&turn.parts, &root) {
+                    Ok(message) => message,
+                    Err(e) => {
+                        failure = Some(e.to_string());
+                        break 'turns;
+                    }
+                }
+            };
             let record = play_turn(
                 &mut conversation,
                 &evaluator,
                 turn,
                 "user",
-                text,
+                message,
                 turns.len(),
                 workflow.as_ref(),
                 &prepare,
@@ -224,7 +244,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
                             &evaluator,
                             turn,
                             &turn.role.value,
-                            text,
+                            Message::user(text),
                             turns.len(),
                             workflow.as_ref(),
                             &prepare,
@@ -442,7 +462,7 @@ async fn play_turn(
     evaluator: &Evaluator,
     turn: &Turn,
     role: &str,
-    text: String,
+    message: Message,
     index: usize,
     workflow: Option<&SharedRun>,
     prepare: &dyn Fn(&str) -> Result<PreparedPrompt, String>,
@@ -466,7 +486,7 @@ async fn play_turn(
         });
     }
     conversation.set_chaos(turn.chaos.as_ref().map(|c| chaos_of(c, setting.seed)));
-    let message = Message::user(text.clone());
+    let text = message.content.clone();
     let outcome = if setting.streaming {
         conversation.send_streaming(message, &consent, |_| {}).await
     } else {

@@ -173,12 +173,7 @@ impl ToolOutput {
             .map(|text| serde_json::json!({"type": "text", "text": text}))
             .collect();
         content.extend(self.parts.iter().map(|part| {
-            let (kind, url, mime_type) = match part {
-                ContentPart::Image { url, mime_type } => ("image", url, mime_type),
-                ContentPart::Audio { url, mime_type } => ("audio", url, mime_type),
-                ContentPart::Video { url, mime_type } => ("video", url, mime_type),
-            };
-            serde_json::json!({"type": kind, "media": {"url": url, "mime_type": mime_type}})
+            serde_json::json!({"type": part.kind(), "media": {"url": part.url(), "mime_type": part.mime_type()}})
         }));
         Some(Value::Array(content))
     }
