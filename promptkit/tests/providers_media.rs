@@ -34,8 +34,12 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn inline(kind: &str, mime: &str, name: &str) -> ContentPart {
-    ContentPart::of_kind(kind, data_url::encode(mime, &fixture(name)), Some(mime.into()))
-        .expect("kind")
+    ContentPart::of_kind(
+        kind,
+        data_url::encode(mime, &fixture(name)),
+        Some(mime.into()),
+    )
+    .expect("kind")
 }
 
 fn ask(parts: Vec<ContentPart>) -> ChatRequest {
@@ -93,7 +97,13 @@ async fn openai_sends_image_url_input_audio_and_file_parts() {
 async fn anthropic_sends_image_and_document_blocks() {
     let reply = json!({"content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
-    let claude = Anthropic::new("c", "claude-sonnet-4", &server.url, Secret::new("sk-ant-123456"), transport());
+    let claude = Anthropic::new(
+        "c",
+        "claude-sonnet-4",
+        &server.url,
+        Secret::new("sk-ant-123456"),
+        transport(),
+    );
     let body = sent(
         &claude,
         &server,
@@ -117,7 +127,13 @@ async fn anthropic_sends_image_and_document_blocks() {
 async fn gemini_sends_inline_data_and_file_data() {
     let reply = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}]});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
-    let gemini = Gemini::new("g", "gemini-2.5-flash", &server.url, Secret::new("AIza-k-123456"), transport());
+    let gemini = Gemini::new(
+        "g",
+        "gemini-2.5-flash",
+        &server.url,
+        Secret::new("AIza-k-123456"),
+        transport(),
+    );
     let video = ContentPart::Video {
         url: "gs://bucket/clip.mp4".into(),
         mime_type: Some("video/mp4".into()),
@@ -146,7 +162,13 @@ async fn a_media_type_the_provider_cannot_take_is_refused_before_sending() {
         mime_type: Some("video/mp4".into()),
     };
     let openai = OpenAi::new("o", "gpt-4o", &server.url, Auth::None, transport());
-    let claude = Anthropic::new("c", "claude-sonnet-4", &server.url, Secret::new("sk-ant-123456"), transport());
+    let claude = Anthropic::new(
+        "c",
+        "claude-sonnet-4",
+        &server.url,
+        Secret::new("sk-ant-123456"),
+        transport(),
+    );
     let audio_by_url = ContentPart::Audio {
         url: "https://example.com/a.wav".into(),
         mime_type: Some("audio/wav".into()),
@@ -154,7 +176,11 @@ async fn a_media_type_the_provider_cannot_take_is_refused_before_sending() {
     for (provider, part, says) in [
         (&openai as &dyn Provider, video(), "cannot take video"),
         (&openai, audio_by_url, "takes audio only inline"),
-        (&claude, inline("audio", "audio/x-wav", "tone.wav"), "cannot take audio"),
+        (
+            &claude,
+            inline("audio", "audio/x-wav", "tone.wav"),
+            "cannot take audio",
+        ),
     ] {
         let err = provider.chat(ask(vec![part])).await.expect_err("refused");
         assert_eq!(err.kind, ErrorKind::Config);
