@@ -51,6 +51,21 @@ fn ask(parts: Vec<ContentPart>) -> ChatRequest {
     }
 }
 
+fn claude(server: &MockServer) -> Anthropic {
+    Anthropic::new(
+        "c",
+        "claude-sonnet-4",
+        &server.url,
+        Secret::new("sk-ant-123456"),
+        transport(),
+    )
+}
+
+/// A part by reference (not loaded).
+fn by_reference(kind: &str, url: &str, mime: &str) -> ContentPart {
+    ContentPart::of_kind(kind, url.into(), Some(mime.into())).expect("kind")
+}
+
 fn b64(name: &str) -> String {
     let url = data_url::encode("x/y", &fixture(name));
     data_url::split(&url).expect("split").1.to_owned()
@@ -66,10 +81,7 @@ async fn openai_sends_image_url_input_audio_and_file_parts() {
     let reply = json!({"choices": [{"message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
     let openai = OpenAi::new("o", "gpt-4o", &server.url, Auth::None, transport());
-    let by_url = ContentPart::Image {
-        url: "https://example.com/a.jpg".into(),
-        mime_type: Some("image/jpeg".into()),
-    };
+    let by_url = by_reference("image", "https://example.com/a.jpg", "image/jpeg");
     let body = sent(
         &openai,
         &server,
@@ -97,13 +109,7 @@ async fn openai_sends_image_url_input_audio_and_file_parts() {
 async fn anthropic_sends_image_and_document_blocks() {
     let reply = json!({"content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
-    let claude = Anthropic::new(
-        "c",
-        "claude-sonnet-4",
-        &server.url,
-        Secret::new("sk-ant-123456"),
-        transport(),
-    );
+    let claude = claude(&server);
     let body = sent(
         &claude,
         &server,
@@ -134,10 +140,7 @@ async fn gemini_sends_inline_data_and_file_data() {
         Secret::new("AIza-k-123456"),
         transport(),
     );
-    let video = ContentPart::Video {
-        url: "gs://bucket/clip.mp4".into(),
-        mime_type: Some("video/mp4".into()),
-    };
+    let video = by_reference("video", "gs://bucket/clip.mp4", "video/mp4");
     let body = sent(
         &gemini,
         &server,
@@ -157,22 +160,10 @@ async fn gemini_sends_inline_data_and_file_data() {
 #[tokio::test]
 async fn a_media_type_the_provider_cannot_take_is_refused_before_sending() {
     let server = MockServer::start(Vec::new()).await;
-    let video = || ContentPart::Video {
-        url: "https://example.com/clip.mp4".into(),
-        mime_type: Some("video/mp4".into()),
-    };
+    let video = || by_reference("video", "https://example.com/clip.mp4", "video/mp4");
     let openai = OpenAi::new("o", "gpt-4o", &server.url, Auth::None, transport());
-    let claude = Anthropic::new(
-        "c",
-        "claude-sonnet-4",
-        &server.url,
-        Secret::new("sk-ant-123456"),
-        transport(),
-    );
-    let audio_by_url = ContentPart::Audio {
-        url: "https://example.com/a.wav".into(),
-        mime_type: Some("audio/wav".into()),
-    };
+    let claude = claude(&server);
+    let audio_by_url = by_reference("audio", "https://example.com/a.wav", "audio/wav");
     for (provider, part, says) in [
         (&openai as &dyn Provider, video(), "cannot take video"),
         (&openai, audio_by_url, "takes audio only inline"),
