@@ -12,7 +12,7 @@ use super::{at, at_loc, error, suggestion, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::{Item, Project};
 use crate::model::{Assertion, EvalDef, Map as YamlMap, PromptSpec};
-use crate::registry::{self, check_params};
+use crate::registry::{self, Needs, check_params};
 
 pub(super) fn check_project(project: &Project, custom: &[String], out: &mut Diagnostics) {
     let arena = &project.arena.spec.value;
@@ -104,9 +104,29 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// A type that asks an LLM judge, in a project that configures none.
+    fn judge_available(&self, path: &Path, ty: &Spanned<String>, out: &mut Diagnostics) {
+        if self.judges.is_empty()
+            && registry::assertion_type(&ty.value).is_some_and(|t| t.needs == Needs::Judge)
+        {
+            out.push(
+                warning(
+                    format!("`{}` asks an LLM judge, and none is configured", ty.value),
+                    at(path, ty),
+                    path,
+                )
+                .with_help("add `judges: [{name: ..., provider: ...}]` to the arena config")
+                .with_note(
+                    "without a judge the assertion fails (pii_leakage runs only its regex pre-pass)",
+                ),
+            );
+        }
+    }
+
     fn assertion(&self, path: &Path, a: &Assertion, out: &mut Diagnostics) {
         if !self.custom.contains(&a.r#type.value) {
             typed(path, &a.r#type, a.params.as_ref(), "assertion", out);
+            self.judge_available(path, &a.r#type, out);
         }
         if let Some(params) = &a.params
             && let Some((key, judge)) = params.value.entry("judge")
