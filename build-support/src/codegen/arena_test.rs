@@ -32,7 +32,9 @@ pub fn arena_test(
         .project(config);
     let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, Path::new(""));
     let files_read = outcome.files.clone();
-    let (project, _) = outcome.into_result(RenderStyle::Plain)?;
+    let (project, _) = outcome
+        .into_result(RenderStyle::Plain)
+        .map_err(|rejected| rejected.rendered)?;
     let project: &Project = &project;
     let config_text = path_text(config)?;
     let files = files_read

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use promptkit_build::diagnostic::{Diagnostics, RenderStyle};
+use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::frontend::{Checked, Frontend};
 use promptkit_build::load::{Project, ProviderEntry};
 use promptkit_build::model::{MockConfig, ProviderType};
@@ -43,22 +43,8 @@ pub struct RunOptions {
     pub max_cost_usd: Option<f64>,
 }
 
-/// Why a suite could not be prepared.
-#[derive(Debug)]
-pub struct SuiteError {
-    /// Every diagnostic, rendered.
-    pub rendered: String,
-    /// The diagnostics themselves.
-    pub diagnostics: Diagnostics,
-}
-
-impl std::fmt::Display for SuiteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.rendered)
-    }
-}
-
-impl std::error::Error for SuiteError {}
+/// Why a suite could not be prepared: the front-end's refusal.
+pub type SuiteError = promptkit_build::frontend::Rejected;
 
 /// A project ready to run.
 pub struct Suite {
@@ -98,15 +84,8 @@ impl Suite {
             .custom_assertions(setup.assertions.keys().cloned())
             .mcp_servers(setup.mcp_servers.iter().map(|s| s.name.clone()))
             .project(path);
-        match outcome.checked {
-            Some(project) => Ok(Self::new(project, options, setup)),
-            None => Err(SuiteError {
-                rendered: outcome
-                    .diagnostics
-                    .render(&outcome.sources, RenderStyle::Plain),
-                diagnostics: outcome.diagnostics,
-            }),
-        }
+        let (project, _) = outcome.into_result(RenderStyle::Plain)?;
+        Ok(Self::new(project, options, setup))
     }
 
     /// A suite for a checked project; `setup`'s providers, tools, assertions,

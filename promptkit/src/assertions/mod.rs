@@ -34,14 +34,14 @@ pub use context::{
     AssertionContext, MediaItem, PriorResult, ToolCallRecord, Transition, WorkflowInfo,
 };
 pub use exec::ExecEval;
-pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, parse_verdict};
+pub use judge::{Judge, JudgeError, JudgeFuture, JudgeRequest, Verdict, parse_verdict};
 pub use length::count_sentences;
 pub use params::Params;
 pub use promptkit_build::registry::{ParamProblem, check_params};
 pub use rag::detect_pii;
 pub use result::{AssertionOutcome, EvalResult, Thresholds};
-pub use tool_exec::{ToolExecutor, ToolFuture, ToolRun};
-pub use when::{When, should_run};
+pub use tool_exec::{ToolExecError, ToolExecutor, ToolFuture, ToolRun};
+pub use when::{When, skip_reason};
 
 use crate::classify::Classifiers;
 use futures_util::FutureExt;

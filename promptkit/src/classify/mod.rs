@@ -9,7 +9,7 @@
 
 mod huggingface;
 
-pub use huggingface::HuggingFace;
+pub use huggingface::{HuggingFace, SetupError};
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -214,7 +214,7 @@ impl Classifiers {
             let id = entry.item.id.clone();
             match HuggingFace::from_spec(spec) {
                 Ok(client) => out.register(id, Arc::new(client)),
-                Err(why) => out.mark_unusable(id, HuggingFace::TASKS, why),
+                Err(why) => out.mark_unusable(id, HuggingFace::TASKS, why.to_string()),
             }
         }
         let defaults = project.arena.spec.value.defaults.as_ref();
