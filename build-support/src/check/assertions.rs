@@ -69,15 +69,20 @@ pub(super) fn check_project(project: &Project, custom: &[String], out: &mut Diag
         }
     }
     for prompt in &project.prompts {
-        check_validators(prompt, out);
-        for eval in &prompt.spec.evals {
-            eval_def(&prompt.path, eval, out);
-        }
+        check_prompt(prompt, out);
+    }
+}
+
+/// The validators and evals of a prompt.
+pub(super) fn check_prompt(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
+    check_validators(prompt, out);
+    for eval in &prompt.spec.evals {
+        eval_def(&prompt.path, eval, out);
     }
 }
 
 /// The validators of a prompt.
-pub(super) fn check_validators(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
+fn check_validators(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
     let path = prompt.path.as_path();
     // A disabled validator is never built (as in the reference), so its params are not held
     // to its type's rules.
@@ -171,6 +176,23 @@ impl Context<'_> {
 
 fn eval_def(path: &Path, eval: &EvalDef, out: &mut Diagnostics) {
     typed(path, &eval.r#type, eval.params.as_ref(), "eval", out);
+    let trigger = &eval.trigger;
+    if matches!(trigger.value.as_str(), "every_turn" | "sample_turns") {
+        out.push(
+            warning(
+                format!(
+                    "accepted but not executed by this runtime: `trigger: {}`",
+                    trigger.value
+                ),
+                at(path, trigger),
+                path,
+            )
+            .with_note(
+                "the arena scores evals once a conversation ends (`on_session_complete`, \
+                 `sample_sessions`); per-turn triggers are copied into the pack only",
+            ),
+        );
+    }
 }
 
 /// Checks a type name and its params against the registry.
