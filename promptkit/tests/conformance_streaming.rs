@@ -35,15 +35,37 @@ fn copy_with_provider(dir: &Path, file: &str, url: &str) {
     std::fs::write(dir.join("providers/key.txt"), "sk-loopback").expect("key file");
 }
 
-async fn run(dir: &Path, provider: &str) -> promptkit::arena::RunResult {
+/// Runs `streaming-demo` on `provider` (its file `file`) against a server answering
+/// `streamed` or `whole` per turn, and checks that the server saw a streamed request
+/// (`is_streamed`) exactly where the scenario streams, and that the report says so.
+async fn streams_as_configured(
+    file: &str,
+    provider: &str,
+    streamed: Reply,
+    whole: Reply,
+    is_streamed: impl Fn(&support::Request) -> bool,
+) {
+    let replies = STREAMED.map(|s| if s { streamed.clone() } else { whole.clone() });
+    let server = MockServer::start(replies.to_vec()).await;
+    let temp = tempfile::tempdir().expect("temp dir");
+    copy_with_provider(temp.path(), file, &server.url);
     let options = RunOptions {
         scenarios: vec!["streaming-demo".into()],
         providers: vec![provider.into()],
         ..RunOptions::default()
     };
-    let suite = Suite::load(dir.join("config.arena.yaml"), options, &Setup::new())
-        .unwrap_or_else(|e| panic!("{e}"));
-    suite.run(|_| {}).await
+    let suite = Suite::load(
+        temp.path().join("config.arena.yaml"),
+        options,
+        &Setup::new(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let result = suite.run(|_| {}).await;
+    let case = &result.cases[0];
+    let sent: Vec<bool> = server.requests().iter().map(is_streamed).collect();
+    assert_eq!(sent, STREAMED, "what the server saw; {case}");
+    let recorded: Vec<bool> = case.turns.iter().map(|t| t.streamed).collect();
+    assert_eq!(recorded, STREAMED, "what the report says");
 }
 
 #[tokio::test]
@@ -56,24 +78,14 @@ async fn streaming_demo_streams_over_openai() {
         json!({"choices": [{"message": {"role": "assistant", "content": TEXT}, "finish_reason": "stop"}],
                "usage": {"prompt_tokens": 5, "completion_tokens": 20}}),
     );
-    let server = MockServer::start(vec![streamed.clone(), whole, streamed.clone(), streamed]).await;
-    let temp = tempfile::tempdir().expect("temp dir");
-    copy_with_provider(temp.path(), "openai-gpt4o-mini.provider.yaml", &server.url);
-    let result = run(temp.path(), "openai-gpt-4o-mini").await;
-    let case = &result.cases[0];
-    let sent: Vec<bool> = server
-        .requests()
-        .iter()
-        .map(|r| r.json()["stream"] == json!(true))
-        .collect();
-    assert_eq!(sent, STREAMED, "what the server saw; {case}");
-    let recorded: Vec<bool> = case.turns.iter().map(|t| t.streamed).collect();
-    assert_eq!(recorded, STREAMED, "what the report says");
-    assert!(
-        server.requests()[0].path.ends_with("/chat/completions"),
-        "{}",
-        server.requests()[0].path
-    );
+    streams_as_configured(
+        "openai-gpt4o-mini.provider.yaml",
+        "openai-gpt-4o-mini",
+        streamed,
+        whole,
+        |r| r.path.ends_with("/chat/completions") && r.json()["stream"] == json!(true),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -91,17 +103,12 @@ async fn streaming_demo_streams_over_gemini() {
         json!({"candidates": [{"content": {"parts": [{"text": TEXT}], "role": "model"}, "finishReason": "STOP"}],
                "usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 20}}),
     );
-    let server = MockServer::start(vec![streamed.clone(), whole, streamed.clone(), streamed]).await;
-    let temp = tempfile::tempdir().expect("temp dir");
-    copy_with_provider(temp.path(), "gemini-2-0-flash.provider.yaml", &server.url);
-    let result = run(temp.path(), "gemini-2-0-flash").await;
-    let case = &result.cases[0];
-    let sent: Vec<bool> = server
-        .requests()
-        .iter()
-        .map(|r| r.path.contains(":streamGenerateContent"))
-        .collect();
-    assert_eq!(sent, STREAMED, "what the server saw; {case}");
-    let recorded: Vec<bool> = case.turns.iter().map(|t| t.streamed).collect();
-    assert_eq!(recorded, STREAMED, "what the report says");
+    streams_as_configured(
+        "gemini-2-0-flash.provider.yaml",
+        "gemini-2-0-flash",
+        streamed,
+        whole,
+        |r| r.path.contains(":streamGenerateContent"),
+    )
+    .await;
 }
