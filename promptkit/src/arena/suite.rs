@@ -19,7 +19,7 @@ use crate::mcp::McpServers;
 use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
-use crate::providers::recording::{Recording, Replay};
+use crate::providers::recording::{Recording, RecordingError, Replay};
 use crate::providers::session::{Session, SessionReplay, Timing};
 use crate::skills::{SkillError, Skills};
 use crate::tools::Toolbox;
@@ -272,7 +272,8 @@ fn replay_provider(
                 timing != "instant",
             )));
         }
-        Err(e) => e,
+        Err(RecordingError::Format { reason, .. }) => reason,
+        Err(other) => other.to_string(),
     };
     let speed = config
         .and_then(|c| c.get("speed"))

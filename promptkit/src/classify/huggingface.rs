@@ -60,7 +60,7 @@ impl HuggingFace {
     pub fn new(base_url: Option<&str>, key: Secret, dedicated: bool) -> Result<Self, SetupError> {
         Ok(Self {
             client: Transport::shared()
-                .map_err(SetupError::Transport)?
+                .map_err(|e| SetupError::Transport(e.to_string()))?
                 .client()
                 .clone(),
             key,

@@ -98,8 +98,9 @@ impl HttpEmbedder {
         base_url: Option<&str>,
         key: Secret,
     ) -> Result<Self, ProviderError> {
-        let transport = Transport::shared()
-            .map_err(|why| ProviderError::new(api.name(), "setup", ErrorKind::Config, why))?;
+        let transport = Transport::shared().map_err(|why| {
+            ProviderError::new(api.name(), "setup", ErrorKind::Config, why.to_string())
+        })?;
         Ok(Self {
             api,
             model: model.unwrap_or(api.default_model()).to_owned(),

@@ -115,7 +115,7 @@ impl HttpTool {
         }
         let method = reqwest::Method::from_bytes(self.method.as_bytes())
             .map_err(|_| format!("invalid HTTP method `{}`", self.method))?;
-        let client = crate::providers::http::client()?;
+        let client = crate::providers::http::client().map_err(|e| e.to_string())?;
         let mut request = client.request(method, &url).query(&query);
         for (k, v) in self.headers.iter().chain(&self.static_headers) {
             request = request.header(k, v);
