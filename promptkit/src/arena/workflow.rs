@@ -119,7 +119,7 @@ impl WorkflowRun {
 
     /// Stamps messages `from..` of `messages` with the state they were made in, then
     /// commits a pending transition; returns whether the state changed.
-    pub fn end_turn(&mut self, messages: &[Message], turn: usize) -> Result<bool, String> {
+    pub(crate) fn end_turn(&mut self, messages: &[Message], turn: usize) -> Result<bool, String> {
         let stamp = Some(self.state.clone());
         self.message_states.resize(messages.len(), stamp);
         let Some(event) = self.pending.take() else {

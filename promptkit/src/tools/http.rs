@@ -97,7 +97,7 @@ impl HttpTool {
     }
 
     /// Calls the endpoint with `args`.
-    pub async fn run(&self, args: &Value) -> Result<Value, String> {
+    pub(crate) async fn run(&self, args: &Value) -> Result<Value, String> {
         let mut rest: Map<String, Value> = args.as_object().cloned().unwrap_or_default();
         let url = self.url_for(args, &mut rest)?;
         let mut query: Vec<(String, String)> = self.static_query.clone();
