@@ -188,7 +188,10 @@ mod tests {
                 }
                 // A pack needs prompts; eval-test only replays recordings.
                 Err(rendered) if project == "eval-test" => {
-                    assert!(rendered.message().contains("no prompt configs"), "{rendered}");
+                    assert!(
+                        rendered.message().contains("no prompt configs"),
+                        "{rendered}"
+                    );
                 }
                 Err(rendered) => failures.push(format!("{project}:\n{rendered}")),
             }

@@ -277,7 +277,10 @@ mod tests {
     #[test]
     fn errors_name_the_yaml_location_relative_to_the_crate() {
         let err = include_prompt(&fixtures(), "prompts/undeclared.yaml").expect_err("typo");
-        assert!(err.message().contains("--> prompts/undeclared.yaml:14:30"), "{err}");
+        assert!(
+            err.message().contains("--> prompts/undeclared.yaml:14:30"),
+            "{err}"
+        );
         assert!(err.message().contains("did you mean `company`?"), "{err}");
         let err = include_prompt(&fixtures(), "prompts/absent.yaml").expect_err("missing");
         assert!(err.message().contains("file not found"), "{err}");
