@@ -63,7 +63,7 @@ impl Judge for ProviderJudge {
                 .ok_or_else(|| JudgeError::Unknown(name.clone()))?;
             let chat = ChatRequest {
                 system: Some(request.system_prompt.clone()),
-                messages: vec![Message::user(request.user_content.clone())],
+                messages: vec![Message::user(request.user_content.clone())].into(),
                 sampling: Sampling {
                     temperature: Some(0.0),
                     ..Sampling::default()

@@ -220,7 +220,7 @@ fn format_calls(calls: &[&ToolCallRecord]) -> String {
 /// The transcript as `Role: text` lines (no system or tool messages), then the tool calls.
 fn transcript(ctx: &AssertionContext) -> String {
     let mut out = String::new();
-    for m in &ctx.messages {
+    for m in ctx.messages.iter() {
         let text = m.content.trim();
         if matches!(m.role, Role::System | Role::Tool) || text.is_empty() {
             continue;

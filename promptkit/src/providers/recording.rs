@@ -330,7 +330,7 @@ mod tests {
 
     fn request(text: &str, repetition: usize) -> ChatRequest {
         let mut r = ChatRequest {
-            messages: vec![Message::user(text)],
+            messages: vec![Message::user(text)].into(),
             ..ChatRequest::default()
         };
         r.context.repetition = repetition;

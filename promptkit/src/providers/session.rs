@@ -415,7 +415,7 @@ mod tests {
 
     fn request(user: &str) -> ChatRequest {
         ChatRequest {
-            messages: vec![Message::user(user)],
+            messages: vec![Message::user(user)].into(),
             ..ChatRequest::default()
         }
     }
