@@ -79,13 +79,25 @@ impl Suite {
         options: RunOptions,
         setup: &Setup,
     ) -> Result<Self, SuiteError> {
+        let project = Self::check(frontend, path, setup)?;
+        Ok(Self::new(project, options, setup))
+    }
+
+    /// The project at `path` loaded and checked through `frontend`, knowing the
+    /// assertion types and MCP servers `setup` registers (what [`Suite::load_with`]
+    /// runs; a caller running many suites on one project checks it once).
+    pub fn check(
+        frontend: &Frontend,
+        path: impl AsRef<Path>,
+        setup: &Setup,
+    ) -> Result<Checked<Project>, SuiteError> {
         let outcome = frontend
             .clone()
             .custom_assertions(setup.assertions.keys().cloned())
             .mcp_servers(setup.mcp_servers.iter().map(|s| s.name.clone()))
             .project(path);
         let (project, _) = outcome.into_result(RenderStyle::Plain)?;
-        Ok(Self::new(project, options, setup))
+        Ok(project)
     }
 
     /// A suite for a checked project; `setup`'s providers, tools, assertions,
