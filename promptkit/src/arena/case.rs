@@ -497,12 +497,12 @@ async fn play_turn(
     let outcome = outcome.map_err(|e| e.to_string())?;
     // As the reference: turn assertions see the whole conversation so far (tool calls
     // of earlier turns included), while `when:` conditions look at this turn only.
-    // Copying the history is linear in the turns so far: only turns that assert on it
-    // pay for it (a copy on every turn made long scripted runs quadratic).
+    // The history is shared, not copied; only turns that assert on it pay for reading
+    // its tool calls.
     let history = if turn.assertions.is_empty() {
-        Vec::new()
+        Arc::default()
     } else {
-        conversation.messages().to_vec()
+        Arc::clone(conversation.shared_messages())
     };
     let mut ctx = turn_context(history, &outcome, index, conversation);
     if let Some(run) = workflow {
@@ -630,7 +630,7 @@ fn arena_sampling(suite: &Suite, prompt: &Sampling) -> Sampling {
 /// The assertion context of a turn: its messages, tool calls with results or errors,
 /// validator outcomes, usage, cost and latency.
 fn turn_context(
-    messages: Vec<Message>,
+    messages: Arc<Vec<Message>>,
     outcome: &TurnOutcome,
     index: usize,
     conversation: &Conversation,

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::assertions::{Transition, WorkflowInfo};
 use crate::message::Message;
 use crate::provider::ToolSpec;
-use crate::tools::{Handler, Toolbox};
+use crate::tools::{Handler, ToolError, Toolbox};
 
 /// The tool the model calls to move the workflow.
 pub(crate) use promptkit_build::model::WORKFLOW_TRANSITION_TOOL as TRANSITION_TOOL;
@@ -119,7 +119,7 @@ impl WorkflowRun {
 
     /// Stamps messages `from..` of `messages` with the state they were made in, then
     /// commits a pending transition; returns whether the state changed.
-    pub fn end_turn(&mut self, messages: &[Message], turn: usize) -> Result<bool, String> {
+    pub(crate) fn end_turn(&mut self, messages: &[Message], turn: usize) -> Result<bool, String> {
         let stamp = Some(self.state.clone());
         self.message_states.resize(messages.len(), stamp);
         let Some(event) = self.pending.take() else {
@@ -179,16 +179,18 @@ pub(crate) fn add_transition_tool(tools: &mut Toolbox, run: &SharedRun) {
             let event = args
                 .get("event")
                 .and_then(Value::as_str)
-                .ok_or_else(|| "workflow__transition needs an `event` string".to_owned())?
+                .ok_or(ToolError::Failed(
+                    "workflow__transition needs an `event` string".to_owned(),
+                ))?
                 .to_owned();
             let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
             let events = run.events();
             if !events.contains(&event) {
-                return Err(format!(
+                return Err(ToolError::Failed(format!(
                     "event `{event}` is not valid in state `{}`; valid events: {}",
                     run.state,
                     events.join(", ")
-                ));
+                )));
             }
             run.pending = Some(event.clone());
             Ok(json!({"status": "transition scheduled", "event": event}))

@@ -1,5 +1,7 @@
 //! What an assertion sees: the turn's response, the transcript, tool calls, budgets, state.
 
+use std::sync::Arc;
+
 use crate::message::{Cost, Message, Role, Usage};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -207,8 +209,9 @@ impl From<RawWorkflowInfo> for WorkflowInfo {
 pub struct AssertionContext {
     /// The assistant response under test (the turn's last assistant text).
     pub response: String,
-    /// The transcript: the turn's messages for a turn assertion, all for a conversation one.
-    pub messages: Vec<Message>,
+    /// The transcript: the turn's messages for a turn assertion, all for a conversation
+    /// one (shared with the conversation, never copied per turn).
+    pub messages: Arc<Vec<Message>>,
     /// Tool calls with their results, in order.
     pub tool_calls: Vec<ToolCallRecord>,
     /// Index of the turn under test.
@@ -234,7 +237,8 @@ pub struct AssertionContext {
 
 impl AssertionContext {
     /// A context for one response and its transcript (tool calls taken from the messages).
-    pub fn from_messages(messages: Vec<Message>) -> Self {
+    pub fn from_messages(messages: impl Into<Arc<Vec<Message>>>) -> Self {
+        let messages = messages.into();
         let response = messages
             .iter()
             .rev()

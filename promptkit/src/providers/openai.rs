@@ -87,8 +87,14 @@ impl OpenAi {
                 )
             },
         )?;
-        let transport = Transport::shared()
-            .map_err(|e| ProviderError::new("openai", "create provider", ErrorKind::Config, e))?;
+        let transport = Transport::shared().map_err(|e| {
+            ProviderError::new(
+                "openai",
+                "create provider",
+                ErrorKind::Config,
+                e.to_string(),
+            )
+        })?;
         Ok(Self::new(
             "openai",
             model,
