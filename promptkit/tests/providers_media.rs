@@ -46,7 +46,7 @@ fn ask(parts: Vec<ContentPart>) -> ChatRequest {
     let mut message = Message::user("What is this?");
     message.parts = parts;
     ChatRequest {
-        messages: vec![message],
+        messages: vec![message].into(),
         ..ChatRequest::default()
     }
 }

@@ -126,7 +126,7 @@ impl OpenAi {
         if let Some(system) = &request.system {
             messages.push(json!({"role": "system", "content": system}));
         }
-        for m in &request.messages {
+        for m in request.messages.iter() {
             messages
                 .push(message_json(m).map_err(|e| {
                     ProviderError::new(&self.id, self.what(), ErrorKind::Config, e)
