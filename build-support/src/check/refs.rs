@@ -5,7 +5,9 @@
 use super::{at, at_loc, error, suggestion, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::Project;
-use crate::model::{MEMORY_TOOLS, ProviderRole, ProviderType, WORKFLOW_TRANSITION_TOOL};
+use crate::model::{
+    MEMORY_TOOLS, ProviderRole, ProviderType, WORKFLOW_ARTIFACT_TOOL, WORKFLOW_TRANSITION_TOOL,
+};
 
 /// The tools a project may name: declared, built in, or `mcp__<server>__<tool>` of a
 /// declared MCP server (whose tools are only known once it runs).
@@ -40,7 +42,7 @@ impl<'a> KnownTools<'a> {
                 .map(|t| t.id.as_str())
                 // Tools the runtime provides itself.
                 .chain(MEMORY_TOOLS)
-                .chain([WORKFLOW_TRANSITION_TOOL])
+                .chain([WORKFLOW_TRANSITION_TOOL, WORKFLOW_ARTIFACT_TOOL])
                 .chain(skill_tools.iter().copied())
                 .collect(),
             agent_tools: arena

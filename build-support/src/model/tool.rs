@@ -210,3 +210,6 @@ pub const MEMORY_TOOLS: [&str; 4] = [
 
 /// The tool the runtime offers to move a workflow between states.
 pub const WORKFLOW_TRANSITION_TOOL: &str = "workflow__transition";
+
+/// The tool the runtime offers to record a workflow artifact.
+pub const WORKFLOW_ARTIFACT_TOOL: &str = "workflow__set_artifact";

@@ -17,10 +17,13 @@ use super::results::{
 use super::scoring::evaluate;
 use super::selfplay;
 use super::suite::Suite;
-use super::workflow::{SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_transition_tool};
+use super::workflow::{
+    ARTIFACT_TOOL, SharedRun, TRANSITION_TOOL, Workflow, WorkflowRun, add_artifact_tool,
+    add_transition_tool,
+};
 use crate::assertions::{AssertionContext, Evaluator, PriorResult};
 use crate::conversation::{
-    ContextPolicy, Conversation, PreparedPrompt, ToolPolicy, TurnOutcome, prepare_prompt,
+    ContextPolicy, Conversation, PreparedPrompt, RoundHook, ToolPolicy, TurnOutcome, prepare_prompt,
 };
 use crate::media::{MAX_MEDIA_BYTES, MediaRoot, turn_message};
 use crate::message::{Message, Usage};
@@ -30,6 +33,33 @@ use crate::skills::tools::{FilterSource, SKILL_TOOLS, add_skill_tools};
 use crate::tools::chaos::{Chaos, ChaosRule};
 use crate::tools::{Consent, Tool};
 use promptkit_build::plan::{self, Case};
+
+/// The in-turn handoff, as the reference's state resolver: after each tool round a
+/// pending transition commits and the destination state's prompt (prepared up front
+/// for every state) answers the next round.
+fn handoff(
+    run: &SharedRun,
+    prepare: &dyn Fn(&str) -> Result<PreparedPrompt, String>,
+) -> Result<RoundHook, String> {
+    let prompts: BTreeMap<String, PreparedPrompt> = {
+        let run = run.lock().unwrap_or_else(PoisonError::into_inner);
+        run.prompt_tasks()
+            .into_iter()
+            .map(|task| {
+                let prompt = prepare(&task)?;
+                Ok((task, prompt))
+            })
+            .collect::<Result<_, String>>()?
+    };
+    let run = run.clone();
+    Ok(Arc::new(move |messages: &[Message]| {
+        let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
+        if !run.end_turn(messages) {
+            return None;
+        }
+        prompts.get(run.prompt_task()?).cloned()
+    }))
+}
 
 /// Plays a scenario case; an `Err` is the case's error.
 pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
@@ -95,6 +125,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         prepared.sampling = arena_sampling(suite, &prepared.sampling);
         if workflow.is_some() {
             prepared.allowed_tools.push(TRANSITION_TOOL.to_owned());
+            prepared.allowed_tools.push(ARTIFACT_TOOL.to_owned());
         }
         if memory_enabled(suite) {
             prepared
@@ -136,6 +167,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         }
         if let Some(run) = &workflow {
             add_transition_tool(&mut tools, run);
+            add_artifact_tool(&mut tools, run);
         }
         if !skills.is_empty() {
             let run = workflow.clone();
@@ -175,6 +207,9 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         }))
         .context(context.clone())
         .call_counter(calls.clone());
+    if let Some(run) = &workflow {
+        conversation = conversation.between_rounds(handoff(run, &prepare)?);
+    }
     let evaluator = suite
         .evaluator
         .clone()
@@ -315,6 +350,16 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
     ctx.turn_index = turns.len().saturating_sub(1);
     ctx.metadata
         .insert("system_prompt".into(), Value::String(system_prompt.clone()));
+    if let Some(run) = &workflow {
+        let run = run.lock().unwrap_or_else(PoisonError::into_inner);
+        ctx.workflow = run.info(messages.len());
+        // What the limits refused and the artifacts recorded, for custom assertions
+        // and judges (the reference emits them as workflow events).
+        ctx.metadata
+            .insert("workflow_limits".into(), json!(run.limits()));
+        ctx.metadata
+            .insert("workflow_artifacts".into(), json!(run.artifacts()));
+    }
     let globals = project
         .arena
         .spec
@@ -487,6 +532,11 @@ async fn play_turn(
     }
     conversation.set_chaos(turn.chaos.as_ref().map(|c| chaos_of(c, setting.seed)));
     let text = message.content.clone();
+    if let Some(run) = workflow {
+        run.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .begin_turn(index);
+    }
     let outcome = if setting.streaming {
         conversation.send_streaming(message, &consent, |_| {}).await
     } else {
@@ -510,7 +560,7 @@ async fn play_turn(
         // next turn runs with the new state's prompt.
         let next_task = {
             let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
-            let changed = run.end_turn(conversation.messages(), index)?;
+            let changed = run.end_turn(conversation.messages());
             ctx.workflow = run.info(conversation.messages().len());
             changed
                 .then(|| run.prompt_task().map(str::to_owned))

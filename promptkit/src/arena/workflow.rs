@@ -5,9 +5,18 @@
 //! `event`; the call is recorded as pending and committed when the turn ends, so the
 //! next turn runs with the new state's prompt. Assertions see the current state, every
 //! transition, completion (a `terminal` state) and the state each message was made in.
+//!
+//! The limits of the reference's RFC 0009 apply at commit time, as its state machine
+//! does: the engine `budget` (`max_total_visits`, `max_tool_calls` counted over the
+//! run, `max_wall_time_sec`) first, then a terminal state refuses events, then a
+//! target state entered `max_visits` times redirects to its `on_max_visits` (or the
+//! transition is refused). A refused commit keeps the state, as the reference's arena
+//! logs it and goes on; the refusal is recorded in `limits`. `workflow__set_artifact`
+//! stores artifacts (`mode: append` appends).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use promptkit_build::model::{Node, Value as YamlValue};
 use serde_json::{Value, json};
@@ -28,6 +37,37 @@ struct State {
     terminal: bool,
     /// The skills activatable in this state (a glob of skill folders, or `none`).
     skills: Option<String>,
+    /// How often the state may be entered (0: no cap).
+    max_visits: usize,
+    /// Where a transition goes once `max_visits` is reached.
+    on_max_visits: Option<String>,
+    /// Artifact name → mode (`append` or replace).
+    artifacts: BTreeMap<String, String>,
+}
+
+impl State {
+    /// Terminal as the reference: marked, or without outgoing events.
+    fn is_terminal(&self) -> bool {
+        self.terminal || self.on_event.is_empty()
+    }
+}
+
+/// `engine.budget`: limits over the whole run (0: no limit).
+#[derive(Debug, Clone, Copy, Default)]
+struct Budget {
+    max_total_visits: usize,
+    max_tool_calls: usize,
+    max_wall_time_sec: u64,
+}
+
+/// A whole number at `key` of `map`, 0 when absent or not a number.
+fn count(map: &promptkit_build::model::Map, key: &str) -> usize {
+    map.get(key)
+        .and_then(|n| match &n.value {
+            YamlValue::Int(i) => usize::try_from(*i).ok(),
+            _ => None,
+        })
+        .unwrap_or(0)
 }
 
 /// The state machine of an arena config.
@@ -35,6 +75,7 @@ struct State {
 pub(crate) struct Workflow {
     entry: String,
     states: BTreeMap<String, State>,
+    budget: Budget,
 }
 
 impl Workflow {
@@ -68,11 +109,52 @@ impl Workflow {
                             .get("terminal")
                             .is_some_and(|t| matches!(t.value, YamlValue::Bool(true))),
                         skills: def.get("skills").and_then(text),
+                        max_visits: count(def, "max_visits"),
+                        on_max_visits: def.get("on_max_visits").and_then(text),
+                        artifacts: def
+                            .get("artifacts")
+                            .and_then(|a| a.value.as_map())
+                            .map(|defs| {
+                                defs.iter()
+                                    .map(|(name, d)| {
+                                        let mode = d
+                                            .value
+                                            .as_map()
+                                            .and_then(|d| d.get("mode"))
+                                            .and_then(text)
+                                            .unwrap_or_default();
+                                        (name.value.clone(), mode)
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
                     },
                 );
             }
         }
-        Some(Self { entry, states })
+        let budget = map
+            .get("engine")
+            .and_then(|e| e.value.as_map())
+            .and_then(|e| e.get("budget"))
+            .and_then(|b| b.value.as_map())
+            .map(|b| Budget {
+                max_total_visits: count(b, "max_total_visits"),
+                max_tool_calls: count(b, "max_tool_calls"),
+                max_wall_time_sec: count(b, "max_wall_time_sec") as u64,
+            })
+            .unwrap_or_default();
+        Some(Self {
+            entry,
+            states,
+            budget,
+        })
+    }
+
+    /// Every state's prompt task.
+    pub fn prompt_tasks(&self) -> impl Iterator<Item = &str> {
+        self.states
+            .values()
+            .filter_map(|s| s.prompt_task.as_deref())
     }
 
     /// The prompt task of `state`.
@@ -89,6 +171,13 @@ pub(crate) struct WorkflowRun {
     pending: Option<String>,
     transitions: Vec<Transition>,
     message_states: Vec<Option<String>>,
+    visits: BTreeMap<String, usize>,
+    tool_calls: usize,
+    counted_messages: usize,
+    started: Instant,
+    artifacts: BTreeMap<String, String>,
+    limits: Vec<String>,
+    turn: usize,
 }
 
 /// Shared handle: the transition tool writes, the case runner commits.
@@ -100,11 +189,23 @@ impl WorkflowRun {
         let state = workflow.entry.clone();
         Arc::new(Mutex::new(Self {
             workflow,
+            visits: BTreeMap::from([(state.clone(), 1)]),
             state,
             pending: None,
             transitions: Vec::new(),
             message_states: Vec::new(),
+            tool_calls: 0,
+            counted_messages: 0,
+            started: Instant::now(),
+            artifacts: BTreeMap::new(),
+            limits: Vec::new(),
+            turn: 0,
         }))
+    }
+
+    /// Every state's prompt task.
+    pub fn prompt_tasks(&self) -> Vec<String> {
+        self.workflow.prompt_tasks().map(str::to_owned).collect()
     }
 
     /// The current state's prompt task.
@@ -117,27 +218,127 @@ impl WorkflowRun {
         self.workflow.states.get(&self.state)?.skills.clone()
     }
 
-    /// Stamps messages `from..` of `messages` with the state they were made in, then
-    /// commits a pending transition; returns whether the state changed.
-    pub(crate) fn end_turn(&mut self, messages: &[Message], turn: usize) -> Result<bool, String> {
+    /// Stamps the messages not yet stamped with the state they were made in, counts
+    /// their tool calls toward the budget, then commits a pending transition under
+    /// the limits; returns whether the state changed. Called after every tool round
+    /// (the destination state answers within the turn, as the reference) and at the
+    /// end of a turn.
+    pub fn end_turn(&mut self, messages: &[Message]) -> bool {
         let stamp = Some(self.state.clone());
         self.message_states.resize(messages.len(), stamp);
+        self.tool_calls += messages
+            .get(self.counted_messages..)
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m.tool_calls.len())
+            .sum::<usize>();
+        self.counted_messages = self.counted_messages.max(messages.len());
         let Some(event) = self.pending.take() else {
-            return Ok(false);
+            return false;
         };
-        let to = self
-            .workflow
-            .states
-            .get(&self.state)
-            .and_then(|s| s.on_event.get(&event))
-            .cloned()
-            .ok_or_else(|| format!("event `{event}` is not valid in state `{}`", self.state))?;
+        let to = match self.target(&event) {
+            Ok(to) => to,
+            Err(refusal) => {
+                self.limits.push(refusal);
+                return false;
+            }
+        };
+        *self.visits.entry(to.clone()).or_default() += 1;
         self.transitions.push(Transition {
             from: std::mem::replace(&mut self.state, to.clone()),
             to,
-            turn_index: Some(turn),
+            turn_index: Some(self.turn),
         });
-        Ok(true)
+        true
+    }
+
+    /// Marks the start of scripted turn `index` (transitions record it).
+    pub fn begin_turn(&mut self, index: usize) {
+        self.turn = index;
+    }
+
+    /// Where `event` leads under the limits, or why it does not.
+    fn target(&self, event: &str) -> Result<String, String> {
+        let budget = self.workflow.budget;
+        let total: usize = self.visits.values().sum();
+        let elapsed = self.started.elapsed().as_secs();
+        let exhausted = [
+            ("max_total_visits", budget.max_total_visits, total),
+            ("max_tool_calls", budget.max_tool_calls, self.tool_calls),
+            (
+                "max_wall_time_sec",
+                usize::try_from(budget.max_wall_time_sec).unwrap_or(usize::MAX),
+                usize::try_from(elapsed).unwrap_or(usize::MAX),
+            ),
+        ]
+        .into_iter()
+        .find(|(_, max, current)| *max > 0 && current >= max);
+        if let Some((limit, max, current)) = exhausted {
+            return Err(format!(
+                "workflow budget exhausted: {limit} is {max} and the run is at {current} (state `{}`, event `{event}` not applied)",
+                self.state
+            ));
+        }
+        let Some(state) = self.workflow.states.get(&self.state) else {
+            return Err(format!("state `{}` is not defined", self.state));
+        };
+        if state.is_terminal() {
+            return Err(format!(
+                "state `{}` is terminal: event `{event}` not applied",
+                self.state
+            ));
+        }
+        let target = state
+            .on_event
+            .get(event)
+            .cloned()
+            .ok_or_else(|| format!("event `{event}` is not valid in state `{}`", self.state))?;
+        let Some(target_state) = self.workflow.states.get(&target) else {
+            return Ok(target);
+        };
+        let visits = self.visits.get(&target).copied().unwrap_or(0);
+        if target_state.max_visits == 0 || visits < target_state.max_visits {
+            return Ok(target);
+        }
+        match &target_state.on_max_visits {
+            Some(redirect) => Ok(redirect.clone()),
+            None => Err(format!(
+                "max visits exceeded: state `{target}` was entered {visits} times (max_visits {}); event `{event}` from `{}` not applied",
+                target_state.max_visits, self.state
+            )),
+        }
+    }
+
+    /// The transitions a limit refused, with why (the reference's
+    /// `workflow.max_visits_exceeded` / `workflow.budget_exhausted`).
+    pub fn limits(&self) -> &[String] {
+        &self.limits
+    }
+
+    /// Sets artifact `name` as its declared mode says (`append` appends).
+    fn set_artifact(&mut self, name: &str, value: &str) {
+        let mode = self
+            .workflow
+            .states
+            .get(&self.state)
+            .and_then(|s| s.artifacts.get(name))
+            .or_else(|| {
+                self.workflow
+                    .states
+                    .values()
+                    .find_map(|s| s.artifacts.get(name))
+            });
+        let slot = self.artifacts.entry(name.to_owned()).or_default();
+        if mode.is_some_and(|m| m == "append") {
+            slot.push_str(value);
+        } else {
+            value.clone_into(slot);
+        }
+    }
+
+    /// The artifacts set so far.
+    pub fn artifacts(&self) -> &BTreeMap<String, String> {
+        &self.artifacts
     }
 
     /// What assertions see.
@@ -151,7 +352,7 @@ impl WorkflowRun {
                 self.workflow
                     .states
                     .get(&self.state)
-                    .is_some_and(|s| s.terminal),
+                    .is_none_or(State::is_terminal),
             ),
             transitions: Some(self.transitions.clone()),
             message_states,
@@ -220,6 +421,44 @@ pub(crate) fn add_transition_tool(tools: &mut Toolbox, run: &SharedRun) {
                     "context": {"type": "string", "description": "What the next state needs to know."}
                 },
                 "required": ["event"]
+            }),
+        },
+        handler,
+    );
+}
+
+/// The tool the model calls to record an artifact.
+pub(crate) use promptkit_build::model::WORKFLOW_ARTIFACT_TOOL as ARTIFACT_TOOL;
+
+/// Adds `workflow__set_artifact` to `tools`, bound to `run`.
+pub(crate) fn add_artifact_tool(tools: &mut Toolbox, run: &SharedRun) {
+    let run = run.clone();
+    let handler: Handler = Arc::new(move |args: Value| {
+        let run = run.clone();
+        Box::pin(async move {
+            let field = |key: &str| args.get(key).and_then(Value::as_str).map(str::to_owned);
+            let name = field("name")
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| "artifact name is required".to_owned())?;
+            let value = field("value").unwrap_or_default();
+            run.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .set_artifact(&name, &value);
+            Ok(json!({"status": "artifact_set", "name": name}))
+        })
+    });
+    tools.define(
+        ToolSpec {
+            name: ARTIFACT_TOOL.to_owned(),
+            description: "Record a workflow artifact (a named value kept across states)."
+                .to_owned(),
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "description": "The artifact's name."},
+                    "value": {"type": "string", "description": "The value to store or append."}
+                },
+                "required": ["name", "value"]
             }),
         },
         handler,

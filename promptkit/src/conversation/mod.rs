@@ -125,7 +125,12 @@ pub struct Conversation {
     /// The history, shared with the request in flight (pushing after it returned
     /// copies nothing).
     messages: Arc<Vec<Message>>,
+    between_rounds: Option<RoundHook>,
 }
+
+/// Called after each tool round with the history so far; a prompt it returns
+/// replaces the current one for the next round (a workflow's in-turn handoff).
+pub type RoundHook = Arc<dyn Fn(&[Message]) -> Option<PreparedPrompt> + Send + Sync>;
 
 impl Conversation {
     /// A conversation with `provider` and no system prompt, tools or validators.
@@ -147,6 +152,7 @@ impl Conversation {
             context: RequestContext::default(),
             calls: Arc::new(AtomicUsize::new(0)),
             messages: Arc::default(),
+            between_rounds: None,
         }
     }
 
@@ -163,6 +169,12 @@ impl Conversation {
         self.allowed_tools = prompt.allowed_tools;
         self.validators = prompt.validators;
         self.sampling = prompt.sampling;
+    }
+
+    /// Sets the hook run after every tool round (see [`RoundHook`]).
+    pub fn between_rounds(mut self, hook: RoundHook) -> Self {
+        self.between_rounds = Some(hook);
+        self
     }
 
     /// Sets the system prompt text.
@@ -377,6 +389,10 @@ impl Conversation {
             turn.tool_outputs.extend(outputs);
             // As the reference: the configured choice applies to the first round.
             tool_choice = None;
+            if let Some(prompt) = self.between_rounds.as_ref().and_then(|h| h(&self.messages)) {
+                self.set_prompt(prompt);
+                tool_specs = self.tools.specs(&self.allowed_tools);
+            }
             if !self.policy.offers_tools() {
                 tool_specs.clear();
             }
