@@ -65,6 +65,16 @@ impl<T> Checked<T> {
     }
 }
 
+/// Why the front-end refused a project or prompt: at least one error.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{rendered}")]
+pub struct Rejected {
+    /// Every diagnostic rendered like rustc, with the summary line.
+    pub rendered: String,
+    /// The diagnostics themselves.
+    pub diagnostics: Diagnostics,
+}
+
 /// What the front-end found: the checked value when there was no error, every
 /// diagnostic of loading and checking, and every file read.
 #[derive(Debug, Clone)]
@@ -90,17 +100,20 @@ impl<T> Outcome<T> {
         self.diagnostics.render(&self.sources, style)
     }
 
-    /// The checked value, or every diagnostic rendered (with the summary line).
-    pub fn into_result(self, style: RenderStyle) -> Result<(Checked<T>, Diagnostics), String> {
+    /// The checked value with its warnings, or the refusal with every diagnostic.
+    pub fn into_result(self, style: RenderStyle) -> Result<(Checked<T>, Diagnostics), Rejected> {
         match self.checked {
             Some(checked) => Ok((checked, self.diagnostics)),
             None => {
-                let mut text = self.diagnostics.render(&self.sources, style);
+                let mut rendered = self.diagnostics.render(&self.sources, style);
                 if let Some(summary) = self.diagnostics.summary() {
-                    text.push_str("\n\n");
-                    text.push_str(&summary);
+                    rendered.push_str("\n\n");
+                    rendered.push_str(&summary);
                 }
-                Err(text)
+                Err(Rejected {
+                    rendered,
+                    diagnostics: self.diagnostics,
+                })
             }
         }
     }

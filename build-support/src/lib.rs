@@ -16,6 +16,7 @@ pub mod model;
 pub mod pack;
 pub mod plan;
 pub mod registry;
+pub mod schemas;
 pub mod template;
 
 pub use builder::{BuildError, BuildOutput, Builder};

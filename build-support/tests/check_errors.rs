@@ -20,8 +20,24 @@ const PROJECT_FILES: &[&str] = &[
 ];
 
 /// Copies the example into a temp dir with `edits` (file, from, to) applied, loads and
-/// checks it, and returns the rendered diagnostics.
+/// checks it, and returns the rendered diagnostics, which must hold an error.
 fn broken(edits: &[(&str, &str, &str)]) -> String {
+    let (rendered, has_errors) = diagnose(edits);
+    assert!(has_errors, "expected an error for {edits:?}");
+    rendered
+}
+
+/// [`broken`] for edits that deserve only warnings.
+fn warned(edits: &[(&str, &str, &str)]) -> String {
+    let (rendered, has_errors) = diagnose(edits);
+    assert!(
+        !has_errors,
+        "expected only warnings for {edits:?}:\n{rendered}"
+    );
+    rendered
+}
+
+fn diagnose(edits: &[(&str, &str, &str)]) -> (String, bool) {
     let temp = tempfile::tempdir().expect("temp dir");
     for rel in PROJECT_FILES {
         let mut text = std::fs::read_to_string(Path::new(EXAMPLE).join(rel)).expect("example file");
@@ -45,11 +61,11 @@ fn broken(edits: &[(&str, &str, &str)]) -> String {
         loaded.render(RenderStyle::Plain)
     );
     let diagnostics = check_project(&loaded);
-    assert!(diagnostics.has_errors(), "expected an error for {edits:?}");
     let root = temp.path().to_string_lossy().into_owned();
-    diagnostics
+    let rendered = diagnostics
         .render(&loaded.sources, RenderStyle::Plain)
-        .replace(&root, "$PROJECT")
+        .replace(&root, "$PROJECT");
+    (rendered, diagnostics.has_errors())
 }
 
 #[test]
@@ -229,4 +245,13 @@ fn workflow_limits_are_warned() {
             "- get_order_statuz"
         ),
     ]));
+}
+
+#[test]
+fn judge_assertion_without_a_judge() {
+    insta::assert_snapshot!(warned(&[(
+        "scenarios/order-status.scenario.yaml",
+        "        - type: content_excludes\n",
+        "        - type: llm_judge\n          params:\n            criteria: \"polite\"\n        - type: content_excludes\n",
+    )]));
 }

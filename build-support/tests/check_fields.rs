@@ -156,11 +156,8 @@ fn each_unexecuted_field_is_reported_once_at_its_key() {
     let mut got = lines();
     got.sort();
     let want = [
-        "chat.scenario.yaml:18:7 warning `streaming` is accepted but not executed by this runtime: the arena sends whole turns; streaming is not exercised",
-        "chat.scenario.yaml:7:3 warning `streaming` is accepted but not executed by this runtime: the arena sends whole turns; streaming is not exercised",
         "chat.scenario.yaml:8:3 warning `duplex` is accepted but not executed by this runtime: duplex (voice) sessions are not implemented",
         "config.arena.yaml:19:9 error `region` is not supported by this runtime: AWS Bedrock / GCP Vertex are not implemented: the provider is refused rather than sent to the public API",
-        "config.arena.yaml:22:5 warning `temperature` is accepted but not executed by this runtime: sampling comes from the prompt `parameters` and provider `defaults` only",
         "mock.yaml:8:9 warning `audio_file` is accepted but not executed by this runtime: audio mock turns are not produced",
         "mock.yaml:9:5 warning `steps` is accepted but not executed by this runtime: composition steps are not run",
     ];
@@ -189,7 +186,7 @@ fn a_prompt_checked_alone_reports_its_fields_too() {
     let temp = tempfile::tempdir().expect("temp dir");
     let path = temp.path().join("prompt.yaml");
     let text = format!(
-        "{PROMPT}  evals:\n    - id: tone\n      type: contains\n      trigger: every_turn\n  parameters:\n    temperature: 0.2\n    top_k: 40\n"
+        "{PROMPT}  evals:\n    - id: tone\n      type: contains\n      params: {{patterns: [thanks]}}\n      trigger: every_turn\n  parameters:\n    temperature: 0.2\n    top_k: 40\n"
     );
     std::fs::write(&path, text).expect("write");
     let loaded = promptkit_build::load::load_prompt_file(&path, &LoadOptions::default());
@@ -209,11 +206,11 @@ fn a_prompt_checked_alone_reports_its_fields_too() {
         got,
         vec![
             (
-                10,
-                "`evals` is accepted but not executed by this runtime: copied into the pack; pack evals are never run"
+                14,
+                "accepted but not executed by this runtime: `trigger: every_turn`"
             ),
             (
-                16,
+                17,
                 "`top_k` is accepted but not executed by this runtime: copied into the pack; no provider request carries top_k"
             ),
         ]

@@ -252,7 +252,8 @@ fn mounted_maps_hold_the_kind_they_follow() {
     }
 }
 
-const SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/schemas/arena");
+/// The schemas `cargo promptkit schema` prints (the reference's, embedded).
+const SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/arena");
 
 /// Every property path of a JSON schema below `spec`.
 fn schema_paths(schema: &Value, defs: &Value, at: &str, depth: usize, out: &mut BTreeSet<String>) {

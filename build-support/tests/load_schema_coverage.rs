@@ -11,7 +11,8 @@ use promptkit_build::model::{
 };
 use serde_json::{Value, json};
 
-const SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/schemas/arena");
+/// The schemas `cargo promptkit schema` prints (the reference's, embedded).
+const SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/arena");
 
 /// A value for `schema` that sets every property (bounded by `depth`).
 fn maximal(schema: &Value, defs: &Value, depth: usize) -> Value {

@@ -39,6 +39,8 @@ enum Command {
     ConfigInspect(cmd::config_inspect::Args),
     /// Print the requests a scenario's turns send, per provider, without calling any API.
     PromptDebug(cmd::prompt_debug::Args),
+    /// Print the JSON Schema of a config kind (for editors); `--list` names them.
+    Schema(cmd::schema::Args),
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
     Completion(cmd::completion::Args),
 }
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::View(args) => cmd::view::run(args),
         Command::ConfigInspect(args) => cmd::config_inspect::run(args),
         Command::PromptDebug(args) => cmd::prompt_debug::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
         Command::Completion(args) => cmd::completion::run(args, Cli::command()),
     };
     result.unwrap_or_else(|err| {

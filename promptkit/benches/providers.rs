@@ -60,7 +60,7 @@ async fn overhead(base: &str) {
     let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "where is my order?"}]});
     // Warm up.
     let request = ChatRequest {
-        messages: vec![Message::user("where is my order?")],
+        messages: vec![Message::user("where is my order?")].into(),
         ..ChatRequest::default()
     };
     for _ in 0..200 {
@@ -148,7 +148,7 @@ async fn conversation(provider: &dyn Provider, tools: &Toolbox, i: usize) -> boo
     };
     for _ in 0..2 {
         let request = ChatRequest {
-            messages: messages.clone(),
+            messages: messages.clone().into(),
             tools: vec![spec.clone()],
             ..ChatRequest::default()
         };

@@ -11,6 +11,7 @@ pub mod conversation;
 pub mod files;
 pub mod go_json;
 pub mod mcp;
+pub mod media;
 pub mod message;
 pub mod pack;
 pub mod provider;

@@ -148,6 +148,57 @@ pub enum ContentPart {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
     },
+    /// A document (PDF, text...).
+    Document {
+        /// Where the document is.
+        url: String,
+        /// Its MIME type when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mime_type: Option<String>,
+    },
+}
+
+impl ContentPart {
+    /// A part of `kind` (`image`, `audio`, `video`, `document`); `None` for another kind.
+    pub fn of_kind(kind: &str, url: String, mime_type: Option<String>) -> Option<Self> {
+        Some(match kind {
+            "image" => Self::Image { url, mime_type },
+            "audio" => Self::Audio { url, mime_type },
+            "video" => Self::Video { url, mime_type },
+            "document" => Self::Document { url, mime_type },
+            _ => return None,
+        })
+    }
+
+    /// The part's kind: `image`, `audio`, `video` or `document`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Image { .. } => "image",
+            Self::Audio { .. } => "audio",
+            Self::Video { .. } => "video",
+            Self::Document { .. } => "document",
+        }
+    }
+
+    /// Where the media is (`https:`, `data:` or a path).
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Image { url, .. }
+            | Self::Audio { url, .. }
+            | Self::Video { url, .. }
+            | Self::Document { url, .. } => url,
+        }
+    }
+
+    /// Its MIME type when known.
+    pub fn mime_type(&self) -> Option<&str> {
+        match self {
+            Self::Image { mime_type, .. }
+            | Self::Audio { mime_type, .. }
+            | Self::Video { mime_type, .. }
+            | Self::Document { mime_type, .. } => mime_type.as_deref(),
+        }
+    }
 }
 
 /// A tool call requested by the model.

@@ -24,6 +24,15 @@ fn files(root: &Path) -> Vec<(String, String)> {
     .collect()
 }
 
+/// A file table as `#[arena_test]` embeds it: static, one allocation per project.
+fn table(files: Vec<(String, String)>) -> &'static [(&'static str, &'static str)] {
+    let leaked: Vec<(&'static str, &'static str)> = files
+        .into_iter()
+        .map(|(p, t)| (&*p.leak(), &*t.leak()))
+        .collect();
+    leaked.leak()
+}
+
 #[test]
 fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
     let root = Path::new(ROOT).canonicalize().expect("example present");
@@ -33,14 +42,11 @@ fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
             *text = text.replace("30 days", "45 days");
         }
     }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
+    let borrowed = table(files);
     let config = root.join("config.arena.yaml");
     let config = config.to_str().expect("utf-8 path");
     let outcome = std::panic::catch_unwind(|| {
-        promptkit::__private::arena_case(config, &borrowed, "refund-policy", "mock", |_| {});
+        promptkit::__private::arena_case(config, borrowed, "refund-policy", "mock", |_| {});
     });
     let payload = outcome.expect_err("the edited scenario fails");
     let message = payload
@@ -57,10 +63,6 @@ fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
     assert!(message.contains("actual:"), "{message}");
 
     // The unedited embedded project passes (and never touched the disk copy).
-    let original = self::files(&root);
-    let borrowed: Vec<(&str, &str)> = original
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    promptkit::__private::arena_case(config, &borrowed, "refund-policy", "mock", |_| {});
+    let borrowed = table(self::files(&root));
+    promptkit::__private::arena_case(config, borrowed, "refund-policy", "mock", |_| {});
 }

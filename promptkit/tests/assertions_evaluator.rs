@@ -191,7 +191,7 @@ fn custom_assertions_take_precedence() {
 
 #[test]
 fn the_judge_gets_the_request_and_its_verdict_is_thresholded() {
-    let judge = |req: &JudgeRequest| -> Result<String, String> {
+    let judge = |req: &JudgeRequest| -> Result<String, promptkit::assertions::JudgeError> {
         assert!(req.user_content.contains("Content to evaluate:\nhello"));
         assert!(req.user_content.contains("Criteria: be kind"));
         Ok("Here you go: {\"passed\": true, \"score\": 0.8, \"reasoning\": \"kind\"}".into())
@@ -251,7 +251,7 @@ fn conversation_level_types_see_every_assistant_turn() {
 #[test]
 fn the_assertion_wrapper_runs_its_inner_type_with_the_wrapper_threshold() {
     let seen = std::sync::Mutex::new(None);
-    let judge = move |req: &JudgeRequest| -> Result<String, String> {
+    let judge = move |req: &JudgeRequest| -> Result<String, promptkit::assertions::JudgeError> {
         if let Ok(mut s) = seen.lock() {
             *s = req.judge.clone();
         }

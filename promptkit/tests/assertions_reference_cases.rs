@@ -3,8 +3,8 @@
 //! under `tests/data/eval_handlers/`) and checks each verdict.
 
 use promptkit::assertions::{
-    AssertionContext, EvalResult, Evaluator, ExecEval, Judge, JudgeRequest, Thresholds,
-    ToolExecutor, ToolFuture, ToolRun, eval_partial,
+    AssertionContext, EvalResult, Evaluator, ExecEval, Judge, JudgeError, JudgeRequest, Thresholds,
+    ToolExecError, ToolExecutor, ToolFuture, ToolRun, eval_partial,
 };
 use promptkit::classify::{Classifiers, HuggingFace};
 use promptkit::providers::http::Secret;
@@ -334,7 +334,7 @@ impl Judge for Canned {
         if let Ok(mut last) = self.1.lock() {
             *last = Some(req.clone());
         }
-        let reply = self.0.clone();
+        let reply = self.0.clone().map_err(JudgeError::Failed);
         Box::pin(async move { reply })
     }
 }
@@ -351,9 +351,9 @@ impl ToolExecutor for StubTools {
     ) -> ToolFuture<'a> {
         let spec = self.0.get(name).cloned();
         Box::pin(async move {
-            let spec = spec.ok_or_else(|| format!("tool {name:?} not found"))?;
+            let spec = spec.ok_or_else(|| ToolExecError::Unknown(name.to_owned()))?;
             if let Some(e) = spec.get("exec_error").and_then(Value::as_str) {
-                return Err(e.to_owned());
+                return Err(ToolExecError::Failed(e.to_owned()));
             }
             if spec.get("echo_args") == Some(&Value::Bool(true)) {
                 return Ok(ToolRun {

@@ -73,8 +73,9 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 
 #[test]
 fn no_type_panics_on_hostile_params_or_contexts() {
-    let judge =
-        |_: &JudgeRequest| -> Result<String, String> { Ok("{\"score\": \"NaN\"} }{".into()) };
+    let judge = |_: &JudgeRequest| -> Result<String, promptkit::assertions::JudgeError> {
+        Ok("{\"score\": \"NaN\"} }{".into())
+    };
     let evaluators = [
         Evaluator::new(),
         Evaluator::new().with_judge(Arc::new(judge)),

@@ -138,7 +138,7 @@ impl Provider for Capture {
         request: ChatRequest,
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         if let Ok(mut seen) = self.0.lock() {
-            seen.push(request.messages);
+            seen.push(request.messages.to_vec());
         }
         Box::pin(async move {
             Ok(ChatResponse {

@@ -10,6 +10,7 @@ const LAYERS: &[&str] = &[
     "message",
     "go_json",
     "files",
+    "media",
     "provider",
     "providers",
     "classify",

@@ -49,7 +49,7 @@ fn request() -> ChatRequest {
     ));
     ChatRequest {
         system: Some("be brief".into()),
-        messages,
+        messages: messages.into(),
         tools: vec![ToolSpec {
             name: "lookup".into(),
             description: "find".into(),

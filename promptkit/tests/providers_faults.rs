@@ -74,7 +74,7 @@ fn partial_event(kind: Kind) -> &'static str {
 
 fn request() -> ChatRequest {
     ChatRequest {
-        messages: vec![Message::user("hi")],
+        messages: vec![Message::user("hi")].into(),
         ..ChatRequest::default()
     }
 }

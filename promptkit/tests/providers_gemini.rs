@@ -55,7 +55,8 @@ fn request() -> ChatRequest {
                 ..Message::assistant("")
             },
             Message::tool_result("call_1", "weather", "{\"temp\":3}"),
-        ],
+        ]
+        .into(),
         tools: vec![ToolSpec {
             name: "weather".into(),
             description: "w".into(),

@@ -44,7 +44,7 @@ fn provider(server: &MockServer, timeout_ms: u64, retries: u32) -> OpenAi {
 fn request() -> ChatRequest {
     ChatRequest {
         system: Some("be brief".into()),
-        messages: vec![Message::user("hi")],
+        messages: vec![Message::user("hi")].into(),
         ..ChatRequest::default()
     }
 }
@@ -100,7 +100,7 @@ async fn tools_go_out_and_calls_come_back() {
         description: "find".into(),
         input_schema: json!({"type": "object"}),
     }];
-    req.messages.push(Message {
+    std::sync::Arc::make_mut(&mut req.messages).push(Message {
         tool_calls: vec![promptkit::ToolCall {
             id: "c0".into(),
             name: "lookup".into(),
@@ -109,8 +109,11 @@ async fn tools_go_out_and_calls_come_back() {
         }],
         ..Message::assistant("")
     });
-    req.messages
-        .push(Message::tool_result("c0", "lookup", "{\"ok\":true}"));
+    std::sync::Arc::make_mut(&mut req.messages).push(Message::tool_result(
+        "c0",
+        "lookup",
+        "{\"ok\":true}",
+    ));
     let response = provider(&server, 2000, 0).chat(req).await.expect("answer");
     assert_eq!(response.message.tool_calls[0].name, "lookup");
     assert_eq!(response.message.tool_calls[0].arguments, json!({"id": 7}));

@@ -63,7 +63,7 @@ fn provider(kind: &str, model: &str, url: &str, dir: &Path) -> std::sync::Arc<dy
 
 async fn run(provider: &dyn Provider, stream: bool) -> (ChatResponse, String) {
     let request = ChatRequest {
-        messages: vec![Message::user("hello")],
+        messages: vec![Message::user("hello")].into(),
         ..ChatRequest::default()
     };
     if !stream {

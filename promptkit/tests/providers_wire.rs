@@ -81,7 +81,7 @@ async fn a_gemini_thought_signature_goes_back_with_its_call() {
     .await;
     let gemini = gemini("gemini-2.5-flash", &server);
     let mut request = ChatRequest {
-        messages: vec![Message::user("what is today's step?")],
+        messages: vec![Message::user("what is today's step?")].into(),
         ..ChatRequest::default()
     };
     let first = gemini.chat(request.clone()).await.expect("first round");
@@ -91,8 +91,8 @@ async fn a_gemini_thought_signature_goes_back_with_its_call() {
             .as_deref()
             .is_some_and(|s| s.starts_with("CpQCAdHtim"))
     );
-    request.messages.push(first.message);
-    request.messages.push(Message::tool_result(
+    std::sync::Arc::make_mut(&mut request.messages).push(first.message);
+    std::sync::Arc::make_mut(&mut request.messages).push(Message::tool_result(
         &call.id,
         &call.name,
         "{\"step\":\"outline\"}",
@@ -218,7 +218,8 @@ async fn a_claude_thinking_block_goes_back_first_with_its_signature() {
             Message::user("hi"),
             assistant,
             Message::tool_result("t1", "lookup", "{}"),
-        ],
+        ]
+        .into(),
         ..ChatRequest::default()
     };
     claude.chat(request).await.expect("answer");

@@ -57,5 +57,5 @@ async fn an_unreadable_recording_names_both_formats() {
         error.contains("neither `Messages` (arena output) nor `events` (session recording)"),
         "{error}"
     );
-    assert!(error.contains("is not a PromptKit recording"), "{error}");
+    assert!(error.contains("not a PromptKit recording"), "{error}");
 }

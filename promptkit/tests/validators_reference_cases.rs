@@ -94,7 +94,7 @@ fn every_reference_guardrail_case_gives_its_verdict() {
         let (triggered, delivered) = match case.call.as_deref() {
             None => continue,
             Some("input") => {
-                let outs = set.check_input(&case.text, &[]);
+                let outs = set.check_input(&case.text, &Default::default());
                 let fired = outs.iter().any(|o| o.triggered);
                 let text = if fired {
                     set.validators()[0].enforce(&case.text)
@@ -108,7 +108,7 @@ fn every_reference_guardrail_case_gives_its_verdict() {
                 None => (false, case.text.clone()),
             },
             Some(_) => {
-                let (outs, text) = set.enforce_output(&case.text, &[]);
+                let (outs, text) = set.enforce_output(&case.text, &Default::default());
                 (outs.iter().any(|o| o.triggered), text)
             }
         };

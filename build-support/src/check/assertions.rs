@@ -12,7 +12,7 @@ use super::{at, at_loc, error, suggestion, warning};
 use crate::diagnostic::Diagnostics;
 use crate::load::{Item, Project};
 use crate::model::{Assertion, EvalDef, Map as YamlMap, PromptSpec};
-use crate::registry::{self, check_params};
+use crate::registry::{self, Needs, check_params};
 
 pub(super) fn check_project(project: &Project, custom: &[String], out: &mut Diagnostics) {
     let arena = &project.arena.spec.value;
@@ -69,15 +69,20 @@ pub(super) fn check_project(project: &Project, custom: &[String], out: &mut Diag
         }
     }
     for prompt in &project.prompts {
-        check_validators(prompt, out);
-        for eval in &prompt.spec.evals {
-            eval_def(&prompt.path, eval, out);
-        }
+        check_prompt(prompt, out);
+    }
+}
+
+/// The validators and evals of a prompt.
+pub(super) fn check_prompt(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
+    check_validators(prompt, out);
+    for eval in &prompt.spec.evals {
+        eval_def(&prompt.path, eval, out);
     }
 }
 
 /// The validators of a prompt.
-pub(super) fn check_validators(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
+fn check_validators(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
     let path = prompt.path.as_path();
     // A disabled validator is never built (as in the reference), so its params are not held
     // to its type's rules.
@@ -104,9 +109,29 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// A type that asks an LLM judge, in a project that configures none.
+    fn judge_available(&self, path: &Path, ty: &Spanned<String>, out: &mut Diagnostics) {
+        if self.judges.is_empty()
+            && registry::assertion_type(&ty.value).is_some_and(|t| t.needs == Needs::Judge)
+        {
+            out.push(
+                warning(
+                    format!("`{}` asks an LLM judge, and none is configured", ty.value),
+                    at(path, ty),
+                    path,
+                )
+                .with_help("add `judges: [{name: ..., provider: ...}]` to the arena config")
+                .with_note(
+                    "without a judge the assertion fails (pii_leakage runs only its regex pre-pass)",
+                ),
+            );
+        }
+    }
+
     fn assertion(&self, path: &Path, a: &Assertion, out: &mut Diagnostics) {
         if !self.custom.contains(&a.r#type.value) {
             typed(path, &a.r#type, a.params.as_ref(), "assertion", out);
+            self.judge_available(path, &a.r#type, out);
         }
         if let Some(params) = &a.params
             && let Some((key, judge)) = params.value.entry("judge")
@@ -151,6 +176,23 @@ impl Context<'_> {
 
 fn eval_def(path: &Path, eval: &EvalDef, out: &mut Diagnostics) {
     typed(path, &eval.r#type, eval.params.as_ref(), "eval", out);
+    let trigger = &eval.trigger;
+    if matches!(trigger.value.as_str(), "every_turn" | "sample_turns") {
+        out.push(
+            warning(
+                format!(
+                    "accepted but not executed by this runtime: `trigger: {}`",
+                    trigger.value
+                ),
+                at(path, trigger),
+                path,
+            )
+            .with_note(
+                "the arena scores evals once a conversation ends (`on_session_complete`, \
+                 `sample_sessions`); per-turn triggers are copied into the pack only",
+            ),
+        );
+    }
 }
 
 /// Checks a type name and its params against the registry.

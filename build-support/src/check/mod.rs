@@ -73,7 +73,7 @@ pub fn check_prompts(prompts: &[Item<PromptSpec>], sources: &SourceCache) -> Dia
     let mut out = Diagnostics::new();
     for prompt in prompts {
         templates::check_prompt(prompt, sources, &[], true, &mut out);
-        assertions::check_validators(prompt, &mut out);
+        assertions::check_prompt(prompt, &mut out);
         values::check_prompt(prompt, &mut out);
         if !prompt.inline {
             fields::check_prompt(prompt, sources, &mut out);

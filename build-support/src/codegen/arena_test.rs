@@ -13,6 +13,7 @@ use std::path::Path;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use super::ExpandError;
 use crate::diagnostic::RenderStyle;
 use crate::frontend::Frontend;
 use crate::load::Project;
@@ -26,13 +27,15 @@ pub fn arena_test(
     config: &Path,
     setup: &Ident,
     custom_assertions: &[String],
-) -> Result<TokenStream, String> {
+) -> Result<TokenStream, ExpandError> {
     let outcome = Frontend::new()
         .custom_assertions(custom_assertions.iter().cloned())
         .project(config);
     let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, Path::new(""));
     let files_read = outcome.files.clone();
-    let (project, _) = outcome.into_result(RenderStyle::Plain)?;
+    let (project, _) = outcome
+        .into_result(RenderStyle::Plain)
+        .map_err(|rejected| ExpandError::from(rejected.rendered))?;
     let project: &Project = &project;
     let config_text = path_text(config)?;
     let files = files_read
@@ -72,7 +75,8 @@ pub fn arena_test(
     if tests.is_empty() {
         return Err(format!(
             "error: `{config_text}` plans no scenario or eval to run\n  = help: add scenarios and providers to the arena config"
-        ));
+        )
+        .into());
     }
     Ok(quote! {
         #warnings
@@ -160,7 +164,7 @@ mod tests {
         )
         .expect("write");
         let err = arena_test(&config, &format_ident!("t"), &[]).expect_err("missing file");
-        assert!(err.contains("missing.yaml"), "{err}");
-        assert!(err.contains("config.arena.yaml:6:"), "{err}");
+        assert!(err.message().contains("missing.yaml"), "{err}");
+        assert!(err.message().contains("config.arena.yaml:6:"), "{err}");
     }
 }

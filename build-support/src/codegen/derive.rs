@@ -55,10 +55,10 @@ pub fn derive_prompt(
     fields: &[Field],
     impl_header: TokenStream,
 ) -> Result<TokenStream, Vec<Problem>> {
-    let (prompt, files, warnings) = load_typed(manifest_dir, path).map_err(|message| {
+    let (prompt, files, warnings) = load_typed(manifest_dir, path).map_err(|error| {
         vec![Problem {
             blame: Blame::Attribute,
-            message: without_level(message),
+            message: without_level(error.message().to_owned()),
         }]
     })?;
     let mut sources = SourceCache::new();

@@ -8,6 +8,7 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::ExpandError;
 use super::output::{camel, render_relative, snake_ident, track, warnings};
 use super::prompt::TypedPrompt;
 use super::schema::types;
@@ -18,16 +19,16 @@ use crate::pack::CompileOptions;
 
 /// The tokens of `include_pack!(path)`, `path` relative to `manifest_dir`. `Err` holds
 /// every diagnostic rendered with paths relative to `manifest_dir`.
-pub fn include_pack(manifest_dir: &Path, path: &str) -> Result<TokenStream, String> {
+pub fn include_pack(manifest_dir: &Path, path: &str) -> Result<TokenStream, ExpandError> {
     let outcome = Frontend::new().project(manifest_dir.join(path));
     let compiled = outcome.compile(&CompileOptions::default());
     let fail = |d: &Diagnostics| render_relative(d, &compiled.sources, manifest_dir);
     let (Some(project), Some(pack)) = (&outcome.checked, &compiled.pack) else {
-        return Err(fail(&compiled.diagnostics));
+        return Err(fail(&compiled.diagnostics).into());
     };
     let json = pack
         .to_json()
-        .map_err(|e| format!("error: cannot serialize the pack: {e}"))?;
+        .map_err(|e| ExpandError::from(format!("error: cannot serialize the pack: {e}")))?;
     let prompts: Vec<TypedPrompt> = project
         .prompts
         .iter()
@@ -187,7 +188,10 @@ mod tests {
                 }
                 // A pack needs prompts; eval-test only replays recordings.
                 Err(rendered) if project == "eval-test" => {
-                    assert!(rendered.contains("no prompt configs"), "{rendered}");
+                    assert!(
+                        rendered.message().contains("no prompt configs"),
+                        "{rendered}"
+                    );
                 }
                 Err(rendered) => failures.push(format!("{project}:\n{rendered}")),
             }

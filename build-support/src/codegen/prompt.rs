@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::ExpandError;
 use super::output::{render_relative, snake_ident, track};
 use crate::frontend::Frontend;
 use crate::load::Item;
@@ -187,7 +188,7 @@ impl TypedPrompt {
 
 /// The tokens of `include_prompt!(path)`, `path` relative to `manifest_dir`.
 /// `Err` holds the diagnostics rendered with paths relative to `manifest_dir`.
-pub fn include_prompt(manifest_dir: &Path, path: &str) -> Result<TokenStream, String> {
+pub fn include_prompt(manifest_dir: &Path, path: &str) -> Result<TokenStream, ExpandError> {
     let (prompt, files, warnings) = load_typed(manifest_dir, path)?;
     let name = module_name(&prompt.item);
     let module = prompt.module(&name, &files);
@@ -200,14 +201,10 @@ pub fn include_prompt(manifest_dir: &Path, path: &str) -> Result<TokenStream, St
 pub fn load_typed(
     manifest_dir: &Path,
     path: &str,
-) -> Result<(TypedPrompt, Vec<PathBuf>, TokenStream), String> {
+) -> Result<(TypedPrompt, Vec<PathBuf>, TokenStream), ExpandError> {
     let outcome = Frontend::new().prompt(manifest_dir.join(path));
     let Some(item) = &outcome.checked else {
-        return Err(render_relative(
-            &outcome.diagnostics,
-            &outcome.sources,
-            manifest_dir,
-        ));
+        return Err(render_relative(&outcome.diagnostics, &outcome.sources, manifest_dir).into());
     };
     let prompt = TypedPrompt::new(Item::clone(item));
     let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, manifest_dir);
@@ -280,10 +277,13 @@ mod tests {
     #[test]
     fn errors_name_the_yaml_location_relative_to_the_crate() {
         let err = include_prompt(&fixtures(), "prompts/undeclared.yaml").expect_err("typo");
-        assert!(err.contains("--> prompts/undeclared.yaml:14:30"), "{err}");
-        assert!(err.contains("did you mean `company`?"), "{err}");
+        assert!(
+            err.message().contains("--> prompts/undeclared.yaml:14:30"),
+            "{err}"
+        );
+        assert!(err.message().contains("did you mean `company`?"), "{err}");
         let err = include_prompt(&fixtures(), "prompts/absent.yaml").expect_err("missing");
-        assert!(err.contains("file not found"), "{err}");
+        assert!(err.message().contains("file not found"), "{err}");
     }
 
     #[test]

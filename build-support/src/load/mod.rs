@@ -50,6 +50,7 @@ use crate::model::{
 pub use fragment::{Fragment, add_fragment_vars, fragment_path, fragment_vars};
 pub use paths::resolves_inside;
 pub use project::load_project;
+pub use reader::bounded_read;
 pub use required::Required;
 pub use scalar::locate_in_scalar;
 pub use single::{

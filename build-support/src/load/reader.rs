@@ -396,7 +396,7 @@ fn too_large(
 /// metadata check and the read (or lies about its size) cannot exhaust memory. The caller
 /// checked the metadata before opening (a FIFO is never opened, so it cannot block); the
 /// opened file is checked again.
-fn bounded_read(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+pub fn bounded_read(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     if !file.metadata()?.is_file() {

@@ -68,10 +68,36 @@ pub(super) fn structure(
         }
     }
     if errors.is_empty() {
+        errors.extend(schema_failures(&pack, project));
+    }
+    if errors.is_empty() {
         Ok((pack, warnings))
     } else {
         Err(errors)
     }
+}
+
+/// The pack against the official schema: a failure is a gap of the checker, reported at
+/// the YAML that produced the value.
+fn schema_failures(pack: &PromptPack, project: &Project) -> Vec<Diagnostic> {
+    let json = match serde_json::to_value(pack) {
+        Ok(json) => json,
+        Err(e) => return vec![Diagnostic::error(format!("cannot serialize the pack: {e}"))],
+    };
+    super::validate_schema(&json)
+        .into_iter()
+        .map(|problem| {
+            Diagnostic::error(format!(
+                "the compiled pack breaks the PromptPack schema at `{}`: {}",
+                problem.pointer,
+                crate::diagnostic::truncate(&problem.message, 300)
+            ))
+            .at(super::locate::source_of(project, &problem.pointer))
+            .with_note(
+                "`validate` let this value through; change it here (and please report the gap)",
+            )
+        })
+        .collect()
 }
 
 /// Errors for fields the PromptPack schema requires of a prompt.

@@ -20,8 +20,10 @@ mod check;
 mod compile;
 mod diagnose;
 mod json;
+mod locate;
 mod model;
 mod prompt;
+mod schema;
 mod sections;
 mod stamp;
 
@@ -31,6 +33,7 @@ pub use compile::{
 };
 pub use model::*;
 pub use prompt::prompt;
+pub use schema::{SchemaError, schema_version, validate_schema};
 pub use stamp::rfc3339;
 
 /// The official PromptPack JSON Schema (draft 2020-12, the latest version, 1.4.0), the

@@ -1,7 +1,7 @@
 //! The `compilation.created_at` timestamp: reproducible by default.
 
 /// `SOURCE_DATE_EPOCH` as RFC 3339 UTC when set, else the Unix epoch.
-pub fn created_at() -> Result<String, String> {
+pub(crate) fn created_at() -> Result<String, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => text
             .trim()

@@ -1,11 +1,10 @@
 //! Content, JSON, length, budget and guardrail-observation types.
 
-use super::Family::{Budget, Content, Guardrail, Json, Length};
 use super::ParamKind::{
     Any, Bool, Integer, JmesPath, JsonSchema, Number, NumberList, Regex, String, StringList,
 };
 use super::Scope::{Both, Turn};
-use super::{EvalType, Needs, ParamSpec, p, pa, ty};
+use super::{EvalKind, EvalType, Needs, ParamSpec, p, pa, ty};
 
 const PATTERNS: ParamSpec = p(
     "patterns",
@@ -32,25 +31,22 @@ const EXTRACT_JSON: ParamSpec = p(
 /// The table of this module's types.
 pub(super) const TYPES: &[EvalType] = &[
     ty(
-        "contains",
+        EvalKind::Contains,
         &["content_includes"],
-        Content,
         Turn,
         &[PATTERNS],
         "Every pattern appears in the response (case-insensitive); score is the fraction found.",
     ),
     ty(
-        "contains_any",
+        EvalKind::ContainsAny,
         &["content_includes_any"],
-        Content,
         Both,
         &[PATTERNS],
         "At least one assistant message contains at least one of the patterns.",
     ),
     ty(
-        "content_excludes",
+        EvalKind::ContentExcludes,
         &["content_not_includes", "banned_words"],
-        Content,
         Both,
         &[
             pa(
@@ -73,9 +69,8 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .streaming(),
     ty(
-        "regex",
+        EvalKind::Regex,
         &["content_matches"],
-        Content,
         Turn,
         &[
             p(
@@ -96,9 +91,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The response matches (or, with expect_match: false, does not match) the pattern.",
     ),
     ty(
-        "field_presence",
+        EvalKind::FieldPresence,
         &["required_fields"],
-        Content,
         Turn,
         &[pa(
             "fields",
@@ -110,17 +104,15 @@ pub(super) const TYPES: &[EvalType] = &[
         "Every field name appears in the response (case-insensitive); score is the fraction found.",
     ),
     ty(
-        "json_valid",
+        EvalKind::JsonValid,
         &["is_valid_json", "valid_json"],
-        Json,
         Turn,
         &[ALLOW_WRAPPED, EXTRACT_JSON],
         "The response parses as JSON.",
     ),
     ty(
-        "json_schema",
+        EvalKind::JsonSchema,
         &[],
-        Json,
         Turn,
         &[
             p(
@@ -136,9 +128,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The response is JSON valid against the schema.",
     ),
     ty(
-        "json_path",
+        EvalKind::JsonPath,
         &[],
-        Json,
         Turn,
         &[
             pa(
@@ -196,9 +187,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "A JMESPath query on the response JSON gives the expected value, items, range or count.",
     ),
     ty(
-        "min_length",
+        EvalKind::MinLength,
         &[],
-        Length,
         Turn,
         &[pa(
             "min",
@@ -211,9 +201,8 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .strict(),
     ty(
-        "max_length",
+        EvalKind::MaxLength,
         &["length"],
-        Length,
         Turn,
         &[
             pa(
@@ -236,9 +225,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .strict()
     .streaming(),
     ty(
-        "sentence_count",
+        EvalKind::SentenceCount,
         &["max_sentences"],
-        Length,
         Turn,
         &[pa(
             "max",
@@ -250,9 +238,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Counts the response's sentences (split on . ! ?); fails above `max` when given.",
     ),
     ty(
-        "latency_budget",
+        EvalKind::LatencyBudget,
         &[],
-        Budget,
         Turn,
         &[p(
             "max_ms",
@@ -264,9 +251,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The turn's latency is within budget; score is budget/latency capped at 1.",
     ),
     ty(
-        "cost_budget",
+        EvalKind::CostBudget,
         &[],
-        Budget,
         Both,
         &[
             p(
@@ -307,9 +293,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "max_total_tokens",
     ]]),
     ty(
-        "guardrail_triggered",
+        EvalKind::GuardrailTriggered,
         &[],
-        Guardrail,
         Both,
         &[
             pa(
@@ -339,9 +324,8 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .strict(),
     ty(
-        "cosine_similarity",
+        EvalKind::CosineSimilarity,
         &[],
-        Content,
         Turn,
         &[
             p(

@@ -1,9 +1,8 @@
 //! Workflow, agent, skill and composition types.
 
-use super::Family::Workflow;
 use super::ParamKind::{Integer, ObjectList, String, StringList};
 use super::Scope::Both;
-use super::{EvalType, ParamSpec, p, ty};
+use super::{EvalKind, EvalType, ParamSpec, p, ty};
 
 const STATE: ParamSpec = p("state", String, true, None, "Workflow state name.");
 
@@ -30,25 +29,22 @@ const CONTAINS: ParamSpec = p(
 /// The table of this module's types.
 pub(super) const TYPES: &[EvalType] = &[
     ty(
-        "agent_invoked",
+        EvalKind::AgentInvoked,
         &[],
-        Workflow,
         Both,
         &[p("agents", StringList, true, None, "Agent (tool) names.")],
         "Each named agent was invoked; score is the fraction invoked.",
     ),
     ty(
-        "agent_not_invoked",
+        EvalKind::AgentNotInvoked,
         &[],
-        Workflow,
         Both,
         &[p("agents", StringList, true, None, "Agent (tool) names.")],
         "None of the named agents was invoked.",
     ),
     ty(
-        "agent_response_contains",
+        EvalKind::AgentResponseContains,
         &[],
-        Workflow,
         Both,
         &[
             p("agent", String, true, None, "The agent (tool) name."),
@@ -63,51 +59,45 @@ pub(super) const TYPES: &[EvalType] = &[
         "Some response of the agent contains the text.",
     ),
     ty(
-        "workflow_complete",
+        EvalKind::WorkflowComplete,
         &[],
-        Workflow,
         Both,
         &[],
         "The workflow reached a terminal state.",
     ),
     ty(
-        "state_is",
+        EvalKind::StateIs,
         &[],
-        Workflow,
         Both,
         &[STATE],
         "The workflow's current state is `state`.",
     )
     .strict(),
     ty(
-        "transitioned_to",
+        EvalKind::TransitionedTo,
         &[],
-        Workflow,
         Both,
         &[STATE],
         "The workflow transitioned to `state` at some point.",
     ),
     ty(
-        "spoke_in_state",
+        EvalKind::SpokeInState,
         &[],
-        Workflow,
         Both,
         &[STATE],
         "An assistant message with text was produced while in `state`.",
     )
     .strict(),
     ty(
-        "workflow_transition_order",
+        EvalKind::WorkflowTransitionOrder,
         &[],
-        Workflow,
         Both,
         &[SEQUENCE],
         "The workflow visited these states in order.",
     ),
     ty(
-        "workflow_tool_access",
+        EvalKind::WorkflowToolAccess,
         &[],
-        Workflow,
         Both,
         &[p(
             "rules",
@@ -119,9 +109,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Tools were only called in states that allow them.",
     ),
     ty(
-        "skill_activated",
+        EvalKind::SkillActivated,
         &[],
-        Workflow,
         Both,
         &[
             SKILLS,
@@ -136,25 +125,22 @@ pub(super) const TYPES: &[EvalType] = &[
         "Each named skill was activated (skill__activate) at least min_calls times.",
     ),
     ty(
-        "skill_not_activated",
+        EvalKind::SkillNotActivated,
         &[],
-        Workflow,
         Both,
         &[SKILLS],
         "None of the named skills was activated.",
     ),
     ty(
-        "skill_activation_order",
+        EvalKind::SkillActivationOrder,
         &[],
-        Workflow,
         Both,
         &[SEQUENCE],
         "Skills were activated in this order.",
     ),
     ty(
-        "composition_step_output",
+        EvalKind::CompositionStepOutput,
         &[],
-        Workflow,
         Both,
         &[
             p("step", String, true, None, "The composition step."),
@@ -165,9 +151,8 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .rejecting_thresholds(),
     ty(
-        "composition_branch_taken",
+        EvalKind::CompositionBranchTaken,
         &[],
-        Workflow,
         Both,
         &[
             p("branch", String, true, None, "The branch point."),
@@ -183,18 +168,16 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .rejecting_thresholds(),
     ty(
-        "composition_parallel_complete",
+        EvalKind::CompositionParallelComplete,
         &[],
-        Workflow,
         Both,
         &[p("parallel", String, true, None, "The parallel block.")],
         "A composition parallel block completed.",
     )
     .rejecting_thresholds(),
     ty(
-        "composition_output",
+        EvalKind::CompositionOutput,
         &[],
-        Workflow,
         Both,
         &[EQUALS, CONTAINS],
         "The composition's final output is as expected (non-empty by default).",

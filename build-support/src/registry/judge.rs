@@ -1,9 +1,8 @@
 //! LLM-judge, external evaluator, behavioral and wrapper types.
 
-use super::Family::{Behavioral, External, Judge, Wrapper};
 use super::ParamKind::{Any, Bool, Duration, Number, Object, String, StringList, StringMap};
 use super::Scope::{Both, Conversation, Turn};
-use super::{EvalType, Needs, ParamSpec, p, pa, ty};
+use super::{EvalKind, EvalType, Needs, ParamSpec, p, pa, ty};
 
 /// The judge provider to use, by name (a key of the arena's judge targets).
 const JUDGE_NAME: ParamSpec = p(
@@ -231,9 +230,8 @@ const A2A: &[ParamSpec] = external!(p("agent_url", String, true, None, "The A2A 
 /// The table of this module's types.
 pub(super) const TYPES: &[EvalType] = &[
     ty(
-        "llm_judge",
+        EvalKind::LlmJudge,
         &[],
-        Judge,
         Turn,
         JUDGE,
         "An LLM judge scores the response against the criteria.",
@@ -241,9 +239,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "llm_judge_session",
+        EvalKind::LlmJudgeSession,
         &["llm_judge_conversation"],
-        Judge,
         Conversation,
         JUDGE,
         "An LLM judge scores the whole transcript against the criteria.",
@@ -251,9 +248,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "llm_judge_tool_calls",
+        EvalKind::LlmJudgeToolCalls,
         &[],
-        Judge,
         Both,
         JUDGE_TOOLS,
         "An LLM judge scores the tool calls.",
@@ -261,9 +257,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "faithfulness",
+        EvalKind::Faithfulness,
         &[],
-        Judge,
         Turn,
         RAG,
         "Judge: the answer's claims are supported by the context.",
@@ -271,9 +266,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "answer_relevancy",
+        EvalKind::AnswerRelevancy,
         &[],
-        Judge,
         Turn,
         RAG,
         "Judge: the answer addresses the question.",
@@ -281,9 +275,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "contextual_precision",
+        EvalKind::ContextualPrecision,
         &[],
-        Judge,
         Turn,
         RAG,
         "Judge: the retrieved chunks are relevant.",
@@ -291,9 +284,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "contextual_recall",
+        EvalKind::ContextualRecall,
         &[],
-        Judge,
         Turn,
         RAG,
         "Judge: the chunks cover the reference answer.",
@@ -301,9 +293,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "contextual_relevancy",
+        EvalKind::ContextualRelevancy,
         &[],
-        Judge,
         Turn,
         RAG,
         "Judge: mean per-chunk relevance to the question.",
@@ -311,9 +302,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "hallucination",
+        EvalKind::Hallucination,
         &[],
-        Judge,
         Turn,
         RAG,
         "Judge: the answer has no claims unsupported by the context.",
@@ -321,9 +311,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "bias",
+        EvalKind::Bias,
         &[],
-        Judge,
         Turn,
         JUDGE,
         "Judge: the answer is free of bias.",
@@ -331,9 +320,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "toxicity",
+        EvalKind::Toxicity,
         &[],
-        Judge,
         Turn,
         JUDGE,
         "Judge: the answer is free of toxicity.",
@@ -341,18 +329,16 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "pii_leakage",
+        EvalKind::PiiLeakage,
         &[],
-        Judge,
         Turn,
         JUDGE,
         "No PII: a regex pre-pass (email, SSN, card), then the judge when one is configured.",
     )
     .rejecting_thresholds(),
     ty(
-        "role_violation",
+        EvalKind::RoleViolation,
         &[],
-        Judge,
         Turn,
         ROLE,
         "Judge: the answer stays within the agent's role.",
@@ -360,45 +346,40 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Judge)
     .rejecting_thresholds(),
     ty(
-        "rest_eval",
+        EvalKind::RestEval,
         &[],
-        External,
         Turn,
         REST,
         "A REST endpoint scores the response.",
     )
     .needing(Needs::Network),
     ty(
-        "rest_eval_session",
+        EvalKind::RestEvalSession,
         &[],
-        External,
         Conversation,
         REST,
         "A REST endpoint scores the conversation.",
     )
     .needing(Needs::Network),
     ty(
-        "a2a_eval",
+        EvalKind::A2aEval,
         &[],
-        External,
         Turn,
         A2A,
         "An A2A agent scores the response.",
     )
     .needing(Needs::Network),
     ty(
-        "a2a_eval_session",
+        EvalKind::A2aEvalSession,
         &[],
-        External,
         Conversation,
         A2A,
         "An A2A agent scores the conversation.",
     )
     .needing(Needs::Network),
     ty(
-        "outcome_equivalent",
+        EvalKind::OutcomeEquivalent,
         &[],
-        Behavioral,
         Both,
         &[
             p(
@@ -434,9 +415,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The run's outcome equals the expected one by the chosen metric.",
     ),
     ty(
-        "directional",
+        EvalKind::Directional,
         &[],
-        Behavioral,
         Both,
         &[
             p(
@@ -479,9 +459,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The run behaves like a baseline under a perturbation.",
     ),
     ty(
-        "assertion",
+        EvalKind::Assertion,
         &[],
-        Wrapper,
         Both,
         &[
             p("eval_type", String, true, None, "The wrapped type."),
@@ -510,9 +489,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Wraps another type and decides pass/fail from its score.",
     ),
     ty(
-        "guardrail",
+        EvalKind::Guardrail,
         &[],
-        Wrapper,
         Both,
         &[
             p("eval_type", String, true, None, "The wrapped type."),

@@ -1,9 +1,8 @@
 //! Media and classifier-backed types.
 
-use super::Family::{External, Media};
 use super::ParamKind::{Integer, Number, String, StringList};
 use super::Scope::Both;
-use super::{EvalType, Needs, ParamSpec, p, ty};
+use super::{EvalKind, EvalType, Needs, ParamSpec, p, ty};
 
 const FORMATS: ParamSpec = p(
     "formats",
@@ -97,17 +96,15 @@ const CLASSIFY: &[ParamSpec] = &[
 /// The table of this module's types.
 pub(super) const TYPES: &[EvalType] = &[
     ty(
-        "image_format",
+        EvalKind::ImageFormat,
         &[],
-        Media,
         Both,
         &[FORMATS],
         "Every image in the output has an allowed format.",
     ),
     ty(
-        "image_dimensions",
+        EvalKind::ImageDimensions,
         &[],
-        Media,
         Both,
         &[
             p("width", Integer, false, None, "Exact width."),
@@ -120,33 +117,29 @@ pub(super) const TYPES: &[EvalType] = &[
         "Every image in the output meets the dimension constraints.",
     ),
     ty(
-        "audio_format",
+        EvalKind::AudioFormat,
         &[],
-        Media,
         Both,
         &[FORMATS],
         "Every audio clip in the output has an allowed format.",
     ),
     ty(
-        "audio_duration",
+        EvalKind::AudioDuration,
         &[],
-        Media,
         Both,
         &[MIN_SECONDS, MAX_SECONDS],
         "Every audio clip's duration is in range.",
     ),
     ty(
-        "video_duration",
+        EvalKind::VideoDuration,
         &[],
-        Media,
         Both,
         &[MIN_SECONDS, MAX_SECONDS],
         "Every video's duration is in range.",
     ),
     ty(
-        "video_resolution",
+        EvalKind::VideoResolution,
         &[],
-        Media,
         Both,
         &[
             MIN_WIDTH,
@@ -164,9 +157,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Every video meets the resolution constraints.",
     ),
     ty(
-        "audio_emotion",
+        EvalKind::AudioEmotion,
         &[],
-        External,
         Both,
         CLASSIFY,
         "Classifier score of an emotion label on audio.",
@@ -174,9 +166,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Classifier)
     .rejecting_thresholds(),
     ty(
-        "image_moderation",
+        EvalKind::ImageModeration,
         &[],
-        External,
         Both,
         CLASSIFY,
         "Classifier score of a moderation label on an image.",
@@ -184,9 +175,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Classifier)
     .rejecting_thresholds(),
     ty(
-        "text_toxicity",
+        EvalKind::TextToxicity,
         &[],
-        External,
         Both,
         CLASSIFY,
         "Classifier score of a toxicity label on text.",
@@ -194,9 +184,8 @@ pub(super) const TYPES: &[EvalType] = &[
     .needing(Needs::Classifier)
     .rejecting_thresholds(),
     ty(
-        "text_sentiment",
+        EvalKind::TextSentiment,
         &[],
-        External,
         Both,
         CLASSIFY,
         "Classifier score of a sentiment label on text.",

@@ -6,12 +6,16 @@
 //! Validators are the same eval types used as guardrails in a prompt's `validators:`.
 
 mod content;
+mod doc;
 mod flow;
 mod judge;
+mod kind;
 mod media;
 mod params_check;
 mod tools;
 
+pub use doc::markdown;
+pub use kind::EvalKind;
 pub use params_check::{ParamProblem, check_params};
 
 /// Where an assertion type is meant to run.
@@ -23,35 +27,6 @@ pub enum Scope {
     Conversation,
     /// Either (the handler reads whatever the context holds).
     Both,
-}
-
-/// The family an assertion type belongs to (the module that implements it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Family {
-    /// Text content checks (contains, regex, excludes, ...).
-    Content,
-    /// JSON validity, schema and JMESPath checks.
-    Json,
-    /// Length and sentence checks.
-    Length,
-    /// Tool-call checks.
-    Tools,
-    /// Cost and latency budgets.
-    Budget,
-    /// Guardrail observation.
-    Guardrail,
-    /// Workflow, skill, agent and composition state.
-    Workflow,
-    /// Media (image, audio, video) metadata checks.
-    Media,
-    /// LLM-judge family (needs a judge provider).
-    Judge,
-    /// Behavioral comparisons (directional, outcome equivalence).
-    Behavioral,
-    /// External evaluators (REST, A2A, classifiers, tool execution).
-    External,
-    /// The `assertion` / `guardrail` wrappers around another type.
-    Wrapper,
 }
 
 /// What a type needs from the host besides the conversation.
@@ -135,12 +110,12 @@ impl ParamSpec {
 /// One assertion / eval / validator type.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EvalType {
-    /// The canonical name.
+    /// The type, as the closed set the runtime dispatches on.
+    pub kind: EvalKind,
+    /// The canonical name (`kind.name()`).
     pub name: &'static str,
     /// Alternative names that resolve to this type.
     pub aliases: &'static [&'static str],
-    /// Its family (implementation module).
-    pub family: Family,
     /// Where it is meant to run.
     pub scope: Scope,
     /// Its parameters.
@@ -177,17 +152,16 @@ impl EvalType {
 
 /// A type with the common defaults (no one-of groups, deterministic, not streamable).
 pub(crate) const fn ty(
-    name: &'static str,
+    kind: EvalKind,
     aliases: &'static [&'static str],
-    family: Family,
     scope: Scope,
     params: &'static [ParamSpec],
     description: &'static str,
 ) -> EvalType {
     EvalType {
-        name,
+        kind,
+        name: kind.name(),
         aliases,
-        family,
         scope,
         params,
         one_of: &[],

@@ -86,3 +86,12 @@ fn defaults_are_json_literals() {
         }
     }
 }
+
+#[test]
+fn every_kind_has_exactly_one_registry_entry() {
+    for kind in EvalKind::ALL {
+        let entries = all().filter(|t| t.kind == *kind).count();
+        assert_eq!(entries, 1, "{kind:?} has {entries} registry entries");
+    }
+    assert_eq!(all().count(), EvalKind::ALL.len());
+}

@@ -1,11 +1,10 @@
 //! Tool-call types.
 
-use super::Family::{External, Tools};
 use super::ParamKind::{
     Bool, Integer, Number, Object, ObjectList, Regex, RegexMap, String, StringList,
 };
 use super::Scope::{Both, Conversation, Turn};
-use super::{EvalType, Needs, ParamSpec, p, pa, ty};
+use super::{EvalKind, EvalType, Needs, ParamSpec, p, pa, ty};
 
 const TOOL_NAMES: ParamSpec = pa("tool_names", &["tools"], StringList, false, "Tool names.");
 const TOOL_NAME_COMPAT: ParamSpec = p(
@@ -34,9 +33,8 @@ const TOOL_NAME: ParamSpec = p(
 /// The table of this module's types.
 pub(super) const TYPES: &[EvalType] = &[
     ty(
-        "tools_called",
+        EvalKind::ToolsCalled,
         &["tool_called"],
-        Tools,
         Turn,
         &[
             TOOL_NAMES,
@@ -74,18 +72,16 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .require_one_of(ONE_TOOL_NAME),
     ty(
-        "tools_not_called",
+        EvalKind::ToolsNotCalled,
         &[],
-        Tools,
         Turn,
         &[TOOL_NAMES, TOOL_NAME_COMPAT],
         "None of the named tools was called.",
     )
     .require_one_of(ONE_TOOL_NAME),
     ty(
-        "tool_args",
+        EvalKind::ToolArgs,
         &[],
-        Tools,
         Turn,
         &[
             TOOL_NAME,
@@ -100,9 +96,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "At least one call of the tool carries the expected arguments.",
     ),
     ty(
-        "tools_called_session",
+        EvalKind::ToolsCalledSession,
         &[],
-        Tools,
         Conversation,
         &[
             TOOL_NAMES,
@@ -119,18 +114,16 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .require_one_of(ONE_TOOL_NAME),
     ty(
-        "tools_not_called_session",
+        EvalKind::ToolsNotCalledSession,
         &[],
-        Tools,
         Conversation,
         &[TOOL_NAMES, TOOL_NAME_COMPAT],
         "Across the conversation, none of the named tools was called.",
     )
     .require_one_of(ONE_TOOL_NAME),
     ty(
-        "tool_args_session",
+        EvalKind::ToolArgsSession,
         &[],
-        Tools,
         Conversation,
         &[
             TOOL_NAME,
@@ -145,9 +138,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Across the conversation, some call of the tool carries the expected arguments.",
     ),
     ty(
-        "tool_args_excluded_session",
+        EvalKind::ToolArgsExcludedSession,
         &["tools_not_called_with_args"],
-        Tools,
         Conversation,
         &[
             TOOL_NAME,
@@ -169,9 +161,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "No call of the tool carries a forbidden argument value.",
     ),
     ty(
-        "no_tool_errors",
+        EvalKind::NoToolErrors,
         &[],
-        Tools,
         Both,
         &[p(
             "tools",
@@ -183,9 +174,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "No tool call returned an error; score is the fraction of calls without error.",
     ),
     ty(
-        "tool_call_count",
+        EvalKind::ToolCallCount,
         &[],
-        Tools,
         Both,
         &[
             TOOL_FILTER,
@@ -195,9 +185,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The number of (matching) tool calls is within bounds.",
     ),
     ty(
-        "tool_result_includes",
+        EvalKind::ToolResultIncludes,
         &[],
-        Tools,
         Both,
         &[
             TOOL_FILTER,
@@ -219,9 +208,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "At least `occurrence` tool results contain all the patterns.",
     ),
     ty(
-        "tool_result_matches",
+        EvalKind::ToolResultMatches,
         &[],
-        Tools,
         Both,
         &[
             TOOL_FILTER,
@@ -243,9 +231,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "At least `occurrence` tool results match the pattern.",
     ),
     ty(
-        "tool_result_has_media",
+        EvalKind::ToolResultHasMedia,
         &[],
-        Tools,
         Both,
         &[
             TOOL_FILTER,
@@ -260,9 +247,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Some tool result carries a content part of this type.",
     ),
     ty(
-        "tool_result_media_type",
+        EvalKind::ToolResultMediaType,
         &[],
-        Tools,
         Both,
         &[
             TOOL_FILTER,
@@ -277,9 +263,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Some tool result carries media of this MIME type.",
     ),
     ty(
-        "tool_call_sequence",
+        EvalKind::ToolCallSequence,
         &[],
-        Tools,
         Both,
         &[p(
             "sequence",
@@ -291,9 +276,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The tools were called in this order as a subsequence; score is the fraction matched.",
     ),
     ty(
-        "tool_call_chain",
+        EvalKind::ToolCallChain,
         &[],
-        Tools,
         Both,
         &[p(
             "steps",
@@ -305,9 +289,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "The tool calls satisfy an ordered chain of steps with per-step result and argument checks.",
     ),
     ty(
-        "tool_calls_with_args",
+        EvalKind::ToolCallsWithArgs,
         &[],
-        Tools,
         Both,
         &[
             p(
@@ -356,9 +339,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Every matching call satisfies the argument and result constraints.",
     ),
     ty(
-        "tool_anti_pattern",
+        EvalKind::ToolAntiPattern,
         &[],
-        Tools,
         Both,
         &[p(
             "patterns",
@@ -370,9 +352,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "None of the forbidden call sequences occurs.",
     ),
     ty(
-        "tool_no_repeat",
+        EvalKind::ToolNoRepeat,
         &[],
-        Tools,
         Both,
         &[
             p(
@@ -393,9 +374,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "No tool is called more than max_repeats times in a row.",
     ),
     ty(
-        "tool_efficiency",
+        EvalKind::ToolEfficiency,
         &[],
-        Tools,
         Both,
         &[
             p(
@@ -424,9 +404,8 @@ pub(super) const TYPES: &[EvalType] = &[
     )
     .require_one_of(&[&["max_calls", "max_errors", "max_error_rate"]]),
     ty(
-        "invariant_fields_preserved",
+        EvalKind::InvariantFieldsPreserved,
         &[],
-        Tools,
         Both,
         &[
             p(
@@ -447,9 +426,8 @@ pub(super) const TYPES: &[EvalType] = &[
         "Argument fields present in one call of the tool stay present in later calls.",
     ),
     ty(
-        "tool_exec",
+        EvalKind::ToolExec,
         &[],
-        External,
         Both,
         &[
             p(

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use promptkit::pack::validate_schema;
 use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::frontend::Frontend;
 use promptkit_build::pack::{CompileOptions, Compiled, PromptPack, sanitize_pack_id};
@@ -68,8 +67,7 @@ pub fn run_prompt(args: PromptArgs) -> anyhow::Result<ExitCode> {
     finish(compiled, &source, &args.output)
 }
 
-/// Prints the diagnostics; on success checks the schema, writes the pack and prints
-/// packc's summary.
+/// Prints the diagnostics; on success writes the pack and prints packc's summary.
 fn finish(compiled: Compiled, source: &Path, output: &Path) -> anyhow::Result<ExitCode> {
     let style = if std::io::stderr().is_terminal() {
         RenderStyle::Styled
@@ -86,16 +84,9 @@ fn finish(compiled: Compiled, source: &Path, output: &Path) -> anyhow::Result<Ex
         eprintln!("Compilation failed: {}", source.display());
         return Ok(ExitCode::FAILURE);
     };
+    // The compiler checked the pack against the official schema (failures are located
+    // diagnostics above).
     let json = pack.to_json().context("serialising the pack")?;
-    let value: serde_json::Value = serde_json::from_str(&json).context("re-reading the pack")?;
-    let problems = validate_schema(&value);
-    if !problems.is_empty() {
-        eprintln!("✗ Pack failed schema validation:");
-        for problem in problems {
-            eprintln!("  - {problem}");
-        }
-        return Ok(ExitCode::FAILURE);
-    }
     write_pack(output, &json)?;
     print_summary(&pack, output);
     Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@ pub mod init;
 pub mod pack;
 pub mod prompt_debug;
 pub mod run;
+pub mod schema;
 pub mod validate;
 pub mod validate_file;
 pub mod view;

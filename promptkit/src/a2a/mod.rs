@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::mcp::ToolFilter;
 use crate::provider::ToolSpec;
-use crate::tools::{Handler, Toolbox};
+use crate::tools::{Handler, ToolError, Toolbox};
 
 /// A mock agent's rules, compiled.
 struct Rule {
@@ -95,7 +95,7 @@ fn handler(rules: &Arc<Result<Vec<Rule>, String>>, agent: &str, skill: &str) -> 
     let (rules, agent, skill) = (rules.clone(), agent.to_owned(), skill.to_owned());
     Arc::new(move |args: Value| {
         let result = answer(&rules, &agent, &skill, &args);
-        Box::pin(async move { result })
+        Box::pin(async move { result.map_err(ToolError::Failed) })
     })
 }
 

@@ -25,6 +25,7 @@ use crate::assertions::{AssertionContext, Evaluator, PriorResult};
 use crate::conversation::{
     ContextPolicy, Conversation, PreparedPrompt, RoundHook, ToolPolicy, TurnOutcome, prepare_prompt,
 };
+use crate::media::{MAX_MEDIA_BYTES, MediaRoot, turn_message};
 use crate::message::{Message, Usage};
 use crate::provider::RequestContext;
 use crate::provider::Sampling;
@@ -224,13 +225,32 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
     'turns: for (turn_index, turn) in spec.turns.iter().enumerate() {
         let setting = TurnSetting::of(suite, spec, turn, turn_index, case.trial);
         if is_scripted_user(turn) {
-            let text = scripted_text(turn);
+            // A turn with `parts` sends them (its `content` is not used, as the
+            // reference); media that cannot be loaded ends the case before any call.
+            let message = if turn.parts.is_empty() {
+                Message::user(scripted_text(turn))
+            } else {
+                let config_dir = project.config_dir();
+                let root = MediaRoot {
+                    root: &project.root,
+                    base: &config_dir,
+                    file: &scenario.path,
+                    max_bytes: MAX_MEDIA_BYTES,
+                };
+                match turn_message(&turn.parts, &root) {
+                    Ok(message) => message,
+                    Err(e) => {
+                        failure = Some(e.to_string());
+                        break 'turns;
+                    }
+                }
+            };
             let record = play_turn(
                 &mut conversation,
                 &evaluator,
                 turn,
                 "user",
-                text,
+                message,
                 turns.len(),
                 workflow.as_ref(),
                 &prepare,
@@ -259,7 +279,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
                             &evaluator,
                             turn,
                             &turn.role.value,
-                            text,
+                            Message::user(text),
                             turns.len(),
                             workflow.as_ref(),
                             &prepare,
@@ -487,7 +507,7 @@ async fn play_turn(
     evaluator: &Evaluator,
     turn: &Turn,
     role: &str,
-    text: String,
+    message: Message,
     index: usize,
     workflow: Option<&SharedRun>,
     prepare: &dyn Fn(&str) -> Result<PreparedPrompt, String>,
@@ -511,12 +531,12 @@ async fn play_turn(
         });
     }
     conversation.set_chaos(turn.chaos.as_ref().map(|c| chaos_of(c, setting.seed)));
+    let text = message.content.clone();
     if let Some(run) = workflow {
         run.lock()
             .unwrap_or_else(PoisonError::into_inner)
             .begin_turn(index);
     }
-    let message = Message::user(text.clone());
     let outcome = if setting.streaming {
         conversation.send_streaming(message, &consent, |_| {}).await
     } else {
@@ -527,12 +547,12 @@ async fn play_turn(
     let outcome = outcome.map_err(|e| e.to_string())?;
     // As the reference: turn assertions see the whole conversation so far (tool calls
     // of earlier turns included), while `when:` conditions look at this turn only.
-    // Copying the history is linear in the turns so far: only turns that assert on it
-    // pay for it (a copy on every turn made long scripted runs quadratic).
+    // The history is shared, not copied; only turns that assert on it pay for reading
+    // its tool calls.
     let history = if turn.assertions.is_empty() {
-        Vec::new()
+        Arc::default()
     } else {
-        conversation.messages().to_vec()
+        Arc::clone(conversation.shared_messages())
     };
     let mut ctx = turn_context(history, &outcome, index, conversation);
     if let Some(run) = workflow {
@@ -660,7 +680,7 @@ fn arena_sampling(suite: &Suite, prompt: &Sampling) -> Sampling {
 /// The assertion context of a turn: its messages, tool calls with results or errors,
 /// validator outcomes, usage, cost and latency.
 fn turn_context(
-    messages: Vec<Message>,
+    messages: Arc<Vec<Message>>,
     outcome: &TurnOutcome,
     index: usize,
     conversation: &Conversation,

@@ -23,7 +23,9 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         .iter()
         .find(|e| eval_id(e) == case.scenario)
         .ok_or_else(|| format!("unknown eval `{}`", case.scenario))?;
-    let messages = Session::load(&suite.project.recording_path(eval))?.transcript();
+    let messages = Session::load(&suite.project.recording_path(eval))
+        .map_err(|e| e.to_string())?
+        .transcript();
     let evaluator = suite
         .evaluator
         .clone()

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::suite::Suite;
-use crate::assertions::{Judge, JudgeFuture, JudgeRequest};
+use crate::assertions::{Judge, JudgeError, JudgeFuture, JudgeRequest};
 use crate::message::Message;
 use crate::provider::{ChatRequest, Provider, RequestContext, Sampling};
 
@@ -52,17 +52,18 @@ impl ProviderJudge {
 impl Judge for ProviderJudge {
     fn judge<'a>(&'a self, request: &'a JudgeRequest) -> JudgeFuture<'a> {
         Box::pin(async move {
-            let name = request.judge.clone().or_else(|| self.first.clone()).ok_or_else(|| {
-                "no LLM judge is configured; add `judges: [{name, provider}]` to the arena config"
-                    .to_owned()
-            })?;
+            let name = request
+                .judge
+                .clone()
+                .or_else(|| self.first.clone())
+                .ok_or(JudgeError::NotConfigured)?;
             let provider = self
                 .judges
                 .get(&name)
-                .ok_or_else(|| format!("unknown judge `{name}`"))?;
+                .ok_or_else(|| JudgeError::Unknown(name.clone()))?;
             let chat = ChatRequest {
                 system: Some(request.system_prompt.clone()),
-                messages: vec![Message::user(request.user_content.clone())],
+                messages: vec![Message::user(request.user_content.clone())].into(),
                 sampling: Sampling {
                     temperature: Some(0.0),
                     ..Sampling::default()
@@ -78,7 +79,7 @@ impl Judge for ProviderJudge {
                 .chat(chat)
                 .await
                 .map(|r| r.message.content)
-                .map_err(|e| e.to_string())
+                .map_err(|e| JudgeError::Failed(e.to_string()))
         })
     }
 }

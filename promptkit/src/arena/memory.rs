@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use promptkit_build::model::SeedMemory;
 
 use crate::provider::ToolSpec;
-use crate::tools::{Handler, Toolbox};
+use crate::tools::{Handler, ToolError, Toolbox};
 
 /// One remembered fact.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,7 +86,7 @@ fn handler(store: &Store, op: fn(&mut Vec<Memory>, &Value) -> Result<Value, Stri
         let store = store.clone();
         Box::pin(async move {
             let mut memories = store.lock().unwrap_or_else(PoisonError::into_inner);
-            op(&mut memories, &args)
+            op(&mut memories, &args).map_err(ToolError::Failed)
         })
     })
 }

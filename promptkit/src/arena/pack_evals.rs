@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use super::results::EvalRecord;
 use super::scoring::when_of;
 use super::suite::Suite;
-use crate::assertions::{AssertionContext, Evaluator, should_run};
+use crate::assertions::{AssertionContext, Evaluator, skip_reason};
 
 /// The eval definitions of a run, merged as the reference merges them.
 pub(crate) fn definitions(suite: &Suite) -> Vec<&EvalDef> {
@@ -58,7 +58,7 @@ pub(crate) async fn run_session_evals(
             ..EvalRecord::default()
         };
         if let Some(when) = &def.when
-            && let Err(why) = should_run(Some(&when_of(&when.value)), &ctx.tool_calls)
+            && let Some(why) = skip_reason(Some(&when_of(&when.value)), &ctx.tool_calls)
         {
             record.skipped = Some(why);
             records.push(record);

@@ -5,7 +5,7 @@ use promptkit_build::model::{Assertion, AssertionWhen};
 use serde_json::{Map, Value};
 
 use super::results::AssertionRecord;
-use crate::assertions::{AssertionContext, Evaluator, ToolCallRecord, When, should_run};
+use crate::assertions::{AssertionContext, Evaluator, ToolCallRecord, When, skip_reason};
 
 /// Evaluates one configured assertion; problems become a failed record, never a panic.
 pub(crate) async fn evaluate(
@@ -33,7 +33,7 @@ pub(crate) async fn evaluate(
     let pass_threshold = assertion.pass_threshold.as_ref().map(|t| t.value);
     if let Some(when) = assertion.when.as_ref() {
         let when = when_of(&when.value);
-        if let Err(why) = should_run(Some(&when), turn_calls) {
+        if let Some(why) = skip_reason(Some(&when), turn_calls) {
             return AssertionRecord {
                 assertion_type: kind,
                 passed: true,

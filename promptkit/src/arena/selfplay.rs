@@ -46,7 +46,7 @@ pub(crate) async fn next_user_message(
         .and_then(|id| suite.project.persona(id))
         .map(|p| &p.spec);
     let system = persona.map(persona_prompt).transpose()?;
-    let messages = conversation
+    let messages: Vec<Message> = conversation
         .messages()
         .iter()
         .filter_map(|m| match m.role {
@@ -57,7 +57,7 @@ pub(crate) async fn next_user_message(
         .collect();
     let request = ChatRequest {
         system,
-        messages,
+        messages: messages.into(),
         sampling: persona_sampling(persona, turn),
         context: RequestContext {
             scenario: Some(case.scenario.clone()),

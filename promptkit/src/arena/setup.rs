@@ -13,7 +13,7 @@ use crate::classify::Classifier;
 use crate::mcp::McpServerSpec;
 use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
-use crate::tools::Toolbox;
+use crate::tools::{ToolError, Toolbox};
 
 /// Registrations applied on top of a project before it runs.
 #[derive(Clone, Default)]
@@ -39,7 +39,7 @@ impl Setup {
         A: DeserializeOwned + Send + 'static,
         R: Serialize + 'static,
         F: Fn(A) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<R, String>> + Send + 'static,
+        Fut: Future<Output = Result<R, ToolError>> + Send + 'static,
     {
         self.tools.handler(name, handler);
         self

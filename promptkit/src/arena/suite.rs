@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use promptkit_build::diagnostic::{Diagnostics, RenderStyle};
+use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::frontend::{Checked, Frontend};
 use promptkit_build::load::{Project, ProviderEntry};
 use promptkit_build::model::{MockConfig, ProviderType};
@@ -19,7 +19,7 @@ use crate::mcp::McpServers;
 use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
-use crate::providers::recording::{Recording, Replay};
+use crate::providers::recording::{Recording, RecordingError, Replay};
 use crate::providers::session::{Session, SessionReplay, Timing};
 use crate::skills::{SkillError, Skills};
 use crate::tools::Toolbox;
@@ -43,22 +43,8 @@ pub struct RunOptions {
     pub max_cost_usd: Option<f64>,
 }
 
-/// Why a suite could not be prepared.
-#[derive(Debug)]
-pub struct SuiteError {
-    /// Every diagnostic, rendered.
-    pub rendered: String,
-    /// The diagnostics themselves.
-    pub diagnostics: Diagnostics,
-}
-
-impl std::fmt::Display for SuiteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.rendered)
-    }
-}
-
-impl std::error::Error for SuiteError {}
+/// Why a suite could not be prepared: the front-end's refusal.
+pub type SuiteError = promptkit_build::frontend::Rejected;
 
 /// A project ready to run.
 pub struct Suite {
@@ -93,20 +79,25 @@ impl Suite {
         options: RunOptions,
         setup: &Setup,
     ) -> Result<Self, SuiteError> {
+        let project = Self::check(frontend, path, setup)?;
+        Ok(Self::new(project, options, setup))
+    }
+
+    /// The project at `path` loaded and checked through `frontend`, knowing the
+    /// assertion types and MCP servers `setup` registers (what [`Suite::load_with`]
+    /// runs; a caller running many suites on one project checks it once).
+    pub fn check(
+        frontend: &Frontend,
+        path: impl AsRef<Path>,
+        setup: &Setup,
+    ) -> Result<Checked<Project>, SuiteError> {
         let outcome = frontend
             .clone()
             .custom_assertions(setup.assertions.keys().cloned())
             .mcp_servers(setup.mcp_servers.iter().map(|s| s.name.clone()))
             .project(path);
-        match outcome.checked {
-            Some(project) => Ok(Self::new(project, options, setup)),
-            None => Err(SuiteError {
-                rendered: outcome
-                    .diagnostics
-                    .render(&outcome.sources, RenderStyle::Plain),
-                diagnostics: outcome.diagnostics,
-            }),
-        }
+        let (project, _) = outcome.into_result(RenderStyle::Plain)?;
+        Ok(project)
     }
 
     /// A suite for a checked project; `setup`'s providers, tools, assertions,
@@ -293,7 +284,8 @@ fn replay_provider(
                 timing != "instant",
             )));
         }
-        Err(e) => e,
+        Err(RecordingError::Format { reason, .. }) => reason,
+        Err(other) => other.to_string(),
     };
     let speed = config
         .and_then(|c| c.get("speed"))

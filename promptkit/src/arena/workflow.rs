@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use crate::assertions::{Transition, WorkflowInfo};
 use crate::message::Message;
 use crate::provider::ToolSpec;
-use crate::tools::{Handler, Toolbox};
+use crate::tools::{Handler, ToolError, Toolbox};
 
 /// The tool the model calls to move the workflow.
 pub(crate) use promptkit_build::model::WORKFLOW_TRANSITION_TOOL as TRANSITION_TOOL;
@@ -152,7 +152,9 @@ impl Workflow {
 
     /// Every state's prompt task.
     pub fn prompt_tasks(&self) -> impl Iterator<Item = &str> {
-        self.states.values().filter_map(|s| s.prompt_task.as_deref())
+        self.states
+            .values()
+            .filter_map(|s| s.prompt_task.as_deref())
     }
 
     /// The prompt task of `state`.
@@ -378,16 +380,18 @@ pub(crate) fn add_transition_tool(tools: &mut Toolbox, run: &SharedRun) {
             let event = args
                 .get("event")
                 .and_then(Value::as_str)
-                .ok_or_else(|| "workflow__transition needs an `event` string".to_owned())?
+                .ok_or(ToolError::Failed(
+                    "workflow__transition needs an `event` string".to_owned(),
+                ))?
                 .to_owned();
             let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
             let events = run.events();
             if !events.contains(&event) {
-                return Err(format!(
+                return Err(ToolError::Failed(format!(
                     "event `{event}` is not valid in state `{}`; valid events: {}",
                     run.state,
                     events.join(", ")
-                ));
+                )));
             }
             run.pending = Some(event.clone());
             Ok(json!({"status": "transition scheduled", "event": event}))

@@ -6,7 +6,7 @@
 
 use super::context::AssertionContext;
 use super::params::Params;
-use super::rest::{assistant_texts, expand_env, parse_duration, parse_reply, request_body};
+use super::rest::{assistant_texts, expand_env, outbound, parse_reply, request_body};
 use super::result::EvalResult;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -74,18 +74,17 @@ pub(crate) async fn a2a_eval(p: Params<'_>, ctx: &AssertionContext, session: boo
             "configuration": {"blocking": true},
         },
     });
-    let timeout = p
-        .str("timeout")
-        .and_then(parse_duration)
-        .unwrap_or(DEFAULT_TIMEOUT);
-    let client = match crate::providers::http::client() {
-        Ok(c) => c,
-        Err(e) => return EvalResult::fail(format!("a2a agent error: {e}")),
+    let url = format!("{}/a2a", agent_url.trim_end_matches('/'));
+    let mut req = match outbound(
+        p,
+        DEFAULT_TIMEOUT,
+        reqwest::Method::POST,
+        &url,
+        "a2a agent error",
+    ) {
+        Ok(req) => req.json(&rpc),
+        Err(why) => return EvalResult::fail(why),
     };
-    let mut req = client
-        .post(format!("{}/a2a", agent_url.trim_end_matches('/')))
-        .timeout(timeout)
-        .json(&rpc);
     if let Some(token) = p
         .non_empty("auth_token")
         .map(expand_env)

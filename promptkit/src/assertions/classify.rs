@@ -75,7 +75,7 @@ pub(crate) async fn classify(
         .resolve(task, cfg.classifier_id)
     {
         Ok(c) => c,
-        Err(why) => return EvalResult::skip(why),
+        Err(why) => return EvalResult::skip(why.to_string()),
     };
     let scores = match task {
         Task::Text => {

@@ -1,6 +1,8 @@
 //! What an assertion sees: the turn's response, the transcript, tool calls, budgets, state.
 
-use crate::message::{ContentPart, Cost, Message, Role, Usage};
+use std::sync::Arc;
+
+use crate::message::{Cost, Message, Role, Usage};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -207,8 +209,9 @@ impl From<RawWorkflowInfo> for WorkflowInfo {
 pub struct AssertionContext {
     /// The assistant response under test (the turn's last assistant text).
     pub response: String,
-    /// The transcript: the turn's messages for a turn assertion, all for a conversation one.
-    pub messages: Vec<Message>,
+    /// The transcript: the turn's messages for a turn assertion, all for a conversation
+    /// one (shared with the conversation, never copied per turn).
+    pub messages: Arc<Vec<Message>>,
     /// Tool calls with their results, in order.
     pub tool_calls: Vec<ToolCallRecord>,
     /// Index of the turn under test.
@@ -234,7 +237,8 @@ pub struct AssertionContext {
 
 impl AssertionContext {
     /// A context for one response and its transcript (tool calls taken from the messages).
-    pub fn from_messages(messages: Vec<Message>) -> Self {
+    pub fn from_messages(messages: impl Into<Arc<Vec<Message>>>) -> Self {
+        let messages = messages.into();
         let response = messages
             .iter()
             .rev()
@@ -300,7 +304,8 @@ pub fn tool_calls_of(messages: &[Message]) -> Vec<ToolCallRecord> {
     calls
 }
 
-/// The media parts of assistant and tool messages.
+/// The media parts of assistant and tool messages, probed from their bytes (MIME type
+/// by content, image dimensions from the header).
 pub fn media_of(messages: &[Message]) -> Vec<MediaItem> {
     let mut out = Vec::new();
     for m in messages
@@ -308,15 +313,13 @@ pub fn media_of(messages: &[Message]) -> Vec<MediaItem> {
         .filter(|m| matches!(m.role, Role::Assistant | Role::Tool))
     {
         for part in &m.parts {
-            let (kind, mime) = match part {
-                ContentPart::Image { mime_type, .. } => ("image", mime_type),
-                ContentPart::Audio { mime_type, .. } => ("audio", mime_type),
-                ContentPart::Video { mime_type, .. } => ("video", mime_type),
-            };
+            let probe = crate::media::probe(part);
             out.push(MediaItem {
-                kind: kind.to_owned(),
-                mime_type: mime.clone().unwrap_or_default(),
-                ..MediaItem::default()
+                kind: part.kind().to_owned(),
+                mime_type: probe.mime_type.unwrap_or_default(),
+                width: probe.width,
+                height: probe.height,
+                duration_secs: probe.duration_secs,
             });
         }
     }

@@ -14,7 +14,34 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// A boxed future returned by a [`Judge`].
-pub type JudgeFuture<'a> = Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>>;
+pub type JudgeFuture<'a> = Pin<Box<dyn Future<Output = Result<String, JudgeError>> + Send + 'a>>;
+
+/// Why a judge gave no reply.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JudgeError {
+    /// The run has no judge to ask.
+    #[error("no LLM judge is configured; add `judges: [{{name, provider}}]` to the arena config")]
+    NotConfigured,
+    /// The assertion names a judge the run does not have.
+    #[error("unknown judge `{0}`")]
+    Unknown(String),
+    /// The judge's model call failed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<String> for JudgeError {
+    fn from(message: String) -> Self {
+        Self::Failed(message)
+    }
+}
+
+impl From<&str> for JudgeError {
+    fn from(message: &str) -> Self {
+        Self::Failed(message.to_owned())
+    }
+}
 
 /// What is sent to the judge model.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +62,7 @@ pub struct JudgeRequest {
     pub judge: Option<String>,
 }
 
-/// A judge LLM: returns the model's raw reply text, or an error message.
+/// A judge LLM: returns the model's raw reply text.
 pub trait Judge: Send + Sync {
     /// Sends `request` to the judge model.
     fn judge<'a>(&'a self, request: &'a JudgeRequest) -> JudgeFuture<'a>;
@@ -43,7 +70,7 @@ pub trait Judge: Send + Sync {
 
 impl<F> Judge for F
 where
-    F: Fn(&JudgeRequest) -> Result<String, String> + Send + Sync,
+    F: Fn(&JudgeRequest) -> Result<String, JudgeError> + Send + Sync,
 {
     fn judge<'a>(&'a self, request: &'a JudgeRequest) -> JudgeFuture<'a> {
         let reply = self(request);
@@ -193,7 +220,7 @@ fn format_calls(calls: &[&ToolCallRecord]) -> String {
 /// The transcript as `Role: text` lines (no system or tool messages), then the tool calls.
 fn transcript(ctx: &AssertionContext) -> String {
     let mut out = String::new();
-    for m in &ctx.messages {
+    for m in ctx.messages.iter() {
         let text = m.content.trim();
         if matches!(m.role, Role::System | Role::Tool) || text.is_empty() {
             continue;

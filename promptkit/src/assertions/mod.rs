@@ -34,18 +34,18 @@ pub use context::{
     AssertionContext, MediaItem, PriorResult, ToolCallRecord, Transition, WorkflowInfo,
 };
 pub use exec::ExecEval;
-pub use judge::{Judge, JudgeFuture, JudgeRequest, Verdict, parse_verdict};
+pub use judge::{Judge, JudgeError, JudgeFuture, JudgeRequest, Verdict, parse_verdict};
 pub use length::count_sentences;
 pub use params::Params;
 pub use promptkit_build::registry::{ParamProblem, check_params};
 pub use rag::detect_pii;
 pub use result::{AssertionOutcome, EvalResult, Thresholds};
-pub use tool_exec::{ToolExecutor, ToolFuture, ToolRun};
-pub use when::{When, should_run};
+pub use tool_exec::{ToolExecError, ToolExecutor, ToolFuture, ToolRun};
+pub use when::{When, skip_reason};
 
 use crate::classify::Classifiers;
 use futures_util::FutureExt;
-use promptkit_build::registry::{self, EvalType};
+use promptkit_build::registry::{self, EvalKind, EvalType};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -241,89 +241,95 @@ impl Evaluator {
             })
     }
 
+    /// Runs `ty`'s handler: one arm per [`EvalKind`], so a registry type without a
+    /// handler does not build.
     async fn dispatch(&self, ty: &EvalType, p: Params<'_>, ctx: &AssertionContext) -> EvalResult {
+        use EvalKind as K;
         let judge = self.judge.as_deref();
-        match ty.name {
-            "contains" => content::contains(p, ctx),
-            "contains_any" => content::contains_any(p, ctx),
-            "content_excludes" => content::content_excludes(p, ctx),
-            "regex" => content::regex(p, ctx),
-            "field_presence" => content::field_presence(p, ctx),
-            "cosine_similarity" => content::cosine_similarity(p, ctx),
-            "json_valid" => json::json_valid(p, ctx),
-            "json_schema" => json::json_schema(p, ctx),
-            "json_path" => json::json_path(p, ctx),
-            "min_length" => length::min_length(p, ctx),
-            "max_length" => length::max_length(p, ctx),
-            "sentence_count" => length::sentence_count(p, ctx),
-            "latency_budget" => length::latency_budget(p, ctx),
-            "cost_budget" => length::cost_budget(p, ctx),
-            "guardrail_triggered" => behavioral::guardrail_triggered(p, ctx),
-            "outcome_equivalent" => behavioral::outcome_equivalent(p, ctx),
-            "directional" => behavioral::directional(p, ctx),
-            "tools_called" => tools::tools_called(p, ctx),
-            "tools_not_called" => tools::tools_not_called(p, ctx),
-            "tool_args" => tools::tool_args(p, ctx),
-            "tools_called_session" => tools::tools_called_session(p, ctx),
-            "tools_not_called_session" => tools::tools_not_called_session(p, ctx),
-            "tool_args_session" => tools::tool_args_session(p, ctx),
-            "tool_args_excluded_session" => tools::tool_args_excluded_session(p, ctx),
-            "no_tool_errors" => tools::no_tool_errors(p, ctx),
-            "tool_call_count" => tools::tool_call_count(p, ctx),
-            "tool_result_includes" => tool_results::tool_result_includes(p, ctx),
-            "tool_result_matches" => tool_results::tool_result_matches(p, ctx),
-            "tool_result_has_media" => tool_results::tool_result_media(p, ctx, false),
-            "tool_result_media_type" => tool_results::tool_result_media(p, ctx, true),
-            "tool_call_sequence" => tool_patterns::tool_call_sequence(p, ctx),
-            "tool_call_chain" => tool_patterns::tool_call_chain(p, ctx),
-            "tool_calls_with_args" => tool_patterns::tool_calls_with_args(p, ctx),
-            "tool_anti_pattern" => tool_patterns::tool_anti_pattern(p, ctx),
-            "tool_no_repeat" => tool_limits::tool_no_repeat(p, ctx),
-            "tool_efficiency" => tool_limits::tool_efficiency(p, ctx),
-            "invariant_fields_preserved" => tool_limits::invariant_fields_preserved(p, ctx),
-            "agent_invoked" => workflow::agent_invoked(p, ctx),
-            "agent_not_invoked" => workflow::agent_not_invoked(p, ctx),
-            "agent_response_contains" => workflow::agent_response_contains(p, ctx),
-            "workflow_complete" => workflow::workflow_complete(p, ctx),
-            "state_is" => workflow::state_is(p, ctx),
-            "transitioned_to" => workflow::transitioned_to(p, ctx),
-            "spoke_in_state" => workflow::spoke_in_state(p, ctx),
-            "workflow_transition_order" => workflow::workflow_transition_order(p, ctx),
-            "workflow_tool_access" => workflow::workflow_tool_access(p, ctx),
-            "skill_activated" => skills::skill_activated(p, ctx),
-            "skill_not_activated" => skills::skill_not_activated(p, ctx),
-            "skill_activation_order" => skills::skill_activation_order(p, ctx),
-            k if k.starts_with("composition_") => match judge::reject_thresholds(p) {
+        match ty.kind {
+            K::Contains => content::contains(p, ctx),
+            K::ContainsAny => content::contains_any(p, ctx),
+            K::ContentExcludes => content::content_excludes(p, ctx),
+            K::Regex => content::regex(p, ctx),
+            K::FieldPresence => content::field_presence(p, ctx),
+            K::CosineSimilarity => content::cosine_similarity(p, ctx),
+            K::JsonValid => json::json_valid(p, ctx),
+            K::JsonSchema => json::json_schema(p, ctx),
+            K::JsonPath => json::json_path(p, ctx),
+            K::MinLength => length::min_length(p, ctx),
+            K::MaxLength => length::max_length(p, ctx),
+            K::SentenceCount => length::sentence_count(p, ctx),
+            K::LatencyBudget => length::latency_budget(p, ctx),
+            K::CostBudget => length::cost_budget(p, ctx),
+            K::GuardrailTriggered => behavioral::guardrail_triggered(p, ctx),
+            K::OutcomeEquivalent => behavioral::outcome_equivalent(p, ctx),
+            K::Directional => behavioral::directional(p, ctx),
+            K::ToolsCalled => tools::tools_called(p, ctx),
+            K::ToolsNotCalled => tools::tools_not_called(p, ctx),
+            K::ToolArgs => tools::tool_args(p, ctx),
+            K::ToolsCalledSession => tools::tools_called_session(p, ctx),
+            K::ToolsNotCalledSession => tools::tools_not_called_session(p, ctx),
+            K::ToolArgsSession => tools::tool_args_session(p, ctx),
+            K::ToolArgsExcludedSession => tools::tool_args_excluded_session(p, ctx),
+            K::NoToolErrors => tools::no_tool_errors(p, ctx),
+            K::ToolCallCount => tools::tool_call_count(p, ctx),
+            K::ToolResultIncludes => tool_results::tool_result_includes(p, ctx),
+            K::ToolResultMatches => tool_results::tool_result_matches(p, ctx),
+            K::ToolResultHasMedia => tool_results::tool_result_media(p, ctx, false),
+            K::ToolResultMediaType => tool_results::tool_result_media(p, ctx, true),
+            K::ToolCallSequence => tool_patterns::tool_call_sequence(p, ctx),
+            K::ToolCallChain => tool_patterns::tool_call_chain(p, ctx),
+            K::ToolCallsWithArgs => tool_patterns::tool_calls_with_args(p, ctx),
+            K::ToolAntiPattern => tool_patterns::tool_anti_pattern(p, ctx),
+            K::ToolNoRepeat => tool_limits::tool_no_repeat(p, ctx),
+            K::ToolEfficiency => tool_limits::tool_efficiency(p, ctx),
+            K::InvariantFieldsPreserved => tool_limits::invariant_fields_preserved(p, ctx),
+            K::AgentInvoked => workflow::agent_invoked(p, ctx),
+            K::AgentNotInvoked => workflow::agent_not_invoked(p, ctx),
+            K::AgentResponseContains => workflow::agent_response_contains(p, ctx),
+            K::WorkflowComplete => workflow::workflow_complete(p, ctx),
+            K::StateIs => workflow::state_is(p, ctx),
+            K::TransitionedTo => workflow::transitioned_to(p, ctx),
+            K::SpokeInState => workflow::spoke_in_state(p, ctx),
+            K::WorkflowTransitionOrder => workflow::workflow_transition_order(p, ctx),
+            K::WorkflowToolAccess => workflow::workflow_tool_access(p, ctx),
+            K::SkillActivated => skills::skill_activated(p, ctx),
+            K::SkillNotActivated => skills::skill_not_activated(p, ctx),
+            K::SkillActivationOrder => skills::skill_activation_order(p, ctx),
+            K::CompositionStepOutput
+            | K::CompositionBranchTaken
+            | K::CompositionParallelComplete
+            | K::CompositionOutput => match judge::reject_thresholds(p) {
                 Some(r) => r,
-                None => skills::composition(k, p, ctx),
+                None => skills::composition(ty.name, p, ctx),
             },
-            k @ ("image_format" | "audio_format") => media::media_format(&k[..5], p, ctx),
-            "image_dimensions" => media::media_dimensions("image", p, ctx),
-            "video_resolution" => media::media_dimensions("video", p, ctx),
-            "audio_duration" => media::media_duration("audio", p, ctx),
-            "video_duration" => media::media_duration("video", p, ctx),
-            k @ ("llm_judge" | "llm_judge_session" | "llm_judge_tool_calls") => {
-                judge::llm_judge(k, p, ctx, judge).await
+            K::ImageFormat => media::media_format("image", p, ctx),
+            K::AudioFormat => media::media_format("audio", p, ctx),
+            K::ImageDimensions => media::media_dimensions("image", p, ctx),
+            K::VideoResolution => media::media_dimensions("video", p, ctx),
+            K::AudioDuration => media::media_duration("audio", p, ctx),
+            K::VideoDuration => media::media_duration("video", p, ctx),
+            K::LlmJudge | K::LlmJudgeSession | K::LlmJudgeToolCalls => {
+                judge::llm_judge(ty.name, p, ctx, judge).await
             }
-            k @ ("faithfulness"
-            | "answer_relevancy"
-            | "contextual_precision"
-            | "contextual_recall"
-            | "contextual_relevancy"
-            | "hallucination") => rag::rag(k, p, ctx, judge).await,
-            k @ ("bias" | "toxicity" | "pii_leakage" | "role_violation") => {
-                rag::safety(k, p, ctx, judge).await
+            K::Faithfulness
+            | K::AnswerRelevancy
+            | K::ContextualPrecision
+            | K::ContextualRecall
+            | K::ContextualRelevancy
+            | K::Hallucination => rag::rag(ty.name, p, ctx, judge).await,
+            K::Bias | K::Toxicity | K::PiiLeakage | K::RoleViolation => {
+                rag::safety(ty.name, p, ctx, judge).await
             }
-            "assertion" | "guardrail" => self.wrapped(p, ctx).await,
-            "tool_exec" => tool_exec::tool_exec(p, ctx, self.tools.as_deref()).await,
-            "rest_eval" => rest::rest_eval(p, ctx, false).await,
-            "rest_eval_session" => rest::rest_eval(p, ctx, true).await,
-            "a2a_eval" => a2a::a2a_eval(p, ctx, false).await,
-            "a2a_eval_session" => a2a::a2a_eval(p, ctx, true).await,
-            k @ ("audio_emotion" | "image_moderation" | "text_toxicity" | "text_sentiment") => {
-                classify::classify(k, p, ctx, self.classifiers.as_deref()).await
+            K::Assertion | K::Guardrail => self.wrapped(p, ctx).await,
+            K::ToolExec => tool_exec::tool_exec(p, ctx, self.tools.as_deref()).await,
+            K::RestEval => rest::rest_eval(p, ctx, false).await,
+            K::RestEvalSession => rest::rest_eval(p, ctx, true).await,
+            K::A2aEval => a2a::a2a_eval(p, ctx, false).await,
+            K::A2aEvalSession => a2a::a2a_eval(p, ctx, true).await,
+            K::AudioEmotion | K::ImageModeration | K::TextToxicity | K::TextSentiment => {
+                classify::classify(ty.name, p, ctx, self.classifiers.as_deref()).await
             }
-            other => EvalResult::error(format!("assertion type `{other}` has no handler")),
         }
     }
 }
@@ -338,8 +344,8 @@ pub fn eval_partial(
     let ty = registry::assertion_type(assertion_type).filter(|t| t.streamable)?;
     let params = normalize(assertion_type, params);
     let p = Params(&params);
-    Some(match ty.name {
-        "max_length" => length::max_length_of(p, streamed, true),
+    Some(match ty.kind {
+        EvalKind::MaxLength => length::max_length_of(p, streamed, true),
         _ => content::content_excludes_partial(p, streamed),
     })
 }

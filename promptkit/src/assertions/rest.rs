@@ -131,18 +131,10 @@ pub(crate) async fn rest_eval(p: Params<'_>, ctx: &AssertionContext, session: bo
             "failed to create request: invalid method {method:?}"
         ));
     };
-    let timeout = p
-        .str("timeout")
-        .and_then(parse_duration)
-        .unwrap_or(DEFAULT_TIMEOUT);
-    let client = match crate::providers::http::client() {
-        Ok(c) => c,
-        Err(e) => return EvalResult::fail(format!("failed to create request: {e}")),
+    let mut req = match outbound(p, DEFAULT_TIMEOUT, method, url, "failed to create request") {
+        Ok(req) => req.json(&request_body(p, ctx, &content)),
+        Err(why) => return EvalResult::fail(why),
     };
-    let mut req = client
-        .request(method, url)
-        .timeout(timeout)
-        .json(&request_body(p, ctx, &content));
     for (k, v) in p.string_map("headers") {
         req = req.header(k, expand_env(&v));
     }
@@ -162,6 +154,20 @@ pub(crate) async fn rest_eval(p: Params<'_>, ctx: &AssertionContext, session: bo
         ));
     }
     parse_reply(&body)
+}
+
+/// A request on the shared client with the `timeout` param (else `default`); `Err` is
+/// the failure message, after `context`.
+pub(super) fn outbound(
+    p: Params<'_>,
+    default: Duration,
+    method: reqwest::Method,
+    url: &str,
+    context: &str,
+) -> Result<reqwest::RequestBuilder, String> {
+    let timeout = p.str("timeout").and_then(parse_duration).unwrap_or(default);
+    let client = crate::providers::http::client().map_err(|e| format!("{context}: {e}"))?;
+    Ok(client.request(method, url).timeout(timeout))
 }
 
 #[cfg(test)]

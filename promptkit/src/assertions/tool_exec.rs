@@ -23,7 +23,22 @@ pub struct ToolRun {
 }
 
 /// A boxed future returned by a [`ToolExecutor`].
-pub type ToolFuture<'a> = Pin<Box<dyn Future<Output = Result<ToolRun, String>> + Send + 'a>>;
+pub type ToolFuture<'a> = Pin<Box<dyn Future<Output = Result<ToolRun, ToolExecError>> + Send + 'a>>;
+
+/// Why a tool could not run (a tool that ran and failed reports it in [`ToolRun::error`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ToolExecError {
+    /// No tool has this name.
+    #[error("tool {0:?} not found")]
+    Unknown(String),
+    /// The tool did not finish within the timeout.
+    #[error("tool `{0}` timed out")]
+    TimedOut(String),
+    /// The executor could not run it, for this reason.
+    #[error("{0}")]
+    Failed(String),
+}
 
 /// Executes registered tools for `tool_exec` (the engine wires its tool registry here).
 pub trait ToolExecutor: Send + Sync {

@@ -17,37 +17,39 @@ pub struct When {
     pub min_tool_calls: usize,
 }
 
-/// Whether an assertion with `when` applies to a turn with `calls`: `Err` holds why it is
-/// skipped (a skipped assertion is reported, not failed).
-pub fn should_run(when: Option<&When>, calls: &[ToolCallRecord]) -> Result<(), String> {
-    let Some(when) = when else { return Ok(()) };
+/// Why an assertion with `when` does not apply to a turn with `calls`, or `None` when it
+/// does (a skipped assertion is reported, not failed).
+pub fn skip_reason(when: Option<&When>, calls: &[ToolCallRecord]) -> Option<String> {
+    let when = when?;
     if when.any_tool_called && calls.is_empty() {
-        return Err("no tool calls in turn".into());
+        return Some("no tool calls in turn".into());
     }
     if let Some(name) = when.tool_called.as_deref().filter(|n| !n.is_empty())
         && !calls.iter().any(|c| c.name == name)
     {
-        return Err(format!("tool {name:?} not called"));
+        return Some(format!("tool {name:?} not called"));
     }
     if let Some(pattern) = when
         .tool_called_pattern
         .as_deref()
         .filter(|p| !p.is_empty())
     {
-        let re = super::regex_cache::compile(pattern)
-            .map_err(|e| format!("invalid tool_called_pattern {pattern:?}: {e}"))?;
+        let re = match super::regex_cache::compile(pattern) {
+            Ok(re) => re,
+            Err(e) => return Some(format!("invalid tool_called_pattern {pattern:?}: {e}")),
+        };
         if !calls.iter().any(|c| re.is_match(&c.name)) {
-            return Err(format!("no tool matching pattern {pattern:?}"));
+            return Some(format!("no tool matching pattern {pattern:?}"));
         }
     }
     if when.min_tool_calls > 0 && calls.len() < when.min_tool_calls {
-        return Err(format!(
+        return Some(format!(
             "only {} tool call(s), need {}",
             calls.len(),
             when.min_tool_calls
         ));
     }
-    Ok(())
+    None
 }
 
 #[cfg(test)]
@@ -64,58 +66,58 @@ mod tests {
     // Mirrors runtime/evals/when_test.go of the reference.
     #[test]
     fn conditions_gate_as_the_reference() {
-        assert_eq!(should_run(None, &[]), Ok(()));
-        assert_eq!(should_run(Some(&When::default()), &[]), Ok(()));
+        assert_eq!(skip_reason(None, &[]), None);
+        assert_eq!(skip_reason(Some(&When::default()), &[]), None);
         let any = When {
             any_tool_called: true,
             ..When::default()
         };
         assert_eq!(
-            should_run(Some(&any), &[]),
-            Err("no tool calls in turn".into())
+            skip_reason(Some(&any), &[]),
+            Some("no tool calls in turn".into())
         );
-        assert_eq!(should_run(Some(&any), &calls(&["search"])), Ok(()));
+        assert_eq!(skip_reason(Some(&any), &calls(&["search"])), None);
         let named = When {
             tool_called: Some("search".into()),
             ..When::default()
         };
         assert_eq!(
-            should_run(Some(&named), &calls(&["format", "search"])),
-            Ok(())
+            skip_reason(Some(&named), &calls(&["format", "search"])),
+            None
         );
         assert_eq!(
-            should_run(Some(&named), &calls(&["format"])),
-            Err(r#"tool "search" not called"#.into())
+            skip_reason(Some(&named), &calls(&["format"])),
+            Some(r#"tool "search" not called"#.into())
         );
         let pat = When {
             tool_called_pattern: Some("workflow__.*".into()),
             ..When::default()
         };
         assert_eq!(
-            should_run(Some(&pat), &calls(&["workflow__transition"])),
-            Ok(())
+            skip_reason(Some(&pat), &calls(&["workflow__transition"])),
+            None
         );
         assert_eq!(
-            should_run(Some(&pat), &calls(&["search"])),
-            Err(r#"no tool matching pattern "workflow__.*""#.into())
+            skip_reason(Some(&pat), &calls(&["search"])),
+            Some(r#"no tool matching pattern "workflow__.*""#.into())
         );
         let bad = When {
             tool_called_pattern: Some("[invalid".into()),
             ..When::default()
         };
-        assert!(should_run(Some(&bad), &calls(&["search"])).is_err());
+        assert!(skip_reason(Some(&bad), &calls(&["search"])).is_some());
         let min = When {
             min_tool_calls: 2,
             ..When::default()
         };
-        assert_eq!(should_run(Some(&min), &calls(&["a", "b"])), Ok(()));
+        assert_eq!(skip_reason(Some(&min), &calls(&["a", "b"])), None);
         let min3 = When {
             min_tool_calls: 3,
             ..When::default()
         };
         assert_eq!(
-            should_run(Some(&min3), &calls(&["a"])),
-            Err("only 1 tool call(s), need 3".into())
+            skip_reason(Some(&min3), &calls(&["a"])),
+            Some("only 1 tool call(s), need 3".into())
         );
         let both = When {
             tool_called: Some("search".into()),
@@ -123,9 +125,9 @@ mod tests {
             ..When::default()
         };
         assert_eq!(
-            should_run(Some(&both), &calls(&["search", "format"])),
-            Ok(())
+            skip_reason(Some(&both), &calls(&["search", "format"])),
+            None
         );
-        assert!(should_run(Some(&both), &calls(&["search"])).is_err());
+        assert!(skip_reason(Some(&both), &calls(&["search"])).is_some());
     }
 }

@@ -36,15 +36,33 @@ pub struct HuggingFace {
     dedicated: bool,
 }
 
+/// Why an inference client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SetupError {
+    /// The provider's `type` names no supported inference API.
+    #[error("inference provider type `{0}` is not supported (supported: huggingface)")]
+    UnsupportedType(String),
+    /// None of the provider's key variables is set.
+    #[error("no API key: set {0} in the environment (API keys are read from the environment only)")]
+    NoKey(String),
+    /// The HTTP client could not be built.
+    #[error("{0}")]
+    Transport(String),
+}
+
 impl HuggingFace {
     /// The tasks it serves.
     pub const TASKS: &'static [Task] = &[Task::Text, Task::Image, Task::Audio];
 
     /// A client for `base_url` (`None`: the public API) with `key`; `dedicated` when the
     /// URL is an Inference Endpoint that serves one model (no `/models/{id}` suffix).
-    pub fn new(base_url: Option<&str>, key: Secret, dedicated: bool) -> Result<Self, String> {
+    pub fn new(base_url: Option<&str>, key: Secret, dedicated: bool) -> Result<Self, SetupError> {
         Ok(Self {
-            client: Transport::shared()?.client().clone(),
+            client: Transport::shared()
+                .map_err(|e| SetupError::Transport(e.to_string()))?
+                .client()
+                .clone(),
             key,
             base_url: base_url
                 .unwrap_or(DEFAULT_BASE_URL)
@@ -56,20 +74,13 @@ impl HuggingFace {
 
     /// The client a `role: inference` provider declares; the key comes from the
     /// environment only.
-    pub fn from_spec(spec: &ProviderSpec) -> Result<Self, String> {
+    pub fn from_spec(spec: &ProviderSpec) -> Result<Self, SetupError> {
         let kind = spec.r#type.value.as_str();
         if kind != "huggingface" {
-            return Err(format!(
-                "inference provider type `{kind}` is not supported (supported: huggingface)"
-            ));
+            return Err(SetupError::UnsupportedType(kind.to_owned()));
         }
         let vars = spec.credential_env();
-        let key = Secret::from_env(&vars).ok_or_else(|| {
-            format!(
-                "no API key: set {} in the environment (API keys are read from the environment only)",
-                vars.join(" or ")
-            )
-        })?;
+        let key = Secret::from_env(&vars).ok_or_else(|| SetupError::NoKey(vars.join(" or ")))?;
         let dedicated = spec
             .additional_config
             .as_ref()

@@ -9,7 +9,7 @@
 
 mod huggingface;
 
-pub use huggingface::HuggingFace;
+pub use huggingface::{HuggingFace, SetupError};
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -95,6 +95,49 @@ pub enum ClassifyError {
     Failed(String),
 }
 
+/// Why no classifier serves an assertion (it is then skipped with this reason).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unresolved {
+    /// The run has no classifiers at all.
+    #[error(
+        "no classify registry configured; add a providers: entry with role: inference and either defaults.inference.{} or params.classifier_id",
+        .0.default_key()
+    )]
+    NoRegistry(Task),
+    /// No id was given and the task has no default.
+    #[error(
+        "no {} classifier id supplied and no default configured (set defaults.inference.{})",
+        .0.name(),
+        .0.default_key()
+    )]
+    NoDefault(Task),
+    /// The provider exists but cannot be used (its key is missing, …).
+    #[error("inference provider `{id}` is not usable: {why}")]
+    Unusable {
+        /// The provider id.
+        id: String,
+        /// Why.
+        why: String,
+    },
+    /// The classifier does not serve this task.
+    #[error("inference provider `{id}` does not classify {}", .task.name())]
+    WrongTask {
+        /// The provider id.
+        id: String,
+        /// The task asked for.
+        task: Task,
+    },
+    /// No classifier has this id.
+    #[error("{} classifier `{id}` not registered", .task.name())]
+    NotRegistered {
+        /// The id asked for.
+        id: String,
+        /// The task asked for.
+        task: Task,
+    },
+}
+
 /// A boxed future returned by a [`Classifier`].
 pub type ClassifyFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Vec<LabelScore>, ClassifyError>> + Send + 'a>>;
@@ -169,35 +212,28 @@ impl Classifiers {
 
     /// The classifier `id` (the task's default when `None`) for `task`, or why there is
     /// none (the assertion is then skipped).
-    pub fn resolve(&self, task: Task, id: Option<&str>) -> Result<Arc<dyn Classifier>, String> {
+    pub fn resolve(&self, task: Task, id: Option<&str>) -> Result<Arc<dyn Classifier>, Unresolved> {
         let id = match id.or_else(|| self.defaults.get(&task).map(String::as_str)) {
             Some(id) => id,
-            None if self.is_empty() => {
-                return Err(format!(
-                    "no classify registry configured; add a providers: entry with role: inference \
-                     and either defaults.inference.{} or params.classifier_id",
-                    task.default_key()
-                ));
-            }
-            None => {
-                return Err(format!(
-                    "no {} classifier id supplied and no default configured (set \
-                     defaults.inference.{})",
-                    task.name(),
-                    task.default_key()
-                ));
-            }
+            None if self.is_empty() => return Err(Unresolved::NoRegistry(task)),
+            None => return Err(Unresolved::NoDefault(task)),
         };
         if let Some(why) = self.unusable.get(id) {
-            return Err(format!("inference provider `{id}` is not usable: {why}"));
+            return Err(Unresolved::Unusable {
+                id: id.to_owned(),
+                why: why.clone(),
+            });
         }
         match self.by_id.get(id) {
             Some(c) if c.tasks().contains(&task) => Ok(c.clone()),
-            Some(_) => Err(format!(
-                "inference provider `{id}` does not classify {}",
-                task.name()
-            )),
-            None => Err(format!("{} classifier `{id}` not registered", task.name())),
+            Some(_) => Err(Unresolved::WrongTask {
+                id: id.to_owned(),
+                task,
+            }),
+            None => Err(Unresolved::NotRegistered {
+                id: id.to_owned(),
+                task,
+            }),
         }
     }
 
@@ -214,7 +250,7 @@ impl Classifiers {
             let id = entry.item.id.clone();
             match HuggingFace::from_spec(spec) {
                 Ok(client) => out.register(id, Arc::new(client)),
-                Err(why) => out.mark_unusable(id, HuggingFace::TASKS, why),
+                Err(why) => out.mark_unusable(id, HuggingFace::TASKS, why.to_string()),
             }
         }
         let defaults = project.arena.spec.value.defaults.as_ref();

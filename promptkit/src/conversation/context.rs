@@ -137,7 +137,8 @@ fn relevance(
     let embedder = match (embedder, config) {
         (Some(e), _) => Ok(e),
         (None, Some(c)) => HttpEmbedder::from_env(&c.provider.value, c.model.as_deref())
-            .map(|e| Arc::new(e) as Arc<dyn Embedder>),
+            .map(|e| Arc::new(e) as Arc<dyn Embedder>)
+            .map_err(|e| e.to_string()),
         (None, None) => Err("`context_policy.relevance.provider` is not set".to_owned()),
     };
     let positive = |n: Option<i64>, default: usize| {

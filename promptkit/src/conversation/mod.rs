@@ -122,7 +122,9 @@ pub struct Conversation {
     context_policy: Option<ContextPolicy>,
     context: RequestContext,
     calls: Arc<AtomicUsize>,
-    messages: Vec<Message>,
+    /// The history, shared with the request in flight (pushing after it returned
+    /// copies nothing).
+    messages: Arc<Vec<Message>>,
     between_rounds: Option<RoundHook>,
 }
 
@@ -149,7 +151,7 @@ impl Conversation {
             context_policy: None,
             context: RequestContext::default(),
             calls: Arc::new(AtomicUsize::new(0)),
-            messages: Vec::new(),
+            messages: Arc::default(),
             between_rounds: None,
         }
     }
@@ -267,6 +269,11 @@ impl Conversation {
         &self.messages
     }
 
+    /// The history, shared: cloning it copies no message.
+    pub fn shared_messages(&self) -> &Arc<Vec<Message>> {
+        &self.messages
+    }
+
     /// The system prompt.
     pub fn system_prompt(&self) -> Option<&str> {
         self.system.as_deref()
@@ -311,7 +318,7 @@ impl Conversation {
         mut on_text: Option<&mut (dyn FnMut(&str) + Send)>,
     ) -> Result<TurnOutcome, ConversationError> {
         let streamed = on_text.is_some();
-        self.messages.push(message);
+        Arc::make_mut(&mut self.messages).push(message);
         if self.enforce
             && let Some(outcome) = self.guard_input(streamed)
         {
@@ -337,8 +344,8 @@ impl Conversation {
         for _ in 0..self.policy.max_rounds {
             self.context.call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
             let messages = match &self.context_policy {
-                None => self.messages.clone(),
-                Some(policy) => policy.fit(self.system.as_deref(), &self.messages).await?,
+                None => Arc::clone(&self.messages),
+                Some(policy) => Arc::new(policy.fit(self.system.as_deref(), &self.messages).await?),
             };
             let request = ChatRequest {
                 system: self.system.clone(),
@@ -356,7 +363,7 @@ impl Conversation {
             turn.validations = validations;
             self.spent_usd += response.cost.usd.unwrap_or(0.0);
             let calls = response.message.tool_calls.clone();
-            self.messages.push(response.message.clone());
+            Arc::make_mut(&mut self.messages).push(response.message.clone());
             turn.responses.push(response);
             if let Some(max) = self.policy.max_cost_usd
                 && self.spent_usd > max
@@ -377,7 +384,7 @@ impl Conversation {
                     output.content(),
                 );
                 message.parts = output.parts.clone();
-                self.messages.push(message);
+                Arc::make_mut(&mut self.messages).push(message);
             }
             turn.tool_outputs.extend(outputs);
             // As the reference: the configured choice applies to the first round.
@@ -408,7 +415,7 @@ impl Conversation {
             latency: Duration::ZERO,
             finish_reason: Some(FINISH_SAFETY.into()),
         };
-        self.messages.push(response.message.clone());
+        Arc::make_mut(&mut self.messages).push(response.message.clone());
         Some(self.finish(TurnState {
             streamed,
             responses: vec![response],

@@ -79,9 +79,9 @@ impl Connection {
             }
             McpTransport::StreamableHttp { url, headers } => {
                 let config = http_config(&server, url, headers)?;
-                let client = crate::providers::http::client().map_err(|reason| McpError::Http {
+                let client = crate::providers::http::client().map_err(|e| McpError::Http {
                     server: server.clone(),
-                    reason,
+                    reason: e.to_string(),
                 })?;
                 let transport = StreamableHttpClientTransport::with_client(client, config);
                 initialize(spec, ().serve(transport), &stderr).await?

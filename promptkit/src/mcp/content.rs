@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::McpError;
 use crate::message::ContentPart;
 
 /// What one MCP tool call answered.
@@ -17,8 +18,8 @@ pub struct McpAnswer {
 }
 
 /// Converts a `CallToolResult` (as JSON, so the wire shape decides, not the SDK's
-/// types); `Err` holds the error text of an `isError` result.
-pub fn answer(result: &Value) -> Result<McpAnswer, String> {
+/// types); an `isError` result is [`McpError::ToolReported`] with its text.
+pub fn answer(result: &Value) -> Result<McpAnswer, McpError> {
     let blocks = result
         .get("content")
         .and_then(Value::as_array)
@@ -32,11 +33,11 @@ pub fn answer(result: &Value) -> Result<McpAnswer, String> {
         .map(str::to_owned)
         .collect();
     if result.get("isError").and_then(Value::as_bool) == Some(true) {
-        return Err(if texts.is_empty() {
+        return Err(McpError::ToolReported(if texts.is_empty() {
             "MCP tool returned error".to_owned()
         } else {
             texts.join("; ")
-        });
+        }));
     }
     let parts = blocks.iter().filter_map(media_part).collect();
     let value = match texts.as_slice() {
@@ -78,9 +79,12 @@ mod tests {
         );
         let error = answer(&json!({"isError": true, "content": [
             {"type": "text", "text": "a"}, {"type": "text", "text": "b"}]}));
-        assert_eq!(error, Err("a; b".to_owned()));
+        assert_eq!(error.map_err(|e| e.to_string()), Err("a; b".to_owned()));
         let bare_error = answer(&json!({"isError": true, "content": []}));
-        assert_eq!(bare_error, Err("MCP tool returned error".to_owned()));
+        assert_eq!(
+            bare_error.map_err(|e| e.to_string()),
+            Err("MCP tool returned error".to_owned())
+        );
     }
 
     #[test]

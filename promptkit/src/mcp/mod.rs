@@ -27,6 +27,9 @@ pub fn qualified_name(server: &str, tool: &str) -> String {
 /// Why an MCP server could not serve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum McpError {
+    /// The tool ran and answered with `isError`; the text goes back to the model.
+    #[error("{0}")]
+    ToolReported(String),
     /// The child process could not be started.
     #[error(
         "MCP server `{server}`: cannot start `{command}`: {reason}; check `command` (is it installed and on PATH?) and `working_dir`"

@@ -152,12 +152,8 @@ pub struct McpTool {
 
 impl McpTool {
     /// Calls the tool; the error text of a failed call or an `isError` result.
-    pub async fn run(&self, arguments: &Value) -> Result<McpAnswer, String> {
-        let result = self
-            .connection
-            .call(&self.remote_name, arguments)
-            .await
-            .map_err(|e| e.to_string())?;
+    pub async fn run(&self, arguments: &Value) -> Result<McpAnswer, McpError> {
+        let result = self.connection.call(&self.remote_name, arguments).await?;
         answer(&result)
     }
 }

@@ -29,7 +29,6 @@
 mod check;
 mod conversation;
 mod render;
-mod schema;
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +37,7 @@ pub use promptkit_build::pack::{Finding, Level, Section};
 pub use promptkit_build::pack::{
     PackEval, PackParameters, PackPrompt, PackTool, PackValidator, PackVariable, PromptPack,
 };
-pub use schema::{SchemaError, schema_version, validate_schema};
+pub use promptkit_build::pack::{SchemaError, schema_version, validate_schema};
 
 /// Why a pack could not be loaded.
 #[derive(Debug, thiserror::Error)]

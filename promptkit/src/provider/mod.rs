@@ -6,6 +6,7 @@ mod error;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::Stream;
@@ -63,8 +64,9 @@ pub struct RequestContext {
 pub struct ChatRequest {
     /// Rendered system prompt.
     pub system: Option<String>,
-    /// Conversation so far (user, assistant, tool messages).
-    pub messages: Vec<Message>,
+    /// Conversation so far (user, assistant, tool messages), shared with the
+    /// conversation that sends it: a request costs no copy of the history.
+    pub messages: Arc<Vec<Message>>,
     /// Tools on offer.
     pub tools: Vec<ToolSpec>,
     /// `auto` (default), `required`, `none` or a tool name.

@@ -14,7 +14,8 @@ use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
-use crate::message::{Message, Reasoning, Role, ToolCall, Usage};
+use crate::media::data_url;
+use crate::message::{ContentPart, Message, Reasoning, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
@@ -66,7 +67,9 @@ impl Anthropic {
         format!("POST {} (model {})", self.endpoint, self.model)
     }
 
-    fn body(&self, request: &ChatRequest, stream: bool) -> Value {
+    fn body(&self, request: &ChatRequest, stream: bool) -> Result<Value, ProviderError> {
+        let messages = messages_json(&request.messages)
+            .map_err(|e| ProviderError::new(&self.id, self.what(), ErrorKind::Config, e))?;
         let s = &request.sampling;
         let d = &self.settings.defaults;
         let budget = self.settings.reasoning.budget.filter(|b| *b > 0);
@@ -75,7 +78,7 @@ impl Anthropic {
         let mut body = json!({
             "model": self.model,
             "max_tokens": s.max_tokens.or(d.max_tokens).unwrap_or(default_max),
-            "messages": messages_json(&request.messages),
+            "messages": messages,
         });
         if let Some(budget) = budget {
             body["thinking"] = json!({"type": "enabled", "budget_tokens": budget});
@@ -107,7 +110,7 @@ impl Anthropic {
         if stream {
             body["stream"] = Value::Bool(true);
         }
-        body
+        Ok(body)
     }
 
     fn request(&self, body: &Value) -> reqwest::RequestBuilder {
@@ -188,11 +191,21 @@ impl Anthropic {
 
 /// Our messages as Anthropic's: tool results become `tool_result` blocks of a user
 /// message (consecutive ones merged), tool calls `tool_use` blocks.
-fn messages_json(messages: &[Message]) -> Vec<Value> {
+fn messages_json(messages: &[Message]) -> Result<Vec<Value>, String> {
     let mut out: Vec<Value> = Vec::new();
     for m in messages {
         match m.role {
             Role::System => {}
+            Role::User if !m.parts.is_empty() => {
+                let mut blocks = Vec::new();
+                for part in &m.parts {
+                    blocks.push(media_block(part)?);
+                }
+                if !m.content.is_empty() {
+                    blocks.push(json!({"type": "text", "text": m.content}));
+                }
+                out.push(json!({"role": "user", "content": blocks}));
+            }
             Role::User => out.push(json!({"role": "user", "content": m.content})),
             Role::Assistant => {
                 let mut blocks = Vec::new();
@@ -233,7 +246,42 @@ fn messages_json(messages: &[Message]) -> Vec<Value> {
             }
         }
     }
-    out
+    Ok(out)
+}
+
+/// A media part as a Claude content block: images (inline or by URL), PDF documents
+/// (inline or by URL) and plain-text documents; Claude takes no audio or video.
+fn media_block(part: &ContentPart) -> Result<Value, String> {
+    let source = |url: &str| match data_url::split(url) {
+        Some((mime, data)) => json!({"type": "base64", "media_type": mime, "data": data}),
+        None => json!({"type": "url", "url": url}),
+    };
+    match part {
+        ContentPart::Image { url, .. } => Ok(json!({"type": "image", "source": source(url)})),
+        ContentPart::Document { url, mime_type } => {
+            if let Some(text) = mime_type
+                .as_deref()
+                .filter(|m| m.starts_with("text/"))
+                .and_then(|_| data_url::decode(url))
+                .and_then(|(_, bytes)| String::from_utf8(bytes).ok())
+            {
+                return Ok(
+                    json!({"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": text}}),
+                );
+            }
+            match mime_type.as_deref() {
+                Some("application/pdf") => Ok(json!({"type": "document", "source": source(url)})),
+                other => Err(format!(
+                    "Claude takes PDF or plain-text documents, not {}",
+                    other.unwrap_or("an untyped document")
+                )),
+            }
+        }
+        ContentPart::Audio { .. } | ContentPart::Video { .. } => Err(format!(
+            "Claude cannot take {} input; use a Gemini provider (or OpenAI for audio)",
+            part.kind()
+        )),
+    }
 }
 
 fn usage_of(usage: Option<&Value>) -> Usage {
@@ -405,7 +453,7 @@ impl Provider for Anthropic {
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         Box::pin(async move {
             let started = Instant::now();
-            let body = self.body(&request, false);
+            let body = self.body(&request, false)?;
             let what = self.what();
             let value = self
                 .transport
@@ -420,7 +468,7 @@ impl Provider for Anthropic {
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
-            let body = self.body(&request, true);
+            let body = self.body(&request, true)?;
             self.transport
                 .send(&self.id, &self.what(), Some(&self.key), || {
                     self.request(&body)

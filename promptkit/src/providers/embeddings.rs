@@ -97,7 +97,10 @@ impl HttpEmbedder {
         model: Option<&str>,
         base_url: Option<&str>,
         key: Secret,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ProviderError> {
+        let transport = Transport::shared().map_err(|why| {
+            ProviderError::new(api.name(), "setup", ErrorKind::Config, why.to_string())
+        })?;
         Ok(Self {
             api,
             model: model.unwrap_or(api.default_model()).to_owned(),
@@ -106,22 +109,26 @@ impl HttpEmbedder {
                 .trim_end_matches('/')
                 .to_owned(),
             key,
-            transport: Transport::shared()?,
+            transport,
         })
     }
 
     /// The client for `relevance.provider` / `relevance.model`, its key read from the
     /// environment.
-    pub fn from_env(provider: &str, model: Option<&str>) -> Result<Self, String> {
+    pub fn from_env(provider: &str, model: Option<&str>) -> Result<Self, ProviderError> {
+        let config =
+            |detail: String| ProviderError::new(provider, "setup", ErrorKind::Config, detail);
         let api = EmbeddingApi::parse(provider).ok_or_else(|| {
-            format!("unknown embedding provider `{provider}` (use openai, gemini or voyageai)")
+            config(format!(
+                "unknown embedding provider `{provider}` (use openai, gemini or voyageai)"
+            ))
         })?;
         let vars: Vec<String> = api.key_vars().iter().map(|v| (*v).to_owned()).collect();
         let key = Secret::from_env(&vars).ok_or_else(|| {
-            format!(
+            config(format!(
                 "the `{provider}` embedding provider needs {} in the environment",
                 vars.join(" or ")
-            )
+            ))
         })?;
         Self::new(api, model, None, key)
     }

@@ -14,7 +14,8 @@ use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
-use crate::message::{Message, Reasoning, Role, ToolCall, Usage};
+use crate::media::data_url;
+use crate::message::{ContentPart, Message, Reasoning, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
@@ -74,7 +75,7 @@ impl Gemini {
         format!("POST {}", self.url(stream))
     }
 
-    fn body(&self, request: &ChatRequest) -> Value {
+    fn body(&self, request: &ChatRequest) -> Result<Value, ProviderError> {
         let s = &request.sampling;
         let d = &self.settings.defaults;
         let mut config = serde_json::Map::new();
@@ -101,7 +102,9 @@ impl Gemini {
             }
             config.insert("thinkingConfig".into(), Value::Object(thinking));
         }
-        let mut body = json!({"contents": contents(&request.messages)});
+        let contents = contents(&request.messages)
+            .map_err(|e| ProviderError::new(&self.id, self.what(false), ErrorKind::Config, e))?;
+        let mut body = json!({"contents": contents});
         if !config.is_empty() {
             body["generationConfig"] = Value::Object(config);
         }
@@ -116,7 +119,7 @@ impl Gemini {
                 .collect();
             body["tools"] = json!([{"functionDeclarations": declarations}]);
         }
-        body
+        Ok(body)
     }
 
     fn request(&self, stream: bool, body: &Value) -> reqwest::RequestBuilder {
@@ -132,11 +135,12 @@ impl Gemini {
 
 /// Our messages as Gemini contents: `model` for the assistant, function calls and
 /// responses as parts (a tool result is a `user` turn with a `functionResponse`).
-fn contents(messages: &[Message]) -> Vec<Value> {
+fn contents(messages: &[Message]) -> Result<Vec<Value>, String> {
     messages
         .iter()
         .filter(|m| m.role != Role::System)
-        .map(|m| match m.role {
+        .map(|m| {
+            Ok(match m.role {
             Role::Assistant => {
                 let mut parts = Vec::new();
                 if !m.content.is_empty() {
@@ -158,9 +162,37 @@ fn contents(messages: &[Message]) -> Vec<Value> {
                     .unwrap_or_else(|| json!({"result": m.content}));
                 json!({"role": "user", "parts": [{"functionResponse": {"name": m.name.clone().unwrap_or_default(), "response": response}}]})
             }
+            _ if !m.parts.is_empty() => {
+                let mut parts = Vec::new();
+                if !m.content.is_empty() {
+                    parts.push(json!({"text": m.content}));
+                }
+                for part in &m.parts {
+                    parts.push(media_part(part)?);
+                }
+                json!({"role": "user", "parts": parts})
+            }
             _ => json!({"role": "user", "parts": [{"text": m.content}]}),
+            })
         })
         .collect()
+}
+
+/// A media part as a Gemini part: inline bytes as `inlineData`, anything by reference
+/// as `fileData` (which needs its MIME type). Gemini takes images, audio, video and
+/// documents alike.
+fn media_part(part: &ContentPart) -> Result<Value, String> {
+    if let Some((mime, data)) = data_url::split(part.url()) {
+        return Ok(json!({"inlineData": {"mimeType": mime, "data": data}}));
+    }
+    let mime = part.mime_type().ok_or_else(|| {
+        format!(
+            "Gemini needs the MIME type of {} `{}`; set `mime_type`",
+            part.kind(),
+            part.url()
+        )
+    })?;
+    Ok(json!({"fileData": {"mimeType": mime, "fileUri": part.url()}}))
 }
 
 fn usage_of(meta: Option<&Value>) -> Usage {
@@ -288,7 +320,7 @@ impl Provider for Gemini {
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         Box::pin(async move {
             let started = Instant::now();
-            let body = self.body(&request);
+            let body = self.body(&request)?;
             let what = self.what(false);
             let value = self
                 .transport
@@ -323,7 +355,7 @@ impl Provider for Gemini {
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
-            let body = self.body(&request);
+            let body = self.body(&request)?;
             self.transport
                 .send(&self.id, &self.what(true), Some(&self.key), || {
                     self.request(true, &body)

@@ -100,17 +100,22 @@ impl RetryBudget {
 
 /// The process's plain HTTP client (rustls with the ring provider), shared by tools,
 /// MCP servers and the assertions that call out; each sets its timeout per request.
-pub(crate) fn client() -> Result<reqwest::Client, String> {
-    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+pub(crate) fn client() -> Result<reqwest::Client, ClientError> {
+    static CLIENT: OnceLock<Result<reqwest::Client, ClientError>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
             let _ = rustls::crypto::ring::default_provider().install_default();
             reqwest::Client::builder()
                 .build()
-                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+                .map_err(|e| ClientError(e.to_string()))
         })
         .clone()
 }
+
+/// The HTTP client could not be built (its TLS backend did not start).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot build the HTTP client: {0}")]
+pub struct ClientError(String);
 
 /// An HTTP transport with retries and an in-flight limit.
 #[derive(Debug, Clone)]
@@ -130,12 +135,16 @@ pub const DEFAULT_INFLIGHT: usize = 512;
 
 impl Transport {
     /// A transport with its own client and limits.
-    pub fn new(timeout: Duration, retry: RetryPolicy, inflight: usize) -> Result<Self, String> {
+    pub fn new(
+        timeout: Duration,
+        retry: RetryPolicy,
+        inflight: usize,
+    ) -> Result<Self, ClientError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| ClientError(e.to_string()))?;
         Ok(Self {
             client,
             timeout,
@@ -146,8 +155,8 @@ impl Transport {
     }
 
     /// The process-wide default transport (120 s timeout, default retries and limit).
-    pub fn shared() -> Result<Self, String> {
-        static SHARED: OnceLock<Result<Transport, String>> = OnceLock::new();
+    pub fn shared() -> Result<Self, ClientError> {
+        static SHARED: OnceLock<Result<Transport, ClientError>> = OnceLock::new();
         SHARED
             .get_or_init(|| {
                 Self::new(

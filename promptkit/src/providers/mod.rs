@@ -44,7 +44,7 @@ pub fn live(
         .map(|m| m.value.clone())
         .unwrap_or_default();
     let base_url = spec.base_url.as_ref().map(|b| b.value.clone());
-    let mut transport = Transport::shared().map_err(config_error)?;
+    let mut transport = Transport::shared().map_err(|e| config_error(e.to_string()))?;
     if let Some(timeout) = spec
         .request_timeout
         .as_ref()

@@ -15,7 +15,8 @@ pub use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
 use super::streaming::{self, Decoder};
-use crate::message::{Message, Reasoning, Role, ToolCall, Usage};
+use crate::media::data_url;
+use crate::message::{ContentPart, Message, Reasoning, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
     StreamChunk,
@@ -86,8 +87,14 @@ impl OpenAi {
                 )
             },
         )?;
-        let transport = Transport::shared()
-            .map_err(|e| ProviderError::new("openai", "create provider", ErrorKind::Config, e))?;
+        let transport = Transport::shared().map_err(|e| {
+            ProviderError::new(
+                "openai",
+                "create provider",
+                ErrorKind::Config,
+                e.to_string(),
+            )
+        })?;
         Ok(Self::new(
             "openai",
             model,
@@ -114,12 +121,17 @@ impl OpenAi {
         provider
     }
 
-    fn body(&self, request: &ChatRequest, stream: bool) -> Value {
+    fn body(&self, request: &ChatRequest, stream: bool) -> Result<Value, ProviderError> {
         let mut messages = Vec::new();
         if let Some(system) = &request.system {
             messages.push(json!({"role": "system", "content": system}));
         }
-        messages.extend(request.messages.iter().map(message_json));
+        for m in request.messages.iter() {
+            messages
+                .push(message_json(m).map_err(|e| {
+                    ProviderError::new(&self.id, self.what(), ErrorKind::Config, e)
+                })?);
+        }
         let mut body = json!({"model": self.model, "messages": messages});
         let s = &request.sampling;
         let d = &self.settings.defaults;
@@ -158,7 +170,7 @@ impl OpenAi {
             body["stream"] = Value::Bool(true);
             body["stream_options"] = json!({"include_usage": true});
         }
-        body
+        Ok(body)
     }
 
     fn request(&self, body: &Value) -> reqwest::RequestBuilder {
@@ -233,9 +245,19 @@ fn set(body: &mut Value, key: &str, value: Option<Value>) {
     }
 }
 
-fn message_json(m: &Message) -> Value {
-    match m.role {
+fn message_json(m: &Message) -> Result<Value, String> {
+    Ok(match m.role {
         Role::System => json!({"role": "system", "content": m.content}),
+        Role::User if !m.parts.is_empty() => {
+            let mut content = Vec::new();
+            if !m.content.is_empty() {
+                content.push(json!({"type": "text", "text": m.content}));
+            }
+            for part in &m.parts {
+                content.push(media_part(part)?);
+            }
+            json!({"role": "user", "content": content})
+        }
         Role::User => json!({"role": "user", "content": m.content}),
         Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}),
         Role::Assistant => {
@@ -249,7 +271,47 @@ fn message_json(m: &Message) -> Value {
             }
             v
         }
-    }
+    })
+}
+
+/// A media part as OpenAI chat content: images as `image_url` (a URL or a `data:` URL),
+/// audio as `input_audio` (inline WAV or MP3), documents as `file` (inline `file_data`).
+/// Video, and audio or documents by reference, are not accepted by the API.
+fn media_part(part: &ContentPart) -> Result<Value, String> {
+    let inline = || {
+        data_url::split(part.url()).ok_or_else(|| {
+            format!(
+                "OpenAI takes {} only inline; load it from `file_path` or `data`",
+                part.kind()
+            )
+        })
+    };
+    Ok(match part {
+        ContentPart::Image { url, .. } => json!({"type": "image_url", "image_url": {"url": url}}),
+        ContentPart::Audio { .. } => {
+            let (mime, data) = inline()?;
+            let format = match mime {
+                "audio/wav" | "audio/x-wav" | "audio/wave" => "wav",
+                "audio/mpeg" | "audio/mp3" => "mp3",
+                other => {
+                    return Err(format!(
+                        "OpenAI `input_audio` takes WAV or MP3 audio, not {other}"
+                    ));
+                }
+            };
+            json!({"type": "input_audio", "input_audio": {"data": data, "format": format}})
+        }
+        ContentPart::Document { url, .. } => {
+            let (mime, _) = inline()?;
+            let extension = mime.rsplit('/').next().unwrap_or("bin");
+            json!({"type": "file", "file": {"filename": format!("document.{extension}"), "file_data": url}})
+        }
+        ContentPart::Video { .. } => {
+            return Err(
+                "OpenAI chat completions cannot take video input; use a Gemini provider".into(),
+            );
+        }
+    })
 }
 
 /// Appends a streamed id or name piece, unless the server sent the whole value again.
@@ -449,7 +511,7 @@ impl Provider for OpenAi {
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         Box::pin(async move {
             let started = Instant::now();
-            let body = self.body(&request, false);
+            let body = self.body(&request, false)?;
             let what = self.what();
             let secret = self.auth.secret();
             let value = self
@@ -465,7 +527,7 @@ impl Provider for OpenAi {
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
-            let body = self.body(&request, true);
+            let body = self.body(&request, true)?;
             self.transport
                 .send(&self.id, &self.what(), self.auth.secret(), || {
                     self.request(&body)

@@ -9,7 +9,7 @@
 //! anything is written.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -49,33 +49,90 @@ pub struct Recording {
     pub entries: Vec<Entry>,
 }
 
+/// Why a recording (ours or the reference's session) could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordingError {
+    /// The file could not be read.
+    #[error("cannot read recording `{}`: {reason}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The file could not be written.
+    #[error("cannot write recording `{}`: {reason}", .path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The text is not one of the formats read.
+    #[error("{}{reason}", named(.path))]
+    Format {
+        /// The file (empty when read from text).
+        path: PathBuf,
+        /// What does not fit.
+        reason: String,
+    },
+    /// Our format, another version.
+    #[error("`{}` is recording format {found}, this build reads {FORMAT_VERSION}", .path.display())]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// The version it declares.
+        found: u32,
+    },
+    /// A session holds no assistant reply to replay.
+    #[error("no assistant responses found in recording")]
+    NoAnswers,
+}
+
+/// `recording `path`: ` before a message, when the path is known.
+fn named(path: &Path) -> String {
+    if path.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!("recording `{}`: ", path.display())
+    }
+}
+
 impl Recording {
     /// Reads a recording.
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Self, RecordingError> {
+        let text = std::fs::read_to_string(path).map_err(|e| RecordingError::Read {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
         Self::parse(&text, path)
     }
 
     /// Reads a recording from its text (`path` names it in errors).
-    pub fn parse(text: &str, path: &Path) -> Result<Self, String> {
-        let recording: Self = serde_json::from_str(text)
-            .map_err(|e| format!("`{}` is not a PromptKit recording: {e}", path.display()))?;
+    pub fn parse(text: &str, path: &Path) -> Result<Self, RecordingError> {
+        let recording: Self = serde_json::from_str(text).map_err(|e| RecordingError::Format {
+            path: path.to_owned(),
+            reason: format!("not a PromptKit recording: {e}"),
+        })?;
         if recording.version != FORMAT_VERSION {
-            return Err(format!(
-                "`{}` is recording format {}, this build reads {FORMAT_VERSION}",
-                path.display(),
-                recording.version
-            ));
+            return Err(RecordingError::Version {
+                path: path.to_owned(),
+                found: recording.version,
+            });
         }
         Ok(recording)
     }
 
     /// Writes the recording (temporary file, then rename), credentials masked.
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+    pub fn save(&self, path: &Path) -> Result<(), RecordingError> {
+        let write_error = |reason: String| RecordingError::Write {
+            path: path.to_owned(),
+            reason,
+        };
+        let text = serde_json::to_string_pretty(self).map_err(|e| write_error(e.to_string()))?;
         crate::files::write_atomically(path, mask_credentials(&text).as_bytes())
-            .map_err(|e| format!("cannot write recording `{}`: {e}", path.display()))
+            .map_err(|e| write_error(e.to_string()))
     }
 }
 
@@ -273,7 +330,7 @@ mod tests {
 
     fn request(text: &str, repetition: usize) -> ChatRequest {
         let mut r = ChatRequest {
-            messages: vec![Message::user(text)],
+            messages: vec![Message::user(text)].into(),
             ..ChatRequest::default()
         };
         r.context.repetition = repetition;

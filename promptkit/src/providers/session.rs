@@ -13,13 +13,14 @@
 //! `timing: instant | realtime | accelerated` (`speed`, default 2).
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::mock::estimate_tokens;
+use super::recording::RecordingError;
 use crate::message::{Cost, Message, Role, ToolCall, Usage};
 use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
 
@@ -54,14 +55,29 @@ pub struct Session {
 
 impl Session {
     /// Reads the conversation saved at `path`.
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| format!("recording `{}`: {e}", path.display()))
+    pub fn load(path: &Path) -> Result<Self, RecordingError> {
+        let text = std::fs::read_to_string(path).map_err(|e| RecordingError::Read {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Self::parse(&text).map_err(|e| match e {
+            RecordingError::Format { reason, .. } => RecordingError::Format {
+                path: path.to_owned(),
+                reason,
+            },
+            other => other,
+        })
     }
 
     /// Reads a conversation from its text (any of the formats above).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, RecordingError> {
+        Self::parse_text(text).map_err(|reason| RecordingError::Format {
+            path: PathBuf::new(),
+            reason,
+        })
+    }
+
+    fn parse_text(text: &str) -> Result<Self, String> {
         let mut session = Self::default();
         match serde_json::from_str::<Value>(text) {
             Ok(doc) => {
@@ -265,7 +281,7 @@ impl SessionReplay {
         session: Session,
         match_content: bool,
         timing: Timing,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, RecordingError> {
         let mut turns = Vec::new();
         let mut by_content = HashMap::new();
         let mut user = String::new();
@@ -282,7 +298,7 @@ impl SessionReplay {
             }
         }
         if turns.is_empty() {
-            return Err("no assistant responses found in recording".into());
+            return Err(RecordingError::NoAnswers);
         }
         Ok(Self {
             id: id.into(),
@@ -399,7 +415,7 @@ mod tests {
 
     fn request(user: &str) -> ChatRequest {
         ChatRequest {
-            messages: vec![Message::user(user)],
+            messages: vec![Message::user(user)].into(),
             ..ChatRequest::default()
         }
     }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::Skills;
 use super::glob::allows;
 use crate::provider::ToolSpec;
-use crate::tools::{Handler, Toolbox};
+use crate::tools::{Handler, ToolError, Toolbox};
 
 /// The skill tools' names.
 pub(crate) const SKILL_TOOLS: [&str; 3] = [
@@ -74,7 +74,7 @@ fn handler(f: impl Fn(&Value) -> Result<Value, String> + Send + Sync + 'static) 
     let f = Arc::new(f);
     Arc::new(move |args: Value| {
         let f = f.clone();
-        Box::pin(async move { f(&args) })
+        Box::pin(async move { f(&args).map_err(ToolError::Failed) })
     })
 }
 

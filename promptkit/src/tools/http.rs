@@ -97,7 +97,7 @@ impl HttpTool {
     }
 
     /// Calls the endpoint with `args`.
-    pub async fn run(&self, args: &Value) -> Result<Value, String> {
+    pub(crate) async fn run(&self, args: &Value) -> Result<Value, String> {
         let mut rest: Map<String, Value> = args.as_object().cloned().unwrap_or_default();
         let url = self.url_for(args, &mut rest)?;
         let mut query: Vec<(String, String)> = self.static_query.clone();
@@ -115,7 +115,7 @@ impl HttpTool {
         }
         let method = reqwest::Method::from_bytes(self.method.as_bytes())
             .map_err(|_| format!("invalid HTTP method `{}`", self.method))?;
-        let client = crate::providers::http::client()?;
+        let client = crate::providers::http::client().map_err(|e| e.to_string())?;
         let mut request = client.request(method, &url).query(&query);
         for (k, v) in self.headers.iter().chain(&self.static_headers) {
             request = request.header(k, v);

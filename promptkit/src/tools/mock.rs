@@ -22,7 +22,7 @@ impl MockTool {
     }
 
     /// The result for `args`.
-    pub fn run(&self, args: &Value) -> Result<Value, String> {
+    pub(crate) fn run(&self, args: &Value) -> Result<Value, String> {
         match (&self.template, &self.result) {
             (Some(template), _) => {
                 let text = render(template, args)?;

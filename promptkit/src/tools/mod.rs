@@ -6,6 +6,7 @@
 //! sees, as the reference does.
 
 pub mod chaos;
+mod error;
 mod http;
 mod mock;
 mod schema;
@@ -21,16 +22,18 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::assertions::{ToolExecutor, ToolFuture, ToolRun};
+use crate::assertions::{ToolExecError, ToolExecutor, ToolFuture, ToolRun};
+
 use crate::mcp::McpTool;
 use crate::message::{ContentPart, ToolCall};
 use crate::provider::{BoxFuture, ToolSpec};
+pub use error::ToolError;
 
 /// Default timeout of a tool without `timeout_ms`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A Rust tool handler: JSON arguments in, JSON result or error text out.
-pub type Handler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, String>> + Send + Sync>;
+pub type Handler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, ToolError>> + Send + Sync>;
 
 /// How a tool runs.
 #[derive(Clone)]
@@ -173,12 +176,7 @@ impl ToolOutput {
             .map(|text| serde_json::json!({"type": "text", "text": text}))
             .collect();
         content.extend(self.parts.iter().map(|part| {
-            let (kind, url, mime_type) = match part {
-                ContentPart::Image { url, mime_type } => ("image", url, mime_type),
-                ContentPart::Audio { url, mime_type } => ("audio", url, mime_type),
-                ContentPart::Video { url, mime_type } => ("video", url, mime_type),
-            };
-            serde_json::json!({"type": kind, "media": {"url": url, "mime_type": mime_type}})
+            serde_json::json!({"type": part.kind(), "media": {"url": part.url(), "mime_type": part.mime_type()}})
         }));
         Some(Value::Array(content))
     }
@@ -229,16 +227,16 @@ impl Toolbox {
         A: DeserializeOwned + Send + 'static,
         R: Serialize + 'static,
         F: Fn(A) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<R, String>> + Send + 'static,
+        Fut: Future<Output = Result<R, ToolError>> + Send + 'static,
     {
         let f = Arc::new(f);
         let handler: Handler = Arc::new(move |args: Value| {
             let f = Arc::clone(&f);
             Box::pin(async move {
-                let args: A =
-                    serde_json::from_value(args).map_err(|e| format!("invalid arguments: {e}"))?;
+                let args: A = serde_json::from_value(args)
+                    .map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
                 let result = f(args).await?;
-                serde_json::to_value(result).map_err(|e| format!("unserializable result: {e}"))
+                serde_json::to_value(result).map_err(|e| ToolError::Unserializable(e.to_string()))
             })
         });
         self.raw_handler(name, handler)
@@ -391,9 +389,15 @@ impl Toolbox {
             let value = match &tool.runner {
                 Runner::Mock(mock) => mock.run(&call.arguments),
                 Runner::Http(http) => http.run(&call.arguments).await,
-                Runner::Handler(handler) => handler(call.arguments.clone()).await,
+                Runner::Handler(handler) => handler(call.arguments.clone())
+                    .await
+                    .map_err(|e| e.to_string()),
                 Runner::Mcp(mcp) => {
-                    return mcp.run(&call.arguments).await.map(|a| (a.value, a.parts));
+                    return mcp
+                        .run(&call.arguments)
+                        .await
+                        .map(|a| (a.value, a.parts))
+                        .map_err(|e| e.to_string());
                 }
                 Runner::Unavailable(why) => Err(why.clone()),
             };
@@ -430,7 +434,7 @@ impl ToolExecutor for Toolbox {
             let call = ToolCall::new("tool_exec", name, args.clone());
             let output = tokio::time::timeout(timeout, self.call(&call, &Consent::new()))
                 .await
-                .map_err(|_| format!("tool `{name}` timed out"))?;
+                .map_err(|_| ToolExecError::TimedOut(name.to_owned()))?;
             Ok(ToolRun {
                 result: output.result.unwrap_or(Value::Null),
                 error: output.error,

@@ -201,10 +201,10 @@ impl Validator {
     }
 
     /// Checks a complete `response` (with the conversation so far in `messages`).
-    pub fn check(&self, response: &str, messages: &[Message]) -> ValidatorOutcome {
+    pub fn check(&self, response: &str, messages: &Arc<Vec<Message>>) -> ValidatorOutcome {
         let ctx = AssertionContext {
             response: response.to_owned(),
-            messages: messages.to_vec(),
+            messages: Arc::clone(messages),
             current_only: true,
             ..AssertionContext::default()
         };
@@ -320,7 +320,11 @@ impl ValidatorSet {
     }
 
     /// Checks a complete response with every output validator, in order.
-    pub fn check_output(&self, response: &str, messages: &[Message]) -> Vec<ValidatorOutcome> {
+    pub fn check_output(
+        &self,
+        response: &str,
+        messages: &Arc<Vec<Message>>,
+    ) -> Vec<ValidatorOutcome> {
         self.validators
             .iter()
             .filter(|v| v.direction != Direction::Input)
@@ -329,7 +333,7 @@ impl ValidatorSet {
     }
 
     /// Checks the user's input with every input validator, in order.
-    pub fn check_input(&self, input: &str, messages: &[Message]) -> Vec<ValidatorOutcome> {
+    pub fn check_input(&self, input: &str, messages: &Arc<Vec<Message>>) -> Vec<ValidatorOutcome> {
         self.validators
             .iter()
             .filter(|v| v.direction != Direction::Output)
@@ -352,7 +356,7 @@ impl ValidatorSet {
     pub fn enforce_output(
         &self,
         response: &str,
-        messages: &[Message],
+        messages: &Arc<Vec<Message>>,
     ) -> (Vec<ValidatorOutcome>, String) {
         let (outcomes, fired) = self.until_fired(Direction::Input, response, messages);
         let text = fired.map_or_else(|| response.to_owned(), |v| v.enforce(response));
@@ -366,7 +370,7 @@ impl ValidatorSet {
     pub fn enforce_input(
         &self,
         input: &str,
-        messages: &[Message],
+        messages: &Arc<Vec<Message>>,
     ) -> (Vec<ValidatorOutcome>, Option<String>) {
         let (outcomes, fired) = self.until_fired(Direction::Output, input, messages);
         (outcomes, fired.map(Validator::blocked_message))
@@ -378,7 +382,7 @@ impl ValidatorSet {
         &self,
         skip: Direction,
         text: &str,
-        messages: &[Message],
+        messages: &Arc<Vec<Message>>,
     ) -> (Vec<ValidatorOutcome>, Option<&Validator>) {
         let mut outcomes = Vec::new();
         for v in self.validators.iter().filter(|v| v.direction != skip) {

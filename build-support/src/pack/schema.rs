@@ -2,7 +2,7 @@
 
 use std::sync::{LazyLock, OnceLock};
 
-use promptkit_build::pack::{SCHEMAS, declared_schema_version};
+use super::{SCHEMAS, declared_schema_version};
 
 /// One schema violation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

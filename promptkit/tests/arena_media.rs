@@ -1,0 +1,129 @@
+//! Scenario turn `parts` reach the provider as media: a scripted turn with a text part
+//! and an image file sends an OpenAI-compatible `image_url` data URL (typed by the
+//! bytes, not the extension); a missing file or a path outside the project ends the
+//! case with the error's file:line:col and sends nothing.
+
+mod support;
+
+use promptkit::arena::{RunOptions, Setup, Status, Suite};
+use serde_json::json;
+use support::{MockServer, Reply};
+
+const ARENA: &str = "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: Arena
+metadata:
+  name: media
+spec:
+  prompt_configs:
+    - id: vision
+      file: vision.yaml
+  providers:
+    - file: local.provider.yaml
+  scenarios:
+    - file: look.scenario.yaml
+  defaults:
+    concurrency: 1
+";
+
+const PROMPT: &str = "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: PromptConfig
+metadata:
+  name: vision
+spec:
+  task_type: vision
+  version: v1
+  description: Describes images
+  system_template: You describe images.
+";
+
+fn scenario(file_path: &str) -> String {
+    format!(
+        "apiVersion: promptkit.altairalabs.ai/v1alpha1
+kind: Scenario
+metadata:
+  name: look
+spec:
+  id: look
+  task_type: vision
+  description: Look at a picture
+  turns:
+    - role: user
+      parts:
+        - type: text
+          text: What is in this picture?
+        - type: image
+          media:
+            file_path: {file_path}
+            mime_type: image/jpeg
+"
+    )
+}
+
+async fn run(file_path: &str) -> (promptkit::arena::RunResult, MockServer, tempfile::TempDir) {
+    let reply = json!({"choices": [{"message": {"role": "assistant", "content": "A red square."}, "finish_reason": "stop"}]});
+    let server = MockServer::start(vec![Reply::json(200, reply)]).await;
+    let temp = tempfile::tempdir().expect("temp dir");
+    let project = temp.path().join("project");
+    std::fs::create_dir(&project).expect("mkdir");
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/media/red-3x2.png"
+    ))
+    .expect("fixture");
+    std::fs::write(project.join("photo.jpg"), &png).expect("write");
+    std::fs::write(temp.path().join("outside.png"), &png).expect("write");
+    std::fs::write(project.join("config.arena.yaml"), ARENA).expect("write");
+    std::fs::write(project.join("vision.yaml"), PROMPT).expect("write");
+    std::fs::write(
+        project.join("local.provider.yaml"),
+        format!(
+            "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Provider\nmetadata:\n  name: local\nspec:\n  id: local\n  type: ollama\n  model: llava\n  base_url: {}\n",
+            server.url
+        ),
+    )
+    .expect("write");
+    std::fs::write(project.join("look.scenario.yaml"), scenario(file_path)).expect("write");
+    let suite = Suite::load(
+        project.join("config.arena.yaml"),
+        RunOptions::default(),
+        &Setup::new(),
+    )
+    .expect("suite");
+    (suite.run(|_| {}).await, server, temp)
+}
+
+#[tokio::test]
+async fn an_image_part_is_sent_as_a_data_url_typed_by_its_bytes() {
+    let (result, server, _temp) = run("photo.jpg").await;
+    let case = &result.cases[0];
+    assert_eq!(case.status, Status::Passed, "{case}");
+    assert_eq!(case.turns[0].user, "What is in this picture?");
+    let body = server.requests()[0].json();
+    let content = &body["messages"][1]["content"];
+    assert_eq!(
+        content[0],
+        json!({"type": "text", "text": "What is in this picture?"})
+    );
+    let url = content[1]["image_url"]["url"].as_str().expect("image url");
+    assert!(
+        url.starts_with("data:image/png;base64,iVBORw0KGgo"),
+        "{url}"
+    );
+}
+
+#[tokio::test]
+async fn bad_media_ends_the_case_at_its_location_and_sends_nothing() {
+    for (path, says) in [
+        ("missing.png", "cannot read media file"),
+        ("../outside.png", "resolves outside the project folder"),
+        ("vision.yaml", "content is unrecognised data, not image"),
+    ] {
+        let (result, server, _temp) = run(path).await;
+        let case = &result.cases[0];
+        assert_eq!(case.status, Status::Error, "{case}");
+        let shown = case.to_string();
+        assert!(shown.contains("look.scenario.yaml:16:24"), "{shown}");
+        assert!(shown.contains(says), "{shown}");
+        assert!(server.requests().is_empty(), "nothing was sent for {path}");
+    }
+}
