@@ -48,10 +48,19 @@ fn caps_without_a_redirect_and_exhausted_budgets_keep_the_state() {
         assert!(checks.iter().all(|(_, passed)| *passed), "{case}");
     }
     // The cap refused the second Retry: only the first transition happened.
-    let capped = cases.iter().find(|c| c.scenario == "cap-refuses").expect("cap");
+    let capped = cases
+        .iter()
+        .find(|c| c.scenario == "cap-refuses")
+        .expect("cap");
     let order = &capped.conversation_assertions[0];
-    assert_eq!(order.details["actual_transitions"], serde_json::json!(["draft"]));
+    assert_eq!(
+        order.details["actual_transitions"],
+        serde_json::json!(["draft"])
+    );
     // The budget refused Finish: no transition at all, and the run is not complete.
-    let stopped = cases.iter().find(|c| c.scenario == "budget-stops").expect("budget");
+    let stopped = cases
+        .iter()
+        .find(|c| c.scenario == "budget-stops")
+        .expect("budget");
     assert_eq!(stopped.turns[0].reply, "Fast, fresh, friendly.");
 }
