@@ -2,49 +2,89 @@
 //! signatures here change with the macros.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use promptkit_build::frontend::Frontend;
-use promptkit_build::load::Embedded;
+use promptkit_build::frontend::{Checked, Frontend};
+use promptkit_build::load::{Embedded, Project};
 
 use crate::arena::report::Format;
 use crate::arena::{RunOptions, RunResult, Setup, Status, Suite};
 use crate::files::write_atomically;
 
-/// Runs every trial of `scenario` on `provider` from a project compiled into the test
-/// binary (`files`: path and text of every file the compiler read), after `setup`
-/// registered its handlers; panics with the transcript and the failed assertions
-/// when a trial does not pass.
+/// The project of one `#[arena_test]`: the files compiled into the test binary,
+/// loaded and checked once per process (on the first test that runs) and shared by
+/// every test of the attribute, so each test pays only for its own case.
+pub struct ArenaProject {
+    config: &'static str,
+    files: &'static [(&'static str, &'static str)],
+    checked: OnceLock<Result<Checked<Project>, String>>,
+}
+
+impl ArenaProject {
+    /// A project not loaded yet: `config` and `files` (path and text of every file the
+    /// compiler read) as the macro embedded them.
+    pub const fn new(config: &'static str, files: &'static [(&'static str, &'static str)]) -> Self {
+        Self {
+            config,
+            files,
+            checked: OnceLock::new(),
+        }
+    }
+
+    /// The checked project, loaded on first use with the assertion types and MCP
+    /// servers `registrations` declare; the rendered diagnostics when it does not check.
+    fn checked(&self, registrations: &Setup) -> Result<&Checked<Project>, &str> {
+        self.checked
+            .get_or_init(|| {
+                let embedded: Embedded = self
+                    .files
+                    .iter()
+                    .map(|(path, text)| (PathBuf::from(path), Arc::from(*text)))
+                    .collect();
+                let frontend = Frontend::new().embedded(Arc::new(embedded));
+                Suite::check_with(&frontend, self.config, registrations).map_err(|e| e.rendered)
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+/// Runs every trial of `scenario` on `provider` of `project` (checked once per process)
+/// after `setup` registered its handlers; panics at the calling test with the
+/// transcript and the failed assertions when a trial does not pass.
+#[track_caller]
 pub fn arena_case(
-    config: &str,
-    files: &[(&str, &str)],
+    project: &'static ArenaProject,
     scenario: &str,
     provider: &str,
     setup: fn(&mut Setup),
 ) {
-    let embedded: Embedded = files
-        .iter()
-        .map(|(path, text)| (PathBuf::from(path), Arc::from(*text)))
-        .collect();
-    let frontend = Frontend::new().embedded(Arc::new(embedded));
     let mut registrations = Setup::new();
     setup(&mut registrations);
+    let checked = match project.checked(&registrations) {
+        Ok(checked) => checked.clone(),
+        Err(rendered) => panic!("{rendered}"),
+    };
     let run_options = RunOptions {
         scenarios: vec![scenario.to_owned()],
         providers: vec![provider.to_owned()],
         ..RunOptions::default()
     };
-    let suite = Suite::load_with(&frontend, config, run_options, &registrations)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let suite = Suite::new(checked, run_options, &registrations);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap_or_else(|e| panic!("cannot start the async runtime: {e}"));
+    {
+        Ok(runtime) => runtime,
+        Err(e) => panic!("cannot start the async runtime: {e}"),
+    };
     let run = runtime.block_on(suite.run(|_| {}));
-    assert!(
-        !run.cases.is_empty(),
-        "no case `{scenario}` on `{provider}` in `{config}`"
-    );
+    if run.cases.is_empty() {
+        panic!(
+            "no case `{scenario}` on `{provider}` in `{}`",
+            project.config
+        );
+    }
     write_reports(&run, scenario, provider);
     let failed: Vec<String> = run
         .cases
@@ -52,7 +92,12 @@ pub fn arena_case(
         .filter(|c| c.status != Status::Passed)
         .map(ToString::to_string)
         .collect();
-    assert!(failed.is_empty(), "\n{}", failed.join("\n"));
+    if !failed.is_empty() {
+        panic!(
+            "arena scenario `{scenario}` on `{provider}` failed:\n{}",
+            failed.join("\n")
+        );
+    }
 }
 
 /// With `PROMPTKIT_REPORT_DIR` set, each test writes its JSON and JUnit reports there

@@ -93,20 +93,28 @@ impl Suite {
         options: RunOptions,
         setup: &Setup,
     ) -> Result<Self, SuiteError> {
+        Self::check_with(frontend, path, setup).map(|project| Self::new(project, options, setup))
+    }
+
+    /// Loads and checks the arena config at `path` through `frontend`, knowing the
+    /// assertion types and MCP servers `setup` registers: the project
+    /// [`Suite::new`] takes, or every diagnostic rendered.
+    pub fn check_with(
+        frontend: &Frontend,
+        path: impl AsRef<Path>,
+        setup: &Setup,
+    ) -> Result<Checked<Project>, SuiteError> {
         let outcome = frontend
             .clone()
             .custom_assertions(setup.assertions.keys().cloned())
             .mcp_servers(setup.mcp_servers.iter().map(|s| s.name.clone()))
             .project(path);
-        match outcome.checked {
-            Some(project) => Ok(Self::new(project, options, setup)),
-            None => Err(SuiteError {
-                rendered: outcome
-                    .diagnostics
-                    .render(&outcome.sources, RenderStyle::Plain),
-                diagnostics: outcome.diagnostics,
-            }),
-        }
+        outcome.checked.ok_or_else(|| SuiteError {
+            rendered: outcome
+                .diagnostics
+                .render(&outcome.sources, RenderStyle::Plain),
+            diagnostics: outcome.diagnostics,
+        })
     }
 
     /// A suite for a checked project; `setup`'s providers, tools, assertions,
