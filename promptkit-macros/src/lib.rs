@@ -60,8 +60,7 @@ pub fn arena_test(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// (synchronous, no generics, returns nothing); anything else is an error spanned on
 /// the offending part, rather than a type mismatch inside generated code.
 fn check_setup_signature(setup: &ItemFn) -> syn::Result<()> {
-    const EXPECTED: &str =
-        "the setup function of `#[arena_test]` must be `fn name(setup: &mut promptkit::arena::Setup)`";
+    const EXPECTED: &str = "the setup function of `#[arena_test]` must be `fn name(setup: &mut promptkit::arena::Setup)`";
     let sig = &setup.sig;
     if let Some(asyncness) = &sig.asyncness {
         return Err(syn::Error::new_spanned(
