@@ -66,7 +66,7 @@ pub fn arena_test(
                 #ignore
                 fn #name() {
                     ::promptkit::__private::arena_case(
-                        CONFIG, FILES, #scenario, #provider, super::#setup,
+                        &PROJECT, #scenario, #provider, super::#setup,
                     );
                 }
             }
@@ -83,8 +83,8 @@ pub fn arena_test(
         #[cfg(test)]
         #[allow(non_snake_case)]
         mod #setup {
-            const CONFIG: &str = #config_text;
-            static FILES: &[(&str, &str)] = &[#(#files),*];
+            static PROJECT: ::promptkit::__private::ArenaProject =
+                ::promptkit::__private::ArenaProject::new(#config_text, &[#(#files),*]);
             #(#tests)*
         }
     })
