@@ -203,6 +203,16 @@ impl Diagnostic {
         self.at(SourceLocation::file(path))
     }
 
+    /// Names the whole file when no location is set yet.
+    #[must_use]
+    pub fn or_in(self, path: impl Into<PathBuf>) -> Self {
+        if self.location.is_some() {
+            self
+        } else {
+            self.in_file(path)
+        }
+    }
+
     /// Sets the text shown at the primary caret.
     #[must_use]
     pub fn with_label(mut self, label: impl Into<String>) -> Self {

@@ -232,16 +232,27 @@ impl<'o> Reader<'o> {
         }
     }
 
-    /// [`Reader::touch`] whose problems are warnings with `consequence` as a note: for
+    /// [`Reader::read`] whose problems are warnings with `consequence` as a note: for
     /// files only some runs read.
-    pub fn touch_warning(&mut self, path: &Path, reference: Reference<'_>, consequence: &str) {
+    pub fn read_warning(
+        &mut self,
+        path: &Path,
+        reference: Reference<'_>,
+        consequence: &str,
+    ) -> Option<Arc<str>> {
+        self.as_warnings(consequence, |r| r.read(path, Some(reference)))
+    }
+
+    /// Runs `f`, turning the diagnostics it reports into warnings noting `consequence`.
+    fn as_warnings<T>(&mut self, consequence: &str, f: impl FnOnce(&mut Self) -> T) -> T {
         let outer = std::mem::take(&mut self.diags);
-        self.touch(path, reference, false);
+        let out = f(self);
         let found = std::mem::replace(&mut self.diags, outer);
         for mut diag in found.into_vec() {
             diag.severity = crate::diagnostic::Severity::Warning;
             self.diags.push(diag.with_note(consequence));
         }
+        out
     }
 
     /// Parses a document of the `expected` kind (see [`parse_document`]).
