@@ -404,11 +404,15 @@ fn too_large(
 }
 
 /// Reads at most `limit + 1` bytes of a regular file, so a file that grows between the
-/// metadata check and the read (or lies about its size) cannot exhaust memory. The caller
-/// checked the metadata before opening (a FIFO is never opened, so it cannot block); the
-/// opened file is checked again.
+/// metadata check and the read (or lies about its size) cannot exhaust memory; the caller
+/// compares the length with `limit`. Anything but a regular file (a FIFO, a device, a
+/// folder) is refused before it is opened, so it cannot block; the opened file is
+/// checked again.
 pub fn bounded_read(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
     let file = std::fs::File::open(path)?;
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::other("not a regular file"));
