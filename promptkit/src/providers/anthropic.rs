@@ -470,7 +470,7 @@ impl Provider for Anthropic {
         let opening = async move {
             let body = self.body(&request, true)?;
             self.transport
-                .send(&self.id, &self.what(), Some(&self.key), || {
+                .send_stream(&self.id, &self.what(), Some(&self.key), || {
                     self.request(&body)
                 })
                 .await

@@ -357,7 +357,7 @@ impl Provider for Gemini {
         let opening = async move {
             let body = self.body(&request)?;
             self.transport
-                .send(&self.id, &self.what(true), Some(&self.key), || {
+                .send_stream(&self.id, &self.what(true), Some(&self.key), || {
                     self.request(true, &body)
                 })
                 .await

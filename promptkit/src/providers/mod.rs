@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod embeddings;
 pub mod gemini;
 pub mod http;
+pub mod limits;
 pub mod mock;
 pub mod openai;
 pub mod pricing;
@@ -53,6 +54,7 @@ pub fn live(
     {
         transport = transport.with_timeout(timeout);
     }
+    let transport = transport.with_limits(limits::Limits::from_spec(spec));
     let credential =
         || credentials::resolve(spec, config_dir).map_err(|e| config_error(e.to_string()));
     let key = || {

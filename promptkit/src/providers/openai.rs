@@ -529,7 +529,7 @@ impl Provider for OpenAi {
         let opening = async move {
             let body = self.body(&request, true)?;
             self.transport
-                .send(&self.id, &self.what(), self.auth.secret(), || {
+                .send_stream(&self.id, &self.what(), self.auth.secret(), || {
                     self.request(&body)
                 })
                 .await

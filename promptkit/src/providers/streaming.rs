@@ -5,11 +5,10 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use futures_util::{Stream, StreamExt};
-use tokio::sync::OwnedSemaphorePermit;
-
+use super::http::{OpenStream, StreamPermits};
 use super::sse::{SseEvent, SseParser};
 use crate::provider::{ChatResponse, ErrorKind, ProviderError, StreamChunk};
+use futures_util::{Stream, StreamExt};
 
 /// What a provider's stream events mean.
 pub(crate) trait Decoder: Send + 'static {
@@ -30,10 +29,7 @@ pub(crate) trait Decoder: Send + 'static {
 pub(crate) fn open<'a>(
     provider: String,
     what: String,
-    opening: impl std::future::Future<
-        Output = Result<(reqwest::Response, OwnedSemaphorePermit), ProviderError>,
-    > + Send
-    + 'a,
+    opening: impl std::future::Future<Output = Result<OpenStream, ProviderError>> + Send + 'a,
     decoder: Box<dyn Decoder>,
 ) -> crate::provider::BoxStream<'a, Result<StreamChunk, ProviderError>> {
     let started = Instant::now();
@@ -41,21 +37,19 @@ pub(crate) fn open<'a>(
         futures_util::stream::once(async move {
             match opening.await {
                 Err(e) => futures_util::stream::iter([Err(e)]).boxed(),
-                Ok((response, permit)) => {
-                    chunks(provider, what, response, permit, decoder, started).boxed()
-                }
+                Ok(open) => chunks(provider, what, open, decoder, started).boxed(),
             }
         })
         .flatten(),
     )
 }
 
-/// The chunks of an open SSE `response`; ends with `Done` or one error.
+/// The chunks of an open SSE response; ends with `Done` or one error (a timeout when
+/// no byte comes for the stream's idle time).
 fn chunks(
     provider: String,
     what: String,
-    response: reqwest::Response,
-    permit: OwnedSemaphorePermit,
+    open: OpenStream,
     decoder: Box<dyn Decoder>,
     started: Instant,
 ) -> impl Stream<Item = Result<StreamChunk, ProviderError>> + Send {
@@ -67,7 +61,8 @@ fn chunks(
         provider: String,
         what: String,
         started: Instant,
-        _permit: OwnedSemaphorePermit,
+        idle: std::time::Duration,
+        _permits: StreamPermits,
     }
     impl State {
         fn fail(&mut self, kind: ErrorKind, detail: String) {
@@ -94,6 +89,11 @@ fn chunks(
             }
         }
     }
+    let OpenStream {
+        response,
+        idle,
+        permits,
+    } = open;
     let state = State {
         bytes: response.bytes_stream().boxed(),
         parser: SseParser::new(),
@@ -102,7 +102,8 @@ fn chunks(
         provider,
         what,
         started,
-        _permit: permit,
+        idle,
+        _permits: permits,
     };
     futures_util::stream::unfold(state, |mut s| async move {
         loop {
@@ -114,7 +115,18 @@ fn chunks(
                 s.complete();
                 continue;
             }
-            match s.bytes.next().await {
+            let Ok(next) = tokio::time::timeout(s.idle, s.bytes.next()).await else {
+                let idle = s.idle;
+                s.fail(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the stream sent nothing for {idle:?}; raise the provider's \
+                         `stream_idle_timeout` if the model pauses longer"
+                    ),
+                );
+                continue;
+            };
+            match next {
                 Some(Ok(chunk)) => {
                     let mut failure = None;
                     for event in s.parser.push(&chunk) {
