@@ -38,16 +38,19 @@ pub fn arena_test(attr: TokenStream, item: TokenStream) -> TokenStream {
     if let Err(error) = check_setup_signature(&setup) {
         return error.to_compile_error().into();
     }
-    let config = manifest_dir().join(path.value());
     let ident = &setup.sig.ident;
-    let generated =
-        match promptkit_build::codegen::arena_test::arena_test(&config, ident, &assertions) {
-            Ok(tokens) => tokens,
-            Err(rendered) => {
-                let message = format!("invalid arena project `{}`:\n{rendered}", path.value());
-                quote_spanned! { path.span() => compile_error!(#message); }
-            }
-        };
+    let generated = match promptkit_build::codegen::arena_test::arena_test(
+        &manifest_dir(),
+        &path.value(),
+        ident,
+        &assertions,
+    ) {
+        Ok(tokens) => tokens,
+        Err(rendered) => {
+            let message = format!("invalid arena project `{}`:\n{rendered}", path.value());
+            quote_spanned! { path.span() => compile_error!(#message); }
+        }
+    };
     quote! {
         #[cfg_attr(not(test), allow(dead_code))]
         #setup

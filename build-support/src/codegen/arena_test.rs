@@ -14,24 +14,32 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::ExpandError;
+use super::output::render_relative;
 use crate::diagnostic::RenderStyle;
 use crate::frontend::Frontend;
 use crate::load::Project;
 use crate::plan::{self, Case};
 
-/// The tokens of `#[arena_test]` for the arena config at `config` (absolute) and the
-/// setup function `setup` (already emitted by the caller): a module named like the
-/// function holding the tests. `custom_assertions` are the assertion types the setup
-/// function registers. `Err` holds the rendered diagnostics.
+/// The tokens of `#[arena_test]` for the arena config at `config` (relative to the
+/// crate's `manifest_dir`) and the setup function `setup` (already emitted by the
+/// caller): a module named like the function holding the tests. `custom_assertions`
+/// are the assertion types the setup function registers. `Err` holds the rendered
+/// diagnostics; they and the warnings show paths relative to `manifest_dir`, as the
+/// other macros do.
 pub fn arena_test(
-    config: &Path,
+    manifest_dir: &Path,
+    config: &str,
     setup: &Ident,
     custom_assertions: &[String],
 ) -> Result<TokenStream, ExpandError> {
+    let config = &manifest_dir.join(config);
     let outcome = Frontend::new()
         .custom_assertions(custom_assertions.iter().cloned())
         .project(config);
-    let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, Path::new(""));
+    if outcome.checked.is_none() {
+        return Err(render_relative(&outcome.diagnostics, &outcome.sources, manifest_dir).into());
+    }
+    let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, manifest_dir);
     let files_read = outcome.files.clone();
     let (project, _) = outcome
         .into_result(RenderStyle::Plain)
@@ -136,13 +144,18 @@ mod tests {
 
     #[test]
     fn one_test_per_case_with_live_providers_ignored() {
-        let config = Path::new(concat!(
+        let example = Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../examples/arena-quickstart/config.live.arena.yaml"
+            "/../examples/arena-quickstart"
         ));
-        let tokens = arena_test(config, &format_ident!("support"), &[])
-            .expect("expands")
-            .to_string();
+        let tokens = arena_test(
+            example,
+            "config.live.arena.yaml",
+            &format_ident!("support"),
+            &[],
+        )
+        .expect("expands")
+        .to_string();
         assert!(
             tokens.contains("fn order_status__openai_gpt_4o_mini"),
             "{tokens}"
@@ -157,14 +170,15 @@ mod tests {
     #[test]
     fn errors_are_rendered_with_locations() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = dir.path().join("config.arena.yaml");
         std::fs::write(
-            &config,
+            dir.path().join("config.arena.yaml"),
             "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Arena\nmetadata: {name: x}\nspec:\n  scenarios:\n    - file: missing.yaml\n",
         )
         .expect("write");
-        let err = arena_test(&config, &format_ident!("t"), &[]).expect_err("missing file");
+        let err = arena_test(dir.path(), "config.arena.yaml", &format_ident!("t"), &[])
+            .expect_err("missing file");
         assert!(err.message().contains("missing.yaml"), "{err}");
-        assert!(err.message().contains("config.arena.yaml:6:"), "{err}");
+        // Relative to the crate folder, as the other macros show paths.
+        assert!(err.message().contains("--> config.arena.yaml:6:"), "{err}");
     }
 }

@@ -24,6 +24,7 @@
 //!   = help: did you mean `model`?");
 //! ```
 
+pub mod relative;
 mod render;
 mod source;
 mod truncate;
