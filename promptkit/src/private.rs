@@ -2,14 +2,14 @@
 //! signatures here change with the macros.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use promptkit_build::frontend::{Checked, Frontend};
 use promptkit_build::load::{Embedded, Project};
 
-use crate::arena::report::Format;
+use crate::arena::report::merged;
 use crate::arena::{RunOptions, RunResult, Setup, Status, Suite};
-use crate::files::write_atomically;
 
 /// The project of one `#[arena_test]`: the files compiled into the test binary,
 /// loaded and checked once per process (on the first test that runs) and shared by
@@ -17,17 +17,32 @@ use crate::files::write_atomically;
 pub struct ArenaProject {
     config: &'static str,
     files: &'static [(&'static str, &'static str)],
+    module: &'static str,
+    tests: &'static [(&'static str, bool)],
     checked: OnceLock<Result<Checked<Project>, String>>,
+    selected: OnceLock<Option<usize>>,
+    finished: AtomicUsize,
 }
 
 impl ArenaProject {
     /// A project not loaded yet: `config` and `files` (path and text of every file the
-    /// compiler read) as the macro embedded them.
-    pub const fn new(config: &'static str, files: &'static [(&'static str, &'static str)]) -> Self {
+    /// compiler read) as the macro embedded them; `module` (`module_path!()` of the
+    /// generated tests) and `tests` (each test's name and whether it is `#[ignore]`d)
+    /// tell which tests this run of the binary selects.
+    pub const fn new(
+        config: &'static str,
+        files: &'static [(&'static str, &'static str)],
+        module: &'static str,
+        tests: &'static [(&'static str, bool)],
+    ) -> Self {
         Self {
             config,
             files,
+            module,
+            tests,
             checked: OnceLock::new(),
+            selected: OnceLock::new(),
+            finished: AtomicUsize::new(0),
         }
     }
 
@@ -59,6 +74,7 @@ pub fn arena_case(
     provider: &str,
     setup: fn(&mut Setup),
 ) {
+    let mut running = Running::start(project);
     let mut registrations = Setup::new();
     setup(&mut registrations);
     let checked = match project.checked(&registrations) {
@@ -85,7 +101,7 @@ pub fn arena_case(
             project.config
         );
     }
-    write_reports(&run, scenario, provider);
+    write_reports(&run, scenario, provider, &mut running);
     let failed: Vec<String> = run
         .cases
         .iter()
@@ -100,25 +116,154 @@ pub fn arena_case(
     }
 }
 
-/// With `PROMPTKIT_REPORT_DIR` set, each test writes its JSON and JUnit reports there
-/// (`<scenario>__<provider>.json` / `.xml`) for CI; a write failure is reported on
+/// `#[arena_test]` tests of this process running now.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// One running test of `project`, counted in [`RUNNING`] until [`Running::finish`] or
+/// a panic.
+struct Running {
+    project: &'static ArenaProject,
+    counted: bool,
+}
+
+impl Running {
+    fn start(project: &'static ArenaProject) -> Self {
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        Self {
+            project,
+            counted: true,
+        }
+    }
+
+    /// Stops counting this test; true when it should merge the reports: no other test
+    /// of the process runs, and it was its project's last selected test (or the
+    /// selection is unknown). So the last `#[arena_test]` test of a process always
+    /// merges, and a run of many tests merges about once rather than once per test.
+    fn finish(&mut self) -> bool {
+        self.counted = false;
+        let finished = self.project.finished.fetch_add(1, Ordering::SeqCst) + 1;
+        let alone = RUNNING.fetch_sub(1, Ordering::SeqCst) == 1;
+        let selected = self.project.selected.get_or_init(|| {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            selected_tests(&args, self.project.module, self.project.tests)
+        });
+        alone && selected.is_none_or(|n| finished >= n)
+    }
+}
+
+impl Drop for Running {
+    /// A test that panicked before its reports still merges the others' when it was
+    /// the last one running (they left the merge to it).
+    fn drop(&mut self) {
+        if self.counted
+            && self.finish()
+            && let Some(dir) = report_dir()
+            && let Err(e) = merged::rebuild(&dir)
+        {
+            eprintln!(
+                "promptkit: cannot write reports to `{}`: {e}",
+                dir.display()
+            );
+        }
+    }
+}
+
+/// How many of `tests` (name, ignored) of the module `module` (`module_path!()`) the
+/// libtest command line `args` runs, as libtest selects them: name filters (substring,
+/// or whole name with `--exact`), `--skip`, `--ignored`, `--include-ignored`. `None` for
+/// a flag that is not understood here (the reports are then merged after every test).
+fn selected_tests(args: &[String], module: &str, tests: &[(&str, bool)]) -> Option<usize> {
+    const PLAIN: &[&str] = &[
+        "--nocapture",
+        "--no-capture",
+        "--show-output",
+        "--quiet",
+        "-q",
+        "--report-time",
+        "--shuffle",
+    ];
+    const WITH_VALUE: &[&str] = &[
+        "--test-threads",
+        "--color",
+        "--format",
+        "--logfile",
+        "--shuffle-seed",
+        "-Z",
+    ];
+    let (mut exact, mut ignored, mut include_ignored) = (false, false, false);
+    let (mut filters, mut skips) = (Vec::new(), Vec::new());
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--exact" => exact = true,
+            "--ignored" => ignored = true,
+            "--include-ignored" => include_ignored = true,
+            "--skip" => skips.push(args.next()?.as_str()),
+            a if PLAIN.contains(&a) => {}
+            a if WITH_VALUE.contains(&a) => {
+                args.next()?;
+            }
+            a if a.starts_with('-') => {
+                let flag = a.split('=').next().unwrap_or(a);
+                if !WITH_VALUE.contains(&flag) {
+                    return None;
+                }
+            }
+            filter => filters.push(filter),
+        }
+    }
+    // Test names are paths from the crate root: the module path without the crate.
+    let prefix = module.split_once("::").map_or("", |(_, rest)| rest);
+    let matches = |name: &str, pattern: &str| {
+        if exact {
+            name == pattern
+        } else {
+            name.contains(pattern)
+        }
+    };
+    let count = tests
+        .iter()
+        .filter(|(test, is_ignored)| {
+            let name = if prefix.is_empty() {
+                (*test).to_owned()
+            } else {
+                format!("{prefix}::{test}")
+            };
+            let wanted = filters.is_empty() || filters.iter().any(|f| matches(&name, f));
+            let skipped = skips.iter().any(|s| matches(&name, s));
+            let runs = include_ignored || ignored == *is_ignored;
+            wanted && !skipped && runs
+        })
+        .count();
+    Some(count)
+}
+
+/// `PROMPTKIT_REPORT_DIR`, when set.
+fn report_dir() -> Option<PathBuf> {
+    std::env::var_os(REPORT_DIR_VAR)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+}
+
+/// With `PROMPTKIT_REPORT_DIR` set, each test adds its run to the reports there (its
+/// own JSON and JUnit under `cases/`), and the test that should (see
+/// [`Running::finish`]) merges every test finished so far into `results.json`,
+/// `junit.xml` and `report.html` (see [`merged`]). A write failure is reported on
 /// stderr, never fails the test.
-fn write_reports(run: &RunResult, scenario: &str, provider: &str) {
-    let Some(dir) = std::env::var_os(REPORT_DIR_VAR).filter(|d| !d.is_empty()) else {
+fn write_reports(run: &RunResult, scenario: &str, provider: &str, running: &mut Running) {
+    let Some(dir) = report_dir() else {
+        running.finish();
         return;
     };
-    let dir = PathBuf::from(dir);
-    let stem = format!("{scenario}__{provider}");
-    let written = std::fs::create_dir_all(&dir).and_then(|()| {
-        for (format, extension) in [(Format::Json, "json"), (Format::Junit, "xml")] {
-            write_atomically(
-                &dir.join(format!("{stem}.{extension}")),
-                format.render(run).as_bytes(),
-            )?;
-        }
-        Ok(())
-    });
-    if let Err(e) = written {
+    if let Err(e) = merged::add_run(&dir, scenario, provider, run) {
+        eprintln!(
+            "promptkit: cannot write reports to `{}`: {e}",
+            dir.display()
+        );
+    }
+    if running.finish()
+        && let Err(e) = merged::rebuild(&dir)
+    {
         eprintln!(
             "promptkit: cannot write reports to `{}`: {e}",
             dir.display()
@@ -182,4 +327,43 @@ pub fn given(
             .or_insert_with(|| (*content).to_owned());
     }
     vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::selected_tests;
+
+    const TESTS: &[(&str, bool)] = &[
+        ("order_status__mock", false),
+        ("refund_policy__mock", false),
+        ("order_status__openai", true),
+    ];
+
+    fn selected(args: &[&str]) -> Option<usize> {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        selected_tests(&args, "arena::support", TESTS)
+    }
+
+    #[test]
+    fn the_selection_follows_libtest() {
+        assert_eq!(selected(&[]), Some(2), "ignored tests do not run");
+        assert_eq!(selected(&["--ignored"]), Some(1));
+        assert_eq!(selected(&["--include-ignored"]), Some(3));
+        assert_eq!(selected(&["order_status"]), Some(1));
+        assert_eq!(selected(&["support::"]), Some(2));
+        assert_eq!(selected(&["order_status", "refund"]), Some(2));
+        assert_eq!(selected(&["--skip", "refund", "--quiet"]), Some(1));
+        assert_eq!(
+            selected(&["support::refund_policy__mock", "--exact", "--nocapture"]),
+            Some(1),
+            "as cargo-nextest runs one test"
+        );
+        assert_eq!(selected(&["refund_policy__mock", "--exact"]), Some(0));
+        assert_eq!(selected(&["--test-threads", "4", "--color=never"]), Some(2));
+        assert_eq!(
+            selected(&["--some-new-flag"]),
+            None,
+            "unknown: merge every time"
+        );
+    }
 }

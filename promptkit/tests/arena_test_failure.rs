@@ -33,7 +33,12 @@ fn project(config: &Path, files: Vec<(String, String)>) -> &'static ArenaProject
         .map(|(p, t)| (&*p.leak(), &*t.leak()))
         .collect();
     let config = config.to_string_lossy().into_owned().leak();
-    Box::leak(Box::new(ArenaProject::new(config, leaked.leak())))
+    Box::leak(Box::new(ArenaProject::new(
+        config,
+        leaked.leak(),
+        "arena_test_failure",
+        &[("refund_policy__mock", false)],
+    )))
 }
 
 #[test]

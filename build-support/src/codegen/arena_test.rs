@@ -59,10 +59,15 @@ pub fn arena_test(
     // judge across them).
     let mut cases = plan::cases(project, &plan::Filter::default());
     cases.retain(|c| c.trial == 0);
+    let mut listed = Vec::new();
     let tests = cases
         .iter()
         .map(|case| {
             let name = test_name(case, &mut names);
+            let ignored = needs_credentials(project, case).is_some();
+            let text = name.to_string();
+            let text = text.strip_prefix("r#").unwrap_or(&text).to_owned();
+            listed.push(quote! { (#text, #ignored) });
             let scenario = &case.scenario;
             let provider = &case.provider;
             let ignore = needs_credentials(project, case).map(|vars| {
@@ -92,7 +97,12 @@ pub fn arena_test(
         #[allow(non_snake_case)]
         mod #setup {
             static PROJECT: ::promptkit::__private::ArenaProject =
-                ::promptkit::__private::ArenaProject::new(#config_text, &[#(#files),*]);
+                ::promptkit::__private::ArenaProject::new(
+                    #config_text,
+                    &[#(#files),*],
+                    ::core::module_path!(),
+                    &[#(#listed),*],
+                );
             #(#tests)*
         }
     })

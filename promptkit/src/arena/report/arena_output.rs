@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use super::file_name_part;
 use crate::arena::results::{
     AssertionRecord, CaseResult, RunResult, Status, ToolCallRecord, TurnRecord,
 };
@@ -136,18 +137,7 @@ fn run_id(batch: &str, case: &CaseResult, n: usize) -> String {
     });
     // Each part is capped so the file name stays within the file system's 255 bytes
     // whatever the ids' length; the hash keeps the names of long ids apart.
-    let safe = |s: &str| -> String {
-        s.chars()
-            .take(RUN_ID_PART_MAX)
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect()
-    };
+    let safe = |s: &str| file_name_part(s, RUN_ID_PART_MAX);
     format!(
         "{batch}_{}__{}_{hash:08x}_{:04x}",
         safe(&case.provider),
