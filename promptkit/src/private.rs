@@ -10,6 +10,7 @@ use promptkit_build::load::{Embedded, Project};
 
 use crate::arena::report::merged;
 use crate::arena::{RunOptions, RunResult, Setup, Status, Suite};
+use crate::providers::cassette::{CassetteMode, Cassettes, RECORD_VAR};
 
 /// The project of one `#[arena_test]`: the files compiled into the test binary,
 /// loaded and checked once per process (on the first test that runs) and shared by
@@ -81,9 +82,23 @@ pub fn arena_case(
         Ok(checked) => checked.clone(),
         Err(rendered) => panic!("{rendered}"),
     };
+    let Some(mode) = CassetteMode::from_env() else {
+        panic!("{RECORD_VAR} must be unset, `1` (record again) or `update` (record what changed)");
+    };
     let run_options = RunOptions {
         scenarios: vec![scenario.to_owned()],
         providers: vec![provider.to_owned()],
+        cassettes: Some(Cassettes {
+            dir: promptkit_build::plan::cassette_dir(&checked),
+            mode,
+            rerecord: format!(
+                "{RECORD_VAR}=update cargo test -- --include-ignored --exact {}",
+                std::thread::current()
+                    .name()
+                    .filter(|n| *n != "main")
+                    .map_or_else(|| format!("{scenario}__{provider}"), str::to_owned)
+            ),
+        }),
         ..RunOptions::default()
     };
     let suite = Suite::new(checked, run_options, &registrations);

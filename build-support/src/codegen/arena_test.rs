@@ -64,17 +64,38 @@ pub fn arena_test(
         .iter()
         .map(|case| {
             let name = test_name(case, &mut names);
-            let ignored = needs_credentials(project, case).is_some();
+            // A live case with a cassette replays keyless: it runs by default (the file
+            // is tracked, so recording it again rebuilds the tests).
+            let cassette = plan::cassette_dir(project).join(plan::cassette_file(
+                &case.scenario,
+                &case.provider,
+                0,
+            ));
+            let replayable = cassette.is_file();
+            let needs = needs_credentials(project, case).filter(|_| !replayable);
+            let ignored = needs.is_some();
             let text = name.to_string();
             let text = text.strip_prefix("r#").unwrap_or(&text).to_owned();
             listed.push(quote! { (#text, #ignored) });
             let scenario = &case.scenario;
             let provider = &case.provider;
-            let ignore = needs_credentials(project, case).map(|vars| {
-                let reason = format!("needs {vars}");
+            let ignore = needs.map(|vars| {
+                let reason = format!(
+                    "needs {vars} (or a cassette: {} in {})",
+                    plan::cassette_file(&case.scenario, &case.provider, 0),
+                    plan::CASSETTES_DIR
+                );
                 quote! { #[ignore = #reason] }
             });
+            let track = replayable
+                .then(|| {
+                    cassette
+                        .to_str()
+                        .map(|p| quote! { const _: &[u8] = ::core::include_bytes!(#p); })
+                })
+                .flatten();
             quote! {
+                #track
                 #[test]
                 #ignore
                 fn #name() {
@@ -190,5 +211,64 @@ mod tests {
         assert!(err.message().contains("missing.yaml"), "{err}");
         // Relative to the crate folder, as the other macros show paths.
         assert!(err.message().contains("--> config.arena.yaml:6:"), "{err}");
+    }
+
+    #[test]
+    fn a_live_case_with_a_cassette_runs_by_default() {
+        let example = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/arena-quickstart"
+        ));
+        let dir = tempfile::tempdir().expect("temp dir");
+        for entry in walk(example) {
+            let rel = entry.strip_prefix(example).expect("inside");
+            if rel.starts_with("target") || rel.starts_with("out") {
+                continue;
+            }
+            let to = dir.path().join(rel);
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(&entry, &to).expect("copy");
+        }
+        let cassettes = dir.path().join(plan::CASSETTES_DIR);
+        std::fs::create_dir_all(&cassettes).expect("mkdir");
+        let file = plan::cassette_file("order-status", "openai-gpt-4o-mini", 0);
+        std::fs::write(cassettes.join(&file), "{}").expect("cassette");
+        let tokens = arena_test(
+            dir.path(),
+            "config.live.arena.yaml",
+            &format_ident!("live"),
+            &[],
+        )
+        .expect("expands")
+        .to_string();
+        let order = tokens
+            .split("fn ")
+            .find(|t| t.starts_with("order_status__openai_gpt_4o_mini"))
+            .expect("the order-status test");
+        let before = &tokens[..tokens.find(order).expect("found")];
+        let attributes = before.rsplit("# [test]").next().unwrap_or_default();
+        assert!(!attributes.contains("ignore"), "{attributes}");
+        assert!(tokens.contains(&file), "the cassette is tracked: {tokens}");
+        let refund = tokens
+            .split("# [test]")
+            .find(|t| t.contains("fn refund_policy__openai_gpt_4o_mini"))
+            .expect("the refund-policy test");
+        assert!(
+            refund.contains("ignore"),
+            "no cassette: still needs the key"
+        );
+    }
+
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
     }
 }

@@ -17,6 +17,7 @@ use crate::assertions::{Evaluator, ExecEval};
 use crate::classify::Classifiers;
 use crate::mcp::McpServers;
 use crate::provider::Provider;
+use crate::providers::cassette::Cassettes;
 use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
 use crate::providers::recording::{Recording, RecordingError, Replay};
@@ -41,6 +42,10 @@ pub struct RunOptions {
     /// A run-wide budget in dollars (`run --max-cost`): once the finished cases have
     /// spent it, no new case starts (cases in flight finish) and the run says so.
     pub max_cost_usd: Option<f64>,
+    /// Cassettes of live providers: each case on a live provider answers from (or
+    /// records into) its own file (a relative folder is taken from the project's config
+    /// folder); `None` calls the providers directly.
+    pub cassettes: Option<Cassettes>,
 }
 
 /// Why a suite could not be prepared: the front-end's refusal.
@@ -101,8 +106,14 @@ impl Suite {
     }
 
     /// A suite for a checked project; `setup`'s providers, tools, assertions,
-    /// classifiers and embedders take part.
-    pub fn new(project: Checked<Project>, options: RunOptions, setup: &Setup) -> Self {
+    /// classifiers and embedders take part. A relative cassette folder resolves from
+    /// the project's config folder.
+    pub fn new(project: Checked<Project>, mut options: RunOptions, setup: &Setup) -> Self {
+        if let Some(cassettes) = &mut options.cassettes
+            && cassettes.dir.is_relative()
+        {
+            cassettes.dir = project.config_dir().join(&cassettes.dir);
+        }
         let mut tools = Toolbox::from_project(&project);
         crate::a2a::add_agent_tools(&mut tools, &project.arena.spec.value.a2a_agents);
         tools.merge(&setup.tools);

@@ -2,6 +2,7 @@
 //! Anthropic, Gemini) over one shared transport.
 
 pub mod anthropic;
+pub mod cassette;
 pub mod credentials;
 pub mod embeddings;
 pub mod gemini;
