@@ -1,8 +1,9 @@
 //! Integration entries the runtime cannot serve as written, each a warning at its
 //! line (the rest of an entry runs): MCP servers from host-provisioned sources
 //! (`source`, `source_args`, `scope`) or on the legacy SSE transport (`transport:
-//! sse`, or a `url` without `transport`, which the reference reads as SSE); remote A2A
-//! agents (`url`); a skill `selector`.
+//! sse`, or a `url` without `transport`, which the reference reads as SSE); a skill
+//! `selector`. (A remote A2A agent's literal `auth.token`, never sent, is warned by
+//! the field table.)
 
 use super::{at, warning};
 use crate::diagnostic::Diagnostics;
@@ -12,19 +13,6 @@ pub(super) fn check(project: &Project, out: &mut Diagnostics) {
     check_mcp(project, out);
     let arena = &project.arena.spec.value;
     let path = project.config_path.as_path();
-    for agent in arena.a2a_agents.iter().filter(|a| a.url.is_some()) {
-        out.push(
-            warning(
-                format!(
-                    "A2A agent `{}`: remote agents (`url`) are not run by this runtime; its skills are not offered as tools",
-                    agent.name.value
-                ),
-                at(path, &agent.name),
-                path,
-            )
-            .with_help("describe the agent with a `card` and `responses` to run it as a mock"),
-        );
-    }
     let selector = arena
         .runtime
         .as_ref()

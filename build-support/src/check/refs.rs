@@ -10,11 +10,14 @@ use crate::model::{
 };
 
 /// The tools a project may name: declared, built in, or `mcp__<server>__<tool>` of a
-/// declared MCP server (whose tools are only known once it runs).
+/// declared MCP server (whose tools are only known once it runs), or `a2a__…` when a
+/// remote A2A agent is declared (its card is only read at run time).
 struct KnownTools<'a> {
     names: Vec<&'a str>,
     /// The tools of mock A2A agents (`a2a__<agent>__<skill>`).
     agent_tools: Vec<String>,
+    /// Whether some A2A agent is remote (`url`).
+    remote_agents: bool,
     mcp_prefixes: Vec<String>,
 }
 
@@ -48,9 +51,11 @@ impl<'a> KnownTools<'a> {
             agent_tools: arena
                 .a2a_agents
                 .iter()
+                .filter(|a| a.url.is_none())
                 .filter_map(|a| a.card.as_ref())
                 .flat_map(|card| card.skills.iter().map(|s| card.tool_name(&s.id.value)))
                 .collect(),
+            remote_agents: arena.a2a_agents.iter().any(|a| a.url.is_some()),
             mcp_prefixes,
         }
     }
@@ -78,6 +83,7 @@ impl<'a> KnownTools<'a> {
     fn contains(&self, name: &str) -> bool {
         self.names.contains(&name)
             || self.agent_tools.iter().any(|t| t == name)
+            || (self.remote_agents && name.starts_with("a2a__"))
             || self
                 .mcp_prefixes
                 .iter()

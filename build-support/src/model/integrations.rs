@@ -137,8 +137,14 @@ impl A2aCard {
     /// names it: `a2a__<card name>__<skill id>`, each lowercased with every run of
     /// other characters than `a-z0-9` turned into `_` and trimmed.
     pub fn tool_name(&self, skill_id: &str) -> String {
-        format!("a2a__{}__{}", sanitize(&self.name), sanitize(skill_id))
+        a2a_tool_name(&self.name, skill_id)
     }
+}
+
+/// The tool name of skill `skill_id` of the agent whose card is named `card_name`
+/// (mock or remote): see [`A2aCard::tool_name`].
+pub fn a2a_tool_name(card_name: &str, skill_id: &str) -> String {
+    format!("a2a__{}__{}", sanitize(card_name), sanitize(skill_id))
 }
 
 fn sanitize(name: &str) -> String {

@@ -5,7 +5,11 @@
 //! the reference's result, `{"response": "<text parts, one per line>"}`; a rule's
 //! `error` is a failed task, whose message the reference also returns as the
 //! response. The calls are the trace the `agent_*` assertions read. Remote agents
-//! (`url`) are not run (the checker warns).
+//! (`url`) are called over HTTP by [`remote`].
+
+mod remote;
+
+pub use remote::{A2aError, RemoteAgents, RemoteTool, response_text};
 
 use std::sync::Arc;
 
@@ -65,9 +69,10 @@ impl Rule {
     }
 }
 
-/// Adds the tools of every mock agent of `agents` to `tools`.
+/// Adds the tools of every mock agent of `agents` to `tools` (an agent with a `url` is
+/// remote: its `card` and `responses` are ignored, as in the reference).
 pub fn add_agent_tools(tools: &mut Toolbox, agents: &[A2aAgentConfig]) {
-    for agent in agents {
+    for agent in agents.iter().filter(|a| a.url.is_none()) {
         let Some(card) = &agent.card else { continue };
         let rules: Result<Vec<Rule>, String> =
             agent.responses.iter().map(Rule::from_config).collect();
@@ -84,11 +89,16 @@ pub fn add_agent_tools(tools: &mut Toolbox, agents: &[A2aAgentConfig]) {
                     .description
                     .clone()
                     .unwrap_or_else(|| skill.name.clone()),
-                input_schema: json!({"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}),
+                input_schema: query_schema(),
             };
             tools.define(spec, handler(&rules, &agent.name.value, &skill.id.value));
         }
     }
+}
+
+/// The arguments of every agent tool: a `query` string.
+fn query_schema() -> Value {
+    json!({"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]})
 }
 
 fn handler(rules: &Arc<Result<Vec<Rule>, String>>, agent: &str, skill: &str) -> Handler {

@@ -173,6 +173,7 @@ async fn play(
         .first()
         .filter(|t| is_scripted_user(t))
         .map(scripted_text);
+    let remote_agents = suite.agents.tools().await.map_err(|e| e.to_string())?;
     let prepare = |task_type: &str| {
         let prompt = project
             .prompt_for_task(task_type)
@@ -206,12 +207,16 @@ async fn play(
             .value
             .a2a_agents
             .iter()
+            .filter(|a| a.url.is_none())
             .filter_map(|a| a.card.as_ref());
         for card in cards {
             card.skills
                 .iter()
                 .for_each(|s| offer(card.tool_name(&s.id.value)));
         }
+        remote_agents
+            .iter()
+            .for_each(|t| offer(t.spec.name.clone()));
         if !skills.is_empty() {
             SKILL_TOOLS.iter().for_each(|t| offer((*t).to_owned()));
             prepared.system.push_str(&skills.preloaded_instructions());
@@ -221,10 +226,18 @@ async fn play(
     let prepared = prepare(&task_type)?;
     let system_prompt = prepared.system.clone();
     let memory = memory_enabled(suite);
-    let tools = if workflow.is_some() || memory || !suite.mcp.is_empty() || !skills.is_empty() {
+    let tools = if workflow.is_some()
+        || memory
+        || !suite.mcp.is_empty()
+        || !skills.is_empty()
+        || !remote_agents.is_empty()
+    {
         let mut tools = (*suite.tools).clone();
         for tool in suite.mcp.tools().await.map_err(|e| e.to_string())? {
             tools.insert(Tool::mcp(tool));
+        }
+        for agent in remote_agents.iter().cloned() {
+            tools.define_timed(agent.spec, agent.handler, agent.timeout);
         }
         if let Some(run) = &workflow {
             add_transition_tool(&mut tools, run);

@@ -13,6 +13,7 @@ use promptkit_build::model::{MockConfig, ProviderType};
 use promptkit_build::plan::{self, Case};
 
 use super::setup::Setup;
+use crate::a2a::RemoteAgents;
 use crate::assertions::{Evaluator, ExecEval};
 use crate::classify::Classifiers;
 use crate::mcp::McpServers;
@@ -60,6 +61,7 @@ pub struct Suite {
     pub(crate) evaluator: Evaluator,
     pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
     pub(crate) mcp: McpServers,
+    pub(crate) agents: RemoteAgents,
     pub(crate) skills: Result<Arc<Skills>, SkillError>,
     pub(crate) options: RunOptions,
 }
@@ -163,6 +165,7 @@ impl Suite {
         let skills = Skills::discover(&project).map(Arc::new);
         Self {
             mcp,
+            agents: RemoteAgents::new(&project.arena.spec.value.a2a_agents),
             skills,
             project: project.shared(),
             providers,

@@ -245,12 +245,22 @@ impl Toolbox {
     /// Defines a tool by its spec and a raw JSON handler (built-in tools such as
     /// memory and workflow transitions).
     pub fn define(&mut self, spec: ToolSpec, handler: Handler) -> &mut Self {
+        self.define_timed(spec, handler, DEFAULT_TIMEOUT)
+    }
+
+    /// [`Toolbox::define`] with a call timeout other than [`DEFAULT_TIMEOUT`].
+    pub fn define_timed(
+        &mut self,
+        spec: ToolSpec,
+        handler: Handler,
+        timeout: Duration,
+    ) -> &mut Self {
         self.tools.insert(
             spec.name.clone(),
             Tool {
                 spec,
                 runner: Runner::Handler(handler),
-                timeout: DEFAULT_TIMEOUT,
+                timeout,
                 decline_strategy: None,
             },
         );
