@@ -5,7 +5,7 @@
 mod suite_support;
 
 use promptkit::arena::Status;
-use suite_support::{run, verdicts};
+use suite_support::{run, tool_outcomes, verdicts};
 
 #[test]
 fn the_reference_multi_agent_example_runs_keyless() {
@@ -43,15 +43,7 @@ fn rules_match_in_order_and_filtered_skills_are_absent() {
             ("agent_not_invoked".to_owned(), true),
         ]
     );
-    let outcomes: Vec<String> = case.turns[0]
-        .tool_calls
-        .iter()
-        .map(|c| {
-            c.error
-                .clone()
-                .unwrap_or_else(|| c.result.clone().unwrap_or_default().to_string())
-        })
-        .collect();
+    let outcomes = tool_outcomes(&case.turns[0]);
     assert_eq!(
         outcomes,
         [

@@ -9,8 +9,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use promptkit::arena::{RunOptions, Setup, Status, Suite};
+mod suite_support;
+
+use promptkit::arena::{RunOptions, Status};
 use serde_json::{Value, json};
+use suite_support::{run_config, tool_outcomes};
 
 const TOKEN: &str = "a2a-loopback-s3cret";
 
@@ -216,17 +219,7 @@ fn a_remote_agent_is_discovered_called_with_env_credentials_and_asserted() {
     }
     let (url, received) = serve_agent();
     let dir = project(&url);
-    let suite = Suite::load(
-        dir.path().join("config.arena.yaml"),
-        RunOptions::default(),
-        &Setup::new(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let cases = runtime.block_on(suite.run(|_| {})).cases;
+    let cases = run_config(&dir.path().join("config.arena.yaml"), RunOptions::default());
     let case = &cases[0];
     assert_eq!(case.status, Status::Passed, "{case}");
     let verdicts: Vec<(String, bool)> = case.turns[0]
@@ -241,15 +234,7 @@ fn a_remote_agent_is_discovered_called_with_env_credentials_and_asserted() {
             ("agent_response_contains".to_owned(), true),
         ]
     );
-    let outcomes: Vec<String> = case.turns[0]
-        .tool_calls
-        .iter()
-        .map(|c| {
-            c.error
-                .clone()
-                .unwrap_or_else(|| c.result.clone().unwrap_or_default().to_string())
-        })
-        .collect();
+    let outcomes = tool_outcomes(&case.turns[0]);
     assert_eq!(
         outcomes[0],
         r#"{"response":"Booked Paris in May\nseat 12A"}"#
@@ -307,17 +292,7 @@ fn an_unreachable_agent_fails_the_case_naming_its_card_url() {
         format!("http://{}", listener.local_addr().expect("addr"))
     };
     let dir = project(&url);
-    let suite = Suite::load(
-        dir.path().join("config.arena.yaml"),
-        RunOptions::default(),
-        &Setup::new(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let cases = runtime.block_on(suite.run(|_| {})).cases;
+    let cases = run_config(&dir.path().join("config.arena.yaml"), RunOptions::default());
     let case = &cases[0];
     assert_eq!(case.status, Status::Error, "{case}");
     let error = case.error.clone().unwrap_or_default();
