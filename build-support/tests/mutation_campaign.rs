@@ -17,13 +17,11 @@ use promptkit_build::frontend::Frontend;
 use promptkit_build::pack;
 
 mod support;
-use support::mutations::{CORPUS, Rng, env_number, mutated_copy, peak_rss_kb, projects};
+use support::mutations::{campaign, mutated_copy, projects};
 /// Longest a case may take before it counts as a hang. A hang is a read that never
 /// returns (a FIFO, a device); normal cases take milliseconds, so the limit is generous
 /// enough that a loaded CI machine (debug build, parallel tests) never trips it.
 const CASE_LIMIT: Duration = Duration::from_secs(120);
-/// Highest peak resident memory the campaign may reach (the bound).
-const PEAK_RSS_LIMIT_KB: u64 = 500 * 1024;
 
 /// What one case found wrong (empty when the case passed).
 fn run_case(seed: u64, project: &Path) -> Vec<String> {
@@ -71,35 +69,5 @@ fn run_case(seed: u64, project: &Path) -> Vec<String> {
 
 #[test]
 fn mutated_conformance_projects_are_refused_cleanly() {
-    let seed = env_number("PROMPTKIT_CAMPAIGN_SEED", 17);
-    let cases = env_number("PROMPTKIT_CAMPAIGN_CASES", 200);
-    let projects = projects();
-    assert!(
-        !projects.is_empty(),
-        "no conformance projects under {CORPUS}"
-    );
-    let mut rng = Rng(seed | 1);
-    let mut failures = Vec::new();
-    for case in 0..cases {
-        let case_seed = rng.next();
-        let project = &projects[rng.below(projects.len())];
-        for problem in run_case(case_seed, project) {
-            failures.push(format!(
-                "case {case} (seed {case_seed}, {}): {problem}",
-                project.display()
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} problems:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    if let Some(peak) = peak_rss_kb() {
-        assert!(
-            peak < PEAK_RSS_LIMIT_KB,
-            "the campaign peaked at {peak} kB of resident memory (limit {PEAK_RSS_LIMIT_KB} kB)"
-        );
-    }
+    campaign(&projects(), 200, run_case);
 }

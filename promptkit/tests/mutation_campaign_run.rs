@@ -14,14 +14,12 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use mutations::{OUTSIDE_TEXT, Rng, env_number, mutated_copy, peak_rss_kb, projects};
+use mutations::{OUTSIDE_TEXT, campaign, mutated_copy, projects};
 use promptkit::arena::report::{Format, write_reports};
 use promptkit::arena::{RunOptions, Setup, Suite};
 
 /// Longest a case may take before it counts as a hang (see the compile campaign).
 const CASE_LIMIT: Duration = Duration::from_secs(120);
-/// Highest peak resident memory the campaign may reach (the bound).
-const PEAK_RSS_LIMIT_KB: u64 = 500 * 1024;
 /// Projects whose tools call public APIs: a run would leave loopback.
 const NETWORKED: &[&str] = &["live-http-tools"];
 
@@ -78,35 +76,9 @@ fn run_case(seed: u64, project: &Path) -> Vec<String> {
 
 #[test]
 fn mutated_conformance_projects_run_cleanly_on_the_mock_provider() {
-    let seed = env_number("PROMPTKIT_CAMPAIGN_SEED", 17);
-    let cases = env_number("PROMPTKIT_CAMPAIGN_CASES", 120);
     let projects: Vec<_> = projects()
         .into_iter()
         .filter(|p| !NETWORKED.iter().any(|n| p.ends_with(n)))
         .collect();
-    assert!(!projects.is_empty(), "no conformance projects");
-    let mut rng = Rng(seed | 1);
-    let mut failures = Vec::new();
-    for case in 0..cases {
-        let case_seed = rng.next();
-        let project = &projects[rng.below(projects.len())];
-        for problem in run_case(case_seed, project) {
-            failures.push(format!(
-                "case {case} (seed {case_seed}, {}): {problem}",
-                project.display()
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} problems:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    if let Some(peak) = peak_rss_kb() {
-        assert!(
-            peak < PEAK_RSS_LIMIT_KB,
-            "the campaign peaked at {peak} kB of resident memory (limit {PEAK_RSS_LIMIT_KB} kB)"
-        );
-    }
+    campaign(&projects, 120, run_case);
 }

@@ -25,7 +25,7 @@ impl Rng {
     }
 }
 
-pub fn env_number(name: &str, default: u64) -> u64 {
+fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -152,8 +152,52 @@ pub fn mutated_copy(seed: u64, project: &Path) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// This process's peak resident memory (`VmHWM`), where `/proc` tells it.
-pub fn peak_rss_kb() -> Option<u64> {
+fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Highest peak resident memory a campaign may reach (the bound).
+pub const PEAK_RSS_LIMIT_KB: u64 = 500 * 1024;
+
+/// Runs `PROMPTKIT_CAMPAIGN_CASES` cases (default `default_cases`) of seed
+/// `PROMPTKIT_CAMPAIGN_SEED` (default 17), each on a project of `projects` picked by the
+/// seed, and fails with every problem `run_case` reports, or when the process's peak
+/// memory passes [`PEAK_RSS_LIMIT_KB`].
+pub fn campaign(
+    projects: &[PathBuf],
+    default_cases: u64,
+    run_case: impl Fn(u64, &Path) -> Vec<String>,
+) {
+    let seed = env_number("PROMPTKIT_CAMPAIGN_SEED", 17);
+    let cases = env_number("PROMPTKIT_CAMPAIGN_CASES", default_cases);
+    assert!(
+        !projects.is_empty(),
+        "no conformance projects under {CORPUS}"
+    );
+    let mut rng = Rng(seed | 1);
+    let mut failures = Vec::new();
+    for case in 0..cases {
+        let case_seed = rng.next();
+        let project = &projects[rng.below(projects.len())];
+        for problem in run_case(case_seed, project) {
+            failures.push(format!(
+                "case {case} (seed {case_seed}, {}): {problem}",
+                project.display()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    if let Some(peak) = peak_rss_kb() {
+        assert!(
+            peak < PEAK_RSS_LIMIT_KB,
+            "the campaign peaked at {peak} kB of resident memory (limit {PEAK_RSS_LIMIT_KB} kB)"
+        );
+    }
 }
