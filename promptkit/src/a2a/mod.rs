@@ -5,7 +5,7 @@
 //! the reference's result, `{"response": "<text parts, one per line>"}`; a rule's
 //! `error` is a failed task, whose message the reference also returns as the
 //! response. The calls are the trace the `agent_*` assertions read. Remote agents
-//! (`url`) are called over HTTP by [`remote`].
+//! (`url`) are called over HTTP by [`RemoteAgents`].
 
 mod remote;
 
