@@ -2,16 +2,21 @@
 //! Anthropic, Gemini) over one shared transport.
 
 pub mod anthropic;
+pub mod aws_credentials;
 pub mod credentials;
 pub mod embeddings;
+pub mod eventstream;
+pub mod gcp_auth;
 pub mod gemini;
 pub mod http;
 pub mod mock;
 pub mod openai;
+pub mod platform;
 pub mod pricing;
 pub mod recording;
 pub mod session;
 pub mod settings;
+pub mod sigv4;
 pub mod sse;
 mod streaming;
 
@@ -28,8 +33,9 @@ use settings::Settings;
 /// A live provider for an arena provider config (`openai`, `azure`, `vllm`, `ollama`,
 /// `claude`/`anthropic`, `gemini`), with credentials from the environment or a key
 /// file ([`credentials`]); `config_dir` is the folder of the provider's config file.
-/// A `platform:` other than Azure for OpenAI is refused: such a provider is never sent
-/// to the public API with the vendor key.
+/// `platform:` runs the vendor on its cloud: Azure for OpenAI, AWS Bedrock for Claude
+/// (SigV4, [`aws_credentials`]), GCP Vertex for Claude and Gemini (OAuth,
+/// [`gcp_auth`]); any other pairing is refused, never sent to the public API.
 pub fn live(
     id: &str,
     spec: &ProviderSpec,
@@ -81,8 +87,26 @@ pub fn live(
                 let provider = OpenAi::azure(id, &model, endpoint, &version, key, transport);
                 Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
             }
+            ("bedrock" | "vertex", "claude" | "anthropic" | "gemini")
+                if !(name == "bedrock" && kind == "gemini") =>
+            {
+                let platform = Arc::new(
+                    cloud_platform(name, platform, spec, config_dir).map_err(config_error)?,
+                );
+                let settings = Settings::from_spec(spec);
+                Ok(match platform.gemini_base() {
+                    Some(base) if kind == "gemini" => Arc::new(
+                        gemini::Gemini::on_platform(id, &model, &base, platform, transport)
+                            .with_settings(settings),
+                    ),
+                    _ => Arc::new(
+                        anthropic::Anthropic::on_platform(id, &model, platform, transport)
+                            .with_settings(settings),
+                    ),
+                })
+            }
             (other, _) => Err(config_error(format!(
-                "`platform: {{type: {other}}}` is not supported for provider type `{kind}` in this build (only `azure` for OpenAI is); the provider is not used rather than sent to the public API. Remove `platform:` to call the vendor's public API, or run keyless with `--mock-provider`"
+                "`platform: {{type: {other}}}` is not supported for provider type `{kind}` in this build (`azure` for OpenAI, `bedrock` for Claude, `vertex` for Claude and Gemini are); the provider is not used rather than sent to the public API. Remove `platform:` to call the vendor's public API, or run keyless with `--mock-provider`"
             ))),
         };
     }
@@ -146,6 +170,60 @@ pub fn live(
         }
     };
     Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
+}
+
+/// The Bedrock or Vertex platform of a provider config, with its credentials.
+fn cloud_platform(
+    name: &str,
+    config: &promptkit_build::model::PlatformConfig,
+    spec: &ProviderSpec,
+    config_dir: Option<&Path>,
+) -> Result<platform::Platform, String> {
+    let env = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
+    let extra = |key: &str| {
+        config
+            .additional_config
+            .as_ref()
+            .and_then(|c| c.value.get(key))
+            .and_then(|v| v.value.as_str().map(str::to_owned))
+    };
+    let endpoint = config
+        .endpoint
+        .as_deref()
+        .map(|e| e.trim_end_matches('/').to_owned());
+    if name == "bedrock" {
+        let region = config
+            .region
+            .clone()
+            .or_else(|| env("AWS_REGION"))
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .ok_or("`platform: {type: bedrock}` needs `platform.region` (or AWS_REGION)")?;
+        let credentials = aws_credentials::AwsCredentials::resolve(extra("profile").as_deref())
+            .map_err(|e| e.to_string())?;
+        return Ok(platform::Platform::Bedrock {
+            base: endpoint
+                .unwrap_or_else(|| format!("https://bedrock-runtime.{region}.amazonaws.com")),
+            signer: sigv4::SigV4Signer::new(credentials, &region, "bedrock"),
+        });
+    }
+    let project = config
+        .project
+        .clone()
+        .or_else(|| env("GOOGLE_CLOUD_PROJECT"))
+        .ok_or("`platform: {type: vertex}` needs `platform.project` (or GOOGLE_CLOUD_PROJECT)")?;
+    let region = config
+        .region
+        .clone()
+        .or_else(|| env("GOOGLE_CLOUD_LOCATION"))
+        .ok_or("`platform: {type: vertex}` needs `platform.region` (or GOOGLE_CLOUD_LOCATION)")?;
+    let file = credentials::configured_file(spec, config_dir).map_err(|e| e.to_string())?;
+    let tokens = gcp_auth::TokenSource::resolve(file).map_err(|e| e.to_string())?;
+    let endpoint =
+        endpoint.unwrap_or_else(|| format!("https://{region}-aiplatform.googleapis.com"));
+    Ok(platform::Platform::Vertex {
+        base: format!("{endpoint}/v1/projects/{project}/locations/{region}"),
+        tokens,
+    })
 }
 
 /// The `api_version` of an Azure config, else the version this build was tested with.

@@ -45,6 +45,11 @@ pub enum Reply {
         content_type: String,
         chunks: Vec<(Duration, String)>,
     },
+    /// A close-delimited binary body sent in pieces (AWS event-stream frames).
+    Bytes {
+        content_type: String,
+        chunks: Vec<Vec<u8>>,
+    },
     /// Accepts and never answers.
     Hang,
     /// Closes the connection without a response.
@@ -124,6 +129,21 @@ impl MockServer {
                             for (delay, chunk) in chunks {
                                 tokio::time::sleep(delay).await;
                                 if socket.write_all(chunk.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                                let _ = socket.flush().await;
+                            }
+                        }
+                        Reply::Bytes {
+                            content_type,
+                            chunks,
+                        } => {
+                            let head = format!(
+                                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n"
+                            );
+                            let _ = socket.write_all(head.as_bytes()).await;
+                            for chunk in chunks {
+                                if socket.write_all(&chunk).await.is_err() {
                                     return;
                                 }
                                 let _ = socket.flush().await;

@@ -1,0 +1,175 @@
+//! Cloud platforms hosting a vendor's models (`platform: {type: bedrock | vertex}`):
+//! where a request goes, how its body differs from the vendor's public API, and how it
+//! is authorized — SigV4 for AWS Bedrock, an OAuth bearer token for GCP Vertex. Azure
+//! OpenAI is an `openai` deployment URL and lives in [`super::openai`].
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde_json::Value;
+
+use super::gcp_auth::TokenSource;
+use super::http::{Secret, Transport};
+use super::settings::Settings;
+use super::sigv4::SigV4Signer;
+use crate::provider::{ErrorKind, ProviderError};
+
+/// The Anthropic version Bedrock expects in the body.
+pub const BEDROCK_ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
+/// The Anthropic version Vertex expects in the body.
+pub const VERTEX_ANTHROPIC_VERSION: &str = "vertex-2023-10-16";
+
+/// A cloud platform and its credentials.
+#[derive(Debug)]
+pub enum Platform {
+    /// AWS Bedrock runtime at `base` (`https://bedrock-runtime.{region}.amazonaws.com`).
+    Bedrock {
+        /// The runtime endpoint.
+        base: String,
+        /// The request signer.
+        signer: SigV4Signer,
+    },
+    /// GCP Vertex AI: `base` is `{endpoint}/v1/projects/{project}/locations/{region}`.
+    Vertex {
+        /// The location's URL.
+        base: String,
+        /// The access-token source.
+        tokens: TokenSource,
+    },
+}
+
+/// A request ready to send: URL, body bytes, authorization headers and the secret to
+/// mask in error bodies.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The URL.
+    pub url: String,
+    /// The JSON body.
+    pub body: Vec<u8>,
+    /// Headers that authorize the request.
+    pub headers: Vec<(String, String)>,
+    /// What must never be printed.
+    pub secret: Secret,
+}
+
+impl Prepared {
+    /// A request to a vendor's public API with `headers` carrying `key`.
+    pub fn direct(url: String, body: &Value, headers: Vec<(String, String)>, key: &Secret) -> Self {
+        Self {
+            url,
+            body: serde_json::to_vec(body).unwrap_or_default(),
+            headers,
+            secret: key.clone(),
+        }
+    }
+
+    /// The POST request, with the config's extra headers.
+    pub fn request(&self, transport: &Transport, settings: &Settings) -> reqwest::RequestBuilder {
+        let mut b = transport
+            .client()
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(self.body.clone());
+        for (k, v) in &self.headers {
+            b = b.header(k, v);
+        }
+        settings.headers(b)
+    }
+}
+
+impl Platform {
+    /// Whether streamed answers are AWS event-stream frames (else SSE).
+    pub fn event_stream(&self) -> bool {
+        matches!(self, Self::Bedrock { .. })
+    }
+
+    /// The URL of a Claude `model` call.
+    pub fn claude_url(&self, model: &str, stream: bool) -> String {
+        match (self, stream) {
+            (Self::Bedrock { base, .. }, false) => format!("{base}/model/{model}/invoke"),
+            (Self::Bedrock { base, .. }, true) => {
+                format!("{base}/model/{model}/invoke-with-response-stream")
+            }
+            (Self::Vertex { base, .. }, false) => {
+                format!("{base}/publishers/anthropic/models/{model}:rawPredict")
+            }
+            (Self::Vertex { base, .. }, true) => {
+                format!("{base}/publishers/anthropic/models/{model}:streamRawPredict")
+            }
+        }
+    }
+
+    /// The Gemini base URL (`…/publishers/google`) on Vertex; `None` on Bedrock.
+    pub fn gemini_base(&self) -> Option<String> {
+        match self {
+            Self::Vertex { base, .. } => Some(format!("{base}/publishers/google")),
+            Self::Bedrock { .. } => None,
+        }
+    }
+
+    /// A Messages API body in the platform's shape: no `model` (it is in the URL), the
+    /// platform's `anthropic_version`; Bedrock streams by URL, not by a `stream` flag.
+    pub fn claude_body(&self, mut body: Value) -> Value {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("model");
+            let version = match self {
+                Self::Bedrock { .. } => {
+                    map.remove("stream");
+                    BEDROCK_ANTHROPIC_VERSION
+                }
+                Self::Vertex { .. } => VERTEX_ANTHROPIC_VERSION,
+            };
+            map.insert("anthropic_version".into(), Value::from(version));
+        }
+        body
+    }
+
+    /// `body` for `url`, authorized: signed (Bedrock) or with a bearer token (Vertex).
+    pub async fn prepare(
+        &self,
+        provider: &str,
+        transport: &Transport,
+        url: String,
+        body: &Value,
+    ) -> Result<Prepared, ProviderError> {
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        match self {
+            Self::Bedrock { signer, .. } => {
+                let headers = signer
+                    .sign(
+                        "POST",
+                        &url,
+                        &[("content-type", "application/json")],
+                        &bytes,
+                        SystemTime::now(),
+                    )
+                    .map_err(|e| {
+                        ProviderError::new(
+                            provider,
+                            format!("POST {url}"),
+                            ErrorKind::Config,
+                            e.to_string(),
+                        )
+                    })?;
+                Ok(Prepared {
+                    url,
+                    body: bytes,
+                    headers,
+                    secret: signer.credentials().secret_access_key.clone(),
+                })
+            }
+            Self::Vertex { tokens, .. } => {
+                let token = tokens.token(provider, transport).await?;
+                Ok(Prepared {
+                    url,
+                    body: bytes,
+                    headers: vec![("authorization".into(), format!("Bearer {}", token.expose()))],
+                    secret: token,
+                })
+            }
+        }
+    }
+}
+
+/// A shared platform.
+pub type SharedPlatform = Arc<Platform>;
