@@ -484,8 +484,8 @@ async fn platform_configuration_errors_name_what_to_set() {
             "platform.project",
         ),
         (
-            "type: openai\nmodel: m\nplatform:\n  type: bedrock\n  region: us-east-1\n",
-            "not supported for provider type `openai`",
+            "type: ollama\nmodel: m\nplatform:\n  type: bedrock\n  region: us-east-1\n",
+            "not supported for provider type `ollama`",
         ),
         (
             "type: gemini\nmodel: m\nplatform:\n  type: bedrock\n  region: us-east-1\n",
@@ -554,4 +554,70 @@ fn aws_credentials_come_from_env_then_the_shared_file() {
         AwsCredentials::resolve_with(Some("nope"), &vars(&[], path)).expect_err("no such profile");
     assert!(missing.to_string().contains("`nope`"), "{missing}");
     assert!(!format!("{from_file:?}").contains(SECRET_KEY));
+}
+
+#[tokio::test]
+async fn vertex_model_garden_is_called_openai_compatible_with_the_token() {
+    let token = MockServer::start(vec![Reply::json(
+        200,
+        json!({"access_token": VERTEX_TOKEN, "expires_in": 3599}),
+    )])
+    .await;
+    let model = MockServer::start(vec![Reply::json(
+        200,
+        json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "garden"}, "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}}),
+    )])
+    .await;
+    let dir = service_account_dir(&format!("{}/token", token.url));
+    // `platform.endpoint` is the endpoint id here; `base_url` replaces the host part.
+    let yaml = format!(
+        "type: openai\nmodel: google/gemini-2.0-flash\nbase_url: {}/v1beta1/projects/my-proj/locations/us-central1/endpoints/openapi\ncredential:\n  credential_file: sa.json\nplatform:\n  type: vertex\n  project: my-proj\n  region: us-central1\n",
+        model.url
+    );
+    let spec: ProviderSpec = serde_saphyr::from_str(&yaml).expect("spec");
+    let provider = live("garden", &spec, Some(dir.path())).expect("provider");
+    let response = provider.chat(hello()).await.expect("answer");
+    assert_eq!(response.message.content, "garden");
+    let call = &model.requests()[0];
+    assert_eq!(
+        call.path,
+        "/v1beta1/projects/my-proj/locations/us-central1/endpoints/openapi/chat/completions"
+    );
+    assert_eq!(call.json()["model"], "google/gemini-2.0-flash");
+    assert_eq!(
+        call.header("authorization"),
+        Some(format!("Bearer {VERTEX_TOKEN}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn bedrock_openai_models_use_invoke_model_signed() {
+    let server = MockServer::start(vec![Reply::json(
+        200,
+        json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "oss"}, "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}}),
+    )])
+    .await;
+    let platform = Platform::Bedrock {
+        base: server.url.clone(),
+        signer: SigV4Signer::new(credentials(Some(SESSION_TOKEN)), "us-east-1", "bedrock"),
+    };
+    let provider = promptkit::providers::openai::OpenAi::on_platform(
+        "oss",
+        "openai.gpt-oss-20b-1:0",
+        Arc::new(platform),
+        transport(),
+    );
+    let mut request = hello();
+    request.sampling.top_p = Some(0.0);
+    let response = provider.chat(request).await.expect("answer");
+    assert_eq!(response.message.content, "oss");
+    let call = &server.requests()[0];
+    assert_eq!(call.path, "/model/openai.gpt-oss-20b-1:0/invoke");
+    assert!(
+        call.json().get("top_p").is_none(),
+        "Bedrock rejects top_p: 0"
+    );
+    assert_signed(call, server.url.trim_start_matches("http://"));
 }

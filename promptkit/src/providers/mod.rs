@@ -34,8 +34,9 @@ use settings::Settings;
 /// `claude`/`anthropic`, `gemini`), with credentials from the environment or a key
 /// file ([`credentials`]); `config_dir` is the folder of the provider's config file.
 /// `platform:` runs the vendor on its cloud: Azure for OpenAI, AWS Bedrock for Claude
-/// (SigV4, [`aws_credentials`]), GCP Vertex for Claude and Gemini (OAuth,
-/// [`gcp_auth`]); any other pairing is refused, never sent to the public API.
+/// and OpenAI models (SigV4, [`aws_credentials`]), GCP Vertex for Claude, Gemini and
+/// OpenAI-compatible Model Garden endpoints (OAuth, [`gcp_auth`]); any other pairing is
+/// refused, never sent to the public API.
 pub fn live(
     id: &str,
     spec: &ProviderSpec,
@@ -87,16 +88,20 @@ pub fn live(
                 let provider = OpenAi::azure(id, &model, endpoint, &version, key, transport);
                 Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
             }
-            ("bedrock" | "vertex", "claude" | "anthropic" | "gemini")
+            ("bedrock" | "vertex", "claude" | "anthropic" | "gemini" | "openai")
                 if !(name == "bedrock" && kind == "gemini") =>
             {
                 let platform = Arc::new(
                     cloud_platform(name, platform, spec, config_dir).map_err(config_error)?,
                 );
                 let settings = Settings::from_spec(spec);
-                Ok(match platform.gemini_base() {
-                    Some(base) if kind == "gemini" => Arc::new(
+                Ok(match (kind, platform.gemini_base()) {
+                    ("gemini", Some(base)) => Arc::new(
                         gemini::Gemini::on_platform(id, &model, &base, platform, transport)
+                            .with_settings(settings),
+                    ),
+                    ("openai", _) => Arc::new(
+                        OpenAi::on_platform(id, &model, platform, transport)
                             .with_settings(settings),
                     ),
                     _ => Arc::new(
@@ -106,7 +111,7 @@ pub fn live(
                 })
             }
             (other, _) => Err(config_error(format!(
-                "`platform: {{type: {other}}}` is not supported for provider type `{kind}` in this build (`azure` for OpenAI, `bedrock` for Claude, `vertex` for Claude and Gemini are); the provider is not used rather than sent to the public API. Remove `platform:` to call the vendor's public API, or run keyless with `--mock-provider`"
+                "`platform: {{type: {other}}}` is not supported for provider type `{kind}` in this build (`azure` for OpenAI, `bedrock` for Claude and OpenAI models, `vertex` for Claude, Gemini and OpenAI-compatible Model Garden endpoints are); the provider is not used rather than sent to the public API. Remove `platform:` to call the vendor's public API, or run keyless with `--mock-provider`"
             ))),
         };
     }
@@ -200,8 +205,13 @@ fn cloud_platform(
             .ok_or("`platform: {type: bedrock}` needs `platform.region` (or AWS_REGION)")?;
         let credentials = aws_credentials::AwsCredentials::resolve(extra("profile").as_deref())
             .map_err(|e| e.to_string())?;
+        let base_url = spec
+            .base_url
+            .as_ref()
+            .map(|b| b.value.trim_end_matches('/').to_owned());
         return Ok(platform::Platform::Bedrock {
-            base: endpoint
+            base: base_url
+                .or(endpoint)
                 .unwrap_or_else(|| format!("https://bedrock-runtime.{region}.amazonaws.com")),
             signer: sigv4::SigV4Signer::new(credentials, &region, "bedrock"),
         });
@@ -218,10 +228,35 @@ fn cloud_platform(
         .ok_or("`platform: {type: vertex}` needs `platform.region` (or GOOGLE_CLOUD_LOCATION)")?;
     let file = credentials::configured_file(spec, config_dir).map_err(|e| e.to_string())?;
     let tokens = gcp_auth::TokenSource::resolve(file).map_err(|e| e.to_string())?;
-    let endpoint =
-        endpoint.unwrap_or_else(|| format!("https://{region}-aiplatform.googleapis.com"));
+    let base_url = spec
+        .base_url
+        .as_ref()
+        .map(|b| b.value.trim_end_matches('/').to_owned());
+    // For the OpenAI-compatible endpoint `platform.endpoint` is the endpoint id (as in
+    // the reference; `openapi` = Gemini and partner models); for Claude and Gemini it
+    // replaces the regional host.
+    let is_openai = !matches!(
+        spec.r#type.value.as_str(),
+        "claude" | "anthropic" | "gemini"
+    );
+    let host = match (&endpoint, is_openai) {
+        (Some(host), false) => host.clone(),
+        _ => format!("https://{region}-aiplatform.googleapis.com"),
+    };
+    let location = format!("projects/{project}/locations/{region}");
+    let endpoint_id = endpoint
+        .filter(|_| is_openai)
+        .unwrap_or_else(|| "openapi".into());
     Ok(platform::Platform::Vertex {
-        base: format!("{endpoint}/v1/projects/{project}/locations/{region}"),
+        claude_models: base_url
+            .clone()
+            .unwrap_or_else(|| format!("{host}/v1/{location}/publishers/anthropic/models")),
+        gemini_base: base_url
+            .as_deref()
+            .map(|b| b.strip_suffix("/models").unwrap_or(b).to_owned())
+            .unwrap_or_else(|| format!("{host}/v1/{location}/publishers/google")),
+        openai_base: base_url
+            .unwrap_or_else(|| format!("{host}/v1beta1/{location}/endpoints/{endpoint_id}")),
         tokens,
     })
 }

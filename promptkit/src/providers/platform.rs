@@ -29,10 +29,14 @@ pub enum Platform {
         /// The request signer.
         signer: SigV4Signer,
     },
-    /// GCP Vertex AI: `base` is `{endpoint}/v1/projects/{project}/locations/{region}`.
+    /// GCP Vertex AI.
     Vertex {
-        /// The location's URL.
-        base: String,
+        /// Claude models: `…/publishers/anthropic/models`.
+        claude_models: String,
+        /// The Gemini base: `…/publishers/google` (the Gemini client adds `/models`).
+        gemini_base: String,
+        /// The OpenAI-compatible endpoint (Model Garden): `…/endpoints/{id}`.
+        openai_base: String,
         /// The access-token source.
         tokens: TokenSource,
     },
@@ -86,25 +90,54 @@ impl Platform {
     /// The URL of a Claude `model` call.
     pub fn claude_url(&self, model: &str, stream: bool) -> String {
         match (self, stream) {
-            (Self::Bedrock { base, .. }, false) => format!("{base}/model/{model}/invoke"),
-            (Self::Bedrock { base, .. }, true) => {
-                format!("{base}/model/{model}/invoke-with-response-stream")
+            (Self::Bedrock { .. }, _) => self.bedrock_invoke_url(model, stream),
+            (Self::Vertex { claude_models, .. }, false) => {
+                format!("{claude_models}/{model}:rawPredict")
             }
-            (Self::Vertex { base, .. }, false) => {
-                format!("{base}/publishers/anthropic/models/{model}:rawPredict")
+            (Self::Vertex { claude_models, .. }, true) => {
+                format!("{claude_models}/{model}:streamRawPredict")
             }
-            (Self::Vertex { base, .. }, true) => {
-                format!("{base}/publishers/anthropic/models/{model}:streamRawPredict")
-            }
+        }
+    }
+
+    /// The URL of an OpenAI-format `model` call: Bedrock's InvokeModel (Chat Completions
+    /// body), Vertex's OpenAI-compatible endpoint.
+    pub fn openai_url(&self, model: &str, stream: bool) -> String {
+        match self {
+            Self::Bedrock { .. } => self.bedrock_invoke_url(model, stream),
+            Self::Vertex { openai_base, .. } => format!("{openai_base}/chat/completions"),
+        }
+    }
+
+    fn bedrock_invoke_url(&self, model: &str, stream: bool) -> String {
+        let base = match self {
+            Self::Bedrock { base, .. } => base.as_str(),
+            Self::Vertex { .. } => "",
+        };
+        match stream {
+            false => format!("{base}/model/{model}/invoke"),
+            true => format!("{base}/model/{model}/invoke-with-response-stream"),
         }
     }
 
     /// The Gemini base URL (`…/publishers/google`) on Vertex; `None` on Bedrock.
     pub fn gemini_base(&self) -> Option<String> {
         match self {
-            Self::Vertex { base, .. } => Some(format!("{base}/publishers/google")),
+            Self::Vertex { gemini_base, .. } => Some(gemini_base.clone()),
             Self::Bedrock { .. } => None,
         }
+    }
+
+    /// A Chat Completions body in the platform's shape: on Bedrock the URL says whether
+    /// to stream, and `top_p` is left out as the reference does (Bedrock's OpenAI models
+    /// reject `top_p: 0`).
+    pub fn openai_body(&self, mut body: Value) -> Value {
+        if let (Self::Bedrock { .. }, Some(map)) = (self, body.as_object_mut()) {
+            map.remove("stream");
+            map.remove("stream_options");
+            map.remove("top_p");
+        }
+        body
     }
 
     /// A Messages API body in the platform's shape: no `model` (it is in the URL), the
