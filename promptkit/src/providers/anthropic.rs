@@ -493,11 +493,8 @@ impl Provider for Anthropic {
             let started = Instant::now();
             let prepared = self.prepare(self.body(&request, false)?, false).await?;
             let what = self.what(false);
-            let value = self
-                .transport
-                .send_json(&self.id, &what, Some(&prepared.secret), || {
-                    prepared.request(&self.transport, &self.settings)
-                })
+            let value = prepared
+                .send_json(&self.transport, &self.settings, &self.id, &what)
                 .await?;
             self.parse(&value, started)
         })
@@ -509,10 +506,8 @@ impl Provider for Anthropic {
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
             let prepared = self.prepare(self.body(&request, true)?, true).await?;
-            self.transport
-                .send(&self.id, &self.what(true), Some(&prepared.secret), || {
-                    prepared.request(&self.transport, &self.settings)
-                })
+            prepared
+                .send(&self.transport, &self.settings, &self.id, &self.what(true))
                 .await
         };
         let decoder = Stream {

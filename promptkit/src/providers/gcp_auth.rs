@@ -185,7 +185,7 @@ impl TokenSource {
                 let assertion = jwt_assertion(email, &self.token_uri, key, SystemTime::now());
                 form.append_pair("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
                     .append_pair("assertion", &assertion);
-                (Secret::new(form.finish()), None)
+                (Secret::new(form.finish()), Some(Secret::new(assertion)))
             }
             Grant::AuthorizedUser {
                 client_id,

@@ -344,11 +344,8 @@ impl Provider for Gemini {
             let started = Instant::now();
             let prepared = self.prepare(&self.body(&request)?, false).await?;
             let what = self.what(false);
-            let value = self
-                .transport
-                .send_json(&self.id, &what, Some(&prepared.secret), || {
-                    prepared.request(&self.transport, &self.settings)
-                })
+            let value = prepared
+                .send_json(&self.transport, &self.settings, &self.id, &what)
                 .await?;
             let decode =
                 |detail: String| ProviderError::new(&self.id, &what, ErrorKind::Decode, detail);
@@ -378,10 +375,8 @@ impl Provider for Gemini {
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
             let prepared = self.prepare(&self.body(&request)?, true).await?;
-            self.transport
-                .send(&self.id, &self.what(true), Some(&prepared.secret), || {
-                    prepared.request(&self.transport, &self.settings)
-                })
+            prepared
+                .send(&self.transport, &self.settings, &self.id, &self.what(true))
                 .await
         };
         let decoder = Parts {

@@ -546,10 +546,8 @@ impl Provider for OpenAi {
             let what = self.what();
             let value = match self.prepare(&body, false).await.transpose()? {
                 Some(prepared) => {
-                    self.transport
-                        .send_json(&self.id, &what, Some(&prepared.secret), || {
-                            prepared.request(&self.transport, &self.settings)
-                        })
+                    prepared
+                        .send_json(&self.transport, &self.settings, &self.id, &what)
                         .await?
                 }
                 None => {
@@ -570,10 +568,8 @@ impl Provider for OpenAi {
             let body = self.body(&request, true)?;
             match self.prepare(&body, true).await.transpose()? {
                 Some(prepared) => {
-                    self.transport
-                        .send(&self.id, &self.what(), Some(&prepared.secret), || {
-                            prepared.request(&self.transport, &self.settings)
-                        })
+                    prepared
+                        .send(&self.transport, &self.settings, &self.id, &self.what())
                         .await
                 }
                 None => {

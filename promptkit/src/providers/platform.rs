@@ -52,8 +52,9 @@ pub struct Prepared {
     pub body: Vec<u8>,
     /// Headers that authorize the request.
     pub headers: Vec<(String, String)>,
-    /// What must never be printed.
-    pub secret: Secret,
+    /// What must never be printed: the secret that travels with the request first
+    /// (the transport masks it in error bodies), then others masked in errors too.
+    pub secrets: Vec<Secret>,
 }
 
 impl Prepared {
@@ -63,12 +64,52 @@ impl Prepared {
             url,
             body: serde_json::to_vec(body).unwrap_or_default(),
             headers,
-            secret: key.clone(),
+            secrets: vec![key.clone()],
         }
     }
 
+    /// Sends the request with retries (see [`Transport::send`]); every secret is masked
+    /// in the error.
+    pub async fn send(
+        &self,
+        transport: &Transport,
+        settings: &Settings,
+        provider: &str,
+        what: &str,
+    ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ProviderError> {
+        transport
+            .send(provider, what, self.secrets.first(), || {
+                self.request(transport, settings)
+            })
+            .await
+            .map_err(|e| self.mask(e))
+    }
+
+    /// [`Prepared::send`] for a whole JSON answer.
+    pub async fn send_json(
+        &self,
+        transport: &Transport,
+        settings: &Settings,
+        provider: &str,
+        what: &str,
+    ) -> Result<Value, ProviderError> {
+        transport
+            .send_json(provider, what, self.secrets.first(), || {
+                self.request(transport, settings)
+            })
+            .await
+            .map_err(|e| self.mask(e))
+    }
+
+    fn mask(&self, mut error: ProviderError) -> ProviderError {
+        for secret in &self.secrets {
+            error.detail = secret.redact(&error.detail);
+        }
+        error
+    }
+
     /// The POST request, with the config's extra headers.
-    pub fn request(&self, transport: &Transport, settings: &Settings) -> reqwest::RequestBuilder {
+    fn request(&self, transport: &Transport, settings: &Settings) -> reqwest::RequestBuilder {
         let mut b = transport
             .client()
             .post(&self.url)
@@ -188,7 +229,14 @@ impl Platform {
                     url,
                     body: bytes,
                     headers,
-                    secret: signer.credentials().secret_access_key.clone(),
+                    secrets: {
+                        let c = signer.credentials();
+                        c.session_token
+                            .iter()
+                            .chain([&c.secret_access_key, &c.access_key_id])
+                            .cloned()
+                            .collect()
+                    },
                 })
             }
             Self::Vertex { tokens, .. } => {
@@ -197,7 +245,7 @@ impl Platform {
                     url,
                     body: bytes,
                     headers: vec![("authorization".into(), format!("Bearer {}", token.expose()))],
-                    secret: token,
+                    secrets: vec![token],
                 })
             }
         }
