@@ -198,25 +198,31 @@ async fn bedrock_claude_whole_answer_is_signed() {
     assert_signed(request, server.url.trim_start_matches("http://"));
 }
 
-/// One event-stream frame carrying a Claude stream event, as Bedrock sends it.
-fn chunk_frame(event: &Value) -> Vec<u8> {
-    let payload = json!({"bytes": STANDARD.encode(event.to_string())}).to_string();
-    let frame = Frame::new(payload.into_bytes())
-        .add_header(Header::new(
-            ":event-type",
-            HeaderValue::String("chunk".into()),
-        ))
-        .add_header(Header::new(
-            ":content-type",
-            HeaderValue::String("application/json".into()),
-        ))
-        .add_header(Header::new(
-            ":message-type",
-            HeaderValue::String("event".into()),
+/// An event-stream frame with string `headers` and `payload`.
+fn frame(headers: &[(&str, &str)], payload: &[u8]) -> Vec<u8> {
+    let mut frame = Frame::new(payload.to_vec());
+    for (name, value) in headers {
+        frame = frame.add_header(Header::new(
+            name.to_string(),
+            HeaderValue::String(value.to_string().into()),
         ));
+    }
     let mut bytes = Vec::new();
     aws_smithy_eventstream::frame::write_message_to(&frame, &mut bytes).expect("frame");
     bytes
+}
+
+/// One event-stream frame carrying a Claude stream event, as Bedrock sends it.
+fn chunk_frame(event: &Value) -> Vec<u8> {
+    let payload = json!({"bytes": STANDARD.encode(event.to_string())}).to_string();
+    frame(
+        &[
+            (":event-type", "chunk"),
+            (":content-type", "application/json"),
+            (":message-type", "event"),
+        ],
+        payload.as_bytes(),
+    )
 }
 
 fn claude_stream_events() -> Vec<Value> {
@@ -273,20 +279,13 @@ async fn a_corrupt_or_exception_frame_is_a_typed_error() {
     let mut bytes = chunk_frame(&claude_stream_events()[0]);
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff; // message CRC no longer matches
-    let exception = {
-        let frame = Frame::new(br#"{"message":"Too many requests"}"#.to_vec())
-            .add_header(Header::new(
-                ":message-type",
-                HeaderValue::String("exception".into()),
-            ))
-            .add_header(Header::new(
-                ":exception-type",
-                HeaderValue::String("throttlingException".into()),
-            ));
-        let mut out = Vec::new();
-        aws_smithy_eventstream::frame::write_message_to(&frame, &mut out).expect("frame");
-        out
-    };
+    let exception = frame(
+        &[
+            (":message-type", "exception"),
+            (":exception-type", "throttlingException"),
+        ],
+        br#"{"message":"Too many requests"}"#,
+    );
     for (body, expected) in [
         (bytes, "invalid event-stream frame"),
         (exception, "throttlingException"),

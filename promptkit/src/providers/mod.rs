@@ -257,7 +257,7 @@ fn cloud_platform(
             .unwrap_or_else(|| format!("{host}/v1/{location}/publishers/google")),
         openai_base: base_url
             .unwrap_or_else(|| format!("{host}/v1beta1/{location}/endpoints/{endpoint_id}")),
-        tokens,
+        tokens: Box::new(tokens),
     })
 }
 

@@ -38,7 +38,7 @@ pub enum Platform {
         /// The OpenAI-compatible endpoint (Model Garden): `…/endpoints/{id}`.
         openai_base: String,
         /// The access-token source.
-        tokens: TokenSource,
+        tokens: Box<TokenSource>,
     },
 }
 
