@@ -16,6 +16,7 @@
 //! bindings) are added as further methods that consume the same compiled pack in
 //! [`Builder::run`].
 
+use crate::diagnostic::relative::{ALLOW_WARNINGS_VAR, relative, warnings_allowed};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -165,16 +166,26 @@ impl Builder {
             writeln!(directives, "cargo:rerun-if-changed={}", file.display()).map_err(io)?;
         }
         writeln!(directives, "cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH").map_err(io)?;
+        writeln!(
+            directives,
+            "cargo:rerun-if-env-changed={ALLOW_WARNINGS_VAR}"
+        )
+        .map_err(io)?;
         let warnings: Diagnostics = compiled
             .diagnostics
             .warnings()
             .cloned()
             .collect::<Vec<_>>()
             .into();
-        for warning in &warnings {
-            let text = warning.render_styled(&compiled.sources, RenderStyle::Plain);
-            for line in text.lines() {
-                writeln!(directives, "cargo:warning={line}").map_err(io)?;
+        if !warnings_allowed() {
+            // Paths relative to the crate, as the macros show them.
+            let base = manifest_dir.clone().unwrap_or_default();
+            let (shown, sources) = relative(warnings.iter(), &compiled.sources, &base);
+            for warning in &shown {
+                let text = warning.render_styled(&sources, RenderStyle::Plain);
+                for line in text.lines() {
+                    writeln!(directives, "cargo:warning={line}").map_err(io)?;
+                }
             }
         }
         let Some(pack) = compiled.pack else {

@@ -260,5 +260,6 @@ fn prompts_project(first: &Path, prompts: Vec<Item<PromptSpec>>) -> Project {
         personas: Vec::new(),
         evals: Vec::new(),
         mock_configs: Vec::new(),
+        recordings: Vec::new(),
     }
 }

@@ -97,6 +97,37 @@ pub fn cases(project: &Project, filter: &Filter) -> Vec<Case> {
     cases
 }
 
+/// The folder of a project's cassettes, in its config folder.
+pub const CASSETTES_DIR: &str = "cassettes";
+
+/// The cassette file name of a case (`<scenario>__<provider>.json`, `.t<N>` before the
+/// extension for trials after the first), ids made safe for a file name.
+pub fn cassette_file(scenario: &str, provider: &str, trial: usize) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .take(100)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let trial = if trial == 0 {
+        String::new()
+    } else {
+        format!(".t{trial}")
+    };
+    format!("{}__{}{trial}.json", safe(scenario), safe(provider))
+}
+
+/// The cassette folder of `project`: [`CASSETTES_DIR`] in its config folder.
+pub fn cassette_dir(project: &Project) -> std::path::PathBuf {
+    project.config_dir().join(CASSETTES_DIR)
+}
+
 /// The id judges and mock responses know an eval by: `spec.id`, else its name.
 pub fn eval_id(eval: &Item<EvalSpec>) -> String {
     eval.spec

@@ -198,6 +198,15 @@ fn value_out_of_range() {
 }
 
 #[test]
+fn a_timeout_that_is_not_a_duration() {
+    insta::assert_snapshot!(broken(&[(
+        "providers/mock.provider.yaml",
+        "  model: mock-model",
+        "  model: mock-model\n  stream_idle_timeout: 30 seconds"
+    )]));
+}
+
+#[test]
 fn every_problem_is_reported_in_one_pass() {
     let rendered = broken(&[
         ("prompts/support.yaml", "of {{company}}", "of {{compnay}}"),

@@ -33,6 +33,8 @@ enum Command {
     Run(cmd::run::Args),
     /// Scaffold a new keyless arena project.
     Init(cmd::init::Args),
+    /// Mock responses from results: `mocks generate` (as `promptarena mocks generate`).
+    Mocks(cmd::mocks::Args),
     /// Serve a run's HTML report on 127.0.0.1 and print its URL.
     View(cmd::view::Args),
     /// Print what an arena config holds and the run plan it makes.
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => cmd::pack::inspect(args),
         Command::Run(args) => cmd::run::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Mocks(args) => cmd::mocks::run(args),
         Command::View(args) => cmd::view::run(args),
         Command::ConfigInspect(args) => cmd::config_inspect::run(args),
         Command::PromptDebug(args) => cmd::prompt_debug::run(args),

@@ -234,3 +234,74 @@ fn config_inspect_lists_the_project_and_its_run_plan() {
         Some(false)
     );
 }
+
+/// `mocks generate` turns a run's results into a mock-responses file that replays the
+/// same run on `--mock-provider`; `--merge` keeps what the file had.
+#[test]
+fn mocks_generated_from_a_run_replay_it() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let quickstart = Path::new(COMPARE).with_file_name("config.arena.yaml");
+    let out = temp.path().join("out");
+    let status = cli()
+        .args(["run", "--ci", "-c"])
+        .arg(&quickstart)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mocks = temp.path().join("generated.yaml");
+    let generated = cli()
+        .args(["mocks", "generate", "-i"])
+        .arg(&out)
+        .arg("-o")
+        .arg(&mocks)
+        .args(["--default-response", "How can I help?"])
+        .output()
+        .expect("mocks generate");
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let yaml = std::fs::read_to_string(&mocks).expect("mock file");
+    assert!(yaml.contains("name: get_order_status"), "{yaml}");
+    assert!(yaml.contains("defaultResponse: How can I help?"), "{yaml}");
+    // Only one scenario again, merged: the other stays.
+    let merged = cli()
+        .args([
+            "mocks",
+            "generate",
+            "--merge",
+            "--scenario",
+            "refund-policy",
+            "-i",
+        ])
+        .arg(&out)
+        .arg("-o")
+        .arg(&mocks)
+        .output()
+        .expect("merge");
+    assert!(merged.status.success());
+    let yaml = std::fs::read_to_string(&mocks).expect("mock file");
+    assert!(
+        yaml.contains("order-status:") && yaml.contains("refund-policy:"),
+        "{yaml}"
+    );
+    let replay = cli()
+        .args(["run", "--ci", "--mock-provider", "--mock-config"])
+        .arg(&mocks)
+        .arg("-c")
+        .arg(&quickstart)
+        .arg("-o")
+        .arg(temp.path().join("replayed"))
+        .output()
+        .expect("replay");
+    let stdout = String::from_utf8_lossy(&replay.stdout);
+    assert!(replay.status.success(), "{stdout}");
+    assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+}

@@ -35,22 +35,79 @@ use syn::{ItemFn, LitStr, parse_macro_input};
 pub fn arena_test(attr: TokenStream, item: TokenStream) -> TokenStream {
     let ArenaTestArgs { path, assertions } = parse_macro_input!(attr as ArenaTestArgs);
     let setup = parse_macro_input!(item as ItemFn);
-    let config = manifest_dir().join(path.value());
+    if let Err(error) = check_setup_signature(&setup) {
+        return error.to_compile_error().into();
+    }
     let ident = &setup.sig.ident;
-    let generated =
-        match promptkit_build::codegen::arena_test::arena_test(&config, ident, &assertions) {
-            Ok(tokens) => tokens,
-            Err(rendered) => {
-                let message = format!("invalid arena project `{}`:\n{rendered}", path.value());
-                quote_spanned! { path.span() => compile_error!(#message); }
-            }
-        };
+    let generated = match promptkit_build::codegen::arena_test::arena_test(
+        &manifest_dir(),
+        &path.value(),
+        ident,
+        &assertions,
+    ) {
+        Ok(tokens) => tokens,
+        Err(rendered) => {
+            let message = format!("invalid arena project `{}`:\n{rendered}", path.value());
+            quote_spanned! { path.span() => compile_error!(#message); }
+        }
+    };
     quote! {
         #[cfg_attr(not(test), allow(dead_code))]
         #setup
         #generated
     }
     .into()
+}
+
+/// The setup function of `#[arena_test]` is `fn name(setup: &mut promptkit::arena::Setup)`
+/// (synchronous, no generics, returns nothing); anything else is an error spanned on
+/// the offending part, rather than a type mismatch inside generated code.
+fn check_setup_signature(setup: &ItemFn) -> syn::Result<()> {
+    const EXPECTED: &str = "the setup function of `#[arena_test]` must be `fn name(setup: &mut promptkit::arena::Setup)`";
+    let sig = &setup.sig;
+    if let Some(asyncness) = &sig.asyncness {
+        return Err(syn::Error::new_spanned(
+            asyncness,
+            format!("{EXPECTED}; remove `async` (handlers it registers may be async)"),
+        ));
+    }
+    if !sig.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &sig.generics,
+            format!("{EXPECTED}; remove the generic parameters"),
+        ));
+    }
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!("{EXPECTED}; remove the return type"),
+        ));
+    }
+    let mut inputs = sig.inputs.iter();
+    let Some(first) = inputs.next() else {
+        return Err(syn::Error::new_spanned(
+            &sig.ident,
+            format!("{EXPECTED}; add the parameter `setup: &mut promptkit::arena::Setup`"),
+        ));
+    };
+    if let Some(extra) = inputs.next() {
+        return Err(syn::Error::new_spanned(
+            extra,
+            format!("{EXPECTED}; remove this parameter"),
+        ));
+    }
+    let takes_mut_ref = matches!(
+        first,
+        syn::FnArg::Typed(arg) if matches!(&*arg.ty, syn::Type::Reference(r) if r.mutability.is_some())
+    );
+    if takes_mut_ref {
+        Ok(())
+    } else {
+        Err(syn::Error::new_spanned(
+            first,
+            format!("{EXPECTED}; the parameter must be `&mut Setup`"),
+        ))
+    }
 }
 
 /// `"config.arena.yaml"` optionally followed by `, assertions = ["name", ...]`.

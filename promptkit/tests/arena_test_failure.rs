@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use promptkit::__private::ArenaProject;
+
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
 
 fn files(root: &Path) -> Vec<(String, String)> {
@@ -24,13 +26,19 @@ fn files(root: &Path) -> Vec<(String, String)> {
     .collect()
 }
 
-/// A file table as `#[arena_test]` embeds it: static, one allocation per project.
-fn table(files: Vec<(String, String)>) -> &'static [(&'static str, &'static str)] {
+/// A project as `#[arena_test]` embeds it: static, one per attribute.
+fn project(config: &Path, files: Vec<(String, String)>) -> &'static ArenaProject {
     let leaked: Vec<(&'static str, &'static str)> = files
         .into_iter()
         .map(|(p, t)| (&*p.leak(), &*t.leak()))
         .collect();
-    leaked.leak()
+    let config = config.to_string_lossy().into_owned().leak();
+    Box::leak(Box::new(ArenaProject::new(
+        config,
+        leaked.leak(),
+        "arena_test_failure",
+        &[("refund_policy__mock", false)],
+    )))
 }
 
 #[test]
@@ -42,11 +50,10 @@ fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
             *text = text.replace("30 days", "45 days");
         }
     }
-    let borrowed = table(files);
     let config = root.join("config.arena.yaml");
-    let config = config.to_str().expect("utf-8 path");
+    let edited = project(&config, files);
     let outcome = std::panic::catch_unwind(|| {
-        promptkit::__private::arena_case(config, borrowed, "refund-policy", "mock", |_| {});
+        promptkit::__private::arena_case(edited, "refund-policy", "mock", |_| {});
     });
     let payload = outcome.expect_err("the edited scenario fails");
     let message = payload
@@ -63,6 +70,6 @@ fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
     assert!(message.contains("actual:"), "{message}");
 
     // The unedited embedded project passes (and never touched the disk copy).
-    let borrowed = table(self::files(&root));
-    promptkit::__private::arena_case(config, borrowed, "refund-policy", "mock", |_| {});
+    let unedited = project(&config, self::files(&root));
+    promptkit::__private::arena_case(unedited, "refund-policy", "mock", |_| {});
 }

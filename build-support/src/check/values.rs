@@ -1,5 +1,5 @@
 //! Value ranges the model types cannot express: sampling parameters, concurrency,
-//! trials and token limits.
+//! trials, token limits and provider timeouts.
 
 use std::path::Path;
 
@@ -8,7 +8,7 @@ use serde_saphyr::Spanned;
 use super::{at, error, suggestion, warning};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Item, Project};
-use crate::model::{ContextPolicy, PromptSpec};
+use crate::model::{ContextPolicy, PromptSpec, parse_go_duration};
 
 pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
     let arena_path = project.config_path.as_path();
@@ -34,12 +34,20 @@ pub(super) fn check_project(project: &Project, out: &mut Diagnostics) {
         }
     }
     for provider in &project.providers {
-        if let Some(d) = &provider.item.spec.defaults {
-            let path = provider.item.path.as_path();
+        let spec = &provider.item.spec;
+        let path = provider.item.path.as_path();
+        if let Some(d) = &spec.defaults {
             temperature(path, d.temperature.as_ref(), out);
             unit(path, "top_p", d.top_p.as_ref(), out);
             positive(path, "max_tokens", d.max_tokens.as_ref(), out);
         }
+        duration(path, "request_timeout", spec.request_timeout.as_ref(), out);
+        duration(
+            path,
+            "stream_idle_timeout",
+            spec.stream_idle_timeout.as_ref(),
+            out,
+        );
     }
     for scenario in &project.scenarios {
         let path = scenario.path.as_path();
@@ -165,6 +173,20 @@ fn unit(path: &Path, name: &str, value: Option<&Spanned<f64>>, out: &mut Diagnos
             at(path, v),
             path,
         ));
+    }
+}
+
+/// A Go duration string (`90s`, `2m`, `1h30m`), as the reference parses timeouts.
+fn duration(path: &Path, name: &str, value: Option<&Spanned<String>>, out: &mut Diagnostics) {
+    if let Some(v) = value.filter(|v| parse_go_duration(&v.value).is_none()) {
+        out.push(
+            error(
+                format!("{name} `{}` is not a duration", v.value),
+                at(path, v),
+                path,
+            )
+            .with_help("write a Go duration such as `30s`, `2m` or `1m30s`"),
+        );
     }
 }
 

@@ -14,24 +14,32 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::ExpandError;
+use super::output::render_relative;
 use crate::diagnostic::RenderStyle;
 use crate::frontend::Frontend;
 use crate::load::Project;
 use crate::plan::{self, Case};
 
-/// The tokens of `#[arena_test]` for the arena config at `config` (absolute) and the
-/// setup function `setup` (already emitted by the caller): a module named like the
-/// function holding the tests. `custom_assertions` are the assertion types the setup
-/// function registers. `Err` holds the rendered diagnostics.
+/// The tokens of `#[arena_test]` for the arena config at `config` (relative to the
+/// crate's `manifest_dir`) and the setup function `setup` (already emitted by the
+/// caller): a module named like the function holding the tests. `custom_assertions`
+/// are the assertion types the setup function registers. `Err` holds the rendered
+/// diagnostics; they and the warnings show paths relative to `manifest_dir`, as the
+/// other macros do.
 pub fn arena_test(
-    config: &Path,
+    manifest_dir: &Path,
+    config: &str,
     setup: &Ident,
     custom_assertions: &[String],
 ) -> Result<TokenStream, ExpandError> {
+    let config = &manifest_dir.join(config);
     let outcome = Frontend::new()
         .custom_assertions(custom_assertions.iter().cloned())
         .project(config);
-    let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, Path::new(""));
+    if outcome.checked.is_none() {
+        return Err(render_relative(&outcome.diagnostics, &outcome.sources, manifest_dir).into());
+    }
+    let warnings = super::output::warnings(&outcome.diagnostics, &outcome.sources, manifest_dir);
     let files_read = outcome.files.clone();
     let (project, _) = outcome
         .into_result(RenderStyle::Plain)
@@ -51,22 +59,48 @@ pub fn arena_test(
     // judge across them).
     let mut cases = plan::cases(project, &plan::Filter::default());
     cases.retain(|c| c.trial == 0);
+    let mut listed = Vec::new();
     let tests = cases
         .iter()
         .map(|case| {
             let name = test_name(case, &mut names);
+            // A live case with a cassette replays keyless: it runs by default (the file
+            // is tracked, so recording it again rebuilds the tests).
+            let cassette = plan::cassette_dir(project).join(plan::cassette_file(
+                &case.scenario,
+                &case.provider,
+                0,
+            ));
+            let replayable = cassette.is_file();
+            let needs = needs_credentials(project, case).filter(|_| !replayable);
+            let ignored = needs.is_some();
+            let text = name.to_string();
+            let text = text.strip_prefix("r#").unwrap_or(&text).to_owned();
+            listed.push(quote! { (#text, #ignored) });
             let scenario = &case.scenario;
             let provider = &case.provider;
-            let ignore = needs_credentials(project, case).map(|vars| {
-                let reason = format!("needs {vars}");
+            let ignore = needs.map(|vars| {
+                let reason = format!(
+                    "needs {vars} (or a cassette: {} in {})",
+                    plan::cassette_file(&case.scenario, &case.provider, 0),
+                    plan::CASSETTES_DIR
+                );
                 quote! { #[ignore = #reason] }
             });
+            let track = replayable
+                .then(|| {
+                    cassette
+                        .to_str()
+                        .map(|p| quote! { const _: &[u8] = ::core::include_bytes!(#p); })
+                })
+                .flatten();
             quote! {
+                #track
                 #[test]
                 #ignore
                 fn #name() {
                     ::promptkit::__private::arena_case(
-                        CONFIG, FILES, #scenario, #provider, super::#setup,
+                        &PROJECT, #scenario, #provider, super::#setup,
                     );
                 }
             }
@@ -83,8 +117,13 @@ pub fn arena_test(
         #[cfg(test)]
         #[allow(non_snake_case)]
         mod #setup {
-            const CONFIG: &str = #config_text;
-            static FILES: &[(&str, &str)] = &[#(#files),*];
+            static PROJECT: ::promptkit::__private::ArenaProject =
+                ::promptkit::__private::ArenaProject::new(
+                    #config_text,
+                    &[#(#files),*],
+                    ::core::module_path!(),
+                    &[#(#listed),*],
+                );
             #(#tests)*
         }
     })
@@ -136,13 +175,18 @@ mod tests {
 
     #[test]
     fn one_test_per_case_with_live_providers_ignored() {
-        let config = Path::new(concat!(
+        let example = Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../examples/arena-quickstart/config.live.arena.yaml"
+            "/../examples/arena-quickstart"
         ));
-        let tokens = arena_test(config, &format_ident!("support"), &[])
-            .expect("expands")
-            .to_string();
+        let tokens = arena_test(
+            example,
+            "config.live.arena.yaml",
+            &format_ident!("support"),
+            &[],
+        )
+        .expect("expands")
+        .to_string();
         assert!(
             tokens.contains("fn order_status__openai_gpt_4o_mini"),
             "{tokens}"
@@ -157,14 +201,74 @@ mod tests {
     #[test]
     fn errors_are_rendered_with_locations() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = dir.path().join("config.arena.yaml");
         std::fs::write(
-            &config,
+            dir.path().join("config.arena.yaml"),
             "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Arena\nmetadata: {name: x}\nspec:\n  scenarios:\n    - file: missing.yaml\n",
         )
         .expect("write");
-        let err = arena_test(&config, &format_ident!("t"), &[]).expect_err("missing file");
+        let err = arena_test(dir.path(), "config.arena.yaml", &format_ident!("t"), &[])
+            .expect_err("missing file");
         assert!(err.message().contains("missing.yaml"), "{err}");
-        assert!(err.message().contains("config.arena.yaml:6:"), "{err}");
+        // Relative to the crate folder, as the other macros show paths.
+        assert!(err.message().contains("--> config.arena.yaml:6:"), "{err}");
+    }
+
+    #[test]
+    fn a_live_case_with_a_cassette_runs_by_default() {
+        let example = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/arena-quickstart"
+        ));
+        let dir = tempfile::tempdir().expect("temp dir");
+        for entry in walk(example) {
+            let rel = entry.strip_prefix(example).expect("inside");
+            if rel.starts_with("target") || rel.starts_with("out") {
+                continue;
+            }
+            let to = dir.path().join(rel);
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(&entry, &to).expect("copy");
+        }
+        let cassettes = dir.path().join(plan::CASSETTES_DIR);
+        std::fs::create_dir_all(&cassettes).expect("mkdir");
+        let file = plan::cassette_file("order-status", "openai-gpt-4o-mini", 0);
+        std::fs::write(cassettes.join(&file), "{}").expect("cassette");
+        let tokens = arena_test(
+            dir.path(),
+            "config.live.arena.yaml",
+            &format_ident!("live"),
+            &[],
+        )
+        .expect("expands")
+        .to_string();
+        let order = tokens
+            .split("fn ")
+            .find(|t| t.starts_with("order_status__openai_gpt_4o_mini"))
+            .expect("the order-status test");
+        let before = &tokens[..tokens.find(order).expect("found")];
+        let attributes = before.rsplit("# [test]").next().unwrap_or_default();
+        assert!(!attributes.contains("ignore"), "{attributes}");
+        assert!(tokens.contains(&file), "the cassette is tracked: {tokens}");
+        let refund = tokens
+            .split("# [test]")
+            .find(|t| t.contains("fn refund_policy__openai_gpt_4o_mini"))
+            .expect("the refund-policy test");
+        assert!(
+            refund.contains("ignore"),
+            "no cassette: still needs the key"
+        );
+    }
+
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
     }
 }

@@ -1,12 +1,15 @@
 //! What every generator shares: file tracking, diagnostics rendered for a compile
 //! error, and Rust identifiers made from names written in YAML.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, RenderStyle, SourceCache};
+use crate::diagnostic::relative::{relative, warnings_allowed};
+use crate::diagnostic::{Diagnostics, RenderStyle, SourceCache};
 
 /// `const _: &[u8] = include_bytes!("…");` for every file read, so that rustc records
 /// the files in dep-info and cargo rebuilds the crate when one changes. Paths that are
@@ -25,57 +28,35 @@ pub fn render_relative(diagnostics: &Diagnostics, sources: &SourceCache, base: &
 }
 
 /// Every warning as a compiler warning at the macro call: stable proc macros cannot
-/// warn, so each becomes the use of a `#[deprecated]` constant whose note is the
-/// rendered diagnostic.
+/// warn, so each becomes the use of a `#[deprecated]` constant (lint `deprecated`)
+/// whose note is the rendered diagnostic, with its file:line:col relative to `base`.
+/// A warning is shown once per compiled crate, however many macros read its file;
+/// none with [`ALLOW_WARNINGS_VAR`](crate::diagnostic::relative::ALLOW_WARNINGS_VAR) set (or `#[allow(deprecated)]` around the macro).
 pub fn warnings(diagnostics: &Diagnostics, sources: &SourceCache, base: &Path) -> TokenStream {
+    static SHOWN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    if warnings_allowed() {
+        return TokenStream::new();
+    }
     let (moved, merged) = relative(diagnostics.warnings(), sources, base);
-    let notes = moved.into_iter().map(|d| {
-        let text = Diagnostics::from(vec![d]).render(&merged, RenderStyle::Plain);
-        format!("promptkit: {}", text.trim_end())
-    });
+    let mut shown = SHOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    let notes: Vec<String> = moved
+        .into_iter()
+        .map(|d| {
+            let text = Diagnostics::from(vec![d]).render(&merged, RenderStyle::Plain);
+            format!("promptkit: {}", text.trim_end())
+        })
+        .filter(|note| shown.insert(note.clone()))
+        .collect();
     quote! {
         #(
             const _: () = {
                 #[deprecated(note = #notes)]
                 #[allow(non_upper_case_globals)]
-                const promptkit_check_warning: () = ();
-                promptkit_check_warning
+                const promptkit_checker_warning: () = ();
+                promptkit_checker_warning
             };
         )*
     }
-}
-
-/// `diagnostics` with their paths made relative to `base`, and the sources under both
-/// names.
-fn relative<'a>(
-    diagnostics: impl Iterator<Item = &'a Diagnostic>,
-    sources: &SourceCache,
-    base: &Path,
-) -> (Vec<Diagnostic>, SourceCache) {
-    let mut relative_sources = SourceCache::new();
-    let mut relocate = |path: &mut PathBuf| {
-        let Ok(short) = path.strip_prefix(base).map(Path::to_path_buf) else {
-            return;
-        };
-        if let Some(text) = sources.get(path) {
-            relative_sources.insert(short.clone(), text);
-        }
-        *path = short;
-    };
-    let mut moved: Vec<Diagnostic> = Vec::new();
-    for diagnostic in diagnostics {
-        let mut d = diagnostic.clone();
-        if let Some(location) = d.location.as_mut() {
-            relocate(&mut location.path);
-        }
-        for label in &mut d.labels {
-            relocate(&mut label.location.path);
-        }
-        moved.push(d);
-    }
-    let mut merged = sources.clone();
-    merged.merge(relative_sources);
-    (moved, merged)
 }
 
 /// `support-bot` → `support_bot` (a valid identifier; raw for keywords, `_` before a

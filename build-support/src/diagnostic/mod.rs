@@ -24,6 +24,7 @@
 //!   = help: did you mean `model`?");
 //! ```
 
+pub mod relative;
 mod render;
 mod source;
 mod truncate;
@@ -201,6 +202,16 @@ impl Diagnostic {
     #[must_use]
     pub fn in_file(self, path: impl Into<PathBuf>) -> Self {
         self.at(SourceLocation::file(path))
+    }
+
+    /// Names the whole file when no location is set yet.
+    #[must_use]
+    pub fn or_in(self, path: impl Into<PathBuf>) -> Self {
+        if self.location.is_some() {
+            self
+        } else {
+            self.in_file(path)
+        }
     }
 
     /// Sets the text shown at the primary caret.

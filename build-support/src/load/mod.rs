@@ -172,6 +172,19 @@ pub struct ProviderEntry {
     pub slot: ProviderSlot,
     /// The resolved `additional_config.mock_config` path of a `type: mock` provider.
     pub mock_config: Option<PathBuf>,
+    /// The resolved recording path of a `type: replay` provider
+    /// (`additional_config.recording`, else `arena_output`).
+    pub recording: Option<PathBuf>,
+}
+
+/// A recording read by the loader (a replay provider's or an eval's): confined to the
+/// project root, a regular file within the size limits, read once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordingFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: Arc<str>,
 }
 
 /// A loaded mock response file.
@@ -215,6 +228,8 @@ pub struct Project {
     pub evals: Vec<Item<EvalSpec>>,
     /// Mock response files named by mock providers (each once).
     pub mock_configs: Vec<MockFile>,
+    /// Recordings of replay providers and evals that could be read (each once).
+    pub recordings: Vec<RecordingFile>,
 }
 
 impl Project {
@@ -260,6 +275,19 @@ impl Project {
     pub fn mock_config_of(&self, provider: &ProviderEntry) -> Option<&MockFile> {
         let path = provider.mock_config.as_ref()?;
         self.mock_configs.iter().find(|m| &m.path == path)
+    }
+
+    /// The recording of a `type: replay` provider, when the loader could read it (its
+    /// problems are warnings of the check).
+    pub fn recording_of(&self, provider: &ProviderEntry) -> Option<&RecordingFile> {
+        let path = provider.recording.as_ref()?;
+        self.recordings.iter().find(|r| &r.path == path)
+    }
+
+    /// The recording of an eval, when the loader could read it (else the check failed).
+    pub fn eval_recording(&self, eval: &Item<EvalSpec>) -> Option<&RecordingFile> {
+        let path = self.recording_path(eval);
+        self.recordings.iter().find(|r| r.path == path)
     }
 
     /// The exec-bound eval types of `spec.runtime.evals`: name and binding.

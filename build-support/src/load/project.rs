@@ -6,7 +6,9 @@ use super::fragment::read_fragments;
 use super::items::{FileRef, IdRule, derive_id, inline_items, is_yaml, load_bare_item, load_item};
 use super::reader::{Reader, Reference};
 use super::required::Required;
-use super::{Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, ProviderSlot, paths};
+use super::{
+    Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, ProviderSlot, RecordingFile, paths,
+};
 use crate::diagnostic::{Diagnostic, SourceLocation};
 use crate::model::{
     ArenaSpec, EvalSpec, Kind, Manifest, MockConfig, PersonaSpec, PromptSpec, ProviderRef,
@@ -66,7 +68,8 @@ impl ProjectLoader<'_, '_> {
         let spec = &arena.spec.value;
         let prompts = self.prompts(spec);
         let mut mock_configs = Vec::new();
-        let providers = self.providers(spec, &mut mock_configs);
+        let mut recordings = Vec::new();
+        let providers = self.providers(spec, &mut mock_configs, &mut recordings);
         let mut scenarios = self.simple::<ScenarioSpec>(
             spec.scenarios.iter().map(|f| &f.file),
             IdRule {
@@ -96,7 +99,7 @@ impl ProjectLoader<'_, '_> {
             spec.eval_specs.as_ref(),
         );
         let personas = self.personas(spec);
-        self.side_files(spec, &evals);
+        self.side_files(spec, &evals, &mut recordings);
         Project {
             root: self.root.to_path_buf(),
             config_path: self.config_path.to_path_buf(),
@@ -107,6 +110,7 @@ impl ProjectLoader<'_, '_> {
             personas,
             evals,
             mock_configs,
+            recordings,
             arena,
         }
     }
@@ -151,7 +155,12 @@ impl ProjectLoader<'_, '_> {
         out
     }
 
-    fn providers(&mut self, spec: &ArenaSpec, mocks: &mut Vec<MockFile>) -> Vec<ProviderEntry> {
+    fn providers(
+        &mut self,
+        spec: &ArenaSpec,
+        mocks: &mut Vec<MockFile>,
+        recordings: &mut Vec<RecordingFile>,
+    ) -> Vec<ProviderEntry> {
         let lists: [(&[ProviderRef], ProviderSlot); 5] = [
             (&spec.providers, ProviderSlot::Providers),
             (&spec.tts_providers, ProviderSlot::Tts),
@@ -176,13 +185,14 @@ impl ProjectLoader<'_, '_> {
                     .group
                     .as_ref()
                     .map_or(DEFAULT_GROUP.to_owned(), |g| g.value.clone());
-                self.replay_recording(&item, &config_dir);
+                let recording = self.replay_recording(&item, &config_dir, recordings);
                 let mock_config = self.mock_config(&item, &config_dir, mocks);
                 out.push(ProviderEntry {
                     item,
                     group,
                     slot,
                     mock_config,
+                    recording,
                 });
             }
         }
@@ -192,7 +202,7 @@ impl ProjectLoader<'_, '_> {
             self.config_path,
             spec.provider_specs.as_ref(),
         ) {
-            self.replay_recording(&item, &config_dir);
+            let recording = self.replay_recording(&item, &config_dir, recordings);
             let mock_config = self.mock_config(&item, &config_dir, mocks);
             let group = DEFAULT_GROUP.to_owned();
             out.push(ProviderEntry {
@@ -200,42 +210,50 @@ impl ProjectLoader<'_, '_> {
                 group,
                 slot: ProviderSlot::Inline,
                 mock_config,
+                recording,
             });
         }
         out
     }
 
-    /// Checks the recording of a `type: replay` provider (`additional_config.recording`
-    /// or `arena_output`, resolved from `config_dir`): inside the root, an existing file.
-    /// Warnings, not errors: projects whose replay provider only serves evals (the
-    /// reference's `eval-test` points at a sibling example) still validate; the runtime
-    /// refuses the recording when the provider is built.
-    fn replay_recording(&mut self, provider: &Item<ProviderSpec>, config_dir: &Path) {
+    /// Reads the recording of a `type: replay` provider (`additional_config.recording`,
+    /// else `arena_output`, resolved from `config_dir`) through the reader: inside the
+    /// root, a regular file within the limits, read once. Problems are warnings, not
+    /// errors: projects whose replay provider only serves evals (the reference's
+    /// `eval-test` points at a sibling example) still validate; the provider is refused
+    /// when a run builds it without its recording.
+    fn replay_recording(
+        &mut self,
+        provider: &Item<ProviderSpec>,
+        config_dir: &Path,
+        recordings: &mut Vec<RecordingFile>,
+    ) -> Option<PathBuf> {
         if provider.spec.r#type.value != crate::model::ProviderType::Replay {
-            return;
+            return None;
         }
-        let Some(config) = provider.spec.additional_config.as_ref() else {
-            return;
-        };
-        for key in ["recording", "arena_output"] {
-            let Some(value) = config.value.get(key) else {
-                continue;
-            };
-            let Some(written) = value.value.as_str().filter(|w| !w.is_empty()) else {
-                continue;
-            };
-            let path = paths::resolve(config_dir, written);
+        let config = provider.spec.additional_config.as_ref()?;
+        let (written, value) = ["recording", "arena_output"].iter().find_map(|key| {
+            let value = config.value.get(*key)?;
+            let written = value.value.as_str().filter(|w| !w.is_empty())?;
+            Some((written, value))
+        })?;
+        let path = paths::resolve(config_dir, written);
+        if !recordings.iter().any(|r| r.path == path) {
             let at = provider.at(&value.referenced);
             let reference = Reference {
                 text: written,
                 at: at.as_ref(),
             };
-            self.r.touch_warning(
-                &path,
-                reference,
-                "the provider refuses this recording when it runs (validation and mock runs do not read it)",
-            );
+            let consequence =
+                "a run refuses this provider (validation and mock runs do not need it)";
+            if let Some(text) = self.r.read_warning(&path, reference, consequence) {
+                recordings.push(RecordingFile {
+                    path: path.clone(),
+                    text,
+                });
+            }
         }
+        Some(path)
     }
 
     /// Loads the mock response file of a `type: mock` provider (resolved from `config_dir`).
@@ -333,13 +351,27 @@ impl ProjectLoader<'_, '_> {
         out
     }
 
-    /// Files that are referenced but not parsed: eval recordings, the pack file, skill folders.
-    fn side_files(&mut self, spec: &ArenaSpec, evals: &[Item<EvalSpec>]) {
+    /// Files that are referenced but not parsed here: eval recordings (read once through
+    /// the reader, parsed by the runtime), the pack file, skill folders.
+    fn side_files(
+        &mut self,
+        spec: &ArenaSpec,
+        evals: &[Item<EvalSpec>],
+        recordings: &mut Vec<RecordingFile>,
+    ) {
         for eval in evals {
             let recording = &eval.spec.recording.path;
             let base = paths::parent_dir(&eval.path);
             let file = FileRef::new(&eval.path, &base, recording);
-            self.r.touch(&file.path, file.reference(), false);
+            if recordings.iter().any(|r| r.path == file.path) {
+                continue;
+            }
+            if let Some(text) = self.r.read(&file.path, Some(file.reference())) {
+                recordings.push(RecordingFile {
+                    path: file.path.clone(),
+                    text,
+                });
+            }
         }
         if let Some(pack) = &spec.pack_file {
             let file = self.file(pack);
@@ -393,19 +425,5 @@ fn warn_snake_case(r: &mut Reader<'_>, path: &Path, config: &MockConfig) {
                 .at_opt(SourceLocation::from_yaml(path, &spot.referenced))
                 .with_help("did you mean `defaultResponse`?"),
         );
-    }
-}
-
-trait OrIn {
-    fn or_in(self, path: &Path) -> Self;
-}
-
-impl OrIn for Diagnostic {
-    fn or_in(self, path: &Path) -> Self {
-        if self.location.is_some() {
-            self
-        } else {
-            self.in_file(path)
-        }
     }
 }

@@ -232,16 +232,27 @@ impl<'o> Reader<'o> {
         }
     }
 
-    /// [`Reader::touch`] whose problems are warnings with `consequence` as a note: for
+    /// [`Reader::read`] whose problems are warnings with `consequence` as a note: for
     /// files only some runs read.
-    pub fn touch_warning(&mut self, path: &Path, reference: Reference<'_>, consequence: &str) {
+    pub fn read_warning(
+        &mut self,
+        path: &Path,
+        reference: Reference<'_>,
+        consequence: &str,
+    ) -> Option<Arc<str>> {
+        self.as_warnings(consequence, |r| r.read(path, Some(reference)))
+    }
+
+    /// Runs `f`, turning the diagnostics it reports into warnings noting `consequence`.
+    fn as_warnings<T>(&mut self, consequence: &str, f: impl FnOnce(&mut Self) -> T) -> T {
         let outer = std::mem::take(&mut self.diags);
-        self.touch(path, reference, false);
+        let out = f(self);
         let found = std::mem::replace(&mut self.diags, outer);
         for mut diag in found.into_vec() {
             diag.severity = crate::diagnostic::Severity::Warning;
             self.diags.push(diag.with_note(consequence));
         }
+        out
     }
 
     /// Parses a document of the `expected` kind (see [`parse_document`]).
@@ -393,11 +404,15 @@ fn too_large(
 }
 
 /// Reads at most `limit + 1` bytes of a regular file, so a file that grows between the
-/// metadata check and the read (or lies about its size) cannot exhaust memory. The caller
-/// checked the metadata before opening (a FIFO is never opened, so it cannot block); the
-/// opened file is checked again.
+/// metadata check and the read (or lies about its size) cannot exhaust memory; the caller
+/// compares the length with `limit`. Anything but a regular file (a FIFO, a device, a
+/// folder) is refused before it is opened, so it cannot block; the opened file is
+/// checked again.
 pub fn bounded_read(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
     let file = std::fs::File::open(path)?;
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::other("not a regular file"));

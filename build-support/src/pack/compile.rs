@@ -98,7 +98,12 @@ pub fn compile(
     if prompts.is_empty() {
         errors.push(
             Diagnostic::error("no prompt configs found in the arena config")
-                .in_file(config)
+                .at_opt(SourceLocation::from_yaml(
+                    config,
+                    &project.arena.spec.referenced,
+                ))
+                .or_in(config)
+                .with_label("this spec lists no prompt config")
                 .with_help(
                     "list prompt files under `spec.prompt_configs` (`- id: ..., file: ...`)",
                 ),

@@ -4,6 +4,7 @@ pub mod compile;
 pub mod completion;
 pub mod config_inspect;
 pub mod init;
+pub mod mocks;
 pub mod pack;
 pub mod prompt_debug;
 pub mod run;

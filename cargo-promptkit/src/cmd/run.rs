@@ -16,9 +16,11 @@ use promptkit::arena::report::{
     Format, MarkdownSections, ReportFiles, load_baseline, write_report_files,
 };
 use promptkit::arena::{CaseResult, RunOptions, RunResult, Setup, Status, Suite};
+use promptkit::providers::cassette::{CassetteMode, Cassettes};
 use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::load::{LoadOptions, load_mock_config};
 use promptkit_build::model::OutputConfig;
+use promptkit_build::plan;
 
 /// Flags of `run` (the reference's names).
 #[derive(Debug, clap::Args)]
@@ -71,6 +73,37 @@ pub struct Args {
     /// Run-wide budget in US dollars: once spent, no new case starts (reports say so).
     #[arg(long, value_name = "USD")]
     max_cost: Option<f64>,
+    /// Record every case on a live provider into its cassette (in DIR, default
+    /// `cassettes/` beside the config); later runs replay them keyless.
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    record: Option<Option<PathBuf>>,
+    /// Record again only the cases whose requests no longer match their cassettes.
+    #[arg(long, conflicts_with = "mock_provider")]
+    update_recordings: bool,
+}
+
+/// The cassettes of a run: replayed from `cassettes/` beside the config when present,
+/// recorded with `--record`, updated with `--update-recordings`.
+fn cassettes(args: &Args) -> anyhow::Result<Cassettes> {
+    let mode = match (&args.record, args.update_recordings) {
+        (_, true) => CassetteMode::Update,
+        (Some(_), false) => CassetteMode::Record,
+        (None, false) => CassetteMode::Replay,
+    };
+    let dir = match args.record.clone().flatten() {
+        Some(dir) if dir.is_relative() => std::env::current_dir()?.join(dir),
+        Some(dir) => dir,
+        // Resolved against the project's config folder by the suite.
+        None => PathBuf::from(plan::CASSETTES_DIR),
+    };
+    Ok(Cassettes {
+        dir,
+        mode,
+        rerecord: format!(
+            "cargo promptkit run -c {} --update-recordings",
+            args.config.display()
+        ),
+    })
 }
 
 /// Runs `run`.
@@ -99,6 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mock_config,
         concurrency: args.concurrency,
         max_cost_usd: args.max_cost,
+        cassettes: Some(cassettes(&args)?),
     };
     let suite = match Suite::load(&args.config, options, &Setup::new()) {
         Ok(suite) => suite,

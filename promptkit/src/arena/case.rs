@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, PoisonError};
 
 use promptkit_build::load::Item;
-use promptkit_build::model::{ScenarioSpec, Turn};
+use promptkit_build::model::{ProviderType, ScenarioSpec, Turn};
 use serde_json::{Value, json};
 
 use super::judge::ProviderJudge;
@@ -27,8 +27,8 @@ use crate::conversation::{
 };
 use crate::media::{MAX_MEDIA_BYTES, MediaRoot, turn_message};
 use crate::message::{Message, Usage};
-use crate::provider::RequestContext;
-use crate::provider::Sampling;
+use crate::provider::{Provider, RequestContext, Sampling};
+use crate::providers::cassette::{Cassette, CassetteMode};
 use crate::skills::tools::{FilterSource, SKILL_TOOLS, add_skill_tools};
 use crate::tools::chaos::{Chaos, ChaosRule};
 use crate::tools::{Consent, Tool};
@@ -61,21 +61,82 @@ fn handoff(
     }))
 }
 
-/// Plays a scenario case; an `Err` is the case's error.
+/// Plays a scenario case; an `Err` is the case's error. A live provider answers
+/// through the case's cassette when the suite has cassettes (see
+/// [`crate::providers::cassette`]), written back after the case.
 pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
+    let live = match suite.providers.get(&case.provider) {
+        Some(p) => Ok(p.clone()),
+        None => Err(suite.provider_errors.get(&case.provider).map_or_else(
+            || format!("unknown provider `{}`", case.provider),
+            |e| format!("provider `{}` could not be created: {e}", case.provider),
+        )),
+    };
+    let Some(cassette) = cassette(suite, case, live.as_ref().ok())? else {
+        return play(suite, case, live?).await;
+    };
+    let cassette = Arc::new(cassette);
+    let played = play(suite, case, cassette.clone()).await;
+    cassette.save().map_err(|e| e.to_string())?;
+    played
+}
+
+/// The cassette of a case on a live provider, when the suite has cassettes and the
+/// mode needs one: recording, or replaying a file that exists (without one the
+/// provider is called as before).
+fn cassette(
+    suite: &Suite,
+    case: &Case,
+    live: Option<&Arc<dyn Provider>>,
+) -> Result<Option<Cassette>, String> {
+    let Some(cassettes) = &suite.options.cassettes else {
+        return Ok(None);
+    };
+    let Some(entry) = suite.project.provider(&case.provider) else {
+        return Ok(None);
+    };
+    let kind = &entry.item.spec.r#type.value;
+    if suite.options.mock_provider || matches!(kind, ProviderType::Mock | ProviderType::Replay) {
+        return Ok(None);
+    }
+    let path = cassettes.path(&case.scenario, &case.provider, case.trial);
+    if cassettes.mode == CassetteMode::Replay && !path.exists() {
+        return Ok(None);
+    }
+    let model = live.map_or_else(
+        || {
+            entry
+                .item
+                .spec
+                .model
+                .as_ref()
+                .map(|m| m.value.clone())
+                .unwrap_or_default()
+        },
+        |p| p.model().to_owned(),
+    );
+    Cassette::open(
+        &case.provider,
+        model,
+        path,
+        cassettes.mode,
+        live.cloned(),
+        &cassettes.rerecord,
+    )
+    .map(Some)
+    .map_err(|e| e.to_string())
+}
+
+/// Plays a scenario case on `provider`.
+async fn play(
+    suite: &Suite,
+    case: &Case,
+    provider: Arc<dyn Provider>,
+) -> Result<CaseResult, String> {
     let project = &suite.project;
     let scenario = project
         .scenario(&case.scenario)
         .ok_or_else(|| format!("unknown scenario `{}`", case.scenario))?;
-    let provider = match suite.providers.get(&case.provider) {
-        Some(p) => p.clone(),
-        None => {
-            return Err(suite.provider_errors.get(&case.provider).map_or_else(
-                || format!("unknown provider `{}`", case.provider),
-                |e| format!("provider `{}` could not be created: {e}", case.provider),
-            ));
-        }
-    };
     let spec = &scenario.spec;
     let workflow = project
         .arena

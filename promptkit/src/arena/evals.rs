@@ -23,8 +23,13 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         .iter()
         .find(|e| eval_id(e) == case.scenario)
         .ok_or_else(|| format!("unknown eval `{}`", case.scenario))?;
-    let messages = Session::load(&suite.project.recording_path(eval))
-        .map_err(|e| e.to_string())?
+    let path = suite.project.recording_path(eval);
+    let recording = suite
+        .project
+        .eval_recording(eval)
+        .ok_or_else(|| format!("the recording `{}` was not read", path.display()))?;
+    let messages = Session::parse(&recording.text)
+        .map_err(|e| format!("recording `{}`: {e}", path.display()))?
         .transcript();
     let evaluator = suite
         .evaluator

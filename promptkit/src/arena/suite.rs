@@ -17,6 +17,7 @@ use crate::assertions::{Evaluator, ExecEval};
 use crate::classify::Classifiers;
 use crate::mcp::McpServers;
 use crate::provider::Provider;
+use crate::providers::cassette::Cassettes;
 use crate::providers::embeddings::Embedder;
 use crate::providers::mock::MockProvider;
 use crate::providers::recording::{Recording, RecordingError, Replay};
@@ -41,6 +42,10 @@ pub struct RunOptions {
     /// A run-wide budget in dollars (`run --max-cost`): once the finished cases have
     /// spent it, no new case starts (cases in flight finish) and the run says so.
     pub max_cost_usd: Option<f64>,
+    /// Cassettes of live providers: each case on a live provider answers from (or
+    /// records into) its own file (a relative folder is taken from the project's config
+    /// folder); `None` calls the providers directly.
+    pub cassettes: Option<Cassettes>,
 }
 
 /// Why a suite could not be prepared: the front-end's refusal.
@@ -101,8 +106,14 @@ impl Suite {
     }
 
     /// A suite for a checked project; `setup`'s providers, tools, assertions,
-    /// classifiers and embedders take part.
-    pub fn new(project: Checked<Project>, options: RunOptions, setup: &Setup) -> Self {
+    /// classifiers and embedders take part. A relative cassette folder resolves from
+    /// the project's config folder.
+    pub fn new(project: Checked<Project>, mut options: RunOptions, setup: &Setup) -> Self {
+        if let Some(cassettes) = &mut options.cassettes
+            && cassettes.dir.is_relative()
+        {
+            cassettes.dir = project.config_dir().join(&cassettes.dir);
+        }
         let mut tools = Toolbox::from_project(&project);
         crate::a2a::add_agent_tools(&mut tools, &project.arena.spec.value.a2a_agents);
         tools.merge(&setup.tools);
@@ -227,55 +238,47 @@ fn build_provider(
         return Ok(Arc::new(MockProvider::new(id, model, config)));
     }
     if spec.r#type.value == ProviderType::Replay {
-        return replay_provider(project, &entry.item.path, spec, id, model);
+        return replay_provider(project, entry, id, model);
     }
     crate::providers::live(&id, spec, entry.item.path.parent()).map_err(|e| e.to_string())
 }
 
-/// Largest replay recording read, in bytes (the loader's default file limit).
-const RECORDING_MAX_BYTES: u64 = 8 * 1024 * 1024;
-
 /// A `type: replay` provider: a PromptKit recording (answers keyed by request), else a
-/// session recording or arena output of the reference (answers by turn or content).
+/// session recording or arena output of the reference (answers by turn or content). The
+/// loader read the recording (confined to the project, bounded, once); when it could not,
+/// its warning said why and the provider is refused here.
 fn replay_provider(
     project: &Project,
-    provider_file: &std::path::Path,
-    spec: &promptkit_build::model::ProviderSpec,
+    entry: &ProviderEntry,
     id: String,
     model: String,
 ) -> Result<Arc<dyn Provider>, String> {
+    let spec = &entry.item.spec;
     let config = spec.additional_config.as_ref().map(|c| &c.value);
     let text = |key: &str| {
         config
             .and_then(|c| c.get(key))
             .and_then(|v| v.value.as_str())
     };
-    let file = text("recording")
-        .or_else(|| text("arena_output"))
-        .ok_or_else(|| {
-            "a `replay` provider needs `additional_config.recording` (or `arena_output`)".to_owned()
-        })?;
-    let path = project.config_dir().join(file);
-    if !promptkit_build::load::resolves_inside(&project.root, &path) {
+    let Some(path) = &entry.recording else {
         return Err(format!(
-            "`{}`: the recording `{file}` of replay provider `{id}` resolves outside the project \
-             folder `{}`; move it under the project",
-            provider_file.display(),
+            "`{}`: replay provider `{id}` needs `additional_config.recording` (or `arena_output`)",
+            entry.item.path.display()
+        ));
+    };
+    let Some(recording) = project.recording_of(entry) else {
+        return Err(format!(
+            "`{}`: the recording `{}` of replay provider `{id}` could not be read (see the \
+             warning of the check: it must be a file inside the project folder `{}`, within the \
+             size limit)",
+            entry.item.path.display(),
+            path.display(),
             project.root.display()
         ));
-    }
-    let metadata = std::fs::metadata(&path)
-        .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
-    if !metadata.is_file() || metadata.len() > RECORDING_MAX_BYTES {
-        return Err(format!(
-            "recording `{}` is not a regular file of at most {RECORDING_MAX_BYTES} bytes",
-            path.display()
-        ));
-    }
+    };
+    let contents = &*recording.text;
     let timing = text("timing").unwrap_or("instant");
-    let contents = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read recording `{}`: {e}", path.display()))?;
-    let not_ours = match Recording::parse(&contents, &path) {
+    let not_ours = match Recording::parse(contents, path) {
         Ok(recording) => {
             return Ok(Arc::new(Replay::new(
                 id,
@@ -296,9 +299,9 @@ fn replay_provider(
         "accelerated" => Timing::Accelerated(speed),
         _ => Timing::Instant,
     };
-    let session = Session::parse(&contents)
+    let session = Session::parse(contents)
         .map_err(|e| format!("recording `{}`: {e}; {not_ours}", path.display()))?;
     let replay = SessionReplay::new(id, session, text("match") == Some("content"), timing)
-        .map_err(|e| format!("`{file}`: {e}"))?;
+        .map_err(|e| format!("`{}`: {e}", path.display()))?;
     Ok(Arc::new(replay))
 }

@@ -175,8 +175,11 @@ fn pick<'a, T>(items: &'a [T], index: i64, what: &str) -> Result<&'a T, String> 
     })
 }
 
-/// The bytes behind a media URL: inline `data:` base64 or a local file; remote URLs
-/// are not fetched.
+/// Largest local media file a classifier reads, in bytes.
+const MAX_MEDIA_BYTES: u64 = 20 * 1024 * 1024;
+
+/// The bytes behind a media URL: inline `data:` base64 or a local regular file (bounded);
+/// remote URLs are not fetched.
 fn read_media(task: Task, url: &str) -> Result<Vec<u8>, String> {
     let kind = task.name();
     let bytes = if let Some(rest) = url.strip_prefix("data:") {
@@ -195,7 +198,15 @@ fn read_media(task: Task, url: &str) -> Result<Vec<u8>, String> {
         ));
     } else {
         let path = url.strip_prefix("file://").unwrap_or(url);
-        std::fs::read(path).map_err(|e| format!("read {kind} from {path:?}: {e}"))?
+        let bytes =
+            promptkit_build::load::bounded_read(std::path::Path::new(path), MAX_MEDIA_BYTES)
+                .map_err(|e| format!("read {kind} from {path:?}: {e}"))?;
+        if bytes.len() as u64 > MAX_MEDIA_BYTES {
+            return Err(format!(
+                "read {kind} from {path:?}: over the {MAX_MEDIA_BYTES}-byte limit"
+            ));
+        }
+        bytes
     };
     if bytes.is_empty() {
         return Err(format!("{kind} payload is empty"));

@@ -507,7 +507,7 @@ impl Provider for Anthropic {
         let opening = async move {
             let prepared = self.prepare(self.body(&request, true)?, true).await?;
             prepared
-                .send(&self.transport, &self.settings, &self.id, &self.what(true))
+                .send_stream(&self.transport, &self.settings, &self.id, &self.what(true))
                 .await
         };
         let decoder = Stream {

@@ -74,6 +74,9 @@ pub fn configured_file(
     Ok(Some((PathBuf::from(&file.value), text)))
 }
 
+/// Largest key file read, in bytes.
+const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
 /// The trimmed text of a key file, which must lie inside `config_dir`.
 fn read_key_file(path: &str, config_dir: Option<&Path>) -> Result<Secret, CredentialError> {
     let given = Path::new(path);
@@ -94,10 +97,48 @@ fn read_key_file(path: &str, config_dir: Option<&Path>) -> Result<Secret, Creden
             dir.display()
         )));
     }
-    let text = std::fs::read_to_string(&real).map_err(|e| fail(e.to_string()))?;
+    let bytes = promptkit_build::load::bounded_read(&real, MAX_KEY_FILE_BYTES)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+        return Err(fail(format!(
+            "it is over {MAX_KEY_FILE_BYTES} bytes; a key file holds one key"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| fail(e.to_string()))?;
     let key = text.trim();
     if key.is_empty() {
         return Err(fail("the file is empty".into()));
     }
     Ok(Secret::new(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_key_file_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("key.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let err = read_key_file("key.txt", Some(dir.path())).expect_err("a FIFO is not a key file");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn a_giant_key_file_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("key.txt"), "k".repeat(100_000)).expect("write");
+        let err = read_key_file("key.txt", Some(dir.path())).expect_err("too large");
+        assert!(
+            err.to_string().contains("a key file holds one key"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("kkkk"), "{err}");
+    }
 }

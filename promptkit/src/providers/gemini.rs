@@ -376,7 +376,7 @@ impl Provider for Gemini {
         let opening = async move {
             let prepared = self.prepare(&self.body(&request)?, true).await?;
             prepared
-                .send(&self.transport, &self.settings, &self.id, &self.what(true))
+                .send_stream(&self.transport, &self.settings, &self.id, &self.what(true))
                 .await
         };
         let decoder = Parts {

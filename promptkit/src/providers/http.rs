@@ -1,7 +1,9 @@
 //! What every live provider shares: the HTTP client (rustls), per-request timeout,
 //! retries with exponential backoff and jitter on 429/5xx/connect errors/timeouts
-//! honouring the server's hints (`Retry-After`, a `retryDelay` in the error body), capped, a retry budget, a global in-flight limit, and error details
-//! that never carry credentials.
+//! honouring the server's hints (`Retry-After`, a `retryDelay` in the error body),
+//! capped, a retry budget, a global in-flight limit, the provider's own [`Limits`]
+//! (rate, stream slots, stream idle timeout), and error details that never carry
+//! credentials.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::limits::Limits;
 use crate::provider::{ErrorKind, ProviderError};
 
 /// An API key: shown as `***` in every `Debug` and `Display`.
@@ -121,13 +124,34 @@ pub struct ClientError(String);
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::Client,
-    /// Per-request timeout (the whole response for `chat`, the connection and first
-    /// byte for streams).
+    /// Per-request timeout (the whole response for `chat`; for streams, until the
+    /// response headers: the body is bounded by the idle timeout of [`Limits`]).
     pub timeout: Duration,
     /// Retry settings.
     pub retry: RetryPolicy,
+    /// The provider's own limits.
+    pub limits: Limits,
     inflight: Arc<Semaphore>,
     budget: Arc<RetryBudget>,
+}
+
+/// An open streaming response: read its body while holding `permits`, failing when
+/// it stays silent longer than `idle`.
+#[derive(Debug)]
+pub struct OpenStream {
+    /// The successful response.
+    pub response: Response,
+    /// Longest silence between two reads.
+    pub idle: Duration,
+    /// The in-flight and stream slots the stream holds until dropped.
+    pub permits: StreamPermits,
+}
+
+/// The slots an open stream holds (released when dropped).
+#[derive(Debug)]
+pub struct StreamPermits {
+    _inflight: OwnedSemaphorePermit,
+    _slot: Option<OwnedSemaphorePermit>,
 }
 
 /// Requests in flight at once across every provider of the process, by default.
@@ -149,6 +173,7 @@ impl Transport {
             client,
             timeout,
             retry,
+            limits: Limits::default(),
             inflight: Arc::new(Semaphore::new(inflight.max(1))),
             budget: Arc::default(),
         })
@@ -174,6 +199,12 @@ impl Transport {
         self
     }
 
+    /// The same transport with a provider's own limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// The HTTP client (to build requests).
     pub fn client(&self) -> &reqwest::Client {
         &self.client
@@ -188,21 +219,69 @@ impl Transport {
         secret: Option<&Secret>,
         build: impl Fn() -> RequestBuilder,
     ) -> Result<(Response, OwnedSemaphorePermit), ProviderError> {
+        self.attempts(provider, what, secret, false, build).await
+    }
+
+    /// [`Transport::send`] for a stream: waits for one of the provider's stream slots
+    /// first; the timeout covers the response headers only, the body is bounded by the
+    /// idle timeout instead (a long answer is not cut while bytes keep coming).
+    pub async fn send_stream(
+        &self,
+        provider: &str,
+        what: &str,
+        secret: Option<&Secret>,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<OpenStream, ProviderError> {
+        let slot = self.limits.stream_slot().await;
+        let (response, inflight) = self.attempts(provider, what, secret, true, build).await?;
+        Ok(OpenStream {
+            response,
+            idle: self.limits.stream_idle,
+            permits: StreamPermits {
+                _inflight: inflight,
+                _slot: slot,
+            },
+        })
+    }
+
+    async fn attempts(
+        &self,
+        provider: &str,
+        what: &str,
+        secret: Option<&Secret>,
+        stream: bool,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<(Response, OwnedSemaphorePermit), ProviderError> {
         self.budget.requests.fetch_add(1, Ordering::Relaxed);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            self.limits.request_slot().await;
             let permit = Arc::clone(&self.inflight)
                 .acquire_owned()
                 .await
                 .map_err(|_| {
                     ProviderError::new(provider, what, ErrorKind::Cancelled, "transport closed")
                 })?;
-            let outcome = build().timeout(self.timeout).send().await;
+            let outcome = if stream {
+                tokio::time::timeout(self.timeout, build().send())
+                    .await
+                    .ok()
+            } else {
+                Some(build().timeout(self.timeout).send().await)
+            };
             let error = match outcome {
-                Ok(response) if response.status().is_success() => return Ok((response, permit)),
-                Ok(response) => status_error(provider, what, secret, response).await,
-                Err(e) => transport_error(provider, what, e),
+                Some(Ok(response)) if response.status().is_success() => {
+                    return Ok((response, permit));
+                }
+                Some(Ok(response)) => status_error(provider, what, secret, response).await,
+                Some(Err(e)) => transport_error(provider, what, e),
+                None => ProviderError::new(
+                    provider,
+                    what,
+                    ErrorKind::Timeout,
+                    format!("no response headers within {:?}", self.timeout),
+                ),
             };
             drop(permit);
             let retryable = error.kind.is_retryable();

@@ -3,12 +3,14 @@
 
 pub mod anthropic;
 pub mod aws_credentials;
+pub mod cassette;
 pub mod credentials;
 pub mod embeddings;
 pub mod eventstream;
 pub mod gcp_auth;
 pub mod gemini;
 pub mod http;
+pub mod limits;
 pub mod mock;
 pub mod openai;
 pub mod platform;
@@ -60,6 +62,7 @@ pub fn live(
     {
         transport = transport.with_timeout(timeout);
     }
+    let transport = transport.with_limits(limits::Limits::from_spec(spec));
     let credential =
         || credentials::resolve(spec, config_dir).map_err(|e| config_error(e.to_string()));
     let key = || {

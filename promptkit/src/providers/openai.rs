@@ -569,12 +569,12 @@ impl Provider for OpenAi {
             match self.prepare(&body, true).await.transpose()? {
                 Some(prepared) => {
                     prepared
-                        .send(&self.transport, &self.settings, &self.id, &self.what())
+                        .send_stream(&self.transport, &self.settings, &self.id, &self.what())
                         .await
                 }
                 None => {
                     self.transport
-                        .send(&self.id, &self.what(), self.auth.secret(), || {
+                        .send_stream(&self.id, &self.what(), self.auth.secret(), || {
                             self.request(&body)
                         })
                         .await

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use super::gcp_auth::TokenSource;
-use super::http::{Secret, Transport};
+use super::http::{OpenStream, Secret, Transport};
 use super::settings::Settings;
 use super::sigv4::SigV4Signer;
 use crate::provider::{ErrorKind, ProviderError};
@@ -68,24 +68,25 @@ impl Prepared {
         }
     }
 
-    /// Sends the request with retries (see [`Transport::send`]); every secret is masked
-    /// in the error.
-    pub async fn send(
+    /// Opens a stream with retries (see [`Transport::send_stream`]); every secret is
+    /// masked in the error.
+    pub async fn send_stream(
         &self,
         transport: &Transport,
         settings: &Settings,
         provider: &str,
         what: &str,
-    ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ProviderError> {
+    ) -> Result<OpenStream, ProviderError> {
         transport
-            .send(provider, what, self.secrets.first(), || {
+            .send_stream(provider, what, self.secrets.first(), || {
                 self.request(transport, settings)
             })
             .await
             .map_err(|e| self.mask(e))
     }
 
-    /// [`Prepared::send`] for a whole JSON answer.
+    /// Sends the request with retries and reads the whole JSON answer (see
+    /// [`Transport::send_json`]); every secret is masked in the error.
     pub async fn send_json(
         &self,
         transport: &Transport,

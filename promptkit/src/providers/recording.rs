@@ -137,7 +137,7 @@ impl Recording {
 }
 
 /// The normalized request and its key.
-fn key_of(provider: &str, model: &str, request: &ChatRequest) -> (String, Value) {
+pub(crate) fn key_of(provider: &str, model: &str, request: &ChatRequest) -> (String, Value) {
     let normalized = serde_json::json!({
         "system": request.system,
         "messages": request.messages,

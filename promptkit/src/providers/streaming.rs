@@ -5,11 +5,10 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use futures_util::{Stream, StreamExt};
-use tokio::sync::OwnedSemaphorePermit;
-
+use super::http::{OpenStream, StreamPermits};
 use super::sse::{SseEvent, SseParser};
 use crate::provider::{ChatResponse, ErrorKind, ProviderError, StreamChunk};
+use futures_util::{Stream, StreamExt};
 
 /// How a stream's bytes are cut into events: SSE for most vendors, AWS event-stream
 /// frames for Bedrock.
@@ -49,10 +48,7 @@ pub(crate) trait Decoder: Send + 'static {
 pub(crate) fn open<'a>(
     provider: String,
     what: String,
-    opening: impl std::future::Future<
-        Output = Result<(reqwest::Response, OwnedSemaphorePermit), ProviderError>,
-    > + Send
-    + 'a,
+    opening: impl std::future::Future<Output = Result<OpenStream, ProviderError>> + Send + 'a,
     decoder: Box<dyn Decoder>,
 ) -> crate::provider::BoxStream<'a, Result<StreamChunk, ProviderError>> {
     open_framed(provider, what, opening, Box::new(SseParser::new()), decoder)
@@ -62,10 +58,7 @@ pub(crate) fn open<'a>(
 pub(crate) fn open_framed<'a>(
     provider: String,
     what: String,
-    opening: impl std::future::Future<
-        Output = Result<(reqwest::Response, OwnedSemaphorePermit), ProviderError>,
-    > + Send
-    + 'a,
+    opening: impl std::future::Future<Output = Result<OpenStream, ProviderError>> + Send + 'a,
     framing: Box<dyn Framing>,
     decoder: Box<dyn Decoder>,
 ) -> crate::provider::BoxStream<'a, Result<StreamChunk, ProviderError>> {
@@ -74,21 +67,19 @@ pub(crate) fn open_framed<'a>(
         futures_util::stream::once(async move {
             match opening.await {
                 Err(e) => futures_util::stream::iter([Err(e)]).boxed(),
-                Ok((response, permit)) => {
-                    chunks(provider, what, response, permit, framing, decoder, started).boxed()
-                }
+                Ok(open) => chunks(provider, what, open, framing, decoder, started).boxed(),
             }
         })
         .flatten(),
     )
 }
 
-/// The chunks of an open SSE `response`; ends with `Done` or one error.
+/// The chunks of an open SSE response; ends with `Done` or one error (a timeout when
+/// no byte comes for the stream's idle time).
 fn chunks(
     provider: String,
     what: String,
-    response: reqwest::Response,
-    permit: OwnedSemaphorePermit,
+    open: OpenStream,
     framing: Box<dyn Framing>,
     decoder: Box<dyn Decoder>,
     started: Instant,
@@ -101,7 +92,8 @@ fn chunks(
         provider: String,
         what: String,
         started: Instant,
-        _permit: OwnedSemaphorePermit,
+        idle: std::time::Duration,
+        _permits: StreamPermits,
     }
     impl State {
         fn fail(&mut self, kind: ErrorKind, detail: String) {
@@ -128,6 +120,11 @@ fn chunks(
             }
         }
     }
+    let OpenStream {
+        response,
+        idle,
+        permits,
+    } = open;
     let state = State {
         bytes: response.bytes_stream().boxed(),
         parser: framing,
@@ -136,7 +133,8 @@ fn chunks(
         provider,
         what,
         started,
-        _permit: permit,
+        idle,
+        _permits: permits,
     };
     futures_util::stream::unfold(state, |mut s| async move {
         loop {
@@ -148,7 +146,18 @@ fn chunks(
                 s.complete();
                 continue;
             }
-            match s.bytes.next().await {
+            let Ok(next) = tokio::time::timeout(s.idle, s.bytes.next()).await else {
+                let idle = s.idle;
+                s.fail(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the stream sent nothing for {idle:?}; raise the provider's \
+                         `stream_idle_timeout` if the model pauses longer"
+                    ),
+                );
+                continue;
+            };
+            match next {
                 Some(Ok(chunk)) => {
                     let (events, mut failure) = match s.parser.push(&chunk) {
                         Ok(events) => (events, None),

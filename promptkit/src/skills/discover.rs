@@ -131,7 +131,14 @@ fn read_skill(config_dir: &Path, file: &Path, preload: bool) -> Result<Skill, Sk
             "{size} bytes is over the {MAX_SKILL_FILE}-byte limit"
         )));
     }
-    let text = std::fs::read_to_string(file).map_err(|e| read_error(e.to_string()))?;
+    let bytes = promptkit_build::load::bounded_read(file, MAX_SKILL_FILE)
+        .map_err(|e| read_error(e.to_string()))?;
+    if bytes.len() as u64 > MAX_SKILL_FILE {
+        return Err(read_error(format!(
+            "it grew over the {MAX_SKILL_FILE}-byte limit"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| read_error(e.to_string()))?;
     let bad = |reason: &str| SkillError::FrontMatter {
         path: file.to_owned(),
         reason: reason.to_owned(),

@@ -139,8 +139,18 @@ fn confined_read(dir: &Path, relative: &str) -> Result<String, String> {
             "resource path {relative:?} escapes the skill directory"
         ));
     }
-    std::fs::read_to_string(&target).map_err(|e| format!("reading resource {relative:?}: {e}"))
+    let bytes = promptkit_build::load::bounded_read(&target, MAX_RESOURCE_BYTES)
+        .map_err(|e| format!("reading resource {relative:?}: {e}"))?;
+    if bytes.len() as u64 > MAX_RESOURCE_BYTES {
+        return Err(format!(
+            "resource {relative:?} is over the {MAX_RESOURCE_BYTES}-byte limit"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("reading resource {relative:?}: {e}"))
 }
+
+/// Largest skill resource a model may read, in bytes.
+const MAX_RESOURCE_BYTES: u64 = 1024 * 1024;
 
 #[cfg(test)]
 mod tests {

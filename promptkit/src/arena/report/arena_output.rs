@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use super::file_name_part;
 use crate::arena::results::{
     AssertionRecord, CaseResult, RunResult, Status, ToolCallRecord, TurnRecord,
 };
@@ -126,22 +127,17 @@ fn unique<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 /// The reference's `<batch>_<provider>_<region>_<scenario>_<hash>_<nonce>` shape; the
 /// hash is FNV-1a (the reference's is SHA-256; only uniqueness matters to its readers).
+/// Longest provider or scenario part of a run id, in characters.
+const RUN_ID_PART_MAX: usize = 64;
+
 fn run_id(batch: &str, case: &CaseResult, n: usize) -> String {
     let key = format!("_{}_{}", case.scenario, case.provider);
     let hash = key.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     });
-    let safe = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect()
-    };
+    // Each part is capped so the file name stays within the file system's 255 bytes
+    // whatever the ids' length; the hash keeps the names of long ids apart.
+    let safe = |s: &str| file_name_part(s, RUN_ID_PART_MAX);
     format!(
         "{batch}_{}__{}_{hash:08x}_{:04x}",
         safe(&case.provider),
@@ -375,5 +371,17 @@ mod tests {
     fn batch_ids_are_utc_timestamps() {
         let at = UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
         assert_eq!(batch_id(at), "2023-11-14T22-13-20Z-0001");
+    }
+
+    #[test]
+    fn run_ids_of_giant_ids_fit_a_file_name_and_stay_apart() {
+        let giant = "s".repeat(70_000);
+        let case = |scenario: &str| {
+            case_from_json(&json!({"ScenarioID": scenario, "ProviderID": "p".repeat(300)}))
+        };
+        let a = run_id("2023-11-14T22-13-20Z-0001", &case(&giant), 0);
+        let b = run_id("2023-11-14T22-13-20Z-0001", &case(&format!("{giant}x")), 0);
+        assert!(format!("{a}.json").len() <= 255, "{}", a.len());
+        assert_ne!(a, b);
     }
 }

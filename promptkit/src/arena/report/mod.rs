@@ -12,6 +12,7 @@ mod html;
 mod junit;
 mod markdown;
 mod matrix;
+pub mod merged;
 mod reply_diff;
 
 use std::path::{Path, PathBuf};
@@ -151,6 +152,21 @@ pub fn write_report_files(
         }
     }
     Ok(written)
+}
+
+/// At most `max` characters of `text` fit for a file name: ASCII letters, digits, `-`
+/// and `.` kept, anything else `-`.
+pub(crate) fn file_name_part(text: &str, max: usize) -> String {
+    text.chars()
+        .take(max)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// Escapes text for XML and HTML (content and attributes).

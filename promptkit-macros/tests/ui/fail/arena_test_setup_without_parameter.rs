@@ -1,0 +1,4 @@
+#[promptkit::arena_test("../../../../examples/arena-quickstart/config.arena.yaml")]
+fn support() {}
+
+fn main() {}
