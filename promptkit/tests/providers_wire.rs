@@ -164,8 +164,9 @@ fn spec(yaml: &str) -> ProviderSpec {
 #[tokio::test]
 async fn providers_on_other_platforms_are_refused_not_sent_to_the_public_api() {
     for yaml in [
-        "type: claude\nmodel: claude-sonnet-4\nplatform:\n  type: bedrock\n  region: us-east-1\n",
-        "type: gemini\nmodel: gemini-2.5-flash\nplatform:\n  type: vertex\n  project: p\n",
+        "type: ollama\nmodel: llama3\nplatform:\n  type: bedrock\n  region: us-east-1\n",
+        "type: gemini\nmodel: gemini-2.5-flash\nplatform:\n  type: bedrock\n  region: us-east-1\n",
+        "type: vllm\nmodel: m\nplatform:\n  type: vertex\n  project: p\n  region: r\n",
         "type: claude\nmodel: claude-sonnet-4\nplatform:\n  type: azure\n  endpoint: https://x\n",
     ] {
         let error = live("p", &spec(yaml), None).err().expect("refused");

@@ -1,5 +1,6 @@
-//! An API key never reaches an error, a log line, a recording or a report, even when
-//! the server echoes it back.
+//! An API key, AWS secret key or session token, service-account key or OAuth token never
+//! reaches an error, a log line, a recording or a report, even when the server echoes it
+//! back.
 
 mod support;
 
@@ -26,25 +27,25 @@ async fn keys_stay_out_of_errors_recordings_and_reports() {
     let echo =
         json!({"error": {"message": format!("Incorrect API key provided: {KEY}"), "key": KEY}});
     let server = MockServer::start(vec![Reply::json(401, echo)]).await;
-    let transport = Transport::new(
-        Duration::from_secs(2),
-        RetryPolicy {
-            max_retries: 0,
-            ..RetryPolicy::default()
-        },
-        4,
-    )
-    .expect("transport");
     let live = OpenAi::new(
         "mock",
         "gpt-test",
         &format!("{}/v1", server.url),
         Auth::Bearer(Secret::new(KEY)),
-        transport,
+        transport(),
     );
     assert!(!format!("{live:?}").contains(KEY), "Debug of the provider");
-    let recorder = Arc::new(Recorder::new(Arc::new(live)));
+    assert_no_leak(Arc::new(live), &[KEY], "HTTP 401").await;
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+}
 
+/// Runs the quickstart project on `live` (which fails every call) and checks that no
+/// `secrets` reach the reports, the run's results or the saved recording.
+async fn assert_no_leak(live: Arc<dyn Provider>, secrets: &[&str], failure: &str) {
+    let recorder = Arc::new(Recorder::new(live));
     let mut setup = Setup::new();
     setup.provider("mock", recorder.clone() as Arc<dyn Provider>);
     let suite = Suite::load(CONFIG, RunOptions::default(), &setup).expect("suite");
@@ -53,22 +54,7 @@ async fn keys_stay_out_of_errors_recordings_and_reports() {
         run.cases.iter().all(|c| c.status == Status::Error),
         "the server refused every call"
     );
-    assert_eq!(
-        server.requests()[0].header("authorization"),
-        Some(format!("Bearer {KEY}").as_str())
-    );
-
-    for format in Format::ALL {
-        let text = format.render(&run);
-        assert!(!text.contains(KEY), "{format:?} report leaks the key");
-        assert!(
-            text.contains("HTTP 401"),
-            "{format:?} report shows the failure"
-        );
-    }
     let shown: String = run.cases.iter().map(|c| format!("{c}{c:?}")).collect();
-    assert!(!shown.contains(KEY));
-
     let recording = recorder.recording();
     assert!(!recording.entries.is_empty());
     assert!(
@@ -82,7 +68,134 @@ async fn keys_stay_out_of_errors_recordings_and_reports() {
     let path = dir.path().join("session.json");
     recording.save(&path).expect("saved");
     let saved = std::fs::read_to_string(&path).expect("read");
-    assert!(!saved.contains(KEY), "recording leaks the key");
+    for secret in secrets {
+        for format in Format::ALL {
+            let text = format.render(&run);
+            assert!(!text.contains(secret), "{format:?} report leaks a secret");
+            assert!(
+                text.contains(failure),
+                "{format:?} report shows the failure"
+            );
+        }
+        assert!(!shown.contains(secret), "results leak a secret");
+        assert!(!saved.contains(secret), "recording leaks a secret");
+    }
+}
+
+const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY";
+const AWS_SESSION: &str = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN0123456789";
+
+/// AWS secret keys and session tokens (Bedrock) stay out of errors, Debug output,
+/// reports and recordings, even when the server echoes them.
+#[tokio::test]
+async fn aws_keys_stay_out_of_errors_recordings_and_reports() {
+    use promptkit::providers::anthropic::Anthropic;
+    use promptkit::providers::aws_credentials::AwsCredentials;
+    use promptkit::providers::platform::Platform;
+    use promptkit::providers::sigv4::SigV4Signer;
+
+    let echo = json!({"message": format!("The security token {AWS_SESSION} or key {AWS_SECRET} is invalid")});
+    let server = MockServer::start(vec![Reply::json(403, echo)]).await;
+    let credentials = AwsCredentials {
+        access_key_id: Secret::new("AKIDEXAMPLE"),
+        secret_access_key: Secret::new(AWS_SECRET),
+        session_token: Some(Secret::new(AWS_SESSION)),
+    };
+    let platform = Platform::Bedrock {
+        base: server.url.clone(),
+        signer: SigV4Signer::new(credentials, "us-east-1", "bedrock"),
+    };
+    let live = Anthropic::on_platform("mock", "anthropic.claude", Arc::new(platform), transport());
+    let error = live
+        .chat(promptkit::provider::ChatRequest::default())
+        .await
+        .expect_err("refused");
+    for secret in [AWS_SECRET, AWS_SESSION] {
+        assert!(
+            !format!("{live:?}").contains(secret),
+            "Debug of the provider"
+        );
+        assert!(!format!("{error}{error:?}").contains(secret), "{error}");
+    }
+    assert_no_leak(Arc::new(live), &[AWS_SECRET, AWS_SESSION], "HTTP 403").await;
+}
+
+/// A service account's private key and the OAuth token (Vertex) stay out of errors,
+/// Debug output, reports and recordings, even when the servers echo them.
+#[tokio::test]
+async fn gcp_keys_and_tokens_stay_out_of_errors_recordings_and_reports() {
+    use promptkit::providers::live;
+    use promptkit_build::model::ProviderSpec;
+
+    const TOKEN: &str = "ya29.secret-vertex-token-0123456789";
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cloud/service-account.json"
+    );
+    let mut account: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("json");
+    let key_line = account["private_key"]
+        .as_str()
+        .and_then(|k| k.lines().nth(1))
+        .expect("key")
+        .to_owned();
+    let tokens = MockServer::start(vec![Reply::json(
+        200,
+        json!({"access_token": TOKEN, "expires_in": 3600}),
+    )])
+    .await;
+    let echo = json!({"error": {"message": format!("token {TOKEN} rejected")}});
+    let model = MockServer::start(vec![Reply::json(403, echo)]).await;
+    account["token_uri"] = json!(format!("{}/token", tokens.url));
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("sa.json"), account.to_string()).expect("write");
+    let yaml = format!(
+        "type: claude\nmodel: claude-x\ncredential:\n  credential_file: sa.json\nplatform:\n  type: vertex\n  project: p\n  region: r\n  endpoint: {}\n",
+        model.url
+    );
+    let spec: ProviderSpec = serde_saphyr::from_str(&yaml).expect("spec");
+    let live = live("mock", &spec, Some(dir.path())).expect("provider");
+    let error = live
+        .chat(promptkit::provider::ChatRequest::default())
+        .await
+        .expect_err("refused");
+    assert!(!format!("{error}{error:?}").contains(TOKEN), "{error}");
+    assert!(!format!("{error}{error:?}").contains(&key_line), "{error}");
+    assert_no_leak(live, &[TOKEN, &key_line], "HTTP 403").await;
+    // The private key never leaves the process: only the signed assertion is sent.
+    for request in tokens.requests().iter().chain(model.requests().iter()) {
+        let sent = format!("{request:?}");
+        assert!(!sent.contains(&key_line), "the private key was sent");
+        assert!(!sent.contains("PRIVATE KEY"), "the private key was sent");
+    }
+
+    // A token endpoint that refuses the grant.
+    let refusing = MockServer::start(vec![Reply::json(
+        400,
+        json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}),
+    )])
+    .await;
+    account["token_uri"] = json!(format!("{}/token", refusing.url));
+    std::fs::write(dir.path().join("sa.json"), account.to_string()).expect("write");
+    let live = promptkit::providers::live("mock", &spec, Some(dir.path())).expect("provider");
+    let error = live
+        .chat(promptkit::provider::ChatRequest::default())
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("HTTP 400"), "{error}");
+    assert!(!format!("{error}{error:?}").contains(&key_line), "{error}");
+}
+
+fn transport() -> Transport {
+    Transport::new(
+        Duration::from_secs(2),
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        },
+        4,
+    )
+    .expect("transport")
 }
 
 /// A key from `credential.credential_file` is sent, but never shown: not in the

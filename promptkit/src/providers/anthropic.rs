@@ -2,14 +2,19 @@
 //! (`content_block_delta` text, `input_json_delta` tool arguments, thinking and its
 //! signature), extended thinking (`thinking_budget`; thinking blocks kept as reasoning
 //! and sent back with their signature), usage with cache reads (input counts from
-//! `message_start` or `message_delta`), cost from pricing.
+//! `message_start` or `message_delta`), cost from pricing. The same provider runs on
+//! AWS Bedrock and GCP Vertex ([`super::platform`]): body without `model` and with the
+//! platform's `anthropic_version`, signed or token-authorized, Bedrock streams as AWS
+//! event-stream frames.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{Value, json};
 
+use super::eventstream::EventStreamFraming;
 use super::http::{Secret, Transport};
+use super::platform::{Prepared, SharedPlatform};
 use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
@@ -34,6 +39,7 @@ pub struct Anthropic {
     model: String,
     endpoint: String,
     key: Secret,
+    platform: Option<SharedPlatform>,
     settings: Settings,
     transport: Transport,
 }
@@ -52,8 +58,22 @@ impl Anthropic {
             model: model.into(),
             endpoint: format!("{}/v1/messages", base_url.trim_end_matches('/')),
             key,
+            platform: None,
             settings: Settings::default(),
             transport,
+        }
+    }
+
+    /// A provider `id` for `model` on a cloud `platform` (Bedrock, Vertex).
+    pub fn on_platform(
+        id: impl Into<String>,
+        model: impl Into<String>,
+        platform: SharedPlatform,
+        transport: Transport,
+    ) -> Self {
+        Self {
+            platform: Some(platform),
+            ..Self::new(id, model, "", Secret::new(""), transport)
         }
     }
 
@@ -63,13 +83,42 @@ impl Anthropic {
         self
     }
 
-    fn what(&self) -> String {
-        format!("POST {} (model {})", self.endpoint, self.model)
+    fn url(&self, stream: bool) -> String {
+        match &self.platform {
+            Some(platform) => platform.claude_url(&self.model, stream),
+            None => self.endpoint.clone(),
+        }
+    }
+
+    fn what(&self, stream: bool) -> String {
+        format!("POST {} (model {})", self.url(stream), self.model)
+    }
+
+    /// The request for `body`: to the public API with the key, else to the platform.
+    async fn prepare(&self, body: Value, stream: bool) -> Result<Prepared, ProviderError> {
+        let url = self.url(stream);
+        match &self.platform {
+            Some(platform) => {
+                let body = platform.claude_body(body);
+                platform
+                    .prepare(&self.id, &self.transport, url, &body)
+                    .await
+            }
+            None => Ok(Prepared::direct(
+                url,
+                &body,
+                vec![
+                    ("x-api-key".into(), self.key.expose().to_owned()),
+                    ("anthropic-version".into(), API_VERSION.into()),
+                ],
+                &self.key,
+            )),
+        }
     }
 
     fn body(&self, request: &ChatRequest, stream: bool) -> Result<Value, ProviderError> {
         let messages = messages_json(&request.messages)
-            .map_err(|e| ProviderError::new(&self.id, self.what(), ErrorKind::Config, e))?;
+            .map_err(|e| ProviderError::new(&self.id, self.what(stream), ErrorKind::Config, e))?;
         let s = &request.sampling;
         let d = &self.settings.defaults;
         let budget = self.settings.reasoning.budget.filter(|b| *b > 0);
@@ -113,17 +162,6 @@ impl Anthropic {
         Ok(body)
     }
 
-    fn request(&self, body: &Value) -> reqwest::RequestBuilder {
-        let b = self
-            .transport
-            .client()
-            .post(&self.endpoint)
-            .header("x-api-key", self.key.expose())
-            .header("anthropic-version", API_VERSION)
-            .json(body);
-        self.settings.headers(b)
-    }
-
     fn parse(&self, body: &Value, started: Instant) -> Result<ChatResponse, ProviderError> {
         let blocks = body
             .get("content")
@@ -131,7 +169,7 @@ impl Anthropic {
             .ok_or_else(|| {
                 ProviderError::new(
                     &self.id,
-                    self.what(),
+                    self.what(false),
                     ErrorKind::Decode,
                     "the response has no `content`",
                 )
@@ -453,11 +491,10 @@ impl Provider for Anthropic {
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         Box::pin(async move {
             let started = Instant::now();
-            let body = self.body(&request, false)?;
-            let what = self.what();
-            let value = self
-                .transport
-                .send_json(&self.id, &what, Some(&self.key), || self.request(&body))
+            let prepared = self.prepare(self.body(&request, false)?, false).await?;
+            let what = self.what(false);
+            let value = prepared
+                .send_json(&self.transport, &self.settings, &self.id, &what)
                 .await?;
             self.parse(&value, started)
         })
@@ -468,17 +505,25 @@ impl Provider for Anthropic {
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
-            let body = self.body(&request, true)?;
-            self.transport
-                .send_stream(&self.id, &self.what(), Some(&self.key), || {
-                    self.request(&body)
-                })
+            let prepared = self.prepare(self.body(&request, true)?, true).await?;
+            prepared
+                .send_stream(&self.transport, &self.settings, &self.id, &self.what(true))
                 .await
         };
         let decoder = Stream {
             pricing: self.settings.pricing,
             ..Stream::default()
         };
-        streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder))
+        let what = self.what(true);
+        match self.platform.as_ref().is_some_and(|p| p.event_stream()) {
+            true => streaming::open_framed(
+                self.id.clone(),
+                what,
+                opening,
+                Box::new(EventStreamFraming::default()),
+                Box::new(decoder),
+            ),
+            false => streaming::open(self.id.clone(), what, opening, Box::new(decoder)),
+        }
     }
 }

@@ -57,6 +57,23 @@ pub fn resolve(
     }
 }
 
+/// The text of `credential.credential_file` with its path (GCP Vertex reads a
+/// service-account key from it); `Ok(None)` when no file is configured.
+pub fn configured_file(
+    spec: &ProviderSpec,
+    config_dir: Option<&Path>,
+) -> Result<Option<(PathBuf, Secret)>, CredentialError> {
+    let Some(file) = spec
+        .credential
+        .as_ref()
+        .and_then(|c| c.credential_file.as_ref())
+    else {
+        return Ok(None);
+    };
+    let text = read_key_file(&file.value, config_dir)?;
+    Ok(Some((PathBuf::from(&file.value), text)))
+}
+
 /// Largest key file read, in bytes.
 const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
 

@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::http::{Secret, Transport};
+use super::platform::{Prepared, SharedPlatform};
 use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
@@ -31,6 +32,7 @@ pub struct Gemini {
     model: String,
     base_url: String,
     key: Secret,
+    platform: Option<SharedPlatform>,
     settings: Settings,
     transport: Transport,
 }
@@ -49,8 +51,38 @@ impl Gemini {
             model: model.into(),
             base_url: base_url.trim_end_matches('/').to_owned(),
             key,
+            platform: None,
             settings: Settings::default(),
             transport,
+        }
+    }
+
+    /// A provider `id` for `model` on GCP Vertex (`base_url` is the platform's
+    /// `…/publishers/google`), authorized by the platform's OAuth token.
+    pub fn on_platform(
+        id: impl Into<String>,
+        model: impl Into<String>,
+        base_url: &str,
+        platform: SharedPlatform,
+        transport: Transport,
+    ) -> Self {
+        Self {
+            platform: Some(platform),
+            ..Self::new(id, model, base_url, Secret::new(""), transport)
+        }
+    }
+
+    /// The request for `body`: to the public API with the key, else to the platform.
+    async fn prepare(&self, body: &Value, stream: bool) -> Result<Prepared, ProviderError> {
+        let url = self.url(stream);
+        match &self.platform {
+            Some(platform) => platform.prepare(&self.id, &self.transport, url, body).await,
+            None => Ok(Prepared::direct(
+                url,
+                body,
+                vec![("x-goog-api-key".into(), self.key.expose().to_owned())],
+                &self.key,
+            )),
         }
     }
 
@@ -120,16 +152,6 @@ impl Gemini {
             body["tools"] = json!([{"functionDeclarations": declarations}]);
         }
         Ok(body)
-    }
-
-    fn request(&self, stream: bool, body: &Value) -> reqwest::RequestBuilder {
-        let b = self
-            .transport
-            .client()
-            .post(self.url(stream))
-            .header("x-goog-api-key", self.key.expose())
-            .json(body);
-        self.settings.headers(b)
     }
 }
 
@@ -320,13 +342,10 @@ impl Provider for Gemini {
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         Box::pin(async move {
             let started = Instant::now();
-            let body = self.body(&request)?;
+            let prepared = self.prepare(&self.body(&request)?, false).await?;
             let what = self.what(false);
-            let value = self
-                .transport
-                .send_json(&self.id, &what, Some(&self.key), || {
-                    self.request(false, &body)
-                })
+            let value = prepared
+                .send_json(&self.transport, &self.settings, &self.id, &what)
                 .await?;
             let decode =
                 |detail: String| ProviderError::new(&self.id, &what, ErrorKind::Decode, detail);
@@ -355,11 +374,9 @@ impl Provider for Gemini {
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
-            let body = self.body(&request)?;
-            self.transport
-                .send_stream(&self.id, &self.what(true), Some(&self.key), || {
-                    self.request(true, &body)
-                })
+            let prepared = self.prepare(&self.body(&request)?, true).await?;
+            prepared
+                .send_stream(&self.transport, &self.settings, &self.id, &self.what(true))
                 .await
         };
         let decoder = Parts {

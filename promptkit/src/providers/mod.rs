@@ -2,18 +2,23 @@
 //! Anthropic, Gemini) over one shared transport.
 
 pub mod anthropic;
+pub mod aws_credentials;
 pub mod cassette;
 pub mod credentials;
 pub mod embeddings;
+pub mod eventstream;
+pub mod gcp_auth;
 pub mod gemini;
 pub mod http;
 pub mod limits;
 pub mod mock;
 pub mod openai;
+pub mod platform;
 pub mod pricing;
 pub mod recording;
 pub mod session;
 pub mod settings;
+pub mod sigv4;
 pub mod sse;
 mod streaming;
 
@@ -30,8 +35,10 @@ use settings::Settings;
 /// A live provider for an arena provider config (`openai`, `azure`, `vllm`, `ollama`,
 /// `claude`/`anthropic`, `gemini`), with credentials from the environment or a key
 /// file ([`credentials`]); `config_dir` is the folder of the provider's config file.
-/// A `platform:` other than Azure for OpenAI is refused: such a provider is never sent
-/// to the public API with the vendor key.
+/// `platform:` runs the vendor on its cloud: Azure for OpenAI, AWS Bedrock for Claude
+/// and OpenAI models (SigV4, [`aws_credentials`]), GCP Vertex for Claude, Gemini and
+/// OpenAI-compatible Model Garden endpoints (OAuth, [`gcp_auth`]); any other pairing is
+/// refused, never sent to the public API.
 pub fn live(
     id: &str,
     spec: &ProviderSpec,
@@ -84,8 +91,30 @@ pub fn live(
                 let provider = OpenAi::azure(id, &model, endpoint, &version, key, transport);
                 Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
             }
+            ("bedrock" | "vertex", "claude" | "anthropic" | "gemini" | "openai")
+                if !(name == "bedrock" && kind == "gemini") =>
+            {
+                let platform = Arc::new(
+                    cloud_platform(name, platform, spec, config_dir).map_err(config_error)?,
+                );
+                let settings = Settings::from_spec(spec);
+                Ok(match (kind, platform.gemini_base()) {
+                    ("gemini", Some(base)) => Arc::new(
+                        gemini::Gemini::on_platform(id, &model, &base, platform, transport)
+                            .with_settings(settings),
+                    ),
+                    ("openai", _) => Arc::new(
+                        OpenAi::on_platform(id, &model, platform, transport)
+                            .with_settings(settings),
+                    ),
+                    _ => Arc::new(
+                        anthropic::Anthropic::on_platform(id, &model, platform, transport)
+                            .with_settings(settings),
+                    ),
+                })
+            }
             (other, _) => Err(config_error(format!(
-                "`platform: {{type: {other}}}` is not supported for provider type `{kind}` in this build (only `azure` for OpenAI is); the provider is not used rather than sent to the public API. Remove `platform:` to call the vendor's public API, or run keyless with `--mock-provider`"
+                "`platform: {{type: {other}}}` is not supported for provider type `{kind}` in this build (`azure` for OpenAI, `bedrock` for Claude and OpenAI models, `vertex` for Claude, Gemini and OpenAI-compatible Model Garden endpoints are); the provider is not used rather than sent to the public API. Remove `platform:` to call the vendor's public API, or run keyless with `--mock-provider`"
             ))),
         };
     }
@@ -149,6 +178,90 @@ pub fn live(
         }
     };
     Ok(Arc::new(provider.with_settings(Settings::from_spec(spec))))
+}
+
+/// The Bedrock or Vertex platform of a provider config, with its credentials.
+fn cloud_platform(
+    name: &str,
+    config: &promptkit_build::model::PlatformConfig,
+    spec: &ProviderSpec,
+    config_dir: Option<&Path>,
+) -> Result<platform::Platform, String> {
+    let env = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
+    let extra = |key: &str| {
+        config
+            .additional_config
+            .as_ref()
+            .and_then(|c| c.value.get(key))
+            .and_then(|v| v.value.as_str().map(str::to_owned))
+    };
+    let endpoint = config
+        .endpoint
+        .as_deref()
+        .map(|e| e.trim_end_matches('/').to_owned());
+    if name == "bedrock" {
+        let region = config
+            .region
+            .clone()
+            .or_else(|| env("AWS_REGION"))
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .ok_or("`platform: {type: bedrock}` needs `platform.region` (or AWS_REGION)")?;
+        let credentials = aws_credentials::AwsCredentials::resolve(extra("profile").as_deref())
+            .map_err(|e| e.to_string())?;
+        let base_url = spec
+            .base_url
+            .as_ref()
+            .map(|b| b.value.trim_end_matches('/').to_owned());
+        return Ok(platform::Platform::Bedrock {
+            base: base_url
+                .or(endpoint)
+                .unwrap_or_else(|| format!("https://bedrock-runtime.{region}.amazonaws.com")),
+            signer: sigv4::SigV4Signer::new(credentials, &region, "bedrock"),
+        });
+    }
+    let project = config
+        .project
+        .clone()
+        .or_else(|| env("GOOGLE_CLOUD_PROJECT"))
+        .ok_or("`platform: {type: vertex}` needs `platform.project` (or GOOGLE_CLOUD_PROJECT)")?;
+    let region = config
+        .region
+        .clone()
+        .or_else(|| env("GOOGLE_CLOUD_LOCATION"))
+        .ok_or("`platform: {type: vertex}` needs `platform.region` (or GOOGLE_CLOUD_LOCATION)")?;
+    let file = credentials::configured_file(spec, config_dir).map_err(|e| e.to_string())?;
+    let tokens = gcp_auth::TokenSource::resolve(file).map_err(|e| e.to_string())?;
+    let base_url = spec
+        .base_url
+        .as_ref()
+        .map(|b| b.value.trim_end_matches('/').to_owned());
+    // For the OpenAI-compatible endpoint `platform.endpoint` is the endpoint id (as in
+    // the reference; `openapi` = Gemini and partner models); for Claude and Gemini it
+    // replaces the regional host.
+    let is_openai = !matches!(
+        spec.r#type.value.as_str(),
+        "claude" | "anthropic" | "gemini"
+    );
+    let host = match (&endpoint, is_openai) {
+        (Some(host), false) => host.clone(),
+        _ => format!("https://{region}-aiplatform.googleapis.com"),
+    };
+    let location = format!("projects/{project}/locations/{region}");
+    let endpoint_id = endpoint
+        .filter(|_| is_openai)
+        .unwrap_or_else(|| "openapi".into());
+    Ok(platform::Platform::Vertex {
+        claude_models: base_url
+            .clone()
+            .unwrap_or_else(|| format!("{host}/v1/{location}/publishers/anthropic/models")),
+        gemini_base: base_url
+            .as_deref()
+            .map(|b| b.strip_suffix("/models").unwrap_or(b).to_owned())
+            .unwrap_or_else(|| format!("{host}/v1/{location}/publishers/google")),
+        openai_base: base_url
+            .unwrap_or_else(|| format!("{host}/v1beta1/{location}/endpoints/{endpoint_id}")),
+        tokens: Box::new(tokens),
+    })
 }
 
 /// The `api_version` of an Azure config, else the version this build was tested with.

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::eventstream::EventStreamFraming;
 use super::http::{Secret, Transport};
+use super::platform::{Prepared, SharedPlatform};
 pub use super::pricing::Pricing;
 use super::settings::Settings;
 use super::sse::SseEvent;
@@ -49,6 +51,7 @@ pub struct OpenAi {
     model: String,
     endpoint: String,
     auth: Auth,
+    platform: Option<SharedPlatform>,
     settings: Settings,
     transport: Transport,
 }
@@ -70,9 +73,37 @@ impl OpenAi {
             model: model.into(),
             endpoint: format!("{}/chat/completions", base_url.trim_end_matches('/')),
             auth,
+            platform: None,
             settings: Settings::default(),
             transport,
         }
+    }
+
+    /// A provider `id` for `model` on a cloud `platform`: Bedrock's InvokeModel with a
+    /// Chat Completions body, or Vertex's OpenAI-compatible (Model Garden) endpoint.
+    pub fn on_platform(
+        id: impl Into<String>,
+        model: impl Into<String>,
+        platform: SharedPlatform,
+        transport: Transport,
+    ) -> Self {
+        let model = model.into();
+        let mut provider = Self::new(id, model.clone(), "", Auth::None, transport);
+        provider.endpoint = platform.openai_url(&model, false);
+        provider.platform = Some(platform);
+        provider
+    }
+
+    /// The platform request for `body` (`None` for the vendor's own API).
+    async fn prepare(&self, body: &Value, stream: bool) -> Option<Result<Prepared, ProviderError>> {
+        let platform = self.platform.as_ref()?;
+        let url = platform.openai_url(&self.model, stream);
+        let body = platform.openai_body(body.clone());
+        Some(
+            platform
+                .prepare(&self.id, &self.transport, url, &body)
+                .await,
+        )
     }
 
     /// OpenAI itself, with the key from `OPENAI_API_KEY`.
@@ -513,11 +544,18 @@ impl Provider for OpenAi {
             let started = Instant::now();
             let body = self.body(&request, false)?;
             let what = self.what();
-            let secret = self.auth.secret();
-            let value = self
-                .transport
-                .send_json(&self.id, &what, secret, || self.request(&body))
-                .await?;
+            let value = match self.prepare(&body, false).await.transpose()? {
+                Some(prepared) => {
+                    prepared
+                        .send_json(&self.transport, &self.settings, &self.id, &what)
+                        .await?
+                }
+                None => {
+                    self.transport
+                        .send_json(&self.id, &what, self.auth.secret(), || self.request(&body))
+                        .await?
+                }
+            };
             self.parse(&value, started.elapsed())
         })
     }
@@ -528,16 +566,34 @@ impl Provider for OpenAi {
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
         let opening = async move {
             let body = self.body(&request, true)?;
-            self.transport
-                .send_stream(&self.id, &self.what(), self.auth.secret(), || {
-                    self.request(&body)
-                })
-                .await
+            match self.prepare(&body, true).await.transpose()? {
+                Some(prepared) => {
+                    prepared
+                        .send_stream(&self.transport, &self.settings, &self.id, &self.what())
+                        .await
+                }
+                None => {
+                    self.transport
+                        .send_stream(&self.id, &self.what(), self.auth.secret(), || {
+                            self.request(&body)
+                        })
+                        .await
+                }
+            }
         };
         let decoder = StreamState {
             pricing: self.settings.pricing,
             ..StreamState::default()
         };
-        streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder))
+        match self.platform.as_ref().is_some_and(|p| p.event_stream()) {
+            true => streaming::open_framed(
+                self.id.clone(),
+                self.what(),
+                opening,
+                Box::new(EventStreamFraming::default()),
+                Box::new(decoder),
+            ),
+            false => streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder)),
+        }
     }
 }

@@ -10,6 +10,25 @@ use super::sse::{SseEvent, SseParser};
 use crate::provider::{ChatResponse, ErrorKind, ProviderError, StreamChunk};
 use futures_util::{Stream, StreamExt};
 
+/// How a stream's bytes are cut into events: SSE for most vendors, AWS event-stream
+/// frames for Bedrock.
+pub(crate) trait Framing: Send + 'static {
+    /// The events completed by `bytes`, or why the bytes are not a valid stream.
+    fn push(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, String>;
+    /// Whether bytes of an unfinished event are buffered.
+    fn has_partial(&self) -> bool;
+}
+
+impl Framing for SseParser {
+    fn push(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, String> {
+        Ok(SseParser::push(self, bytes))
+    }
+
+    fn has_partial(&self) -> bool {
+        SseParser::has_partial(self)
+    }
+}
+
 /// What a provider's stream events mean.
 pub(crate) trait Decoder: Send + 'static {
     /// Applies one event; returns the text deltas it carries, or what went wrong.
@@ -32,12 +51,23 @@ pub(crate) fn open<'a>(
     opening: impl std::future::Future<Output = Result<OpenStream, ProviderError>> + Send + 'a,
     decoder: Box<dyn Decoder>,
 ) -> crate::provider::BoxStream<'a, Result<StreamChunk, ProviderError>> {
+    open_framed(provider, what, opening, Box::new(SseParser::new()), decoder)
+}
+
+/// [`open`] for a stream whose bytes `framing` cuts into events.
+pub(crate) fn open_framed<'a>(
+    provider: String,
+    what: String,
+    opening: impl std::future::Future<Output = Result<OpenStream, ProviderError>> + Send + 'a,
+    framing: Box<dyn Framing>,
+    decoder: Box<dyn Decoder>,
+) -> crate::provider::BoxStream<'a, Result<StreamChunk, ProviderError>> {
     let started = Instant::now();
     Box::pin(
         futures_util::stream::once(async move {
             match opening.await {
                 Err(e) => futures_util::stream::iter([Err(e)]).boxed(),
-                Ok(open) => chunks(provider, what, open, decoder, started).boxed(),
+                Ok(open) => chunks(provider, what, open, framing, decoder, started).boxed(),
             }
         })
         .flatten(),
@@ -50,12 +80,13 @@ fn chunks(
     provider: String,
     what: String,
     open: OpenStream,
+    framing: Box<dyn Framing>,
     decoder: Box<dyn Decoder>,
     started: Instant,
 ) -> impl Stream<Item = Result<StreamChunk, ProviderError>> + Send {
     struct State {
         bytes: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
-        parser: SseParser,
+        parser: Box<dyn Framing>,
         decoder: Option<Box<dyn Decoder>>,
         pending: VecDeque<Result<StreamChunk, ProviderError>>,
         provider: String,
@@ -96,7 +127,7 @@ fn chunks(
     } = open;
     let state = State {
         bytes: response.bytes_stream().boxed(),
-        parser: SseParser::new(),
+        parser: framing,
         decoder: Some(decoder),
         pending: VecDeque::new(),
         provider,
@@ -128,8 +159,11 @@ fn chunks(
             };
             match next {
                 Some(Ok(chunk)) => {
-                    let mut failure = None;
-                    for event in s.parser.push(&chunk) {
+                    let (events, mut failure) = match s.parser.push(&chunk) {
+                        Ok(events) => (events, None),
+                        Err(why) => (Vec::new(), Some(why)),
+                    };
+                    for event in events {
                         match decoder.apply(&event) {
                             Ok(texts) => s
                                 .pending

@@ -45,6 +45,11 @@ pub enum Reply {
         content_type: String,
         chunks: Vec<(Duration, String)>,
     },
+    /// A close-delimited binary body sent in pieces (AWS event-stream frames).
+    Bytes {
+        content_type: String,
+        chunks: Vec<Vec<u8>>,
+    },
     /// Accepts and never answers.
     Hang,
     /// Closes the connection without a response.
@@ -117,17 +122,18 @@ impl MockServer {
                             content_type,
                             chunks,
                         } => {
-                            let head = format!(
-                                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n"
-                            );
-                            let _ = socket.write_all(head.as_bytes()).await;
-                            for (delay, chunk) in chunks {
-                                tokio::time::sleep(delay).await;
-                                if socket.write_all(chunk.as_bytes()).await.is_err() {
-                                    return;
-                                }
-                                let _ = socket.flush().await;
-                            }
+                            let pieces = chunks
+                                .into_iter()
+                                .map(|(delay, text)| (delay, text.into_bytes()))
+                                .collect();
+                            write_stream(&mut socket, &content_type, pieces).await;
+                        }
+                        Reply::Bytes {
+                            content_type,
+                            chunks,
+                        } => {
+                            let pieces = chunks.into_iter().map(|b| (Duration::ZERO, b)).collect();
+                            write_stream(&mut socket, &content_type, pieces).await;
                         }
                         Reply::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
                         Reply::Reset => {}
@@ -141,6 +147,24 @@ impl MockServer {
 
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().expect("lock").clone()
+    }
+}
+
+/// A close-delimited 200 response whose body is `pieces`, each after its delay.
+async fn write_stream(
+    socket: &mut tokio::net::TcpStream,
+    content_type: &str,
+    pieces: Vec<(Duration, Vec<u8>)>,
+) {
+    let head =
+        format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n");
+    let _ = socket.write_all(head.as_bytes()).await;
+    for (delay, piece) in pieces {
+        tokio::time::sleep(delay).await;
+        if socket.write_all(&piece).await.is_err() {
+            return;
+        }
+        let _ = socket.flush().await;
     }
 }
 

@@ -282,7 +282,7 @@ mod tests {
             table.mount("Arena", "provider_specs.*"),
             Some(("Provider", ""))
         );
-        let row = table.row("Provider", "platform.region").expect("a row");
+        let row = table.row("Provider", "credential.api_key").expect("a row");
         assert_eq!(row.status, Status::Refused);
     }
 }

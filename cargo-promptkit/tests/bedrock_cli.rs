@@ -1,0 +1,146 @@
+//! A Claude provider on AWS Bedrock end to end through `cargo promptkit run`: the AWS
+//! credentials come from the environment (as the AWS chain reads them), the request is
+//! SigV4-signed for the configured region and sent to `platform.endpoint` (a loopback
+//! fake of the Bedrock runtime), and neither the secret key nor the session token
+//! reaches the console or a report.
+
+mod support;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use support::copy_dir;
+
+const SECRET: &str = "bedrock/SECRET+never+print/0123456789abcd";
+const SESSION: &str = "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKEN0123";
+const PROJECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bedrock");
+const REPORTS: [&str; 4] = ["results.json", "junit.xml", "results.md", "report.html"];
+
+/// What the fake received: request line, headers (lower-case names), body.
+type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>, String)>>>;
+
+/// A fake Bedrock runtime answering every InvokeModel call with one Claude message.
+fn fake_bedrock() -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let (mut request_line, mut headers, mut len) = (String::new(), Vec::new(), 0);
+            let _ = reader.read_line(&mut request_line);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':') {
+                    let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_owned());
+                    if k == "content-length" {
+                        len = v.parse().unwrap_or(0);
+                    }
+                    headers.push((k, v));
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            let reply = r#"{"id":"msg_bdrk","type":"message","role":"assistant","content":[{"type":"text","text":"Your order has shipped."}],"stop_reason":"end_turn","usage":{"input_tokens":20,"output_tokens":6}}"#;
+            if let Ok(mut log) = log.lock() {
+                log.push((
+                    request_line.trim().to_owned(),
+                    headers,
+                    String::from_utf8_lossy(&body).into_owned(),
+                ));
+            }
+            let _ = write!(
+                reader.get_mut(),
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+        }
+    });
+    (url, seen)
+}
+
+fn project_at(url: &str) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("temp dir");
+    copy_dir(Path::new(PROJECT), temp.path());
+    let provider = temp.path().join("providers/claude-bedrock.provider.yaml");
+    let text = std::fs::read_to_string(&provider).expect("provider file");
+    std::fs::write(&provider, text.replace("http://127.0.0.1:9", url)).expect("write");
+    let config = temp.path().join("config.arena.yaml");
+    (temp, config)
+}
+
+fn run(config: &Path, out: &Path, home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-promptkit"))
+        .args(["run", "--ci", "-c"])
+        .arg(config)
+        .arg("-o")
+        .arg(out)
+        .env("HOME", home)
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .env("AWS_ACCESS_KEY_ID", "AKIDBEDROCKTEST")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_SESSION_TOKEN", SESSION)
+        .output()
+        .expect("run the CLI")
+}
+
+#[test]
+fn a_bedrock_claude_run_is_signed_with_env_credentials() {
+    let (url, seen) = fake_bedrock();
+    let (temp, config) = project_at(&url);
+    let out = temp.path().join("out");
+    let output = run(&config, &out, temp.path());
+    let shown = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+
+    let seen = seen.lock().expect("requests").clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let (line, headers, body) = &seen[0];
+    assert_eq!(
+        line,
+        "POST /model/anthropic.claude-3-5-haiku-20241022-v1:0/invoke HTTP/1.1"
+    );
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    assert!(
+        header("authorization").starts_with("AWS4-HMAC-SHA256 Credential=AKIDBEDROCKTEST/"),
+        "{headers:?}"
+    );
+    assert!(
+        header("authorization").contains("/eu-west-1/bedrock/aws4_request"),
+        "{headers:?}"
+    );
+    assert_eq!(header("x-amz-security-token"), SESSION);
+    assert!(
+        !headers.iter().any(|(_, v)| v.contains(SECRET)),
+        "the secret key is never sent"
+    );
+    let body: serde_json::Value = serde_json::from_str(body).expect("JSON body");
+    assert_eq!(body["anthropic_version"], "bedrock-2023-05-31");
+    assert_eq!(body["system"], "You are a support assistant.");
+
+    for report in REPORTS {
+        let text = std::fs::read_to_string(out.join(report)).expect(report);
+        assert!(!text.contains(SECRET), "{report} leaks the secret key");
+        assert!(!text.contains(SESSION), "{report} leaks the session token");
+    }
+    assert!(
+        !shown.contains(SECRET) && !shown.contains(SESSION),
+        "{shown}"
+    );
+}

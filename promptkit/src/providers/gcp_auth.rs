@@ -1,0 +1,262 @@
+//! OAuth access tokens for GCP Vertex, from the credential sources the reference
+//! (Google's default chain) reads: a service-account key file (signed JWT assertion,
+//! RS256, exchanged at the file's `token_uri` by the JWT-bearer grant) or an ADC
+//! `authorized_user` file (refresh-token grant). The file is `credential.credential_file`,
+//! else `GOOGLE_APPLICATION_CREDENTIALS`, else gcloud's ADC file. Tokens are cached until
+//! a minute before they expire. Errors name the file, never a key or token.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+
+use super::http::{Secret, Transport};
+use crate::provider::ProviderError;
+
+/// The scope Vertex calls need.
+pub const CLOUD_PLATFORM_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
+const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
+/// Tokens are renewed this long before they expire.
+const EARLY: Duration = Duration::from_secs(60);
+
+/// Why no token source could be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GcpAuthError {
+    /// No credential file anywhere.
+    #[error(
+        "no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, name one with `credential.credential_file`, or run `gcloud auth application-default login`"
+    )]
+    Missing,
+    /// The file cannot be read or is not a credential file.
+    #[error("GCP credential file {path}: {why}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong (never its content).
+        why: String,
+    },
+}
+
+/// How a token is obtained.
+enum Grant {
+    ServiceAccount {
+        email: String,
+        key: ring::signature::RsaKeyPair,
+    },
+    AuthorizedUser {
+        client_id: String,
+        client_secret: Secret,
+        refresh_token: Secret,
+    },
+}
+
+/// A cached source of access tokens.
+pub struct TokenSource {
+    grant: Grant,
+    token_uri: String,
+    cached: Mutex<Option<(Secret, Instant)>>,
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSource")
+            .field("token_uri", &self.token_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSource {
+    /// The source of the credential file `configured` (already resolved), else of the
+    /// default chain.
+    pub fn resolve(configured: Option<(PathBuf, Secret)>) -> Result<Self, GcpAuthError> {
+        let (path, text) = match configured {
+            Some(found) => found,
+            None => {
+                let path = default_file().ok_or(GcpAuthError::Missing)?;
+                let text = std::fs::read_to_string(&path).map_err(|e| GcpAuthError::Invalid {
+                    path: path.display().to_string(),
+                    why: e.to_string(),
+                })?;
+                (path, Secret::new(text))
+            }
+        };
+        Self::from_json(&path.display().to_string(), text.expose())
+    }
+
+    /// The source of a credential file's JSON text (`shown` names it in errors).
+    pub fn from_json(shown: &str, text: &str) -> Result<Self, GcpAuthError> {
+        let invalid = |why: &str| GcpAuthError::Invalid {
+            path: shown.to_owned(),
+            why: why.to_owned(),
+        };
+        let file: Value =
+            serde_json::from_str(text).map_err(|_| invalid("it is not valid JSON"))?;
+        let field = |name: &str| file.get(name).and_then(Value::as_str);
+        let token_uri = field("token_uri").unwrap_or(DEFAULT_TOKEN_URI).to_owned();
+        let grant = match field("type") {
+            Some("service_account") => {
+                let email = field("client_email")
+                    .ok_or_else(|| invalid("`client_email` is missing"))?
+                    .to_owned();
+                let pem =
+                    field("private_key").ok_or_else(|| invalid("`private_key` is missing"))?;
+                let key = rsa_key(pem)
+                    .ok_or_else(|| invalid("`private_key` is not an RSA PKCS#8 PEM key"))?;
+                Grant::ServiceAccount { email, key }
+            }
+            Some("authorized_user") => {
+                let get = |name: &str| {
+                    field(name).ok_or_else(|| invalid(&format!("`{name}` is missing")))
+                };
+                Grant::AuthorizedUser {
+                    client_id: get("client_id")?.to_owned(),
+                    client_secret: Secret::new(get("client_secret")?),
+                    refresh_token: Secret::new(get("refresh_token")?),
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    "`type` must be `service_account` or `authorized_user`",
+                ));
+            }
+        };
+        Ok(Self {
+            grant,
+            token_uri,
+            cached: Mutex::new(None),
+        })
+    }
+
+    /// A valid access token: the cached one, else a new one from the token endpoint.
+    pub async fn token(
+        &self,
+        provider: &str,
+        transport: &Transport,
+    ) -> Result<Secret, ProviderError> {
+        let mut cached = self.cached.lock().await;
+        if let Some((token, until)) = cached.as_ref()
+            && Instant::now() < *until
+        {
+            return Ok(token.clone());
+        }
+        let (form, secret) = self.form();
+        let what = format!("POST {} (OAuth token)", self.token_uri);
+        let answer = transport
+            .send_json(provider, &what, secret.as_ref(), || {
+                transport
+                    .client()
+                    .post(&self.token_uri)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form.expose().to_owned())
+            })
+            .await?;
+        let token = answer
+            .get("access_token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ProviderError::new(
+                    provider,
+                    &what,
+                    crate::provider::ErrorKind::Decode,
+                    "the token endpoint answered without `access_token`",
+                )
+            })?;
+        let lifetime = answer
+            .get("expires_in")
+            .and_then(Value::as_u64)
+            .map_or(Duration::from_secs(3600), Duration::from_secs);
+        let token = Secret::new(token);
+        *cached = Some((
+            token.clone(),
+            Instant::now() + lifetime.saturating_sub(EARLY),
+        ));
+        Ok(token)
+    }
+
+    /// The token request's form body, and the secret it carries (for redaction).
+    fn form(&self) -> (Secret, Option<Secret>) {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        match &self.grant {
+            Grant::ServiceAccount { email, key } => {
+                let assertion = jwt_assertion(email, &self.token_uri, key, SystemTime::now());
+                form.append_pair("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
+                    .append_pair("assertion", &assertion);
+                (Secret::new(form.finish()), Some(Secret::new(assertion)))
+            }
+            Grant::AuthorizedUser {
+                client_id,
+                client_secret,
+                refresh_token,
+            } => {
+                form.append_pair("grant_type", "refresh_token")
+                    .append_pair("client_id", client_id)
+                    .append_pair("client_secret", client_secret.expose())
+                    .append_pair("refresh_token", refresh_token.expose());
+                (Secret::new(form.finish()), Some(refresh_token.clone()))
+            }
+        }
+    }
+}
+
+/// gcloud's application-default credentials file, if it exists.
+fn default_file() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS").filter(|p| !p.is_empty())
+    {
+        return Some(PathBuf::from(path));
+    }
+    let config = std::env::var_os("CLOUDSDK_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/gcloud")))?;
+    let file = config.join("application_default_credentials.json");
+    file.is_file().then_some(file)
+}
+
+/// The RSA key of a PKCS#8 PEM text.
+fn rsa_key(pem: &str) -> Option<ring::signature::RsaKeyPair> {
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .flat_map(|l| l.trim().chars())
+        .collect();
+    let der = STANDARD.decode(body).ok()?;
+    ring::signature::RsaKeyPair::from_pkcs8(&der).ok()
+}
+
+/// A signed JWT asserting `email` for the cloud-platform scope at `audience`, valid one
+/// hour from `now`.
+pub fn jwt_assertion(
+    email: &str,
+    audience: &str,
+    key: &ring::signature::RsaKeyPair,
+    now: SystemTime,
+) -> String {
+    let iat = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let header = URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "typ": "JWT"}).to_string());
+    let claims = URL_SAFE_NO_PAD.encode(
+        json!({
+            "iss": email,
+            "scope": CLOUD_PLATFORM_SCOPE,
+            "aud": audience,
+            "iat": iat,
+            "exp": iat + 3600,
+        })
+        .to_string(),
+    );
+    let signing_input = format!("{header}.{claims}");
+    let mut signature = vec![0; key.public().modulus_len()];
+    // Signing only fails for a buffer of the wrong size, which `modulus_len` rules out.
+    let signed = key.sign(
+        &ring::signature::RSA_PKCS1_SHA256,
+        &ring::rand::SystemRandom::new(),
+        signing_input.as_bytes(),
+        &mut signature,
+    );
+    match signed {
+        Ok(()) => format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature)),
+        Err(_) => signing_input,
+    }
+}

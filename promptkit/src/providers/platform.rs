@@ -1,0 +1,257 @@
+//! Cloud platforms hosting a vendor's models (`platform: {type: bedrock | vertex}`):
+//! where a request goes, how its body differs from the vendor's public API, and how it
+//! is authorized — SigV4 for AWS Bedrock, an OAuth bearer token for GCP Vertex. Azure
+//! OpenAI is an `openai` deployment URL and lives in [`super::openai`].
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde_json::Value;
+
+use super::gcp_auth::TokenSource;
+use super::http::{OpenStream, Secret, Transport};
+use super::settings::Settings;
+use super::sigv4::SigV4Signer;
+use crate::provider::{ErrorKind, ProviderError};
+
+/// The Anthropic version Bedrock expects in the body.
+pub const BEDROCK_ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
+/// The Anthropic version Vertex expects in the body.
+pub const VERTEX_ANTHROPIC_VERSION: &str = "vertex-2023-10-16";
+
+/// A cloud platform and its credentials.
+#[derive(Debug)]
+pub enum Platform {
+    /// AWS Bedrock runtime at `base` (`https://bedrock-runtime.{region}.amazonaws.com`).
+    Bedrock {
+        /// The runtime endpoint.
+        base: String,
+        /// The request signer.
+        signer: SigV4Signer,
+    },
+    /// GCP Vertex AI.
+    Vertex {
+        /// Claude models: `…/publishers/anthropic/models`.
+        claude_models: String,
+        /// The Gemini base: `…/publishers/google` (the Gemini client adds `/models`).
+        gemini_base: String,
+        /// The OpenAI-compatible endpoint (Model Garden): `…/endpoints/{id}`.
+        openai_base: String,
+        /// The access-token source.
+        tokens: Box<TokenSource>,
+    },
+}
+
+/// A request ready to send: URL, body bytes, authorization headers and the secret to
+/// mask in error bodies.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The URL.
+    pub url: String,
+    /// The JSON body.
+    pub body: Vec<u8>,
+    /// Headers that authorize the request.
+    pub headers: Vec<(String, String)>,
+    /// What must never be printed: the secret that travels with the request first
+    /// (the transport masks it in error bodies), then others masked in errors too.
+    pub secrets: Vec<Secret>,
+}
+
+impl Prepared {
+    /// A request to a vendor's public API with `headers` carrying `key`.
+    pub fn direct(url: String, body: &Value, headers: Vec<(String, String)>, key: &Secret) -> Self {
+        Self {
+            url,
+            body: serde_json::to_vec(body).unwrap_or_default(),
+            headers,
+            secrets: vec![key.clone()],
+        }
+    }
+
+    /// Opens a stream with retries (see [`Transport::send_stream`]); every secret is
+    /// masked in the error.
+    pub async fn send_stream(
+        &self,
+        transport: &Transport,
+        settings: &Settings,
+        provider: &str,
+        what: &str,
+    ) -> Result<OpenStream, ProviderError> {
+        transport
+            .send_stream(provider, what, self.secrets.first(), || {
+                self.request(transport, settings)
+            })
+            .await
+            .map_err(|e| self.mask(e))
+    }
+
+    /// Sends the request with retries and reads the whole JSON answer (see
+    /// [`Transport::send_json`]); every secret is masked in the error.
+    pub async fn send_json(
+        &self,
+        transport: &Transport,
+        settings: &Settings,
+        provider: &str,
+        what: &str,
+    ) -> Result<Value, ProviderError> {
+        transport
+            .send_json(provider, what, self.secrets.first(), || {
+                self.request(transport, settings)
+            })
+            .await
+            .map_err(|e| self.mask(e))
+    }
+
+    fn mask(&self, mut error: ProviderError) -> ProviderError {
+        for secret in &self.secrets {
+            error.detail = secret.redact(&error.detail);
+        }
+        error
+    }
+
+    /// The POST request, with the config's extra headers.
+    fn request(&self, transport: &Transport, settings: &Settings) -> reqwest::RequestBuilder {
+        let mut b = transport
+            .client()
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(self.body.clone());
+        for (k, v) in &self.headers {
+            b = b.header(k, v);
+        }
+        settings.headers(b)
+    }
+}
+
+impl Platform {
+    /// Whether streamed answers are AWS event-stream frames (else SSE).
+    pub fn event_stream(&self) -> bool {
+        matches!(self, Self::Bedrock { .. })
+    }
+
+    /// The URL of a Claude `model` call.
+    pub fn claude_url(&self, model: &str, stream: bool) -> String {
+        match (self, stream) {
+            (Self::Bedrock { .. }, _) => self.bedrock_invoke_url(model, stream),
+            (Self::Vertex { claude_models, .. }, false) => {
+                format!("{claude_models}/{model}:rawPredict")
+            }
+            (Self::Vertex { claude_models, .. }, true) => {
+                format!("{claude_models}/{model}:streamRawPredict")
+            }
+        }
+    }
+
+    /// The URL of an OpenAI-format `model` call: Bedrock's InvokeModel (Chat Completions
+    /// body), Vertex's OpenAI-compatible endpoint.
+    pub fn openai_url(&self, model: &str, stream: bool) -> String {
+        match self {
+            Self::Bedrock { .. } => self.bedrock_invoke_url(model, stream),
+            Self::Vertex { openai_base, .. } => format!("{openai_base}/chat/completions"),
+        }
+    }
+
+    fn bedrock_invoke_url(&self, model: &str, stream: bool) -> String {
+        let base = match self {
+            Self::Bedrock { base, .. } => base.as_str(),
+            Self::Vertex { .. } => "",
+        };
+        match stream {
+            false => format!("{base}/model/{model}/invoke"),
+            true => format!("{base}/model/{model}/invoke-with-response-stream"),
+        }
+    }
+
+    /// The Gemini base URL (`…/publishers/google`) on Vertex; `None` on Bedrock.
+    pub fn gemini_base(&self) -> Option<String> {
+        match self {
+            Self::Vertex { gemini_base, .. } => Some(gemini_base.clone()),
+            Self::Bedrock { .. } => None,
+        }
+    }
+
+    /// A Chat Completions body in the platform's shape: on Bedrock the URL says whether
+    /// to stream, and `top_p` is left out as the reference does (Bedrock's OpenAI models
+    /// reject `top_p: 0`).
+    pub fn openai_body(&self, mut body: Value) -> Value {
+        if let (Self::Bedrock { .. }, Some(map)) = (self, body.as_object_mut()) {
+            map.remove("stream");
+            map.remove("stream_options");
+            map.remove("top_p");
+        }
+        body
+    }
+
+    /// A Messages API body in the platform's shape: no `model` (it is in the URL), the
+    /// platform's `anthropic_version`; Bedrock streams by URL, not by a `stream` flag.
+    pub fn claude_body(&self, mut body: Value) -> Value {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("model");
+            let version = match self {
+                Self::Bedrock { .. } => {
+                    map.remove("stream");
+                    BEDROCK_ANTHROPIC_VERSION
+                }
+                Self::Vertex { .. } => VERTEX_ANTHROPIC_VERSION,
+            };
+            map.insert("anthropic_version".into(), Value::from(version));
+        }
+        body
+    }
+
+    /// `body` for `url`, authorized: signed (Bedrock) or with a bearer token (Vertex).
+    pub async fn prepare(
+        &self,
+        provider: &str,
+        transport: &Transport,
+        url: String,
+        body: &Value,
+    ) -> Result<Prepared, ProviderError> {
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        match self {
+            Self::Bedrock { signer, .. } => {
+                let headers = signer
+                    .sign(
+                        "POST",
+                        &url,
+                        &[("content-type", "application/json")],
+                        &bytes,
+                        SystemTime::now(),
+                    )
+                    .map_err(|e| {
+                        ProviderError::new(
+                            provider,
+                            format!("POST {url}"),
+                            ErrorKind::Config,
+                            e.to_string(),
+                        )
+                    })?;
+                Ok(Prepared {
+                    url,
+                    body: bytes,
+                    headers,
+                    secrets: {
+                        let c = signer.credentials();
+                        c.session_token
+                            .iter()
+                            .chain([&c.secret_access_key, &c.access_key_id])
+                            .cloned()
+                            .collect()
+                    },
+                })
+            }
+            Self::Vertex { tokens, .. } => {
+                let token = tokens.token(provider, transport).await?;
+                Ok(Prepared {
+                    url,
+                    body: bytes,
+                    headers: vec![("authorization".into(), format!("Bearer {}", token.expose()))],
+                    secrets: vec![token],
+                })
+            }
+        }
+    }
+}
+
+/// A shared platform.
+pub type SharedPlatform = Arc<Platform>;
