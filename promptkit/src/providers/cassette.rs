@@ -8,7 +8,7 @@
 //! format (request fingerprints the reference's session recordings cannot hold);
 //! credentials are masked when written, and keys never enter requests.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use promptkit_build::plan;
@@ -104,7 +104,7 @@ impl Cassette {
         let recorded = if mode == CassetteMode::Record || !path.exists() {
             Vec::new()
         } else {
-            read(&path)?.entries
+            Recording::load(&path)?.entries
         };
         Ok(Self {
             id: id.into(),
@@ -174,23 +174,6 @@ impl Cassette {
         };
         format!("{why}; record it again with `{}`", self.rerecord)
     }
-}
-
-/// Reads a cassette file through the bounded reader.
-fn read(path: &Path) -> Result<Recording, RecordingError> {
-    /// Largest cassette read, in bytes.
-    const MAX_BYTES: u64 = 64 * 1024 * 1024;
-    let failed = |reason: String| RecordingError::Read {
-        path: path.to_owned(),
-        reason,
-    };
-    let bytes =
-        promptkit_build::load::bounded_read(path, MAX_BYTES).map_err(|e| failed(e.to_string()))?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(failed(format!("over the {MAX_BYTES}-byte limit")));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| failed(e.to_string()))?;
-    Recording::parse(&text, path)
 }
 
 /// The first difference between a recorded normalized request and a new one, named
@@ -284,15 +267,7 @@ impl Provider for Cassette {
                     .unwrap_or_else(PoisonError::into_inner)
                     .entries
                     .push(entry.clone());
-                return match (entry.response, entry.error) {
-                    (Some(response), _) => Ok(response),
-                    (None, error) => Err(ProviderError::new(
-                        &self.id,
-                        &what,
-                        ErrorKind::NoResponse,
-                        format!("recorded failure: {}", error.unwrap_or_default()),
-                    )),
-                };
+                return entry.answer(&self.id, &what);
             }
             let live = match (&self.live, self.mode) {
                 (_, CassetteMode::Replay) | (None, _) => {

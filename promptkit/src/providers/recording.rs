@@ -18,6 +18,9 @@ use serde_json::Value;
 
 use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
 
+/// Largest recording file read, in bytes.
+pub const MAX_RECORDING_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The recording file format version.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -38,6 +41,25 @@ pub struct Entry {
     pub error: Option<String>,
     /// Original latency in milliseconds.
     pub latency_ms: f64,
+}
+
+impl Entry {
+    /// The recorded answer, or the recorded failure as a `NoResponse` error of
+    /// provider `id` for the call `what`.
+    pub fn answer(&self, id: &str, what: &str) -> Result<ChatResponse, ProviderError> {
+        match (&self.response, &self.error) {
+            (Some(response), _) => Ok(response.clone()),
+            (None, error) => Err(ProviderError::new(
+                id,
+                what,
+                ErrorKind::NoResponse,
+                format!(
+                    "recorded failure: {}",
+                    error.as_deref().unwrap_or("unknown")
+                ),
+            )),
+        }
+    }
 }
 
 /// A recording file.
@@ -100,12 +122,18 @@ fn named(path: &Path) -> String {
 }
 
 impl Recording {
-    /// Reads a recording.
+    /// Reads a recording: a regular file of at most [`MAX_RECORDING_BYTES`].
     pub fn load(path: &Path) -> Result<Self, RecordingError> {
-        let text = std::fs::read_to_string(path).map_err(|e| RecordingError::Read {
+        let failed = |reason: String| RecordingError::Read {
             path: path.to_owned(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        let bytes = promptkit_build::load::bounded_read(path, MAX_RECORDING_BYTES)
+            .map_err(|e| failed(e.to_string()))?;
+        if bytes.len() as u64 > MAX_RECORDING_BYTES {
+            return Err(failed(format!("over the {MAX_RECORDING_BYTES}-byte limit")));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| failed(e.to_string()))?;
         Self::parse(&text, path)
     }
 
@@ -306,18 +334,7 @@ impl Provider for Replay {
             if self.keep_timing {
                 tokio::time::sleep(Duration::from_secs_f64(entry.latency_ms / 1000.0)).await;
             }
-            match (&entry.response, &entry.error) {
-                (Some(response), _) => Ok(response.clone()),
-                (None, error) => Err(ProviderError::new(
-                    &self.id,
-                    &what,
-                    ErrorKind::NoResponse,
-                    format!(
-                        "recorded failure: {}",
-                        error.as_deref().unwrap_or("unknown")
-                    ),
-                )),
-            }
+            entry.answer(&self.id, &what)
         })
     }
 }
