@@ -164,8 +164,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let mut run = runtime.block_on(suite.run(|case| progress.finished(case)));
+    // Ctrl-C stops the run: cases in flight are dropped, servers shut down, and the
+    // finished cases are still reported.
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let mut run = runtime.block_on(suite.run_until(|case| progress.finished(case), interrupt));
     progress.clear();
+    if run.interrupted {
+        eprintln!(
+            "interrupted: {} of {total} cases finished; the reports hold those",
+            run.cases.len()
+        );
+    }
     if let (Some(path), Some(baseline)) = (&args.baseline, &baseline) {
         run = run.compared_with(path.display().to_string(), baseline);
     }
@@ -184,6 +197,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let code = match &run.comparison {
+        _ if run.interrupted => INTERRUPTED,
         Some(comparison) if args.fail_on_regression && run.totals.errors == 0 => {
             u8::from(comparison.has_regressions())
         }
@@ -191,6 +205,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     Ok(ExitCode::from(code))
 }
+
+/// The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
 
 /// The reference's per-case `<RunID>.json` files are listed by `index.json`, and the
 /// per-case session recordings (`.jsonl`) by their folder, not printed one by one.

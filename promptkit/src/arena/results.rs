@@ -327,6 +327,10 @@ pub struct RunResult {
     /// The run-wide budget (`run --max-cost`), when one was set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<RunBudget>,
+    /// The run was stopped (Ctrl-C) before every case finished: `cases` holds the
+    /// finished ones.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 /// A run-wide cost budget and what it stopped.
@@ -396,6 +400,7 @@ impl RunResult {
             duration_ms,
             comparison: None,
             budget: None,
+            interrupted: false,
         }
     }
 
