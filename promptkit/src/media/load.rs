@@ -171,7 +171,7 @@ pub fn turn_message(parts: &[TurnPart], media: &MediaRoot<'_>) -> Result<Message
     Ok(message)
 }
 
-fn locate(file: &Path, location: &Location) -> String {
+pub(super) fn locate(file: &Path, location: &Location) -> String {
     SourceLocation::from_yaml(file, location)
         .map_or_else(|| file.display().to_string(), |l| l.to_string())
 }

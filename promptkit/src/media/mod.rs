@@ -2,8 +2,10 @@
 //! types detected from the bytes), `data:` URLs, and what decoded media measures.
 
 pub mod data_url;
+mod limits;
 mod load;
 mod probe;
 
+pub use limits::{LimitError, MediaLimits};
 pub use load::{MAX_MEDIA_BYTES, MediaError, MediaRoot, turn_message};
 pub use probe::{Probe, probe};
