@@ -1,0 +1,150 @@
+//! Media of canned answers, loaded as real media so the media assertions measure real
+//! bytes: a mock response's `parts` (`image_url` / `audio_url` / `video_url` holding a
+//! `data:` URL, a file path relative to the mock file's folder, or a `mock://` /
+//! `http(s)://` URL kept by reference and typed by its extension, as the reference) and
+//! a mock tool's `mock_parts` (`file_path` relative to the arena config's folder, or
+//! `url`). Files stay inside the project folder and under the size cap; their MIME type
+//! comes from the bytes.
+
+use super::data_url;
+use super::load::{MediaError, MediaRoot, from_data, from_file, media_part};
+use crate::message::ContentPart;
+use promptkit_build::model::{MockContentPart, MockMediaUrl, MockPart, Spanned};
+
+/// The texts and media of a canned answer, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Canned {
+    /// The text parts.
+    pub texts: Vec<String>,
+    /// The media parts.
+    pub parts: Vec<ContentPart>,
+}
+
+/// A mock response's `parts`. As the reference: a text part without text, a media part
+/// without its URL, a `document` part and a part of another type are left out.
+pub fn reply_parts(parts: &[MockContentPart], media: &MediaRoot) -> Result<Canned, MediaError> {
+    let mut canned = Canned::default();
+    for part in parts {
+        let kind = part.r#type.as_ref().map_or("", |t| t.value.as_str());
+        let url = match kind {
+            "text" => {
+                canned
+                    .texts
+                    .extend(part.text.clone().filter(|t| !t.is_empty()));
+                continue;
+            }
+            "image" => part.image_url.as_ref(),
+            "audio" => part.audio_url.as_ref(),
+            "video" => part.video_url.as_ref(),
+            _ => None,
+        };
+        if let Some(MockMediaUrl { url, .. }) = url {
+            canned.parts.push(reply_media(kind, url, media)?);
+        }
+    }
+    Ok(canned)
+}
+
+/// One media URL of a mock response.
+fn reply_media(
+    kind: &str,
+    url: &Spanned<String>,
+    media: &MediaRoot,
+) -> Result<ContentPart, MediaError> {
+    let at = media.locate(&url.referenced);
+    let written = url.value.trim();
+    if written.starts_with("data:") {
+        return inline(kind, written, None, &at, media);
+    }
+    if written.contains("://") {
+        let mime = mime_of_extension(written).to_owned();
+        return media_part(kind, written.to_owned(), Some(mime), &at);
+    }
+    from_file(kind, written, None, &at, media)
+}
+
+/// A mock tool's `mock_parts`: text parts and media (files read, `data:` URLs decoded,
+/// other URLs by reference with their declared type).
+pub fn tool_parts(parts: &[MockPart], media: &MediaRoot) -> Result<Canned, MediaError> {
+    let mut canned = Canned::default();
+    for part in parts {
+        let kind = part.r#type.value.as_str();
+        let at = media.locate(&part.r#type.referenced);
+        if kind == "text" {
+            canned
+                .texts
+                .extend(part.text.clone().filter(|t| !t.is_empty()));
+            continue;
+        }
+        let Some(spec) = &part.media else {
+            return Err(MediaError::Empty {
+                at,
+                kind: kind.to_owned(),
+                what: "media",
+            });
+        };
+        let declared = Some(spec.mime_type.value.as_str()).filter(|m| !m.is_empty());
+        let loaded = match (&spec.file_path, spec.url.as_deref()) {
+            (Some(path), _) => from_file(
+                kind,
+                &path.value,
+                declared,
+                &media.locate(&path.referenced),
+                media,
+            )?,
+            (None, Some(url)) if url.starts_with("data:") => {
+                inline(kind, url, declared, &at, media)?
+            }
+            (None, Some(url)) => {
+                media_part(kind, url.to_owned(), declared.map(str::to_owned), &at)?
+            }
+            (None, None) => {
+                return Err(MediaError::NoSource {
+                    at,
+                    kind: kind.to_owned(),
+                });
+            }
+        };
+        canned.parts.push(loaded);
+    }
+    Ok(canned)
+}
+
+/// A base64 `data:` URL, decoded and typed by its bytes.
+fn inline(
+    kind: &str,
+    url: &str,
+    declared: Option<&str>,
+    at: &str,
+    media: &MediaRoot,
+) -> Result<ContentPart, MediaError> {
+    let Some((mime, payload)) = data_url::split(url) else {
+        return Err(MediaError::BadData {
+            at: at.to_owned(),
+            kind: kind.to_owned(),
+            reason: "only base64 `data:<mime>;base64,<payload>` URLs are read".to_owned(),
+        });
+    };
+    from_data(kind, payload, declared.or(Some(mime)), at, media)
+}
+
+/// The MIME type the reference's mock gives a media URL, by its extension.
+fn mime_of_extension(url: &str) -> &'static str {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+    match extension {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "ogg" | "oga" => "audio/ogg",
+        "weba" => "audio/webm",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "ogv" => "video/ogg",
+        _ => "application/octet-stream",
+    }
+}
