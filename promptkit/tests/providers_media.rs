@@ -184,11 +184,7 @@ async fn a_media_type_the_provider_cannot_take_is_refused_before_sending() {
 /// Gemini's `inlineData` could carry, and only as the first media).
 fn after_tool(parts: Vec<ContentPart>) -> ChatRequest {
     let mut call = Message::assistant("");
-    call.tool_calls = vec![promptkit::ToolCall::new(
-        "call_1",
-        "chart",
-        json!({"q": 1}),
-    )];
+    call.tool_calls = vec![promptkit::ToolCall::new("call_1", "chart", json!({"q": 1}))];
     let mut result = Message::tool_result("call_1", "chart", "Here is the chart");
     result.parts = parts;
     ChatRequest {
@@ -217,7 +213,12 @@ async fn tool_results_with_media_are_sent_as_media_parts() {
 
     let reply = json!({"content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
-    let body = sent(&claude(&server), &server, after_tool(vec![image(), audio()])).await;
+    let body = sent(
+        &claude(&server),
+        &server,
+        after_tool(vec![image(), audio()]),
+    )
+    .await;
     assert_eq!(
         body["messages"][2]["content"][0],
         json!({"type": "tool_result", "tool_use_id": "call_1", "content": [

@@ -304,8 +304,7 @@ async fn play(
             let message = if turn.parts.is_empty() {
                 Message::user(scripted_text(turn))
             } else {
-                let root =
-                    MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
+                let root = MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
                 match turn_message(&turn.parts, &root) {
                     Ok(message) => message,
                     Err(e) => {

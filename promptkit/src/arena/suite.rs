@@ -232,7 +232,11 @@ fn build_provider(
         .as_ref()
         .filter(|_| options.mock_provider)
     {
-        let media = MediaRoot::new(&project.root, &project.config_dir(), Path::new("--mock-config"));
+        let media = MediaRoot::new(
+            &project.root,
+            &project.config_dir(),
+            Path::new("--mock-config"),
+        );
         return Ok(Arc::new(
             MockProvider::new(id, model, config.clone()).with_media(media),
         ));

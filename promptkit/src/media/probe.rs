@@ -139,7 +139,10 @@ fn video_track(bytes: &[u8]) -> Option<VideoTrack> {
     });
     let size = sampled.or_else(|| {
         let header = track.tkhd.as_ref()?;
-        Some((u64::from(header.width >> 16), u64::from(header.height >> 16)))
+        Some((
+            u64::from(header.width >> 16),
+            u64::from(header.height >> 16),
+        ))
     });
     let duration_secs = match (&track.duration, &track.timescale) {
         (Some(duration), Some(scale)) if scale.0 > 0 => Some(duration.0 as f64 / scale.0 as f64),

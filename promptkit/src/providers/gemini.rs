@@ -212,10 +212,7 @@ fn tool_response(m: &Message) -> Value {
         response.insert("text".into(), Value::from(m.content.as_str()));
     }
     if let Some((mime, data)) = m.parts.iter().find_map(|p| data_url::split(p.url())) {
-        response.insert(
-            "inlineData".into(),
-            json!({"mimeType": mime, "data": data}),
-        );
+        response.insert("inlineData".into(), json!({"mimeType": mime, "data": data}));
     }
     Value::Object(response)
 }

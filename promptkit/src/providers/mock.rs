@@ -19,9 +19,7 @@ use promptkit_build::model::{MockConfig, MockScenario, MockTurn};
 
 use crate::media::{MediaRoot, reply_parts};
 use crate::message::{ContentPart, Cost, Message, ToolCall, Usage};
-use crate::provider::{
-    BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
-};
+use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
 
 /// The role a request plays, for self-play lookups.
 pub const SELF_PLAY_USER: &str = "self_play_user";
@@ -127,8 +125,7 @@ impl MockProvider {
         let config_error = |detail: String| {
             ProviderError::new(&self.id, "mock response", ErrorKind::Config, detail)
         };
-        let canned =
-            reply_parts(parts, &self.media).map_err(|e| config_error(e.to_string()))?;
+        let canned = reply_parts(parts, &self.media).map_err(|e| config_error(e.to_string()))?;
         if message.content.is_empty() {
             message.content = parts_summary(canned.texts.first(), &canned.parts);
         }
@@ -257,9 +254,9 @@ mod tests {
     impl MockProvider {
         fn try_ask(&self, scenario: Option<&str>, call: usize) -> Result<Message, ProviderError> {
             self.answer(&ChatRequest {
-            context: RequestContext {
-                scenario: scenario.map(str::to_owned),
-                call,
+                context: RequestContext {
+                    scenario: scenario.map(str::to_owned),
+                    call,
                     ..RequestContext::default()
                 },
                 ..ChatRequest::default()

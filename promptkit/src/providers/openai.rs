@@ -290,7 +290,9 @@ fn message_json(m: &Message) -> Result<Value, String> {
             json!({"role": "user", "content": content})
         }
         Role::User => json!({"role": "user", "content": m.content}),
-        Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": tool_content(m)}),
+        Role::Tool => {
+            json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": tool_content(m)})
+        }
         Role::Assistant => {
             let mut v = json!({"role": "assistant", "content": if m.content.is_empty() && !m.tool_calls.is_empty() { Value::Null } else { Value::from(m.content.as_str()) }});
             if !m.tool_calls.is_empty() {

@@ -55,9 +55,8 @@ impl MockTool {
         if self.parts.is_empty() {
             return Ok((value, Vec::new()));
         }
-        let canned = tool_parts(&self.parts, &self.media).map_err(|e| {
-            format!("failed to resolve mock_parts for tool {}: {e}", self.name)
-        })?;
+        let canned = tool_parts(&self.parts, &self.media)
+            .map_err(|e| format!("failed to resolve mock_parts for tool {}: {e}", self.name))?;
         // The parts stand for the result: their texts (none leaves the JSON result to
         // the records only, the model reads the media).
         let value = match canned.texts.as_slice() {
