@@ -263,70 +263,62 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
     ];
     let config = project(temp.path(), &[mock_provider()], &scenarios, &mocks);
     let result = run(config, &Setup::new()).await;
-
-    let image = case(&result, "image-reply");
-    assert_eq!(image.turns[0].reply, "Here is your picture [[image]]");
-    assert_verdicts(
-        image,
-        &[
-            ("image_format", true),
-            ("image_dimensions", true),
-            ("image_dimensions", false),
-            ("image_format", false),
-        ],
-    );
-    assert!(
-        verdicts(image)[2]
-            .2
-            .contains("some images meet dimension requirements violated")
-    );
-    assert_eq!(
-        image.turns[0].assertions[2].details["violations"],
-        json!(["width 3 below minimum 4"])
-    );
-
-    let audio = case(&result, "audio-reply");
-    assert_eq!(audio.turns[0].reply, "Listen");
-    assert_verdicts(
-        audio,
-        &[
-            ("audio_format", true),
-            ("audio_duration", true),
-            ("audio_duration", false),
-        ],
-    );
-    assert_eq!(
-        audio.turns[0].assertions[2].details["violations"],
-        json!(["duration 0.5s exceeds maximum 0.3s"])
-    );
-
-    let video = case(&result, "video-reply");
-    assert_eq!(video.turns[0].reply, "Content includes:  [[video]]");
-    assert_verdicts(
-        video,
-        &[
-            ("video_resolution", true),
-            ("video_duration", true),
-            ("video_resolution", false),
-            ("video_duration", false),
-        ],
-    );
-    assert_eq!(
-        video.turns[0].assertions[2].details["violations"],
-        json!(["resolution 640x480 does not match any preset: [720p]"])
-    );
-
-    // By reference there are no bytes: the type comes from the extension, as the
-    // reference, and nothing can be measured.
-    let reference = case(&result, "by-reference");
-    assert_verdicts(
-        reference,
-        &[("image_format", true), ("image_dimensions", false)],
-    );
-    assert_eq!(
-        reference.turns[0].assertions[1].details["violations"],
-        json!(["missing width/height metadata"])
-    );
+    // (scenario, reply text, verdicts, the failing verdict's index and violations)
+    let expected: [(&str, &str, &[(&str, bool)], usize, serde_json::Value); 4] = [
+        (
+            "image-reply",
+            "Here is your picture [[image]]",
+            &[
+                ("image_format", true),
+                ("image_dimensions", true),
+                ("image_dimensions", false),
+                ("image_format", false),
+            ],
+            2,
+            json!(["width 3 below minimum 4"]),
+        ),
+        (
+            "audio-reply",
+            "Listen",
+            &[
+                ("audio_format", true),
+                ("audio_duration", true),
+                ("audio_duration", false),
+            ],
+            2,
+            json!(["duration 0.5s exceeds maximum 0.3s"]),
+        ),
+        (
+            "video-reply",
+            "Content includes:  [[video]]",
+            &[
+                ("video_resolution", true),
+                ("video_duration", true),
+                ("video_resolution", false),
+                ("video_duration", false),
+            ],
+            2,
+            json!(["resolution 640x480 does not match any preset: [720p]"]),
+        ),
+        // By reference there are no bytes: the type comes from the extension, as the
+        // reference, and nothing can be measured.
+        (
+            "by-reference",
+            "Content includes:  [[image]]",
+            &[("image_format", true), ("image_dimensions", false)],
+            1,
+            json!(["missing width/height metadata"]),
+        ),
+    ];
+    for (scenario, reply, verdicts, failing, violations) in expected {
+        let case = case(&result, scenario);
+        assert_eq!(case.turns[0].reply, reply, "{case}");
+        assert_verdicts(case, verdicts);
+        assert_eq!(
+            case.turns[0].assertions[failing].details["violations"], violations,
+            "{case}"
+        );
+    }
 }
 
 #[tokio::test]

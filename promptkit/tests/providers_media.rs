@@ -61,6 +61,16 @@ fn claude(server: &MockServer) -> Anthropic {
     )
 }
 
+fn gemini(server: &MockServer) -> Gemini {
+    Gemini::new(
+        "g",
+        "gemini-2.5-flash",
+        &server.url,
+        Secret::new("AIza-k-123456"),
+        transport(),
+    )
+}
+
 /// A part by reference (not loaded).
 fn by_reference(kind: &str, url: &str, mime: &str) -> ContentPart {
     ContentPart::of_kind(kind, url.into(), Some(mime.into())).expect("kind")
@@ -133,13 +143,7 @@ async fn anthropic_sends_image_and_document_blocks() {
 async fn gemini_sends_inline_data_and_file_data() {
     let reply = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}]});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
-    let gemini = Gemini::new(
-        "g",
-        "gemini-2.5-flash",
-        &server.url,
-        Secret::new("AIza-k-123456"),
-        transport(),
-    );
+    let gemini = gemini(&server);
     let video = by_reference("video", "gs://bucket/clip.mp4", "video/mp4");
     let body = sent(
         &gemini,
@@ -229,13 +233,7 @@ async fn tool_results_with_media_are_sent_as_media_parts() {
 
     let reply = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}]});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
-    let gemini = Gemini::new(
-        "g",
-        "gemini-2.5-flash",
-        &server.url,
-        Secret::new("AIza-k-123456"),
-        transport(),
-    );
+    let gemini = gemini(&server);
     let body = sent(&gemini, &server, after_tool(vec![audio(), image()])).await;
     assert_eq!(
         body["contents"][2]["parts"][0],
