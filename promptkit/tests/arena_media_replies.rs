@@ -170,6 +170,16 @@ fn verdicts(case: &CaseResult) -> Vec<(String, bool, String)> {
         .collect()
 }
 
+/// What a scenario's turn must show: its reply, its verdicts, and the violations its
+/// failing verdict measured.
+struct Expected {
+    scenario: &'static str,
+    reply: &'static str,
+    verdicts: &'static [(&'static str, bool)],
+    failing: usize,
+    violations: serde_json::Value,
+}
+
 fn assert_verdicts(case: &CaseResult, expected: &[(&str, bool)]) {
     let got = verdicts(case);
     assert_eq!(got.len(), expected.len(), "{case}");
@@ -263,59 +273,58 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
     ];
     let config = project(temp.path(), &[mock_provider()], &scenarios, &mocks);
     let result = run(config, &Setup::new()).await;
-    // (scenario, reply text, verdicts, the failing verdict's index and violations)
-    let expected: [(&str, &str, &[(&str, bool)], usize, serde_json::Value); 4] = [
-        (
-            "image-reply",
-            "Here is your picture [[image]]",
-            &[
+    let expected = [
+        Expected {
+            scenario: "image-reply",
+            reply: "Here is your picture [[image]]",
+            verdicts: &[
                 ("image_format", true),
                 ("image_dimensions", true),
                 ("image_dimensions", false),
                 ("image_format", false),
             ],
-            2,
-            json!(["width 3 below minimum 4"]),
-        ),
-        (
-            "audio-reply",
-            "Listen",
-            &[
+            failing: 2,
+            violations: json!(["width 3 below minimum 4"]),
+        },
+        Expected {
+            scenario: "audio-reply",
+            reply: "Listen",
+            verdicts: &[
                 ("audio_format", true),
                 ("audio_duration", true),
                 ("audio_duration", false),
             ],
-            2,
-            json!(["duration 0.5s exceeds maximum 0.3s"]),
-        ),
-        (
-            "video-reply",
-            "Content includes:  [[video]]",
-            &[
+            failing: 2,
+            violations: json!(["duration 0.5s exceeds maximum 0.3s"]),
+        },
+        Expected {
+            scenario: "video-reply",
+            reply: "Content includes:  [[video]]",
+            verdicts: &[
                 ("video_resolution", true),
                 ("video_duration", true),
                 ("video_resolution", false),
                 ("video_duration", false),
             ],
-            2,
-            json!(["resolution 640x480 does not match any preset: [720p]"]),
-        ),
+            failing: 2,
+            violations: json!(["resolution 640x480 does not match any preset: [720p]"]),
+        },
         // By reference there are no bytes: the type comes from the extension, as the
         // reference, and nothing can be measured.
-        (
-            "by-reference",
-            "Content includes:  [[image]]",
-            &[("image_format", true), ("image_dimensions", false)],
-            1,
-            json!(["missing width/height metadata"]),
-        ),
+        Expected {
+            scenario: "by-reference",
+            reply: "Content includes:  [[image]]",
+            verdicts: &[("image_format", true), ("image_dimensions", false)],
+            failing: 1,
+            violations: json!(["missing width/height metadata"]),
+        },
     ];
-    for (scenario, reply, verdicts, failing, violations) in expected {
-        let case = case(&result, scenario);
-        assert_eq!(case.turns[0].reply, reply, "{case}");
-        assert_verdicts(case, verdicts);
+    for want in expected {
+        let case = case(&result, want.scenario);
+        assert_eq!(case.turns[0].reply, want.reply, "{case}");
+        assert_verdicts(case, want.verdicts);
         assert_eq!(
-            case.turns[0].assertions[failing].details["violations"], violations,
+            case.turns[0].assertions[want.failing].details["violations"], want.violations,
             "{case}"
         );
     }
