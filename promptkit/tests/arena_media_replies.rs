@@ -1,7 +1,8 @@
 //! Media in replies and tool results, keyless: a mock provider's response `parts`
 //! (a file, a `data:` URL, a `mock://` reference) and a tool's `mock_parts` and HTTP
 //! `multimodal` responses become real media, and every media assertion measures the
-//! bytes (real PNG, WAV and MP4 fixtures) — the passing and the failing bounds alike.
+//! bytes (real PNG, WAV and MP4 fixtures) — the passing and the failing bounds alike;
+//! media by reference has the sizes its `metadata` declares, as in the reference.
 //! A loopback OpenAI-compatible server sees the tools' media in its request body as
 //! `image_url` parts.
 
@@ -226,6 +227,14 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
           - type: image
             image_url:
               url: mock://pictures/cat.png
+            metadata: {{format: PNG, width: 800, height: 600}}
+          - type: audio
+            audio_url:
+              url: mock://sounds/purr.mp3
+            metadata: {{duration_seconds: 12.7}}
+          - type: image
+            image_url:
+              url: https://example.com/dog.jpg
 "
     );
     let scenarios = [
@@ -266,8 +275,10 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
             "    - role: user
       content: Show me a cat
       assertions:
-        - {type: image_format, params: {formats: [png]}}
-        - {type: image_dimensions, params: {width: 3}}
+        - {type: image_format, params: {formats: [png, jpeg]}}
+        - {type: audio_format, params: {formats: [mp3]}}
+        - {type: audio_duration, params: {min_seconds: 12, max_seconds: 12}}
+        - {type: image_dimensions, params: {width: 800}}
 ",
         ),
     ];
@@ -309,13 +320,19 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
             failing: 2,
             violations: json!(["resolution 640x480 does not match any preset: [720p]"]),
         },
-        // By reference there are no bytes: the type comes from the extension, as the
-        // reference, and nothing can be measured.
+        // By reference there are no bytes: as the reference, the type comes from the
+        // extension and sizes and durations as `metadata` declares them (whole
+        // seconds); an image without them has nothing to measure.
         Expected {
             scenario: "by-reference",
-            reply: "Content includes:  [[image]]",
-            verdicts: &[("image_format", true), ("image_dimensions", false)],
-            failing: 1,
+            reply: "Content includes:  [[2 images audio]]",
+            verdicts: &[
+                ("image_format", true),
+                ("audio_format", true),
+                ("audio_duration", true),
+                ("image_dimensions", false),
+            ],
+            failing: 3,
             violations: json!(["missing width/height metadata"]),
         },
     ];

@@ -8,7 +8,7 @@
 
 use super::data_url;
 use super::load::{MediaError, MediaRoot, from_data, from_file, media_part};
-use crate::message::ContentPart;
+use crate::message::{ContentPart, Declared};
 use promptkit_build::model::{MockContentPart, MockMediaUrl, MockPart, Spanned};
 
 /// The texts and media of a canned answer, in order.
@@ -39,10 +39,34 @@ pub fn reply_parts(parts: &[MockContentPart], media: &MediaRoot) -> Result<Canne
             _ => None,
         };
         if let Some(MockMediaUrl { url, .. }) = url {
-            canned.parts.push(reply_media(kind, url, media)?);
+            let declared = part
+                .metadata
+                .as_ref()
+                .map(|m| declared_metadata(&m.value.to_json_map()))
+                .unwrap_or_default();
+            canned
+                .parts
+                .push(reply_media(kind, url, media)?.with_declared(declared));
         }
     }
     Ok(canned)
+}
+
+/// The sizes and duration a mock part's `metadata` declares, read as the reference
+/// reads them: integer `width`, `height`, `duration`; `duration_seconds` (an integer,
+/// or a number cut to whole seconds) over `duration`.
+fn declared_metadata(metadata: &serde_json::Map<String, serde_json::Value>) -> Declared {
+    let int = |key: &str| metadata.get(key).and_then(serde_json::Value::as_u64);
+    let seconds = metadata
+        .get("duration_seconds")
+        .and_then(serde_json::Value::as_f64)
+        .map(f64::trunc)
+        .or_else(|| int("duration").map(|d| d as f64));
+    Declared {
+        width: int("width"),
+        height: int("height"),
+        duration_secs: seconds,
+    }
 }
 
 /// One media URL of a mock response.
@@ -105,7 +129,12 @@ pub fn tool_parts(parts: &[MockPart], media: &MediaRoot) -> Result<Canned, Media
                 });
             }
         };
-        canned.parts.push(loaded);
+        let declared = Declared {
+            width: spec.width.and_then(|w| u64::try_from(w).ok()),
+            height: spec.height.and_then(|h| u64::try_from(h).ok()),
+            duration_secs: None,
+        };
+        canned.parts.push(loaded.with_declared(declared));
     }
     Ok(canned)
 }

@@ -22,9 +22,24 @@ pub struct Probe {
     pub duration_secs: Option<f64>,
 }
 
-/// Probes `part`: inline (`data:`) media is decoded; by-reference media keeps its
-/// declared type and nothing else.
+/// Probes `part`: inline (`data:`) media is measured from its bytes; media by
+/// reference has no bytes, so its declared type, sizes and duration stand, as the
+/// reference reads them. What the bytes cannot tell is taken as declared.
 pub fn probe(part: &ContentPart) -> Probe {
+    let measured = measure(part);
+    let Some(stated) = part.declared() else {
+        return measured;
+    };
+    Probe {
+        width: measured.width.or(stated.width),
+        height: measured.height.or(stated.height),
+        duration_secs: measured.duration_secs.or(stated.duration_secs),
+        ..measured
+    }
+}
+
+/// What the bytes of `part` say (its declared type only, when it has no bytes).
+fn measure(part: &ContentPart) -> Probe {
     let declared = part.mime_type().map(str::to_owned);
     let Some((_, bytes)) = data_url::decode(part.url()) else {
         return Probe {
@@ -188,6 +203,25 @@ mod tests {
         assert_eq!(found.mime_type.as_deref(), Some("video/mp4"));
         assert_eq!((found.width, found.height), (Some(640), Some(480)));
         assert_eq!(found.duration_secs, Some(1.0));
+    }
+
+    #[test]
+    fn the_bytes_win_over_what_was_declared() {
+        let stated = crate::message::Declared {
+            width: Some(800),
+            height: Some(600),
+            duration_secs: Some(30.0),
+        };
+        let png = include_bytes!("../../tests/data/media/red-3x2.png");
+        let measured = probe(&part("image", "image/png", png).with_declared(stated));
+        assert_eq!((measured.width, measured.height), (Some(3), Some(2)));
+        let by_reference =
+            ContentPart::of_kind("audio", "mock://a.wav".into(), Some("audio/wav".into()))
+                .expect("audio")
+                .with_declared(stated);
+        let declared = probe(&by_reference);
+        assert_eq!(declared.duration_secs, Some(30.0));
+        assert_eq!(declared.mime_type.as_deref(), Some("audio/wav"));
     }
 
     #[test]

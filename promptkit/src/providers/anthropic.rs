@@ -308,7 +308,7 @@ fn media_block(part: &ContentPart) -> Result<Value, String> {
     };
     match part {
         ContentPart::Image { url, .. } => Ok(json!({"type": "image", "source": source(url)})),
-        ContentPart::Document { url, mime_type } => {
+        ContentPart::Document { url, mime_type, .. } => {
             if let Some(text) = mime_type
                 .as_deref()
                 .filter(|m| m.starts_with("text/"))
