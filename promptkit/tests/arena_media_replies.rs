@@ -420,6 +420,9 @@ spec:
         - {type: tool_result_has_media, params: {tool: snapshot, media_type: audio}}
         - {type: image_dimensions, params: {width: 3, height: 2}}
         - {type: tool_result_includes, params: {tool: chart, patterns: [The chart]}}
+  conversation_assertions:
+    - {type: tool_result_has_media, params: {tool: snapshot, media_type: image}}
+    - {type: tool_result_media_type, params: {tool: chart, mime_type: image/png}}
 ",
     )];
     let temp = tempfile::tempdir().expect("temp dir");
@@ -437,6 +440,22 @@ spec:
             ("image_dimensions", true),
             ("tool_result_includes", true),
         ],
+    );
+
+    // The whole conversation's tool calls carry the media too (read back from the
+    // tool messages, as the reference's conversation assertions read them).
+    let conversation: Vec<(&str, bool)> = case
+        .conversation_assertions
+        .iter()
+        .map(|a| (a.assertion_type.as_str(), a.passed))
+        .collect();
+    assert_eq!(
+        conversation,
+        [
+            ("tool_result_has_media", true),
+            ("tool_result_media_type", true)
+        ],
+        "{case}"
     );
 
     let url = data_url::encode("image/png", &png);

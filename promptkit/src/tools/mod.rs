@@ -157,36 +157,10 @@ pub struct ToolOutput {
 }
 
 impl ToolOutput {
-    /// The result with its media, as the assertions read multimodal results: without
-    /// parts the result itself; with parts, content parts (`{type: text, text}` for
-    /// each text, `{type: image|audio|video, media: {url, mime_type}}` for each part).
+    /// The result with its media, as the assertions read multimodal results (see
+    /// [`crate::assertions::result_with_media`]).
     pub fn result_with_media(&self) -> Option<Value> {
-        if self.parts.is_empty() {
-            return self.result.clone();
-        }
-        let mut content: Vec<Value> = self
-            .texts()
-            .into_iter()
-            .map(|text| serde_json::json!({"type": "text", "text": text}))
-            .collect();
-        content.extend(self.parts.iter().map(|part| {
-            serde_json::json!({"type": part.kind(), "media": {"url": part.url(), "mime_type": part.mime_type()}})
-        }));
-        Some(Value::Array(content))
-    }
-
-    /// The texts of a result with media: a string result, or the strings of a list
-    /// (another JSON value is not text: the media stand for it).
-    fn texts(&self) -> Vec<String> {
-        match &self.result {
-            Some(Value::String(text)) => vec![text.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            _ => Vec::new(),
-        }
+        crate::assertions::result_with_media(self.result.as_ref(), &self.parts)
     }
 
     /// The text the model receives: the result as JSON (as Go's `json.Marshal` writes
@@ -195,7 +169,9 @@ impl ToolOutput {
     pub fn content(&self) -> String {
         match (&self.result, &self.error) {
             (_, Some(error)) => format!("Error: {error}"),
-            (Some(_), None) if !self.parts.is_empty() => self.texts().concat(),
+            (Some(result), None) if !self.parts.is_empty() => {
+                crate::assertions::result_texts(result).concat()
+            }
             (Some(Value::String(s)), None) => s.clone(),
             (Some(value), None) => crate::go_json::to_string(value),
             (None, None) => String::new(),
