@@ -234,3 +234,51 @@ mod tests {
         assert_eq!((as_video.width, as_video.duration_secs), (None, None));
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    /// Cut and corrupted media measures what it can and never panics.
+    #[test]
+    fn truncated_and_corrupted_media_never_panics() {
+        let fixtures: [(&str, &str, &[u8]); 4] = [
+            (
+                "audio",
+                "audio/wav",
+                include_bytes!("../../tests/data/media/tone.wav"),
+            ),
+            (
+                "audio",
+                "audio/mpeg",
+                include_bytes!("../../tests/data/media/tone.mp3"),
+            ),
+            (
+                "video",
+                "video/mp4",
+                include_bytes!("../../tests/data/media/clip-640x480.mp4"),
+            ),
+            (
+                "image",
+                "image/png",
+                include_bytes!("../../tests/data/media/red-3x2.png"),
+            ),
+        ];
+        for (kind, mime, bytes) in fixtures {
+            for cut in (0..bytes.len()).step_by(5) {
+                let mut damaged = bytes[..cut].to_vec();
+                let _ = probe(&part(kind, mime, &damaged));
+                if let Some(byte) = damaged.get_mut(cut / 2) {
+                    *byte ^= 0xA5;
+                }
+                damaged.extend_from_slice(&bytes[cut..]);
+                let _ = probe(&part(kind, mime, &damaged));
+            }
+        }
+    }
+
+    fn part(kind: &str, mime: &str, bytes: &[u8]) -> ContentPart {
+        ContentPart::of_kind(kind, data_url::encode(mime, bytes), Some(mime.into()))
+            .expect("a media kind")
+    }
+}
