@@ -38,6 +38,7 @@ pub struct RunOptions {
     pub mock_provider: bool,
     /// The responses every mock answers from (`--mock-config`); without it a mock
     /// provider keeps its own `mock_config` and others answer with the fallback text.
+    /// Media files its reply `parts` name resolve from the arena config's folder.
     pub mock_config: Option<Arc<MockConfig>>,
     /// Cases in flight at once (default: the config's `defaults.concurrency`, else 1).
     pub concurrency: Option<usize>,
