@@ -177,3 +177,135 @@ fn mime_of_extension(url: &str) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn root(dir: &Path) -> MediaRoot {
+        MediaRoot::new(dir, dir, &dir.join("mock-responses.yaml"))
+    }
+
+    fn reply(yaml: &str) -> Vec<MockContentPart> {
+        serde_saphyr::from_str(yaml).expect("reply parts")
+    }
+
+    fn tool(yaml: &str) -> Vec<MockPart> {
+        serde_saphyr::from_str(yaml).expect("tool parts")
+    }
+
+    #[test]
+    fn reply_parts_keep_texts_drop_documents_and_type_references_by_extension() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let canned = reply_parts(
+            &reply(
+                "- {type: text, text: Hello}
+- {type: text, text: ''}
+- {type: document, document_url: {url: 'mock://a.pdf'}}
+- {type: image}
+- type: video
+  video_url: {url: 'mock://clips/b.webm?x=1'}
+  metadata: {width: 640, height: 480, duration_seconds: 2.9, fps: 30}
+- type: audio
+  audio_url: {url: 'https://example.com/c'}
+  metadata: {duration: 7, width: 1.5}
+",
+            ),
+            &root(dir.path()),
+        )
+        .expect("loaded");
+        assert_eq!(canned.texts, ["Hello"]);
+        let described: Vec<_> = canned
+            .parts
+            .iter()
+            .map(|p| (p.kind(), p.mime_type(), p.declared().copied()))
+            .collect();
+        assert_eq!(
+            described,
+            [
+                (
+                    "video",
+                    Some("video/webm"),
+                    Some(Declared {
+                        width: Some(640),
+                        height: Some(480),
+                        duration_secs: Some(2.0),
+                    })
+                ),
+                (
+                    "audio",
+                    Some("application/octet-stream"),
+                    Some(Declared {
+                        duration_secs: Some(7.0),
+                        ..Declared::default()
+                    })
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_inline_data_and_missing_files_name_their_line() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let media = root(dir.path());
+        let bad = reply_parts(
+            &reply("- type: image\n  image_url: {url: 'data:image/png,plain'}\n"),
+            &media,
+        );
+        assert!(
+            matches!(&bad, Err(MediaError::BadData { at, .. }) if at.ends_with("mock-responses.yaml:2:20")),
+            "{bad:?}"
+        );
+        let missing = reply_parts(
+            &reply("- type: audio\n  audio_url: {url: sounds/none.wav}\n"),
+            &media,
+        );
+        assert!(
+            matches!(&missing, Err(MediaError::Unreadable { at, .. }) if at.ends_with(":2:20")),
+            "{missing:?}"
+        );
+    }
+
+    #[test]
+    fn tool_parts_read_files_and_pass_urls_with_their_declared_size() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let png = include_bytes!("../../tests/data/media/red-3x2.png");
+        std::fs::write(dir.path().join("chart.png"), png).expect("write");
+        let canned = tool_parts(
+            &tool(
+                "- {type: text, text: Chart}
+- type: image
+  media: {file_path: chart.png, mime_type: image/jpeg, width: 800, height: 600}
+- type: image
+  media: {url: 'https://example.com/d.png', mime_type: image/png, width: 64, height: 32}
+",
+            ),
+            &root(dir.path()),
+        )
+        .expect("loaded");
+        assert_eq!(canned.texts, ["Chart"]);
+        // The file's bytes decide its type (its declared size is only a fallback: the
+        // probe measures the bytes).
+        assert_eq!(canned.parts[0].mime_type(), Some("image/png"));
+        assert!(canned.parts[0].url().starts_with("data:image/png;base64,"));
+        assert_eq!(canned.parts[1].url(), "https://example.com/d.png");
+        assert_eq!(
+            canned.parts[1].declared().map(|d| (d.width, d.height)),
+            Some((Some(64), Some(32)))
+        );
+        let no_media = tool_parts(&tool("- {type: image}\n"), &root(dir.path()));
+        assert!(
+            matches!(no_media, Err(MediaError::Empty { .. })),
+            "{no_media:?}"
+        );
+        let no_source = tool_parts(
+            &tool("- {type: audio, media: {mime_type: audio/wav}}\n"),
+            &root(dir.path()),
+        );
+        assert!(
+            matches!(no_source, Err(MediaError::NoSource { .. })),
+            "{no_source:?}"
+        );
+    }
+}
