@@ -25,7 +25,7 @@ use crate::assertions::{AssertionContext, Evaluator, PriorResult};
 use crate::conversation::{
     ContextPolicy, Conversation, PreparedPrompt, RoundHook, ToolPolicy, TurnOutcome, prepare_prompt,
 };
-use crate::media::{MAX_MEDIA_BYTES, MediaLimits, MediaRoot, turn_message};
+use crate::media::{MediaLimits, MediaRoot, turn_message};
 use crate::message::{Message, Usage};
 use crate::provider::{Provider, RequestContext, Sampling};
 use crate::providers::cassette::{Cassette, CassetteMode};
@@ -312,13 +312,7 @@ async fn play(
             let message = if turn.parts.is_empty() {
                 Message::user(scripted_text(turn))
             } else {
-                let config_dir = project.config_dir();
-                let root = MediaRoot {
-                    root: &project.root,
-                    base: &config_dir,
-                    file: &scenario.path,
-                    max_bytes: MAX_MEDIA_BYTES,
-                };
+                let root = MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
                 let checked = turn_message(&turn.parts, &root)
                     .map_err(|e| e.to_string())
                     .and_then(|message| {

@@ -560,10 +560,13 @@ mod tests {
     fn event_store_recordings_read_back_as_written() {
         let recorded = Session::parse(RECORDING).expect("parses");
         let mut messages = recorded.messages.clone();
-        messages[0].message.parts = vec![ContentPart::Image {
-            url: crate::media::data_url::encode("image/png", b"\x89PNG"),
-            mime_type: Some("image/png".into()),
-        }];
+        messages[0].message.parts = ContentPart::of_kind(
+            "image",
+            crate::media::data_url::encode("image/png", b"\x89PNG"),
+            Some("image/png".into()),
+        )
+        .into_iter()
+        .collect();
         messages[2].message.name = Some("lookup".into());
         let text = event_store_jsonl(
             "run-1",
