@@ -308,11 +308,21 @@ async fn play(
         let setting = TurnSetting::of(suite, spec, turn, turn_index, case.trial);
         if is_scripted_user(turn) {
             // A turn with `parts` sends them (its `content` is not used, as the
-            // reference); media that cannot be loaded ends the case before any call.
+            // reference); media that cannot be loaded (or downloaded, when on) ends the
+            // case before any call.
             let message = if turn.parts.is_empty() {
                 Message::user(scripted_text(turn))
             } else {
-                let root = MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
+                let mut root = MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
+                if let Some(fetch) = &suite.options.fetch_media {
+                    match fetch.turn_media(&turn.parts, &root).await {
+                        Ok(fetched) => root.fetched = fetched,
+                        Err(e) => {
+                            failure = Some(e.to_string());
+                            break 'turns;
+                        }
+                    }
+                }
                 let checked = turn_message(&turn.parts, &root)
                     .map_err(|e| e.to_string())
                     .and_then(|message| {

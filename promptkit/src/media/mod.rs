@@ -4,11 +4,13 @@
 
 mod canned;
 pub mod data_url;
+mod fetch;
 mod limits;
 mod load;
 mod probe;
 
 pub use canned::{Canned, reply_parts, tool_parts};
+pub use fetch::MediaFetch;
 pub use limits::{LimitError, MediaLimits};
 pub use load::{MAX_MEDIA_BYTES, MediaError, MediaRoot, turn_message};
 pub use probe::{Probe, detect_mime, probe};
