@@ -8,6 +8,18 @@ fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cargo-promptkit"))
 }
 
+/// The stdout of a run that exited 0 (else panics with both streams).
+fn passed(output: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 fn run(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     cli()
         .args(["run", "--ci", "-c"])
@@ -31,13 +43,7 @@ fn init_scaffolds_a_project_that_runs_green() {
     );
     let out = temp.path().join("out");
     let output = run(&dir.join("config.arena.yaml"), &out, &[]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = passed(&output);
     assert!(stdout.contains("2 cases: 2 passed"), "{stdout}");
     for file in ["results.json", "junit.xml", "results.md", "report.html"] {
         assert!(out.join(file).is_file(), "{file} written");
@@ -111,13 +117,7 @@ fn scenario_filter_and_mock_provider_flags() {
             "junit",
         ],
     );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = passed(&output);
     assert!(stdout.contains("1 cases: 1 passed"), "{stdout}");
     assert!(temp.path().join("out/junit.xml").is_file());
     assert!(!temp.path().join("out/results.json").exists());
@@ -315,12 +315,6 @@ fn output_recording_writes_reference_session_recordings_that_replay() {
         .replace("        enabled: true", "        enabled: false");
     std::fs::write(&replay_config, text).expect("replay config");
     let output = run(&replay_config, &temp.path().join("replayed"), &[]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = passed(&output);
     assert!(stdout.contains("1 cases: 1 passed"), "{stdout}");
 }

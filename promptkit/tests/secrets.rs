@@ -243,3 +243,32 @@ async fn keys_from_a_credential_file_stay_out_of_errors() {
         .expect("a key file outside the config folder is refused");
     assert!(error.to_string().contains("credential_file"), "{error}");
 }
+
+/// A stream that opens and then reports an error echoing the key: the error the
+/// stream yields is masked too.
+#[tokio::test]
+async fn keys_stay_out_of_errors_a_stream_reports_after_opening() {
+    use futures_util::StreamExt;
+
+    let event =
+        json!({"error": {"message": format!("key {KEY} was revoked mid-stream")}}).to_string();
+    let server = MockServer::start(vec![Reply::sse(&[event.as_str()])]).await;
+    let live = OpenAi::new(
+        "mock",
+        "gpt-test",
+        &format!("{}/v1", server.url),
+        Auth::Bearer(Secret::new(KEY)),
+        transport(),
+    );
+    let mut stream = live.stream(promptkit::provider::ChatRequest::default());
+    let mut error = None;
+    while let Some(item) = stream.next().await {
+        if let Err(e) = item {
+            error = Some(e);
+        }
+    }
+    let error = error.expect("the stream reports the error");
+    let shown = format!("{error}{error:?}");
+    assert!(shown.contains("revoked mid-stream"), "{shown}");
+    assert!(!shown.contains(KEY), "{shown}");
+}

@@ -145,6 +145,8 @@ pub struct OpenStream {
     pub idle: Duration,
     /// The in-flight and stream slots the stream holds until dropped.
     pub permits: StreamPermits,
+    /// Masked in any error the stream yields later (an error event echoing a key).
+    pub secrets: Vec<Secret>,
 }
 
 /// The slots an open stream holds (released when dropped).
@@ -241,6 +243,7 @@ impl Transport {
                 _inflight: inflight,
                 _slot: slot,
             },
+            secrets: secret.into_iter().cloned().collect(),
         })
     }
 

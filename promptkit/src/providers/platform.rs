@@ -69,7 +69,7 @@ impl Prepared {
     }
 
     /// Opens a stream with retries (see [`Transport::send_stream`]); every secret is
-    /// masked in the error.
+    /// masked in the error, and in any error the open stream yields later.
     pub async fn send_stream(
         &self,
         transport: &Transport,
@@ -82,6 +82,10 @@ impl Prepared {
                 self.request(transport, settings)
             })
             .await
+            .map(|mut open| {
+                open.secrets.clone_from(&self.secrets);
+                open
+            })
             .map_err(|e| self.mask(e))
     }
 

@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use super::http::{OpenStream, StreamPermits};
+use super::http::{OpenStream, Secret, StreamPermits};
 use super::sse::{SseEvent, SseParser};
 use crate::provider::{ChatResponse, ErrorKind, ProviderError, StreamChunk};
 use futures_util::{Stream, StreamExt};
@@ -93,11 +93,16 @@ fn chunks(
         what: String,
         started: Instant,
         idle: std::time::Duration,
+        secrets: Vec<Secret>,
         _permits: StreamPermits,
     }
     impl State {
         fn fail(&mut self, kind: ErrorKind, detail: String) {
             self.decoder = None;
+            let detail = self
+                .secrets
+                .iter()
+                .fold(detail, |text, secret| secret.redact(&text));
             self.pending.push_back(Err(ProviderError::new(
                 &self.provider,
                 &self.what,
@@ -124,6 +129,7 @@ fn chunks(
         response,
         idle,
         permits,
+        secrets,
     } = open;
     let state = State {
         bytes: response.bytes_stream().boxed(),
@@ -134,6 +140,7 @@ fn chunks(
         what,
         started,
         idle,
+        secrets,
         _permits: permits,
     };
     futures_util::stream::unfold(state, |mut s| async move {
