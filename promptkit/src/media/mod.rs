@@ -4,6 +4,8 @@
 pub mod data_url;
 mod load;
 mod probe;
+mod stats;
 
 pub use load::{MAX_MEDIA_BYTES, MediaError, MediaRoot, turn_message};
 pub use probe::{Probe, probe};
+pub use stats::{MediaCount, human_bytes};

@@ -61,6 +61,9 @@ pub fn markdown_with(run: &RunResult, sections: MarkdownSections) -> String {
             dollars(run.cost_usd),
             run.duration_ms / 1000.0
         );
+        if !run.media.is_empty() {
+            let _ = writeln!(out, "Media: {}\n", cell(&run.media.summary()));
+        }
     }
     if let Some(comparison) = &run.comparison {
         baseline_section(&mut out, comparison);
@@ -82,13 +85,18 @@ pub fn markdown_with(run: &RunResult, sections: MarkdownSections) -> String {
 }
 
 fn cases_section(out: &mut String, run: &RunResult) {
+    // The media column only when a transcript carries media, so other reports keep
+    // their shape.
+    let media = !run.media.is_empty();
     out.push_str(
-        "## Cases\n\n| case | status | turns | assertions | tokens (in/out) | cost | time |\n",
+        "## Cases\n\n| case | status | turns | assertions | tokens (in/out) | cost | time |",
     );
+    out.push_str(if media { " media |\n" } else { "\n" });
     if let Some(budget) = &run.budget {
         let _ = writeln!(out, "**Budget:** {}\n", cell(&budget.summary()));
     }
-    out.push_str("|---|---|---|---|---|---|---|\n");
+    out.push_str("|---|---|---|---|---|---|---|");
+    out.push_str(if media { "---|\n" } else { "\n" });
     for case in &run.cases {
         let total = case.assertions().count();
         let passed = case.assertions().filter(|(_, a)| a.passed).count();
@@ -97,7 +105,7 @@ fn cases_section(out: &mut String, run: &RunResult) {
             Status::Failed => "❌ failed",
             Status::Error => "⚠️ error",
         };
-        let _ = writeln!(
+        let _ = write!(
             out,
             "| {} | {status} | {} | {passed}/{total} | {}/{} | {} | {:.0} ms |",
             cell(&case.name()),
@@ -107,6 +115,15 @@ fn cases_section(out: &mut String, run: &RunResult) {
             dollars(case.cost_usd),
             case.duration_ms
         );
+        if media {
+            let shown = if case.media.is_empty() {
+                "—".to_owned()
+            } else {
+                case.media.total.summary()
+            };
+            let _ = write!(out, " {} |", cell(&shown));
+        }
+        out.push('\n');
     }
 }
 

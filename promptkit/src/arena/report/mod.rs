@@ -12,6 +12,7 @@ mod html;
 mod junit;
 mod markdown;
 mod matrix;
+mod media;
 pub mod merged;
 mod reply_diff;
 
@@ -22,10 +23,11 @@ use crate::files::write_atomically;
 
 pub use arena_output::{ArenaOutputError, INDEX_FILE, read_arena_output, write_arena_output};
 pub use compare::load_baseline;
-pub use html::html;
+pub use html::{html, html_with};
 pub use junit::junit;
 pub use markdown::{MarkdownSections, markdown, markdown_with};
 pub use matrix::{Cell, Matrix};
+pub use media::MediaCaps;
 
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
