@@ -1,7 +1,8 @@
 //! Cassettes end to end: a case on a live OpenAI-compatible provider records against a
 //! loopback server, then replays keyless with the server gone; a changed prompt fails
 //! with the field that changed and the command that records again; `update` records
-//! only what changed; the key never lands in a cassette.
+//! only what changed; the key never lands in a cassette; a turn's image is stored beside
+//! the cassettes by hash, not as base64, and replays byte for byte.
 
 mod support;
 
@@ -149,4 +150,58 @@ async fn without_a_cassette_replay_mode_calls_the_provider_as_before() {
         !dir.path().join("cassettes").exists(),
         "replays never write"
     );
+}
+
+#[tokio::test]
+async fn a_turn_with_an_image_records_the_image_by_reference_and_replays_it() {
+    let png: &[u8] = include_bytes!("data/media/red-3x2.png");
+    let dir = tempfile::tempdir().expect("dir");
+    let server = MockServer::start(vec![answer()]).await;
+    project(dir.path(), &server.url, "You are a support assistant.");
+    std::fs::write(dir.path().join("parcel.png"), png).expect("write");
+    let scenario = dir.path().join("order.scenario.yaml");
+    let text = std::fs::read_to_string(&scenario).expect("read").replace(
+        "      content: \"Where is ORD-1042?\"\n",
+        "      parts:\n        - type: text\n          text: \"Where is this parcel, ORD-1042?\"\n        - type: image\n          media:\n            file_path: parcel.png\n            mime_type: image/png\n",
+    );
+    std::fs::write(&scenario, text).expect("write");
+
+    let recorded = run(dir.path(), CassetteMode::Record).await;
+    assert_eq!(
+        recorded.cases[0].status,
+        Status::Passed,
+        "{}",
+        recorded.cases[0]
+    );
+    let data_url = promptkit::media::data_url::encode("image/png", png);
+    assert!(
+        server.requests()[0].body.contains(&data_url),
+        "the image was sent"
+    );
+    let text = std::fs::read_to_string(dir.path().join("cassettes/order__live.json"))
+        .expect("cassette written");
+    assert!(!text.contains("base64"), "{text}");
+    assert!(text.contains("\"media_ref\""), "{text}");
+    let stored: Vec<_> = std::fs::read_dir(dir.path().join("cassettes/media"))
+        .expect("media folder")
+        .map(|e| std::fs::read(e.expect("entry").path()).expect("read"))
+        .collect();
+    assert_eq!(stored, vec![png.to_vec()], "the image, stored once");
+
+    std::fs::remove_file(dir.path().join("key.txt")).expect("rm key");
+    let replayed = run(dir.path(), CassetteMode::Replay).await;
+    assert_eq!(
+        replayed.cases[0].status,
+        Status::Passed,
+        "{}",
+        replayed.cases[0]
+    );
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a replay never calls the server"
+    );
+    assert_eq!(replayed.cases[0].messages, recorded.cases[0].messages);
+    assert_eq!(replayed.cases[0].media, recorded.cases[0].media);
+    assert_eq!(replayed.cases[0].media.total.bytes, png.len() as u64);
 }
