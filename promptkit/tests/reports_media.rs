@@ -106,6 +106,20 @@ async fn markdown_shows_media_per_case() {
         .find(|l| l.starts_with("| order-status/mock |"))
         .expect("row");
     assert!(row.ends_with("| — |"), "{row}");
+    // Per message: the user's first message (message 1 of the transcript) has the image.
+    let refund = run
+        .cases
+        .iter()
+        .find(|c| c.scenario == "refund-policy")
+        .expect("case");
+    assert_eq!(refund.media.messages[0].index, 0);
+    assert!(
+        markdown.contains(&format!(
+            "## Media\n\n| case | message | role | media |\n|---|---|---|---|\n| refund-policy/mock | 1 | user | 1 media part (1 image) · {} B |\n",
+            PNG.len()
+        )),
+        "{markdown}"
+    );
 }
 
 #[tokio::test]

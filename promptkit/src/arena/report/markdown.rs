@@ -1,5 +1,6 @@
 //! A Markdown summary: totals, the comparison with a baseline, the scenario × provider
-//! matrix, one row per case, the failures in detail, then the cost per provider. The
+//! matrix, one row per case (with its media when the run has any) and each message
+//! carrying media, the failures in detail, then the cost per provider. The
 //! sections follow the reference's `defaults.output.markdown` switches.
 
 use std::fmt::Write;
@@ -74,6 +75,7 @@ pub fn markdown_with(run: &RunResult, sections: MarkdownSections) -> String {
     }
     if sections.details {
         cases_section(&mut out, run);
+        media_section(&mut out, run);
     }
     if sections.failed_tests {
         failures_section(&mut out, run);
@@ -124,6 +126,26 @@ fn cases_section(out: &mut String, run: &RunResult) {
             let _ = write!(out, " {} |", cell(&shown));
         }
         out.push('\n');
+    }
+}
+
+/// Each message that carries media, by case (only when the run has any).
+fn media_section(out: &mut String, run: &RunResult) {
+    if run.media.is_empty() {
+        return;
+    }
+    out.push_str("\n## Media\n\n| case | message | role | media |\n|---|---|---|---|\n");
+    for case in &run.cases {
+        for m in &case.media.messages {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&case.name()),
+                m.index + 1,
+                m.role.as_str(),
+                cell(&m.count.summary())
+            );
+        }
     }
 }
 
