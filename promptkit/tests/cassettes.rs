@@ -54,6 +54,19 @@ async fn run(dir: &Path, mode: CassetteMode) -> RunResult {
     suite.run(|_| {}).await
 }
 
+/// Runs in `mode`; the case must pass.
+async fn passing(dir: &Path, mode: CassetteMode) -> RunResult {
+    let run = run(dir, mode).await;
+    assert_eq!(run.cases[0].status, Status::Passed, "{}", run.cases[0]);
+    run
+}
+
+/// Replays with the key file gone; the case must pass.
+async fn replay_keyless(dir: &Path) -> RunResult {
+    std::fs::remove_file(dir.join("key.txt")).expect("rm key");
+    passing(dir, CassetteMode::Replay).await
+}
+
 fn answer() -> Reply {
     Reply::json(
         200,
@@ -69,13 +82,7 @@ async fn record_once_then_replay_keyless_and_fail_clearly_on_change() {
     project(dir.path(), &server.url, "You are a support assistant.");
 
     // Live once, recording.
-    let recorded = run(dir.path(), CassetteMode::Record).await;
-    assert_eq!(
-        recorded.cases[0].status,
-        Status::Passed,
-        "{}",
-        recorded.cases[0]
-    );
+    passing(dir.path(), CassetteMode::Record).await;
     assert_eq!(server.requests().len(), 1);
     let cassette = dir.path().join("cassettes/order__live.json");
     let text = std::fs::read_to_string(&cassette).expect("cassette written");
@@ -87,14 +94,7 @@ async fn record_once_then_replay_keyless_and_fail_clearly_on_change() {
     );
 
     // Keyless and serverless: no key file, the server never called again.
-    std::fs::remove_file(dir.path().join("key.txt")).expect("rm key");
-    let replayed = run(dir.path(), CassetteMode::Replay).await;
-    assert_eq!(
-        replayed.cases[0].status,
-        Status::Passed,
-        "{}",
-        replayed.cases[0]
-    );
+    let replayed = replay_keyless(dir.path()).await;
     assert_eq!(replayed.cases[0].turns[0].reply, "It has shipped.");
     assert_eq!(
         server.requests().len(),
@@ -122,16 +122,9 @@ async fn record_once_then_replay_keyless_and_fail_clearly_on_change() {
     assert_eq!(server.requests().len(), 1);
 
     // `update` records what changed, and the next replay passes again.
-    let updated = run(dir.path(), CassetteMode::Update).await;
-    assert_eq!(
-        updated.cases[0].status,
-        Status::Passed,
-        "{}",
-        updated.cases[0]
-    );
+    passing(dir.path(), CassetteMode::Update).await;
     assert_eq!(server.requests().len(), 2);
-    let again = run(dir.path(), CassetteMode::Replay).await;
-    assert_eq!(again.cases[0].status, Status::Passed, "{}", again.cases[0]);
+    passing(dir.path(), CassetteMode::Replay).await;
     assert_eq!(server.requests().len(), 2);
     let text = std::fs::read_to_string(&cassette).expect("cassette");
     assert!(!text.contains(KEY));
@@ -143,8 +136,7 @@ async fn without_a_cassette_replay_mode_calls_the_provider_as_before() {
     let dir = tempfile::tempdir().expect("dir");
     let server = MockServer::start(vec![answer()]).await;
     project(dir.path(), &server.url, "You are a support assistant.");
-    let run = run(dir.path(), CassetteMode::Replay).await;
-    assert_eq!(run.cases[0].status, Status::Passed, "{}", run.cases[0]);
+    passing(dir.path(), CassetteMode::Replay).await;
     assert_eq!(server.requests().len(), 1);
     assert!(
         !dir.path().join("cassettes").exists(),
@@ -166,13 +158,7 @@ async fn a_turn_with_an_image_records_the_image_by_reference_and_replays_it() {
     );
     std::fs::write(&scenario, text).expect("write");
 
-    let recorded = run(dir.path(), CassetteMode::Record).await;
-    assert_eq!(
-        recorded.cases[0].status,
-        Status::Passed,
-        "{}",
-        recorded.cases[0]
-    );
+    let recorded = passing(dir.path(), CassetteMode::Record).await;
     let data_url = promptkit::media::data_url::encode("image/png", png);
     assert!(
         server.requests()[0].body.contains(&data_url),
@@ -188,14 +174,7 @@ async fn a_turn_with_an_image_records_the_image_by_reference_and_replays_it() {
         .collect();
     assert_eq!(stored, vec![png.to_vec()], "the image, stored once");
 
-    std::fs::remove_file(dir.path().join("key.txt")).expect("rm key");
-    let replayed = run(dir.path(), CassetteMode::Replay).await;
-    assert_eq!(
-        replayed.cases[0].status,
-        Status::Passed,
-        "{}",
-        replayed.cases[0]
-    );
+    let replayed = replay_keyless(dir.path()).await;
     assert_eq!(
         server.requests().len(),
         1,

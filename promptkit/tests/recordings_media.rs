@@ -35,7 +35,7 @@ impl Provider for Speaker {
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         Box::pin(async move {
             let mut message = Message::assistant("Here it is, read aloud.");
-            message.parts = vec![audio(WAV)];
+            message.parts = vec![part("audio", "audio/wav", WAV)];
             Ok(ChatResponse {
                 message,
                 usage: Usage::default(),
@@ -47,22 +47,9 @@ impl Provider for Speaker {
     }
 }
 
-fn image(bytes: &[u8]) -> ContentPart {
-    ContentPart::of_kind(
-        "image",
-        data_url::encode("image/png", bytes),
-        Some("image/png".into()),
-    )
-    .expect("kind")
-}
-
-fn audio(bytes: &[u8]) -> ContentPart {
-    ContentPart::of_kind(
-        "audio",
-        data_url::encode("audio/wav", bytes),
-        Some("audio/wav".into()),
-    )
-    .expect("kind")
+/// An inline part of `kind` holding `bytes` of type `mime`.
+fn part(kind: &str, mime: &str, bytes: &[u8]) -> ContentPart {
+    ContentPart::of_kind(kind, data_url::encode(mime, bytes), Some(mime.into())).expect("kind")
 }
 
 /// A request whose user turn carries the PNG (twice over two turns: stored once).
@@ -70,7 +57,7 @@ fn request(turns: usize) -> ChatRequest {
     let mut messages = Vec::new();
     for n in 0..turns {
         let mut user = Message::user(format!("Describe picture {n}"));
-        user.parts = vec![image(PNG)];
+        user.parts = vec![part("image", "image/png", PNG)];
         messages.push(user);
         if n + 1 < turns {
             messages.push(Message::assistant("A red square."));

@@ -39,6 +39,16 @@ async fn run_with_an_image() -> (RunResult, tempfile::TempDir) {
     (run, temp)
 }
 
+/// The JSON of the case of `scenario`.
+fn case_json<'a>(run: &'a Value, scenario: &str) -> &'a Value {
+    run["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["scenario"] == scenario)
+        .expect("case")
+}
+
 #[tokio::test]
 async fn json_counts_media_per_message_case_and_run() {
     let (run, _temp) = run_with_an_image().await;
@@ -50,12 +60,7 @@ async fn json_counts_media_per_message_case_and_run() {
     assert_eq!(refund.status, Status::Passed, "{refund}");
 
     let json: Value = serde_json::from_str(&Format::Json.render(&run)).expect("JSON");
-    let case = json["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .find(|c| c["scenario"] == "refund-policy")
-        .expect("case");
+    let case = case_json(&json, "refund-policy");
     let media = &case["media"];
     assert_eq!(media["parts"], 1);
     assert_eq!(media["images"], 1);
@@ -71,12 +76,7 @@ async fn json_counts_media_per_message_case_and_run() {
     assert_eq!(json["media"]["bytes"], PNG.len());
 
     // A case without media keeps the JSON shape it always had.
-    let order = json["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .find(|c| c["scenario"] == "order-status")
-        .expect("case");
+    let order = case_json(&json, "order-status");
     assert!(order.get("media").is_none(), "{order}");
 
     // The fields read back.
