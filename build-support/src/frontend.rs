@@ -179,6 +179,14 @@ impl Frontend {
         self
     }
 
+    /// Read only these scenario files of the config (see [`LoadOptions::scenario_files`]).
+    ///
+    /// [`LoadOptions::scenario_files`]: crate::load::LoadOptions::scenario_files
+    pub fn only_scenario_files(mut self, paths: impl IntoIterator<Item = PathBuf>) -> Self {
+        self.load.scenario_files = Some(paths.into_iter().collect());
+        self
+    }
+
     /// Assertion types registered in Rust that scenarios and evals may use.
     pub fn custom_assertions(mut self, names: impl IntoIterator<Item = String>) -> Self {
         self.check.custom_assertions.extend(names);
@@ -260,6 +268,7 @@ fn prompts_project(first: &Path, prompts: Vec<Item<PromptSpec>>) -> Project {
         personas: Vec::new(),
         evals: Vec::new(),
         mock_configs: Vec::new(),
+        partial: false,
         recordings: Vec::new(),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use promptkit::__private::ArenaProject;
+use promptkit::__private::{ArenaProject, ArenaTest};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
 
@@ -32,12 +32,24 @@ fn project(config: &Path, files: Vec<(String, String)>) -> &'static ArenaProject
         .into_iter()
         .map(|(p, t)| (&*p.leak(), &*t.leak()))
         .collect();
+    let scenario_file = leaked
+        .iter()
+        .map(|(path, _)| *path)
+        .find(|path| path.ends_with("refund-policy.scenario.yaml"))
+        .expect("the scenario is embedded");
     let config = config.to_string_lossy().into_owned().leak();
     Box::leak(Box::new(ArenaProject::new(
         config,
         leaked.leak(),
         "arena_test_failure",
-        &[("refund_policy__mock", false)],
+        vec![ArenaTest {
+            name: "refund_policy__mock",
+            ignored: false,
+            scenario: "refund-policy",
+            provider: "mock",
+            scenario_file,
+        }]
+        .leak(),
     )))
 }
 
@@ -53,7 +65,7 @@ fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
     let config = root.join("config.arena.yaml");
     let edited = project(&config, files);
     let outcome = std::panic::catch_unwind(|| {
-        promptkit::__private::arena_case(edited, "refund-policy", "mock", |_| {});
+        promptkit::__private::arena_case(edited, 0, |_| {});
     });
     let payload = outcome.expect_err("the edited scenario fails");
     let message = payload
@@ -71,5 +83,22 @@ fn a_failing_case_panics_with_transcript_and_expected_vs_actual() {
 
     // The unedited embedded project passes (and never touched the disk copy).
     let unedited = project(&config, self::files(&root));
-    promptkit::__private::arena_case(unedited, "refund-policy", "mock", |_| {});
+    promptkit::__private::arena_case(unedited, 0, |_| {});
+}
+
+/// A process that runs one case reads only that case's scenario file: another
+/// scenario's embedded text is never parsed (broken here, it would fail the load).
+#[test]
+fn one_case_reads_only_its_own_scenario() {
+    let root = Path::new(ROOT).canonicalize().expect("example present");
+    let mut files = files(&root);
+    let mut broken = false;
+    for (path, text) in &mut files {
+        if path.ends_with("order-status.scenario.yaml") {
+            *text = "spec: [not, a, scenario".to_owned();
+            broken = true;
+        }
+    }
+    assert!(broken, "the example has another scenario to break");
+    promptkit::__private::arena_case(project(&root.join("config.arena.yaml"), files), 0, |_| {});
 }

@@ -262,7 +262,8 @@ pub(super) fn check(project: &Project, mcp_servers: &[String], out: &mut Diagnos
     for mock in &project.mock_configs {
         let path = mock.path.as_path();
         for (key, scenario) in mock.config.scenarios.iter().flat_map(|s| s.iter()) {
-            if !scenarios.contains(&key.value.as_str())
+            if !project.partial
+                && !scenarios.contains(&key.value.as_str())
                 && !project
                     .evals
                     .iter()

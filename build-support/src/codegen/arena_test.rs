@@ -62,7 +62,8 @@ pub fn arena_test(
     let mut listed = Vec::new();
     let tests = cases
         .iter()
-        .map(|case| {
+        .enumerate()
+        .map(|(index, case)| {
             let name = test_name(case, &mut names);
             // A live case with a cassette replays keyless: it runs by default (the file
             // is tracked, so recording it again rebuilds the tests).
@@ -76,9 +77,24 @@ pub fn arena_test(
             let ignored = needs.is_some();
             let text = name.to_string();
             let text = text.strip_prefix("r#").unwrap_or(&text).to_owned();
-            listed.push(quote! { (#text, #ignored) });
+            // The scenario file the test reads (none for inline scenarios and evals),
+            // so a process running a few tests loads only their scenarios.
+            let file = project
+                .scenario(&case.scenario)
+                .filter(|s| s.path != project.config_path)
+                .and_then(|s| s.path.to_str())
+                .unwrap_or_default();
             let scenario = &case.scenario;
             let provider = &case.provider;
+            listed.push(quote! {
+                ::promptkit::__private::ArenaTest {
+                    name: #text,
+                    ignored: #ignored,
+                    scenario: #scenario,
+                    provider: #provider,
+                    scenario_file: #file,
+                }
+            });
             let ignore = needs.map(|vars| {
                 let reason = format!(
                     "needs {vars} (or a cassette: {} in {})",
@@ -99,9 +115,7 @@ pub fn arena_test(
                 #[test]
                 #ignore
                 fn #name() {
-                    ::promptkit::__private::arena_case(
-                        &PROJECT, #scenario, #provider, super::#setup,
-                    );
+                    ::promptkit::__private::arena_case(&PROJECT, #index, super::#setup);
                 }
             }
         })

@@ -71,6 +71,11 @@ pub struct LoadOptions {
     /// reads (as listed in [`Loaded::files`]). `#[arena_test]` compiles a checked
     /// project into the test binary this way, so a test never re-reads YAML.
     pub embedded: Option<Arc<Embedded>>,
+    /// Read only these files of the config's `scenarios` list (resolved paths, as in
+    /// [`Item::path`]); the others are skipped unread and the project is
+    /// [`Project::partial`]. For a process that runs a few cases of a project already
+    /// checked whole: `#[arena_test]` running one test. `None` reads every scenario.
+    pub scenario_files: Option<std::collections::BTreeSet<PathBuf>>,
 }
 
 /// File contents captured at compile time, keyed by path.
@@ -83,6 +88,7 @@ impl Default for LoadOptions {
             max_file_bytes: 8 * 1024 * 1024,
             max_project_bytes: 64 * 1024 * 1024,
             embedded: None,
+            scenario_files: None,
         }
     }
 }
@@ -230,6 +236,9 @@ pub struct Project {
     pub mock_configs: Vec<MockFile>,
     /// Recordings of replay providers and evals that could be read (each once).
     pub recordings: Vec<RecordingFile>,
+    /// Some scenario files were skipped ([`LoadOptions::scenario_files`]): checks that
+    /// need every scenario (unused mock responses) are not made.
+    pub partial: bool,
 }
 
 impl Project {

@@ -70,8 +70,14 @@ impl ProjectLoader<'_, '_> {
         let mut mock_configs = Vec::new();
         let mut recordings = Vec::new();
         let providers = self.providers(spec, &mut mock_configs, &mut recordings);
+        let only = self.r.options().scenario_files.as_ref();
+        let root = self.root;
+        let config_path = self.config_path;
+        let (read, skipped): (Vec<_>, Vec<_>) = spec.scenarios.iter().partition(|f| {
+            only.is_none_or(|only| only.contains(&FileRef::new(config_path, root, &f.file).path))
+        });
         let mut scenarios = self.simple::<ScenarioSpec>(
-            spec.scenarios.iter().map(|f| &f.file),
+            read.into_iter().map(|f| &f.file),
             IdRule {
                 kind: Kind::Scenario,
                 name_required: false,
@@ -111,6 +117,7 @@ impl ProjectLoader<'_, '_> {
             evals,
             mock_configs,
             recordings,
+            partial: !skipped.is_empty(),
             arena,
         }
     }

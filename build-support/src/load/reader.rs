@@ -34,6 +34,11 @@ pub(crate) struct Reader<'o> {
 }
 
 impl<'o> Reader<'o> {
+    /// The options of this load.
+    pub fn options(&self) -> &'o LoadOptions {
+        self.options
+    }
+
     /// A reader for a project rooted at `root`.
     pub fn new(root: &Path, options: &'o LoadOptions) -> Self {
         Self {
