@@ -163,7 +163,10 @@ impl Recording {
         if value.get("version").and_then(Value::as_u64) == Some(u64::from(FORMAT_VERSION)) {
             recording_media::resolve(&mut value, folder_of(path), path)?;
         }
-        let recording: Self = serde_json::from_value(value).map_err(not_ours)?;
+        let recording: Self = serde_json::from_value(value).map_err(|e| {
+            // The text's own error says where (line and column), when it has one.
+            not_ours(serde_json::from_str::<Self>(text).err().unwrap_or(e))
+        })?;
         if recording.version != FORMAT_VERSION {
             return Err(RecordingError::Version {
                 path: path.to_owned(),
@@ -419,6 +422,18 @@ mod tests {
             replay.chat(request("hi", 2)).await.is_err(),
             "repetitions are keyed"
         );
+    }
+
+    #[test]
+    fn format_errors_say_where() {
+        let err = Recording::parse("{\"version\": 1,\n \"entries\": 3}", Path::new("r.json"))
+            .expect_err("not a recording");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("recording `r.json`: not a PromptKit recording"),
+            "{message}"
+        );
+        assert!(message.contains("line 2 column"), "{message}");
     }
 
     #[test]
