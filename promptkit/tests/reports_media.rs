@@ -137,6 +137,15 @@ async fn html_shows_the_thumbnail_from_the_run_and_respects_the_cap() {
     assert_eq!(html.matches(&src).count(), 1);
     assert!(html.contains("(inline image/png, 73 B)"));
     assert!(html.contains("id=\"media\" data-parts=\"1\""));
+    assert!(html.contains("<th>time</th><th>media</th></tr>"), "{html}");
+    assert!(
+        html.contains("<td class=\"media-count\">1 media part (1 image) · 73 B</td></tr>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td class=\"media-count\">—</td></tr>"),
+        "{html}"
+    );
 
     let capped = html_with(
         &run,

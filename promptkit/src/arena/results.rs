@@ -232,6 +232,15 @@ impl CaseMedia {
     pub fn is_empty(&self) -> bool {
         self.total.is_empty()
     }
+
+    /// One line for a report's table: the totals' summary, `—` without media.
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            "—".to_owned()
+        } else {
+            self.total.summary()
+        }
+    }
 }
 
 impl CaseResult {

@@ -99,8 +99,14 @@ pub fn html_with(run: &RunResult, caps: MediaCaps) -> String {
     out.push_str("<h2>Cases</h2>\n<label><input type=\"checkbox\" id=\"only-failures\"> failures only</label>\n");
     out.push_str(
         "<table><thead><tr><th>case</th><th>status</th><th>turns</th><th>assertions</th>\
-         <th>tokens in/out</th><th>cost</th><th>time</th></tr></thead><tbody>\n",
+         <th>tokens in/out</th><th>cost</th><th>time</th>",
     );
+    // The media column only when a transcript carries media.
+    let media_column = !run.media.is_empty();
+    if media_column {
+        out.push_str("<th>media</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
     for case in &run.cases {
         let total = case.assertions().count();
         let passed = case.assertions().filter(|(_, a)| a.passed).count();
@@ -115,10 +121,10 @@ pub fn html_with(run: &RunResult, caps: MediaCaps) -> String {
                 ""
             }
         });
-        let _ = writeln!(
+        let _ = write!(
             out,
             "<tr class=\"case{change}\" data-status=\"{status}\"><td><a href=\"#{}\">{}</a></td><td class=\"{status}\">{status}</td>\
-             <td>{}</td><td>{passed}/{total}</td><td>{}/{}</td><td>{}</td><td>{:.0} ms</td></tr>",
+             <td>{}</td><td>{passed}/{total}</td><td>{}/{}</td><td>{}</td><td>{:.0} ms</td>",
             anchor(case),
             escape(&case.name()),
             case.turns.len(),
@@ -127,6 +133,14 @@ pub fn html_with(run: &RunResult, caps: MediaCaps) -> String {
             escape(&dollars(case.cost_usd)),
             case.duration_ms
         );
+        if media_column {
+            let _ = write!(
+                out,
+                "<td class=\"media-count\">{}</td>",
+                escape(&case.media.summary())
+            );
+        }
+        out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
     let diffs = reply_diffs(run);

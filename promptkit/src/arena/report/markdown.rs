@@ -118,12 +118,7 @@ fn cases_section(out: &mut String, run: &RunResult) {
             case.duration_ms
         );
         if media {
-            let shown = if case.media.is_empty() {
-                "—".to_owned()
-            } else {
-                case.media.total.summary()
-            };
-            let _ = write!(out, " {} |", cell(&shown));
+            let _ = write!(out, " {} |", cell(&case.media.summary()));
         }
         out.push('\n');
     }
