@@ -264,3 +264,17 @@ fn judge_assertion_without_a_judge() {
         "        - type: llm_judge\n          params:\n            criteria: \"polite\"\n        - type: content_excludes\n",
     )]));
 }
+
+#[test]
+fn an_unknown_media_type_and_media_without_types() {
+    insta::assert_snapshot!(broken(&[(
+        "prompts/support.yaml",
+        "  allowed_tools:",
+        "  media:\n    enabled: true\n    supported_types: [image, picture]\n\n  allowed_tools:"
+    )]));
+    insta::assert_snapshot!(warned(&[(
+        "prompts/support.yaml",
+        "  allowed_tools:",
+        "  media:\n    enabled: true\n\n  allowed_tools:"
+    )]));
+}

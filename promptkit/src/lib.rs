@@ -20,6 +20,6 @@ pub mod skills;
 pub mod tools;
 pub mod validators;
 
-pub use message::{ContentPart, Cost, Message, Reasoning, Role, ToolCall, Usage};
+pub use message::{ContentPart, Cost, Declared, Message, Reasoning, Role, ToolCall, Usage};
 pub use pack::Pack;
 pub use promptkit_macros::{Prompt, arena_test, include_pack, include_prompt};

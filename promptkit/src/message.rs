@@ -131,6 +131,9 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
+        /// What its author declared about it, for media without bytes to measure.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        declared: Option<Declared>,
     },
     /// An audio clip.
     Audio {
@@ -139,6 +142,9 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
+        /// What its author declared about it, for media without bytes to measure.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        declared: Option<Declared>,
     },
     /// A video clip.
     Video {
@@ -147,6 +153,9 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
+        /// What its author declared about it, for media without bytes to measure.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        declared: Option<Declared>,
     },
     /// A document (PDF, text...).
     Document {
@@ -155,19 +164,78 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
+        /// What its author declared about it, for media without bytes to measure.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        declared: Option<Declared>,
     },
+}
+
+/// What an author declared about a media part (a mock reply's `metadata`, a mock
+/// tool's `width`/`height`): what the media assertions read where there are no bytes
+/// to measure (a `mock://` or `http` URL), as the reference reads it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Declared {
+    /// Width in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u64>,
+    /// Height in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+    /// Duration in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_secs: Option<f64>,
 }
 
 impl ContentPart {
     /// A part of `kind` (`image`, `audio`, `video`, `document`); `None` for another kind.
     pub fn of_kind(kind: &str, url: String, mime_type: Option<String>) -> Option<Self> {
+        let declared = None;
         Some(match kind {
-            "image" => Self::Image { url, mime_type },
-            "audio" => Self::Audio { url, mime_type },
-            "video" => Self::Video { url, mime_type },
-            "document" => Self::Document { url, mime_type },
+            "image" => Self::Image {
+                url,
+                mime_type,
+                declared,
+            },
+            "audio" => Self::Audio {
+                url,
+                mime_type,
+                declared,
+            },
+            "video" => Self::Video {
+                url,
+                mime_type,
+                declared,
+            },
+            "document" => Self::Document {
+                url,
+                mime_type,
+                declared,
+            },
             _ => return None,
         })
+    }
+
+    /// The same part with what its author declared about it (nothing declared keeps none).
+    pub fn with_declared(mut self, value: Declared) -> Self {
+        if value != Declared::default() {
+            match &mut self {
+                Self::Image { declared, .. }
+                | Self::Audio { declared, .. }
+                | Self::Video { declared, .. }
+                | Self::Document { declared, .. } => *declared = Some(value),
+            }
+        }
+        self
+    }
+
+    /// What its author declared about it, if anything.
+    pub fn declared(&self) -> Option<&Declared> {
+        match self {
+            Self::Image { declared, .. }
+            | Self::Audio { declared, .. }
+            | Self::Video { declared, .. }
+            | Self::Document { declared, .. } => declared.as_ref(),
+        }
     }
 
     /// The part's kind: `image`, `audio`, `video` or `document`.

@@ -1,7 +1,8 @@
 //! Scenario turn `parts` reach the provider as media: a scripted turn with a text part
 //! and an image file sends an OpenAI-compatible `image_url` data URL (typed by the
 //! bytes, not the extension); a missing file or a path outside the project ends the
-//! case with the error's file:line:col and sends nothing.
+//! case with the error's file:line:col and sends nothing; so does a part over the
+//! prompt's `media:` limits.
 
 mod support;
 
@@ -60,6 +61,14 @@ spec:
 }
 
 async fn run(file_path: &str) -> (promptkit::arena::RunResult, MockServer, tempfile::TempDir) {
+    run_with(file_path, "").await
+}
+
+/// [`run`] with `media` (the prompt's `media:` section, indented for `spec`).
+async fn run_with(
+    file_path: &str,
+    media: &str,
+) -> (promptkit::arena::RunResult, MockServer, tempfile::TempDir) {
     let reply = json!({"choices": [{"message": {"role": "assistant", "content": "A red square."}, "finish_reason": "stop"}]});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
     let temp = tempfile::tempdir().expect("temp dir");
@@ -73,7 +82,7 @@ async fn run(file_path: &str) -> (promptkit::arena::RunResult, MockServer, tempf
     std::fs::write(project.join("photo.jpg"), &png).expect("write");
     std::fs::write(temp.path().join("outside.png"), &png).expect("write");
     std::fs::write(project.join("config.arena.yaml"), ARENA).expect("write");
-    std::fs::write(project.join("vision.yaml"), PROMPT).expect("write");
+    std::fs::write(project.join("vision.yaml"), format!("{PROMPT}{media}")).expect("write");
     std::fs::write(
         project.join("local.provider.yaml"),
         format!(
@@ -126,4 +135,49 @@ async fn bad_media_ends_the_case_at_its_location_and_sends_nothing() {
         assert!(shown.contains(says), "{shown}");
         assert!(server.requests().is_empty(), "nothing was sent for {path}");
     }
+}
+
+#[tokio::test]
+async fn a_part_over_the_prompts_media_limits_ends_the_case_and_sends_nothing() {
+    for (media, says) in [
+        (
+            "  media:\n    enabled: false\n",
+            "the image part is sent to a prompt whose media is disabled (`media.enabled`",
+        ),
+        (
+            "  media:\n    enabled: true\n    supported_types: [audio]\n",
+            "image is not a supported media type (supported: audio) (`media.supported_types`",
+        ),
+        (
+            "  media:\n    enabled: true\n    supported_types: [image]\n    image:\n      allowed_formats: [jpeg, webp]\n",
+            "the image is png; allowed: jpeg, webp (`media.image.allowed_formats`",
+        ),
+        (
+            "  media:\n    enabled: true\n    supported_types: [image]\n    image:\n      require_caption: true\n",
+            "the image has no caption (`media.image.require_caption`",
+        ),
+    ] {
+        let (result, server, _temp) = run_with("photo.jpg", media).await;
+        let case = &result.cases[0];
+        assert_eq!(case.status, Status::Error, "{case}");
+        let shown = case.to_string();
+        assert!(shown.contains("look.scenario.yaml:14:17"), "{shown}");
+        assert!(shown.contains(says), "{shown}");
+        assert!(shown.contains("of prompt `vision` in "), "{shown}");
+        assert!(server.requests().is_empty(), "nothing was sent for {media}");
+    }
+    // Within the limits (PNG bytes are allowed as png, one image of at most one), the
+    // part is sent.
+    let (result, server, _temp) = run_with(
+        "photo.jpg",
+        "  media:\n    enabled: true\n    supported_types: [image]\n    image:\n      max_size_mb: 1\n      allowed_formats: [png]\n      max_images_per_msg: 1\n",
+    )
+    .await;
+    assert_eq!(
+        result.cases[0].status,
+        Status::Passed,
+        "{}",
+        result.cases[0]
+    );
+    assert_eq!(server.requests().len(), 1);
 }

@@ -69,7 +69,7 @@ fn texts_images_and_server_errors_reach_the_tool_loop() {
         .filter(|m| m.name.as_deref() == Some("mcp__everything__get-tiny-image"))
         .flat_map(|m| &m.parts)
         .find_map(|p| match p {
-            ContentPart::Image { url, mime_type } => Some((url.clone(), mime_type.clone())),
+            ContentPart::Image { url, mime_type, .. } => Some((url.clone(), mime_type.clone())),
             _ => None,
         })
         .expect("an image part");

@@ -61,6 +61,16 @@ fn claude(server: &MockServer) -> Anthropic {
     )
 }
 
+fn gemini(server: &MockServer) -> Gemini {
+    Gemini::new(
+        "g",
+        "gemini-2.5-flash",
+        &server.url,
+        Secret::new("AIza-k-123456"),
+        transport(),
+    )
+}
+
 /// A part by reference (not loaded).
 fn by_reference(kind: &str, url: &str, mime: &str) -> ContentPart {
     ContentPart::of_kind(kind, url.into(), Some(mime.into())).expect("kind")
@@ -133,13 +143,7 @@ async fn anthropic_sends_image_and_document_blocks() {
 async fn gemini_sends_inline_data_and_file_data() {
     let reply = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}]});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
-    let gemini = Gemini::new(
-        "g",
-        "gemini-2.5-flash",
-        &server.url,
-        Secret::new("AIza-k-123456"),
-        transport(),
-    );
+    let gemini = gemini(&server);
     let video = by_reference("video", "gs://bucket/clip.mp4", "video/mp4");
     let body = sent(
         &gemini,
@@ -178,4 +182,64 @@ async fn a_media_type_the_provider_cannot_take_is_refused_before_sending() {
         assert!(err.detail.contains(says), "{err}");
     }
     assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+/// A conversation whose tool answered with a text and an image (and audio, which only
+/// Gemini's `inlineData` could carry, and only as the first media).
+fn after_tool(parts: Vec<ContentPart>) -> ChatRequest {
+    let mut call = Message::assistant("");
+    call.tool_calls = vec![promptkit::ToolCall::new("call_1", "chart", json!({"q": 1}))];
+    let mut result = Message::tool_result("call_1", "chart", "Here is the chart");
+    result.parts = parts;
+    ChatRequest {
+        messages: vec![Message::user("Chart it"), call, result].into(),
+        ..ChatRequest::default()
+    }
+}
+
+#[tokio::test]
+async fn tool_results_with_media_are_sent_as_media_parts() {
+    let image = || inline("image", "image/png", "red-3x2.png");
+    let audio = || inline("audio", "audio/wav", "tone.wav");
+    let png = format!("data:image/png;base64,{}", b64("red-3x2.png"));
+
+    let reply = json!({"choices": [{"message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]});
+    let server = MockServer::start(vec![Reply::json(200, reply)]).await;
+    let openai = OpenAi::new("o", "gpt-4o", &server.url, Auth::None, transport());
+    let body = sent(&openai, &server, after_tool(vec![image(), audio()])).await;
+    assert_eq!(
+        body["messages"][2],
+        json!({"role": "tool", "tool_call_id": "call_1", "content": [
+            {"type": "text", "text": "Here is the chart"},
+            {"type": "image_url", "image_url": {"url": png}},
+        ]})
+    );
+
+    let reply = json!({"content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}});
+    let server = MockServer::start(vec![Reply::json(200, reply)]).await;
+    let body = sent(
+        &claude(&server),
+        &server,
+        after_tool(vec![image(), audio()]),
+    )
+    .await;
+    assert_eq!(
+        body["messages"][2]["content"][0],
+        json!({"type": "tool_result", "tool_use_id": "call_1", "content": [
+            {"type": "text", "text": "Here is the chart"},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": b64("red-3x2.png")}},
+        ]})
+    );
+
+    let reply = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}]});
+    let server = MockServer::start(vec![Reply::json(200, reply)]).await;
+    let gemini = gemini(&server);
+    let body = sent(&gemini, &server, after_tool(vec![audio(), image()])).await;
+    assert_eq!(
+        body["contents"][2]["parts"][0],
+        json!({"functionResponse": {"name": "chart", "response": {
+            "text": "Here is the chart",
+            "inlineData": {"mimeType": "audio/wav", "data": b64("tone.wav")},
+        }}})
+    );
 }

@@ -73,6 +73,24 @@ pub(super) fn check_prompt(prompt: &Item<PromptSpec>, out: &mut Diagnostics) {
         unit(path, "top_p", p.top_p.as_ref(), out);
         positive(path, "max_tokens", p.max_tokens.as_ref(), out);
     }
+    if let Some(spanned) = prompt.spec.media.as_ref().filter(|m| m.value.enabled) {
+        let media = &spanned.value;
+        // The runtime refuses scenario media of a type not listed here.
+        const TYPES: &[&str] = &["image", "audio", "video"];
+        for kind in &media.supported_types {
+            out.extend(unknown(path, kind, TYPES, "media type", true));
+        }
+        if media.supported_types.is_empty() {
+            out.push(
+                warning(
+                    "media is enabled but lists no `supported_types`: every image, audio and video part sent with this prompt is refused",
+                    at(path, spanned),
+                    path,
+                )
+                .with_help("add `supported_types: [image]` (or audio, video) under `media`"),
+            );
+        }
+    }
 }
 
 /// The strategy and the relevance settings, as the reference validates them.

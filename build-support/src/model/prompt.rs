@@ -40,7 +40,7 @@ pub struct PromptSpec {
     pub allowed_tools: Vec<Spanned<String>>,
     /// Multimodal settings.
     #[serde(default)]
-    pub media: Option<MediaConfig>,
+    pub media: Option<Spanned<MediaConfig>>,
     /// Validators / guardrails applied to responses.
     #[serde(default)]
     pub validators: Vec<ValidatorConfig>,

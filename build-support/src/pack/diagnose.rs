@@ -15,7 +15,13 @@ use crate::model::PromptSpec;
 /// Warnings for media files of multimodal examples that do not exist (resolved from
 /// the project root, as the reference does).
 pub(super) fn missing_media(item: &Item<PromptSpec>, root: &Path) -> Vec<Diagnostic> {
-    let Some(media) = item.spec.media.as_ref().filter(|m| m.enabled) else {
+    let Some(media) = item
+        .spec
+        .media
+        .as_ref()
+        .map(|m| &m.value)
+        .filter(|m| m.enabled)
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -57,7 +57,7 @@ pub fn prompt(item: &Item<PromptSpec>) -> PackPrompt {
         variables: spec.variables.iter().map(variable).collect(),
         tools: spec.allowed_tools.iter().map(|t| t.value.clone()).collect(),
         tool_policy: spec.tool_policy.as_ref().map(tool_policy),
-        media: spec.media.as_ref().map(media),
+        media: spec.media.as_ref().map(|m| media(&m.value)),
         pipeline: Some(default_pipeline()),
         parameters: spec.parameters.as_ref().map(|p| PackParameters {
             temperature: p.temperature.as_ref().map(|v| v.value),

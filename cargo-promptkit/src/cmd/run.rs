@@ -13,7 +13,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use promptkit::arena::report::{
-    Format, MarkdownSections, ReportFiles, load_baseline, write_report_files,
+    DEFAULT_RECORDINGS_DIR, Format, MarkdownSections, ReportFiles, load_baseline,
+    write_report_files,
 };
 use promptkit::arena::{CaseResult, RunOptions, RunResult, Setup, Status, Suite};
 use promptkit::providers::cassette::{CassetteMode, Cassettes};
@@ -163,8 +164,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let mut run = runtime.block_on(suite.run(|case| progress.finished(case)));
+    // Ctrl-C stops the run: cases in flight are dropped, servers shut down, and the
+    // finished cases are still reported.
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let mut run = runtime.block_on(suite.run_until(|case| progress.finished(case), interrupt));
     progress.clear();
+    if run.interrupted {
+        eprintln!(
+            "interrupted: {} of {total} cases finished; the reports hold those",
+            run.cases.len()
+        );
+    }
     if let (Some(path), Some(baseline)) = (&args.baseline, &baseline) {
         run = run.compared_with(path.display().to_string(), baseline);
     }
@@ -175,7 +189,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for path in written.iter().filter(|p| !is_arena_case_file(p)) {
         println!("report: {}", path.display());
     }
+    if let Some(dir) = &files.recordings {
+        println!(
+            "session recordings: {} ({} cases)",
+            dir.display(),
+            run.cases.len()
+        );
+    }
     let code = match &run.comparison {
+        _ if run.interrupted => INTERRUPTED,
         Some(comparison) if args.fail_on_regression && run.totals.errors == 0 => {
             u8::from(comparison.has_regressions())
         }
@@ -184,13 +206,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(code))
 }
 
-/// The reference's per-case `<RunID>.json` files are listed by `index.json`, not printed.
+/// The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
+
+/// The reference's per-case `<RunID>.json` files are listed by `index.json`, and the
+/// per-case session recordings (`.jsonl`) by their folder, not printed one by one.
 fn is_arena_case_file(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     name.is_some_and(|n| {
-        n.ends_with(".json")
-            && n != Format::Json.file_name()
-            && n != promptkit::arena::report::INDEX_FILE
+        n.ends_with(".jsonl")
+            || (n.ends_with(".json")
+                && n != Format::Json.file_name()
+                && n != promptkit::arena::report::INDEX_FILE)
     })
 }
 
@@ -245,6 +272,17 @@ fn report_files(args: &Args, suite: &Suite) -> ReportFiles {
                 cost_summary: m.show_cost_summary,
             })
             .unwrap_or_default(),
+        recordings: output
+            .and_then(|o| o.recording.as_ref())
+            .filter(|r| r.enabled)
+            .map(|r| {
+                dir.join(
+                    r.dir
+                        .as_deref()
+                        .filter(|d| !d.is_empty())
+                        .unwrap_or(DEFAULT_RECORDINGS_DIR),
+                )
+            }),
         dir,
     }
 }

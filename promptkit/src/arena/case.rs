@@ -25,7 +25,7 @@ use crate::assertions::{AssertionContext, Evaluator, PriorResult};
 use crate::conversation::{
     ContextPolicy, Conversation, PreparedPrompt, RoundHook, ToolPolicy, TurnOutcome, prepare_prompt,
 };
-use crate::media::{MAX_MEDIA_BYTES, MediaRoot, turn_message};
+use crate::media::{MediaLimits, MediaRoot, turn_message};
 use crate::message::{Message, Usage};
 use crate::provider::{Provider, RequestContext, Sampling};
 use crate::providers::cassette::{Cassette, CassetteMode};
@@ -293,6 +293,14 @@ async fn play(
             calls.clone(),
         )));
 
+    // The `media:` limits of the scenario's prompt govern its scripted media parts.
+    let media_limits = project.prompt_for_task(&task_type).and_then(|prompt| {
+        prompt.spec.media.as_ref().map(|config| MediaLimits {
+            config: &config.value,
+            prompt: &prompt.id,
+            file: &prompt.path,
+        })
+    });
     let mut turns = Vec::new();
     // A turn that cannot complete ends the case as an error, keeping what ran before.
     let mut failure = None;
@@ -304,17 +312,21 @@ async fn play(
             let message = if turn.parts.is_empty() {
                 Message::user(scripted_text(turn))
             } else {
-                let config_dir = project.config_dir();
-                let root = MediaRoot {
-                    root: &project.root,
-                    base: &config_dir,
-                    file: &scenario.path,
-                    max_bytes: MAX_MEDIA_BYTES,
-                };
-                match turn_message(&turn.parts, &root) {
+                let root = MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
+                let checked = turn_message(&turn.parts, &root)
+                    .map_err(|e| e.to_string())
+                    .and_then(|message| {
+                        media_limits
+                            .map_or(Ok(()), |limits| {
+                                limits.check(&turn.parts, &scenario.path, &message)
+                            })
+                            .map_err(|e| e.to_string())
+                            .map(|()| message)
+                    });
+                match checked {
                     Ok(message) => message,
                     Err(e) => {
-                        failure = Some(e.to_string());
+                        failure = Some(e);
                         break 'turns;
                     }
                 }

@@ -391,6 +391,10 @@ pub struct RunResult {
     /// The media of every transcript (absent from JSON when there is none).
     #[serde(default, skip_serializing_if = "MediaCount::is_empty")]
     pub media: MediaCount,
+    /// The run was stopped (Ctrl-C) before every case finished: `cases` holds the
+    /// finished ones.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 /// A run-wide cost budget and what it stopped.
@@ -463,6 +467,7 @@ impl RunResult {
             comparison: None,
             budget: None,
             media,
+            interrupted: false,
         }
     }
 

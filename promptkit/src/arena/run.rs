@@ -32,7 +32,18 @@ impl Suite {
 
     /// Runs every case with bounded concurrency; results are in plan order.
     /// `progress` is called as each case finishes.
-    pub async fn run(&self, mut progress: impl FnMut(&CaseResult)) -> RunResult {
+    pub async fn run(&self, progress: impl FnMut(&CaseResult)) -> RunResult {
+        self.run_until(progress, std::future::pending()).await
+    }
+
+    /// [`Suite::run`] until `stop` completes (the command line passes Ctrl-C): no case
+    /// starts after it, cases in flight are dropped, servers are shut down, and the
+    /// result holds the finished cases, marked [`RunResult::interrupted`].
+    pub async fn run_until(
+        &self,
+        mut progress: impl FnMut(&CaseResult),
+        stop: impl Future<Output = ()>,
+    ) -> RunResult {
         let started = Instant::now();
         let concurrency = self
             .options
@@ -68,7 +79,18 @@ impl Suite {
         }))
         .map(|c| self.run_case(c))
         .buffered(concurrency);
-        while let Some(result) = stream.next().await {
+        let mut stop = std::pin::pin!(stop);
+        let mut interrupted = false;
+        loop {
+            let next = tokio::select! {
+                biased;
+                () = &mut stop => {
+                    interrupted = true;
+                    None
+                }
+                next = stream.next() => next,
+            };
+            let Some(result) = next else { break };
             spent.set(spent.get() + result.cost_usd.unwrap_or(0.0));
             progress(&result);
             results.push(result);
@@ -92,6 +114,7 @@ impl Suite {
             spent_usd: spent.get(),
             not_started: not_started.into_inner(),
         });
+        run.interrupted = interrupted;
         run
     }
 }

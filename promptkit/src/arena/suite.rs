@@ -17,6 +17,7 @@ use crate::a2a::RemoteAgents;
 use crate::assertions::{Evaluator, ExecEval};
 use crate::classify::Classifiers;
 use crate::mcp::McpServers;
+use crate::media::MediaRoot;
 use crate::provider::Provider;
 use crate::providers::cassette::Cassettes;
 use crate::providers::embeddings::Embedder;
@@ -37,6 +38,7 @@ pub struct RunOptions {
     pub mock_provider: bool,
     /// The responses every mock answers from (`--mock-config`); without it a mock
     /// provider keeps its own `mock_config` and others answer with the fallback text.
+    /// Media files its reply `parts` name resolve from the arena config's folder.
     pub mock_config: Option<Arc<MockConfig>>,
     /// Cases in flight at once (default: the config's `defaults.concurrency`, else 1).
     pub concurrency: Option<usize>,
@@ -231,14 +233,29 @@ fn build_provider(
         .as_ref()
         .filter(|_| options.mock_provider)
     {
-        return Ok(Arc::new(MockProvider::new(id, model, config.clone())));
+        let media = MediaRoot::new(
+            &project.root,
+            &project.config_dir(),
+            Path::new("--mock-config"),
+        );
+        return Ok(Arc::new(
+            MockProvider::new(id, model, config.clone()).with_media(media),
+        ));
     }
     if spec.r#type.value == ProviderType::Mock || options.mock_provider {
-        let config = project
-            .mock_config_of(entry)
-            .map(|m| Arc::new(m.config.clone()))
-            .unwrap_or_default();
-        return Ok(Arc::new(MockProvider::new(id, model, config)));
+        let file = project.mock_config_of(entry);
+        let config = file.map(|m| Arc::new(m.config.clone())).unwrap_or_default();
+        let media = match file {
+            Some(m) => MediaRoot::new(
+                &project.root,
+                m.path.parent().unwrap_or(&project.root),
+                &m.path,
+            ),
+            None => MediaRoot::new(&project.root, &project.root, &project.root),
+        };
+        return Ok(Arc::new(
+            MockProvider::new(id, model, config).with_media(media),
+        ));
     }
     if spec.r#type.value == ProviderType::Replay {
         return replay_provider(project, entry, id, model);

@@ -151,8 +151,8 @@ fn media_parts<'a>(
         .filter(|m| m.role.as_str() == role || (tool_results_count && m.role == Role::Tool))
         .flat_map(|m| &m.parts)
         .filter_map(|part| match (task, part) {
-            (Task::Image, ContentPart::Image { url, mime_type })
-            | (Task::Audio, ContentPart::Audio { url, mime_type }) => {
+            (Task::Image, ContentPart::Image { url, mime_type, .. })
+            | (Task::Audio, ContentPart::Audio { url, mime_type, .. }) => {
                 Some((url.as_str(), mime_type.as_deref()))
             }
             _ => None,

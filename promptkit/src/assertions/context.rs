@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::message::{Cost, Message, Role, Usage};
+use crate::message::{ContentPart, Cost, Message, Role, Usage};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -87,6 +87,39 @@ pub(crate) fn stringify_result(v: &Value) -> String {
         }
         other => crate::go_json::to_string(other),
     }
+}
+
+/// The texts of a tool result that carries media: a string result, or the strings of
+/// a list (another JSON value is not text: the media stand for it); empty ones left out.
+pub fn result_texts(result: &Value) -> Vec<String> {
+    let texts = match result {
+        Value::String(text) => vec![text.clone()],
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    };
+    texts.into_iter().filter(|t| !t.is_empty()).collect()
+}
+
+/// A tool result as the assertions read it: without media, the result itself; with
+/// media, content parts as the reference records them (`{type: text, text}` for each
+/// text, `{type: image|audio|video|document, media: {url, mime_type}}` for each part).
+pub fn result_with_media(result: Option<&Value>, parts: &[ContentPart]) -> Option<Value> {
+    if parts.is_empty() {
+        return result.cloned();
+    }
+    let texts = result.map(result_texts).unwrap_or_default();
+    let content = texts
+        .into_iter()
+        .map(|text| serde_json::json!({"type": "text", "text": text}))
+        .chain(parts.iter().map(|part| {
+            serde_json::json!({"type": part.kind(), "media": {"url": part.url(), "mime_type": part.mime_type()}})
+        }))
+        .collect();
+    Some(Value::Array(content))
 }
 
 fn is_content_part(v: &Value) -> bool {
@@ -290,7 +323,7 @@ pub fn tool_calls_of(messages: &[Message]) -> Vec<ToolCallRecord> {
             let result = messages[i + 1..]
                 .iter()
                 .find(|r| r.role == Role::Tool && r.tool_call_id.as_deref() == Some(tc.id.as_str()))
-                .map(|r| Value::String(r.content.clone()));
+                .and_then(|r| result_with_media(Some(&Value::String(r.content.clone())), &r.parts));
             calls.push(ToolCallRecord {
                 name: tc.name.clone(),
                 arguments: tc.arguments.clone(),

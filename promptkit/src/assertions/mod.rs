@@ -32,6 +32,7 @@ mod workflow;
 
 pub use context::{
     AssertionContext, MediaItem, PriorResult, ToolCallRecord, Transition, WorkflowInfo,
+    result_texts, result_with_media,
 };
 pub use exec::ExecEval;
 pub use judge::{Judge, JudgeError, JudgeFuture, JudgeRequest, Verdict, parse_verdict};

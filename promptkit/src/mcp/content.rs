@@ -55,10 +55,8 @@ fn media_part(block: &Value) -> Option<ContentPart> {
     let data = block.get("data").and_then(Value::as_str)?;
     let mime = block.get("mimeType").and_then(Value::as_str)?;
     let url = format!("data:{mime};base64,{data}");
-    let mime_type = Some(mime.to_owned());
     match kind {
-        "image" => Some(ContentPart::Image { url, mime_type }),
-        "audio" => Some(ContentPart::Audio { url, mime_type }),
+        "image" | "audio" => ContentPart::of_kind(kind, url, Some(mime.to_owned())),
         _ => None,
     }
 }
@@ -104,10 +102,13 @@ mod tests {
         );
         assert_eq!(
             mixed.parts,
-            vec![ContentPart::Image {
-                url: "data:image/png;base64,iVBOR".into(),
-                mime_type: Some("image/png".into())
-            }]
+            ContentPart::of_kind(
+                "image",
+                "data:image/png;base64,iVBOR".into(),
+                Some("image/png".into())
+            )
+            .into_iter()
+            .collect::<Vec<_>>()
         );
         let image_only = answer(&json!({"content": [
             {"type": "image", "data": "AAA", "mimeType": "image/gif"}]}))

@@ -12,17 +12,35 @@ use std::path::{Path, PathBuf};
 /// The largest media file or inline payload a turn may carry (50 MB).
 pub const MAX_MEDIA_BYTES: u64 = 50 * 1024 * 1024;
 
-/// Where a turn's media may come from and how large it may be.
-#[derive(Debug, Clone, Copy)]
-pub struct MediaRoot<'a> {
+/// Where media may come from and how large it may be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaRoot {
     /// The project folder: no media file resolves outside it.
-    pub root: &'a Path,
-    /// The folder relative `file_path`s start from (the arena config's folder).
-    pub base: &'a Path,
-    /// The scenario file the parts are written in (for error locations).
-    pub file: &'a Path,
+    pub root: PathBuf,
+    /// The folder relative paths start from (the arena config's folder for turn parts).
+    pub base: PathBuf,
+    /// The file the parts are written in (for error locations).
+    pub file: PathBuf,
     /// The size cap of one item, in bytes.
     pub max_bytes: u64,
+}
+
+impl MediaRoot {
+    /// Media of `file` under the project folder `root`, paths relative to `base`,
+    /// each item within [`MAX_MEDIA_BYTES`].
+    pub fn new(root: &Path, base: &Path, file: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            base: base.to_path_buf(),
+            file: file.to_path_buf(),
+            max_bytes: MAX_MEDIA_BYTES,
+        }
+    }
+
+    /// The `file:line:col` of a value written at `location` in this root's file.
+    pub(crate) fn locate(&self, location: &Location) -> String {
+        locate(&self.file, location)
+    }
 }
 
 /// Media that cannot be sent; each names where it is written.
@@ -132,12 +150,12 @@ pub enum MediaError {
 
 /// The user message of a scripted turn with `parts`: the text parts joined as its text
 /// (the turn's `content` is not used, as the reference), media parts loaded in order.
-pub fn turn_message(parts: &[TurnPart], media: &MediaRoot<'_>) -> Result<Message, MediaError> {
+pub fn turn_message(parts: &[TurnPart], media: &MediaRoot) -> Result<Message, MediaError> {
     let mut texts = Vec::new();
     let mut loaded = Vec::new();
     for part in parts {
         let kind = part.r#type.value.as_str();
-        let at = locate(media.file, &part.r#type.referenced);
+        let at = media.locate(&part.r#type.referenced);
         if kind == "text" {
             match part.text.as_ref().filter(|t| !t.value.is_empty()) {
                 Some(text) => texts.push(text.value.clone()),
@@ -171,7 +189,7 @@ pub fn turn_message(parts: &[TurnPart], media: &MediaRoot<'_>) -> Result<Message
     Ok(message)
 }
 
-fn locate(file: &Path, location: &Location) -> String {
+pub(super) fn locate(file: &Path, location: &Location) -> String {
     SourceLocation::from_yaml(file, location)
         .map_or_else(|| file.display().to_string(), |l| l.to_string())
 }
@@ -180,35 +198,18 @@ fn load_part(
     kind: &str,
     reference: &MediaRef,
     at: &str,
-    media: &MediaRoot<'_>,
+    media: &MediaRoot,
 ) -> Result<ContentPart, MediaError> {
-    let declared = Some(reference.mime_type.value.clone()).filter(|m| !m.is_empty());
-    let part = |url: String, mime: Option<String>| {
-        ContentPart::of_kind(kind, url, mime).ok_or_else(|| MediaError::UnknownKind {
-            at: at.to_owned(),
-            kind: kind.to_owned(),
-        })
-    };
+    let declared = Some(reference.mime_type.value.as_str()).filter(|m| !m.is_empty());
     if let Some(path) = &reference.file_path {
-        let at = locate(media.file, &path.referenced);
-        let bytes = read_file(kind, &path.value, &at, media)?;
-        let mime = checked_mime(kind, &bytes, declared.as_deref(), &at)?;
-        return part(data_url::encode(&mime, &bytes), Some(mime));
+        let at = media.locate(&path.referenced);
+        return from_file(kind, &path.value, declared, &at, media);
     }
     if let Some(data) = &reference.data {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data.trim())
-            .map_err(|e| MediaError::BadData {
-                at: at.to_owned(),
-                kind: kind.to_owned(),
-                reason: e.to_string(),
-            })?;
-        cap(kind, bytes.len() as u64, at, media.max_bytes)?;
-        let mime = checked_mime(kind, &bytes, declared.as_deref(), at)?;
-        return part(data_url::encode(&mime, &bytes), Some(mime));
+        return from_data(kind, data, declared, at, media);
     }
     if let Some(url) = &reference.url {
-        let at = locate(media.file, &url.referenced);
+        let at = media.locate(&url.referenced);
         if kind != "image" {
             return Err(MediaError::NotLoaded {
                 at,
@@ -217,7 +218,7 @@ fn load_part(
             });
         }
         // As the reference without an HTTP loader: the provider fetches the image.
-        return part(url.value.clone(), declared);
+        return media_part(kind, url.value.clone(), declared.map(str::to_owned), &at);
     }
     if reference.storage_reference.is_some() {
         return Err(MediaError::NotLoaded {
@@ -230,6 +231,53 @@ fn load_part(
         at: at.to_owned(),
         kind: kind.into(),
     })
+}
+
+/// A part of `kind` at `url`.
+pub(crate) fn media_part(
+    kind: &str,
+    url: String,
+    mime: Option<String>,
+    at: &str,
+) -> Result<ContentPart, MediaError> {
+    ContentPart::of_kind(kind, url, mime).ok_or_else(|| MediaError::UnknownKind {
+        at: at.to_owned(),
+        kind: kind.to_owned(),
+    })
+}
+
+/// The media file `written` (relative to the root's base) as a `data:` part of `kind`,
+/// typed by its bytes.
+pub(crate) fn from_file(
+    kind: &str,
+    written: &str,
+    declared: Option<&str>,
+    at: &str,
+    media: &MediaRoot,
+) -> Result<ContentPart, MediaError> {
+    let bytes = read_file(kind, written, at, media)?;
+    let mime = checked_mime(kind, &bytes, declared, at)?;
+    media_part(kind, data_url::encode(&mime, &bytes), Some(mime), at)
+}
+
+/// Inline base64 `data` as a `data:` part of `kind`, typed by its bytes.
+pub(crate) fn from_data(
+    kind: &str,
+    data: &str,
+    declared: Option<&str>,
+    at: &str,
+    media: &MediaRoot,
+) -> Result<ContentPart, MediaError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| MediaError::BadData {
+            at: at.to_owned(),
+            kind: kind.to_owned(),
+            reason: e.to_string(),
+        })?;
+    cap(kind, bytes.len() as u64, at, media.max_bytes)?;
+    let mime = checked_mime(kind, &bytes, declared, at)?;
+    media_part(kind, data_url::encode(&mime, &bytes), Some(mime), at)
 }
 
 fn cap(kind: &str, size: u64, at: &str, max: u64) -> Result<(), MediaError> {
@@ -249,7 +297,7 @@ fn read_file(
     kind: &str,
     written: &str,
     at: &str,
-    media: &MediaRoot<'_>,
+    media: &MediaRoot,
 ) -> Result<Vec<u8>, MediaError> {
     let path = media.base.join(written);
     let unreadable = |reason: String| MediaError::Unreadable {
@@ -259,11 +307,11 @@ fn read_file(
         reason,
     };
     let meta = std::fs::metadata(&path).map_err(|e| unreadable(e.to_string()))?;
-    if !promptkit_build::load::resolves_inside(media.root, &path) {
+    if !promptkit_build::load::resolves_inside(&media.root, &path) {
         return Err(MediaError::OutsideRoot {
             at: at.to_owned(),
             path: path.clone(),
-            root: media.root.to_path_buf(),
+            root: media.root.clone(),
         });
     }
     if !meta.is_file() {

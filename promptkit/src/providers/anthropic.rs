@@ -266,7 +266,7 @@ fn messages_json(messages: &[Message]) -> Result<Vec<Value>, String> {
                 out.push(json!({"role": "assistant", "content": blocks}));
             }
             Role::Tool => {
-                let block = json!({"type": "tool_result", "tool_use_id": m.tool_call_id, "content": m.content});
+                let block = json!({"type": "tool_result", "tool_use_id": m.tool_call_id, "content": tool_result_content(m)});
                 let merged = out.last_mut().is_some_and(|last| {
                     last["role"] == "user"
                         && last["content"]
@@ -287,6 +287,18 @@ fn messages_json(messages: &[Message]) -> Result<Vec<Value>, String> {
     Ok(out)
 }
 
+/// A tool result's `content`, as the reference sends it: its text, or, when the tool
+/// returned media, a text block and its images and documents as blocks (audio, video
+/// and documents Claude cannot read are left out).
+fn tool_result_content(m: &Message) -> Value {
+    if m.parts.is_empty() {
+        return Value::from(m.content.as_str());
+    }
+    let text = (!m.content.is_empty()).then(|| json!({"type": "text", "text": m.content}));
+    let media = m.parts.iter().filter_map(|p| media_block(p).ok());
+    Value::Array(text.into_iter().chain(media).collect())
+}
+
 /// A media part as a Claude content block: images (inline or by URL), PDF documents
 /// (inline or by URL) and plain-text documents; Claude takes no audio or video.
 fn media_block(part: &ContentPart) -> Result<Value, String> {
@@ -296,7 +308,7 @@ fn media_block(part: &ContentPart) -> Result<Value, String> {
     };
     match part {
         ContentPart::Image { url, .. } => Ok(json!({"type": "image", "source": source(url)})),
-        ContentPart::Document { url, mime_type } => {
+        ContentPart::Document { url, mime_type, .. } => {
             if let Some(text) = mime_type
                 .as_deref()
                 .filter(|m| m.starts_with("text/"))

@@ -178,10 +178,7 @@ fn contents(messages: &[Message]) -> Result<Vec<Value>, String> {
                 json!({"role": "model", "parts": parts})
             }
             Role::Tool => {
-                let response = serde_json::from_str::<Value>(&m.content)
-                    .ok()
-                    .filter(Value::is_object)
-                    .unwrap_or_else(|| json!({"result": m.content}));
+                let response = tool_response(m);
                 json!({"role": "user", "parts": [{"functionResponse": {"name": m.name.clone().unwrap_or_default(), "response": response}}]})
             }
             _ if !m.parts.is_empty() => {
@@ -198,6 +195,26 @@ fn contents(messages: &[Message]) -> Result<Vec<Value>, String> {
             })
         })
         .collect()
+}
+
+/// A tool result's `functionResponse.response`: a JSON object as it is, other text as
+/// `{"result": text}`; when the tool returned media, as the reference, its text as
+/// `text` and its first inline media as `inlineData` (the response is one flat object).
+fn tool_response(m: &Message) -> Value {
+    if m.parts.is_empty() {
+        return serde_json::from_str::<Value>(&m.content)
+            .ok()
+            .filter(Value::is_object)
+            .unwrap_or_else(|| json!({"result": m.content}));
+    }
+    let mut response = serde_json::Map::new();
+    if !m.content.is_empty() {
+        response.insert("text".into(), Value::from(m.content.as_str()));
+    }
+    if let Some((mime, data)) = m.parts.iter().find_map(|p| data_url::split(p.url())) {
+        response.insert("inlineData".into(), json!({"mimeType": mime, "data": data}));
+    }
+    Value::Object(response)
 }
 
 /// A media part as a Gemini part: inline bytes as `inlineData`, anything by reference

@@ -6,14 +6,20 @@
 //! conversation: a tool-call answer, the reply after the tool results, the next user
 //! turn...), then the scenario's default, then the file's default, then a fixed
 //! fallback naming the provider and model.
+//!
+//! A turn's `parts` become real media on the assistant message (see
+//! [`crate::media::reply_parts`]): files are read relative to the mock file's folder,
+//! inside the project folder, when the provider knows them ([`MockProvider::with_media`]).
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use promptkit_build::model::{MockConfig, MockScenario, MockTurn};
 
-use crate::message::{Cost, Message, ToolCall, Usage};
-use crate::provider::{BoxFuture, ChatRequest, ChatResponse, Provider, ProviderError};
+use crate::media::{MediaRoot, reply_parts};
+use crate::message::{ContentPart, Cost, Message, ToolCall, Usage};
+use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
 
 /// The role a request plays, for self-play lookups.
 pub const SELF_PLAY_USER: &str = "self_play_user";
@@ -24,6 +30,8 @@ pub struct MockProvider {
     id: String,
     model: String,
     config: Arc<MockConfig>,
+    /// Where the mock file's media files are read from.
+    media: MediaRoot,
 }
 
 impl MockProvider {
@@ -33,7 +41,16 @@ impl MockProvider {
             id: id.into(),
             model: model.into(),
             config,
+            media: MediaRoot::new(Path::new("."), Path::new("."), Path::new("mock responses")),
         }
+    }
+
+    /// The same provider reading the media files its parts name from `media` (the
+    /// project folder, the mock file's folder and the mock file); without it, from the
+    /// current folder.
+    pub fn with_media(mut self, media: MediaRoot) -> Self {
+        self.media = media;
+        self
     }
 
     /// A mock provider without a response file: every answer is the fallback text.
@@ -41,13 +58,14 @@ impl MockProvider {
         Self::new(id, model, Arc::new(MockConfig::default()))
     }
 
-    /// The scripted answer for `request` (see the module docs for the lookup order).
-    pub fn answer(&self, request: &ChatRequest) -> Message {
+    /// The scripted answer for `request` (see the module docs for the lookup order); an
+    /// error when a media part of it cannot be loaded.
+    pub fn answer(&self, request: &ChatRequest) -> Result<Message, ProviderError> {
         let context = &request.context;
         let call = context.call.max(1);
         let persona_turn = context.persona.as_deref().and_then(|persona| {
             let selfplay = self.config.selfplay.as_ref()?.get(persona)?;
-            scenario_turn(selfplay, call)
+            self.scenario_turn(selfplay, call)
         });
         let scenario_turn = || {
             let scenario = self
@@ -55,7 +73,7 @@ impl MockProvider {
                 .scenarios
                 .as_ref()?
                 .get(context.scenario.as_deref()?)?;
-            scenario_turn(scenario, call)
+            self.scenario_turn(scenario, call)
         };
         if let Some(message) = persona_turn.or_else(scenario_turn) {
             return message;
@@ -66,35 +84,86 @@ impl MockProvider {
             .as_ref()
             .or(self.config.default_response_snake.as_ref())
             .map(|d| d.value.clone());
-        Message::assistant(default.unwrap_or_else(|| {
+        Ok(Message::assistant(default.unwrap_or_else(|| {
             format!(
                 "Mock response for provider {} model {}",
                 self.id, self.model
             )
-        }))
+        })))
+    }
+
+    /// The scenario's response for `call`, else its default.
+    fn scenario_turn(
+        &self,
+        scenario: &MockScenario,
+        call: usize,
+    ) -> Option<Result<Message, ProviderError>> {
+        let turn = scenario.turns.as_ref().and_then(|turns| {
+            turns
+                .iter()
+                .find(|(number, _)| usize::try_from(number.value).is_ok_and(|n| n == call))
+                .map(|(_, turn)| &turn.value)
+        });
+        if let Some(turn) = turn {
+            return Some(self.message_of(turn, call));
+        }
+        scenario
+            .default_response
+            .as_ref()
+            .or(scenario.default_response_snake.as_ref())
+            .map(|d| Ok(Message::assistant(d.value.clone())))
+    }
+
+    /// The assistant message a scripted turn stands for: its text (or, as the
+    /// reference, a summary of its parts when it has none), its media, its tool calls.
+    fn message_of(&self, turn: &MockTurn, call: usize) -> Result<Message, ProviderError> {
+        let mut message = tool_call_message(turn, call);
+        let parts = match turn {
+            MockTurn::Structured(spec) if !spec.parts.is_empty() => &spec.parts,
+            _ => return Ok(message),
+        };
+        let config_error = |detail: String| {
+            ProviderError::new(&self.id, "mock response", ErrorKind::Config, detail)
+        };
+        let canned = reply_parts(parts, &self.media).map_err(|e| config_error(e.to_string()))?;
+        if message.content.is_empty() {
+            message.content = parts_summary(canned.texts.first(), &canned.parts);
+        }
+        message.parts = canned.parts;
+        Ok(message)
     }
 }
 
-/// The scenario's response for `call`, else its default.
-fn scenario_turn(scenario: &MockScenario, call: usize) -> Option<Message> {
-    let turn = scenario.turns.as_ref().and_then(|turns| {
-        turns
-            .iter()
-            .find(|(number, _)| usize::try_from(number.value).is_ok_and(|n| n == call))
-            .map(|(_, turn)| &turn.value)
-    });
-    if let Some(turn) = turn {
-        return Some(message_of(turn, call));
+/// The reference's text for a reply of parts only: its first text, then the media
+/// kinds in brackets (`Here it is [[image 2 audio files]]`).
+fn parts_summary(first_text: Option<&String>, parts: &[ContentPart]) -> String {
+    let count = |kind: &str| parts.iter().filter(|p| p.kind() == kind).count();
+    let described: Vec<String> = [
+        ("image", "image", "images"),
+        ("audio", "audio", "audio files"),
+        ("video", "video", "videos"),
+    ]
+    .into_iter()
+    .filter_map(|(kind, one, many)| match count(kind) {
+        0 => None,
+        1 => Some(one.to_owned()),
+        n => Some(format!("{n} {many}")),
+    })
+    .collect();
+    let text = first_text.cloned().unwrap_or_default();
+    if described.is_empty() {
+        return text;
     }
-    scenario
-        .default_response
-        .as_ref()
-        .or(scenario.default_response_snake.as_ref())
-        .map(|d| Message::assistant(d.value.clone()))
+    let media = format!(" [[{}]]", described.join(" "));
+    if text.is_empty() {
+        format!("Content includes: {media}")
+    } else {
+        text + &media
+    }
 }
 
-/// The assistant message a scripted turn stands for; tool call ids are stable per call.
-fn message_of(turn: &MockTurn, call: usize) -> Message {
+/// The text and tool calls of a scripted turn; tool call ids are stable per call.
+fn tool_call_message(turn: &MockTurn, call: usize) -> Message {
     let mut message = Message::assistant(turn.text().unwrap_or_default());
     message.tool_calls = turn
         .tool_calls()
@@ -136,7 +205,7 @@ impl Provider for MockProvider {
     ) -> BoxFuture<'a, Result<ChatResponse, ProviderError>> {
         Box::pin(async move {
             let started = Instant::now();
-            let message = self.answer(&request);
+            let message = self.answer(&request)?;
             let input_len: usize = request.system.as_deref().map_or(0, str::len)
                 + request
                     .messages
@@ -179,14 +248,20 @@ mod tests {
     }
 
     fn ask(p: &MockProvider, scenario: Option<&str>, call: usize) -> Message {
-        p.answer(&ChatRequest {
-            context: RequestContext {
-                scenario: scenario.map(str::to_owned),
-                call,
-                ..RequestContext::default()
-            },
-            ..ChatRequest::default()
-        })
+        p.try_ask(scenario, call).expect("an answer")
+    }
+
+    impl MockProvider {
+        fn try_ask(&self, scenario: Option<&str>, call: usize) -> Result<Message, ProviderError> {
+            self.answer(&ChatRequest {
+                context: RequestContext {
+                    scenario: scenario.map(str::to_owned),
+                    call,
+                    ..RequestContext::default()
+                },
+                ..ChatRequest::default()
+            })
+        }
     }
 
     const FILE: &str = r#"

@@ -290,7 +290,9 @@ fn message_json(m: &Message) -> Result<Value, String> {
             json!({"role": "user", "content": content})
         }
         Role::User => json!({"role": "user", "content": m.content}),
-        Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}),
+        Role::Tool => {
+            json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": tool_content(m)})
+        }
         Role::Assistant => {
             let mut v = json!({"role": "assistant", "content": if m.content.is_empty() && !m.tool_calls.is_empty() { Value::Null } else { Value::from(m.content.as_str()) }});
             if !m.tool_calls.is_empty() {
@@ -303,6 +305,23 @@ fn message_json(m: &Message) -> Result<Value, String> {
             v
         }
     })
+}
+
+/// A tool result's content, as the reference sends it: its text, or, when the tool
+/// returned images, its text part and the images as `image_url` parts (other media
+/// kinds are left out).
+fn tool_content(m: &Message) -> Value {
+    let images: Vec<Value> = m
+        .parts
+        .iter()
+        .filter(|p| matches!(p, ContentPart::Image { .. }))
+        .map(|p| json!({"type": "image_url", "image_url": {"url": p.url()}}))
+        .collect();
+    if images.is_empty() {
+        return Value::from(m.content.as_str());
+    }
+    let text = (!m.content.is_empty()).then(|| json!({"type": "text", "text": m.content}));
+    Value::Array(text.into_iter().chain(images).collect())
 }
 
 /// A media part as OpenAI chat content: images as `image_url` (a URL or a `data:` URL),

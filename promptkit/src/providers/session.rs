@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use super::mock::estimate_tokens;
 use super::recording::RecordingError;
-use crate::message::{Cost, Message, Role, ToolCall, Usage};
+use crate::message::{ContentPart, Cost, Message, Role, ToolCall, Usage};
 use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
 
 /// What a recorded provider call cost.
@@ -182,6 +182,123 @@ impl Session {
     }
 }
 
+/// The provider call of a recorded answer, as the reference's `provider.call.completed`
+/// event names it.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordedCall<'a> {
+    /// The provider id.
+    pub provider: &'a str,
+    /// The model, when known.
+    pub model: &'a str,
+}
+
+/// `messages` as a session recording in the reference's event-store format (what its
+/// `FileEventStore` writes for `defaults.output.recording`, one JSON line per event:
+/// `{"seq", "event": {type, timestamp, session_id, data_type, data}}`), which
+/// [`Session::parse`] reads back: a `conversation.started` with `system_prompt`, a
+/// `message.created` per message, and a `provider.call.completed` after each answer
+/// whose call is known. `timestamp` is RFC 3339; credential-looking environment values
+/// are masked.
+pub fn event_store_jsonl(
+    session_id: &str,
+    timestamp: &str,
+    system_prompt: &str,
+    messages: &[SessionMessage],
+    call: RecordedCall<'_>,
+) -> String {
+    let mut lines = Vec::new();
+    let mut push = |kind: &str, data_type: &str, data: Value| {
+        let line = serde_json::json!({
+            "seq": lines.len() + 1,
+            "event": {
+                "type": kind,
+                "timestamp": timestamp,
+                "session_id": session_id,
+                "conversation_id": session_id,
+                "data_type": data_type,
+                "data": data,
+            },
+        });
+        lines.push(line.to_string());
+    };
+    push(
+        "conversation.started",
+        "*events.ConversationStartedData",
+        serde_json::json!({ "SystemPrompt": system_prompt }),
+    );
+    for (index, recorded) in messages.iter().enumerate() {
+        push(
+            "message.created",
+            "*events.MessageCreatedData",
+            message_created(index, &recorded.message),
+        );
+        if let Some(info) = recorded.call {
+            push(
+                "provider.call.completed",
+                "*events.ProviderCallCompletedData",
+                serde_json::json!({
+                    "Provider": call.provider,
+                    "Model": call.model,
+                    "Duration": u64::try_from(info.latency.as_nanos()).unwrap_or(u64::MAX),
+                    "InputTokens": info.usage.input_tokens,
+                    "OutputTokens": info.usage.output_tokens,
+                    "CachedTokens": info.usage.cached_tokens,
+                    "Cost": info.cost,
+                    "ToolCallCount": recorded.message.tool_calls.len(),
+                }),
+            );
+        }
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    super::recording::mask_credentials(&text)
+}
+
+/// The reference's `MessageCreatedData` of `message` at `index` (Go field names, no
+/// JSON tags; tool calls and results carry their own tags).
+fn message_created(index: usize, message: &Message) -> Value {
+    let parts: Vec<Value> = message.parts.iter().map(media_part).collect();
+    let tool_calls: Vec<Value> = message
+        .tool_calls
+        .iter()
+        .map(|c| serde_json::json!({ "id": c.id, "name": c.name, "args": c.arguments.to_string() }))
+        .collect();
+    let tool_result = (message.role == Role::Tool).then(|| {
+        serde_json::json!({
+            "id": message.tool_call_id.clone().unwrap_or_default(),
+            "name": message.name.clone().unwrap_or_default(),
+            "parts": [{ "type": "text", "text": message.content }],
+        })
+    });
+    let or_null = |v: Vec<Value>| {
+        if v.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(v)
+        }
+    };
+    serde_json::json!({
+        "Role": message.role.as_str(),
+        "Content": message.content,
+        "Index": index,
+        "Parts": or_null(parts),
+        "ToolCalls": or_null(tool_calls),
+        "ToolResult": tool_result,
+    })
+}
+
+/// The reference's `ContentPart` of a media part: inline `data` for a `data:` URL, the
+/// `url` otherwise.
+fn media_part(part: &ContentPart) -> Value {
+    let (source, mime) = match crate::media::data_url::split(part.url()) {
+        Some((mime, data)) => (serde_json::json!({ "data": data }), Some(mime)),
+        None => (serde_json::json!({ "url": part.url() }), part.mime_type()),
+    };
+    let mut media = source;
+    media["mime_type"] = Value::String(mime.unwrap_or_default().to_owned());
+    serde_json::json!({ "type": part.kind(), "media": media })
+}
+
 /// `name` in `value`, matched as Go decodes untagged fields: exactly, else ignoring case
 /// and underscores.
 fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
@@ -197,7 +314,7 @@ fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
         .map(|(_, v)| v)
 }
 
-/// A saved message: role, `content` (else the text of its `parts`), tool calls (with
+/// A saved message: role, `content` (else the text of its `parts`), media parts, tool calls (with
 /// `args` as a JSON string or value) and the id of the call a tool message answers.
 fn message(value: &Value) -> Option<Message> {
     let role = match field(value, "role")?.as_str()? {
@@ -224,6 +341,10 @@ fn message(value: &Value) -> Option<Message> {
                 .unwrap_or_default()
         });
     let mut message = Message::text(role, content);
+    message.parts = field(value, "parts")
+        .and_then(Value::as_array)
+        .map(|parts| parts.iter().filter_map(read_media_part).collect())
+        .unwrap_or_default();
     message.tool_calls = field(value, "tool_calls")
         .and_then(Value::as_array)
         .map(|calls| calls.iter().filter_map(tool_call).collect())
@@ -233,6 +354,28 @@ fn message(value: &Value) -> Option<Message> {
         .and_then(Value::as_str)
         .map(str::to_owned);
     Some(message)
+}
+
+/// A media part of a saved message (the reference's `ContentPart` with `media`): inline
+/// `data` becomes a `data:` URL; `url` or `file_path` stays a reference.
+fn read_media_part(part: &Value) -> Option<ContentPart> {
+    let kind = field(part, "type").and_then(Value::as_str)?;
+    let media = field(part, "media")?;
+    let text = |name: &str| {
+        field(media, name)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let mime = text("mime_type");
+    let url = match (text("data"), text("url").or_else(|| text("file_path"))) {
+        (Some(data), _) => format!(
+            "data:{};base64,{data}",
+            mime.unwrap_or("application/octet-stream")
+        ),
+        (None, Some(url)) => url.to_owned(),
+        (None, None) => return None,
+    };
+    ContentPart::of_kind(kind, url, mime.map(str::to_owned))
 }
 
 fn tool_call(c: &Value) -> Option<ToolCall> {
@@ -412,6 +555,46 @@ mod tests {
         {"type": "message.created", "data": {"Role": "assistant", "Content": "You're welcome."}}
       ]
     }"#;
+
+    #[test]
+    fn event_store_recordings_read_back_as_written() {
+        let recorded = Session::parse(RECORDING).expect("parses");
+        let mut messages = recorded.messages.clone();
+        messages[0].message.parts = ContentPart::of_kind(
+            "image",
+            crate::media::data_url::encode("image/png", b"\x89PNG"),
+            Some("image/png".into()),
+        )
+        .into_iter()
+        .collect();
+        messages[2].message.name = Some("lookup".into());
+        let text = event_store_jsonl(
+            "run-1",
+            "2026-11-29T00:00:00Z",
+            "Be brief.",
+            &messages,
+            RecordedCall {
+                provider: "mock",
+                model: "m",
+            },
+        );
+        assert!(text.lines().all(|l| l.starts_with("{\"seq\":")), "{text}");
+        let back = Session::parse(&text).expect("reads back");
+        assert_eq!(
+            back.transcript(),
+            messages
+                .iter()
+                .map(|m| m.message.clone())
+                .map(|mut m| {
+                    m.name = None;
+                    m
+                })
+                .collect::<Vec<_>>()
+        );
+        let calls: Vec<_> = back.messages.iter().map(|m| m.call).collect();
+        let expected: Vec<_> = messages.iter().map(|m| m.call).collect();
+        assert_eq!(calls, expected);
+    }
 
     fn request(user: &str) -> ChatRequest {
         ChatRequest {

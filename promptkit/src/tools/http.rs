@@ -3,7 +3,10 @@
 //! the rest become the JSON body (POST/PUT/PATCH, the default method is POST) or query
 //! parameters (other methods); `headers_from_env` entries (`Header=ENV_VAR`) read the
 //! environment; `response.body_mapping` (JMESPath) selects the result; `redact` fields
-//! are masked. Header values never appear in errors.
+//! are masked. Header values never appear in errors. With `multimodal` on, a media
+//! response (an `accept_types` entry, else any `image/`, `audio/` or `video/` type) is
+//! handed to the model as a media part beside a `{type, content_type, size_bytes}`
+//! summary for the records, as the reference does.
 
 use std::time::Duration;
 
@@ -11,6 +14,8 @@ use promptkit_build::model::HttpConfig;
 use serde_json::{Map, Value};
 
 use super::mock::render;
+use crate::media::data_url;
+use crate::message::ContentPart;
 
 /// Largest response body read.
 const MAX_BODY: usize = 10 * 1024 * 1024;
@@ -29,7 +34,7 @@ pub(super) struct HttpTool {
     static_headers: Vec<(String, String)>,
     body_mapping: Option<String>,
     redact: Vec<String>,
-    /// Media types answered with a summary instead of a body (`multimodal`).
+    /// Media types answered as media parts (`multimodal`; empty: any image, audio, video).
     media_types: Option<Vec<String>>,
 }
 
@@ -97,7 +102,7 @@ impl HttpTool {
     }
 
     /// Calls the endpoint with `args`.
-    pub(crate) async fn run(&self, args: &Value) -> Result<Value, String> {
+    pub(crate) async fn run(&self, args: &Value) -> Result<(Value, Vec<ContentPart>), String> {
         let mut rest: Map<String, Value> = args.as_object().cloned().unwrap_or_default();
         let url = self.url_for(args, &mut rest)?;
         let mut query: Vec<(String, String)> = self.static_query.clone();
@@ -159,38 +164,44 @@ impl HttpTool {
             ));
         }
         if let Some(kind) = self.media_kind(&content_type) {
-            // Binary media: the model gets a summary (the reference also attaches the
-            // bytes as a content part).
-            return Ok(serde_json::json!({
+            let summary = serde_json::json!({
                 "type": kind,
                 "content_type": content_type,
-                "size_bytes": bytes.len(),
-            }));
+                "size_bytes": body.len(),
+            });
+            let part = ContentPart::of_kind(
+                kind,
+                data_url::encode(&content_type, body),
+                Some(content_type.clone()),
+            );
+            return Ok((summary, part.into_iter().collect()));
         }
         let mut value: Value =
             serde_json::from_slice(body).unwrap_or_else(|_| serde_json::json!({ "result": text }));
         for field in &self.redact {
             redact(&mut value, field);
         }
-        match &self.body_mapping {
-            Some(expr) => map_body(expr, &value),
-            None => Ok(value),
-        }
+        let value = match &self.body_mapping {
+            Some(expr) => map_body(expr, &value)?,
+            None => value,
+        };
+        Ok((value, Vec::new()))
     }
 
-    /// `image`, `audio` or `video` when multimodal is on and `content_type` is accepted.
+    /// The part kind of a media response when multimodal is on and `content_type` is
+    /// accepted: `image`, `audio`, `video`, else `document` (an accepted other type).
     fn media_kind(&self, content_type: &str) -> Option<&'static str> {
         let accepted = self.media_types.as_ref()?;
-        if !accepted.is_empty()
-            && !accepted
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(content_type))
-        {
-            return None;
-        }
-        ["image", "audio", "video"]
+        let kind = ["image", "audio", "video"]
             .into_iter()
-            .find(|kind| content_type.starts_with(&format!("{kind}/")))
+            .find(|kind| content_type.starts_with(&format!("{kind}/")));
+        if accepted.is_empty() {
+            return kind;
+        }
+        accepted
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(content_type))
+            .then_some(kind.unwrap_or("document"))
     }
 
     /// The URL with `{{.field}}` placeholders filled; used fields leave `rest`.

@@ -2,36 +2,68 @@
 //! arguments (`{{.field}}`, `{{ .nested.field }}`, the Go-template subset the
 //! reference's examples use). A rendered template that is not JSON becomes
 //! `{"result": text}`, as the reference does.
+//!
+//! `mock_parts` add media to the result, as the reference: files (relative to the arena
+//! config's folder, inside the project, size-capped) are read on every call, URLs are
+//! passed by reference, and the parts (their texts and media) are what the model and the
+//! assertions get in place of the JSON result.
 
-use promptkit_build::model::ToolSpec as ToolConfig;
+use promptkit_build::model::{MockPart, ToolSpec as ToolConfig};
 use serde_json::Value;
+
+use crate::media::{MediaRoot, tool_parts};
+use crate::message::ContentPart;
 
 /// A tool answering with canned data.
 #[derive(Debug, Clone)]
 pub(super) struct MockTool {
+    name: String,
     result: Option<Value>,
     template: Option<String>,
+    parts: Vec<MockPart>,
+    media: MediaRoot,
 }
 
 impl MockTool {
-    /// The mock behaviour of a tool config, if it has any.
-    pub fn from_config(config: &ToolConfig) -> Option<Self> {
+    /// The mock behaviour of tool `name`'s config, if it has any; `media` says where
+    /// the files of its `mock_parts` are.
+    pub fn from_config(name: &str, config: &ToolConfig, media: MediaRoot) -> Option<Self> {
         let result = config.mock_result.as_ref().map(|r| r.value.to_json());
         let template = config.mock_template.as_ref().map(|t| t.value.clone());
-        (result.is_some() || template.is_some()).then_some(Self { result, template })
+        let parts = config.mock_parts.clone();
+        (result.is_some() || template.is_some() || !parts.is_empty()).then(|| Self {
+            name: name.to_owned(),
+            result,
+            template,
+            parts,
+            media,
+        })
     }
 
-    /// The result for `args`.
-    pub(crate) fn run(&self, args: &Value) -> Result<Value, String> {
-        match (&self.template, &self.result) {
+    /// The result for `args`, with the media of `mock_parts`.
+    pub(crate) fn run(&self, args: &Value) -> Result<(Value, Vec<ContentPart>), String> {
+        let value = match (&self.template, &self.result) {
             (Some(template), _) => {
                 let text = render(template, args)?;
-                Ok(serde_json::from_str(&text)
-                    .unwrap_or_else(|_| serde_json::json!({ "result": text })))
+                serde_json::from_str(&text)
+                    .unwrap_or_else(|_| serde_json::json!({ "result": text }))
             }
-            (None, Some(result)) => Ok(result.clone()),
-            (None, None) => Err("tool has no mock data".into()),
+            (None, Some(result)) => result.clone(),
+            // As the reference's static executor without `mock_result`.
+            (None, None) => serde_json::json!({"result": "mock response"}),
+        };
+        if self.parts.is_empty() {
+            return Ok((value, Vec::new()));
         }
+        let canned = tool_parts(&self.parts, &self.media)
+            .map_err(|e| format!("failed to resolve mock_parts for tool {}: {e}", self.name))?;
+        // The parts stand for the result: their texts (none leaves the JSON result to
+        // the records only, the model reads the media).
+        let value = match canned.texts.as_slice() {
+            [] => value,
+            texts => Value::String(texts.concat()),
+        };
+        Ok((value, canned.parts))
     }
 }
 
@@ -94,12 +126,15 @@ mod tests {
     #[test]
     fn non_json_output_is_wrapped() {
         let tool = MockTool {
+            name: "t".into(),
             result: None,
             template: Some("Order {{.id}} shipped".into()),
+            parts: Vec::new(),
+            media: MediaRoot::new(".".as_ref(), ".".as_ref(), "t.yaml".as_ref()),
         };
         assert_eq!(
             tool.run(&json!({"id": 7})),
-            Ok(json!({"result": "Order 7 shipped"}))
+            Ok((json!({"result": "Order 7 shipped"}), Vec::new()))
         );
     }
 }

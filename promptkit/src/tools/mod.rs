@@ -25,6 +25,7 @@ use serde_json::Value;
 use crate::assertions::{ToolExecError, ToolExecutor, ToolFuture, ToolRun};
 
 use crate::mcp::McpTool;
+use crate::media::MediaRoot;
 use crate::message::{ContentPart, ToolCall};
 use crate::provider::{BoxFuture, ToolSpec};
 pub use error::ToolError;
@@ -65,17 +66,17 @@ impl Tool {
         &self.spec
     }
 
-    fn from_config(name: &str, config: &ToolConfig) -> Self {
+    fn from_config(name: &str, config: &ToolConfig, media: MediaRoot) -> Self {
         let mode = config.mode.as_ref().map_or("mock", |m| m.value.as_str());
         let runner = match (mode, &config.http) {
             ("live", Some(http)) => Runner::Http(Arc::new(http::HttpTool::new(http))),
             ("live", None) => Runner::Unavailable(format!(
                 "tool `{name}` is `mode: live` but has no `http` section"
             )),
-            _ => match mock::MockTool::from_config(config) {
+            _ => match mock::MockTool::from_config(name, config, media) {
                 Some(tool) => Runner::Mock(tool),
                 None => Runner::Unavailable(format!(
-                    "tool `{name}` has no `mock_result` or `mock_template`; register a handler for it"
+                    "tool `{name}` has no `mock_result`, `mock_template` or `mock_parts`; register a handler for it"
                 )),
             },
         };
@@ -148,44 +149,29 @@ pub struct ToolOutput {
     pub result: Option<Value>,
     /// What went wrong, when it did not.
     pub error: Option<String>,
-    /// Images and audio the tool returned beside its result (MCP tools).
+    /// Media the tool returned beside its result (MCP tools, `mock_parts`, HTTP tools'
+    /// `multimodal` responses).
     pub parts: Vec<ContentPart>,
     /// Wall time.
     pub latency: Duration,
 }
 
 impl ToolOutput {
-    /// The result with its media, as the assertions read multimodal results: without
-    /// parts the result itself; with parts, content parts (`{type: text, text}` for
-    /// each text, `{type: image|audio|video, media: {url, mime_type}}` for each part).
+    /// The result with its media, as the assertions read multimodal results (see
+    /// [`crate::assertions::result_with_media`]).
     pub fn result_with_media(&self) -> Option<Value> {
-        if self.parts.is_empty() {
-            return self.result.clone();
-        }
-        let texts = match &self.result {
-            Some(Value::String(text)) => vec![text.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            _ => Vec::new(),
-        };
-        let mut content: Vec<Value> = texts
-            .into_iter()
-            .map(|text| serde_json::json!({"type": "text", "text": text}))
-            .collect();
-        content.extend(self.parts.iter().map(|part| {
-            serde_json::json!({"type": part.kind(), "media": {"url": part.url(), "mime_type": part.mime_type()}})
-        }));
-        Some(Value::Array(content))
+        crate::assertions::result_with_media(self.result.as_ref(), &self.parts)
     }
 
     /// The text the model receives: the result as JSON (as Go's `json.Marshal` writes
-    /// it, see [`crate::go_json`]), or the error.
+    /// it, see [`crate::go_json`]), or the error. With media, as the reference, the
+    /// result's texts only (the media go beside them as parts).
     pub fn content(&self) -> String {
         match (&self.result, &self.error) {
             (_, Some(error)) => format!("Error: {error}"),
+            (Some(result), None) if !self.parts.is_empty() => {
+                crate::assertions::result_texts(result).concat()
+            }
             (Some(Value::String(s)), None) => s.clone(),
             (Some(value), None) => crate::go_json::to_string(value),
             (None, None) => String::new(),
@@ -211,10 +197,13 @@ impl Toolbox {
     /// Every tool of a loaded project.
     pub fn from_project(project: &Project) -> Self {
         let mut toolbox = Self::new();
+        let config_dir = project.config_dir();
         for item in &project.tools {
-            toolbox
-                .tools
-                .insert(item.id.clone(), Tool::from_config(&item.id, &item.spec));
+            let media = MediaRoot::new(&project.root, &config_dir, &item.path);
+            toolbox.tools.insert(
+                item.id.clone(),
+                Tool::from_config(&item.id, &item.spec, media),
+            );
         }
         toolbox
     }
@@ -397,8 +386,8 @@ impl Toolbox {
         }
         let run = async {
             let value = match &tool.runner {
-                Runner::Mock(mock) => mock.run(&call.arguments),
-                Runner::Http(http) => http.run(&call.arguments).await,
+                Runner::Mock(mock) => return mock.run(&call.arguments),
+                Runner::Http(http) => return http.run(&call.arguments).await,
                 Runner::Handler(handler) => handler(call.arguments.clone())
                     .await
                     .map_err(|e| e.to_string()),

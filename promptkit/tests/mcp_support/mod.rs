@@ -58,8 +58,9 @@ pub fn servers() -> Option<PathBuf> {
 /// the installed servers (so `node node_modules/...` and `npx` find them locally).
 pub fn project(name: &str, servers: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
+    // From the manifest of whichever package includes this module.
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
+        .join("../promptkit/tests/data")
         .join(name);
     copy_tree(&source, dir.path());
     std::os::unix::fs::symlink(servers, dir.path().join("node_modules")).expect("link");

@@ -20,13 +20,51 @@ use crate::message::{Message, Role, ToolCall, Usage};
 /// The reference's summary file.
 pub const INDEX_FILE: &str = "index.json";
 
+/// The reference's ids of one run's cases: its `<RunID>.json` names and the session ids
+/// of its recordings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunIds {
+    stamp: String,
+    batch: String,
+    ids: Vec<String>,
+}
+
+impl RunIds {
+    /// The ids of `run`'s cases, in a batch stamped now.
+    pub fn new(run: &RunResult) -> Self {
+        let stamp = utc_stamp(SystemTime::now());
+        let batch = batch_id(&stamp);
+        let ids = run
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(n, case)| run_id(&batch, case, n))
+            .collect();
+        Self { stamp, batch, ids }
+    }
+
+    /// The id of case `n`.
+    pub fn case(&self, n: usize) -> &str {
+        &self.ids[n]
+    }
+
+    /// When the batch started, RFC 3339 (UTC).
+    pub fn timestamp(&self) -> &str {
+        &self.stamp
+    }
+}
+
 /// Writes `index.json` and one `<RunID>.json` per case into `dir`; returns the files.
-pub fn write_arena_output(run: &RunResult, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let batch = batch_id(SystemTime::now());
+pub fn write_arena_output(
+    run: &RunResult,
+    ids: &RunIds,
+    dir: &Path,
+) -> std::io::Result<Vec<PathBuf>> {
+    let batch = &ids.batch;
     let mut written = Vec::new();
     let mut run_ids = Vec::new();
     for (n, case) in run.cases.iter().enumerate() {
-        let id = run_id(&batch, case, n);
+        let id = ids.case(n).to_owned();
         let path = dir.join(format!("{id}.json"));
         write_atomically(&path, pretty(&case_json(&id, case)).as_bytes())?;
         written.push(path);
@@ -146,18 +184,44 @@ fn run_id(batch: &str, case: &CaseResult, n: usize) -> String {
     )
 }
 
-/// `2006-01-02T15-04-05Z-0001`, as the reference's batch ids (UTC).
-fn batch_id(now: SystemTime) -> String {
+/// `now` as RFC 3339 (UTC, seconds).
+fn utc_stamp(now: SystemTime) -> String {
     let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let stamp = promptkit_build::pack::rfc3339(i64::try_from(secs).unwrap_or(i64::MAX));
+    promptkit_build::pack::rfc3339(i64::try_from(secs).unwrap_or(i64::MAX))
+}
+
+/// `2006-01-02T15-04-05Z-0001`, as the reference's batch ids, from an RFC 3339 stamp.
+fn batch_id(stamp: &str) -> String {
     format!("{}-0001", stamp.replace(':', "-"))
+}
+
+/// For each message of `case`, the turn it is the final answer of: the last assistant
+/// message before the next user message closes the turn that user message opened.
+pub(super) fn turn_answers(case: &CaseResult) -> Vec<Option<&TurnRecord>> {
+    let mut users = 0usize;
+    let mut out = Vec::with_capacity(case.messages.len());
+    for (i, m) in case.messages.iter().enumerate() {
+        if m.role == Role::User {
+            users += 1;
+        }
+        let ends_turn = m.role == Role::Assistant
+            && case.messages[i + 1..]
+                .iter()
+                .take_while(|n| n.role != Role::User)
+                .all(|n| n.role != Role::Assistant);
+        let turn = users.saturating_sub(1);
+        out.push(
+            ends_turn
+                .then(|| case.turns.iter().find(|t| t.index == turn))
+                .flatten(),
+        );
+    }
+    out
 }
 
 fn case_json(id: &str, case: &CaseResult) -> Value {
     let mut messages = Vec::new();
-    let mut turn = 0usize;
-    let mut users = 0usize;
-    for (i, m) in case.messages.iter().enumerate() {
+    for (m, record) in case.messages.iter().zip(turn_answers(case)) {
         let mut out = json!({"role": m.role.as_str(), "content": m.content});
         if !m.tool_calls.is_empty() {
             out["tool_calls"] = m
@@ -166,21 +230,7 @@ fn case_json(id: &str, case: &CaseResult) -> Value {
                 .map(|c| json!({"id": c.id, "name": c.name, "args": c.arguments}))
                 .collect();
         }
-        if m.role == Role::User {
-            users += 1;
-            turn = users - 1;
-        }
-        let ends_turn = m.role == Role::Assistant
-            && case.messages[i + 1..]
-                .iter()
-                .take_while(|n| n.role != Role::User)
-                .all(|n| n.role != Role::Assistant);
-        if let Some(record) = case
-            .turns
-            .iter()
-            .find(|t| t.index == turn)
-            .filter(|_| ends_turn)
-        {
+        if let Some(record) = record {
             out["meta"] = json!({"assertions": summary(&record.assertions)});
             out["latency_ms"] = json!(record.latency_ms.round() as i64);
         }
@@ -371,7 +421,8 @@ mod tests {
     #[test]
     fn batch_ids_are_utc_timestamps() {
         let at = UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
-        assert_eq!(batch_id(at), "2023-11-14T22-13-20Z-0001");
+        assert_eq!(utc_stamp(at), "2023-11-14T22:13:20Z");
+        assert_eq!(batch_id(&utc_stamp(at)), "2023-11-14T22-13-20Z-0001");
     }
 
     #[test]

@@ -15,19 +15,23 @@ mod matrix;
 mod media;
 pub mod merged;
 mod reply_diff;
+mod session_recordings;
 
 use std::path::{Path, PathBuf};
 
 use super::results::RunResult;
 use crate::files::write_atomically;
 
-pub use arena_output::{ArenaOutputError, INDEX_FILE, read_arena_output, write_arena_output};
+pub use arena_output::{
+    ArenaOutputError, INDEX_FILE, RunIds, read_arena_output, write_arena_output,
+};
 pub use compare::load_baseline;
 pub use html::{html, html_with};
 pub use junit::junit;
 pub use markdown::{MarkdownSections, markdown, markdown_with};
 pub use matrix::{Cell, Matrix};
 pub use media::MediaCaps;
+pub use session_recordings::{DEFAULT_RECORDINGS_DIR, write_session_recordings};
 
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +98,8 @@ pub struct ReportFiles {
     pub html: Option<PathBuf>,
     /// The sections of the Markdown report.
     pub markdown_sections: MarkdownSections,
+    /// The session recordings folder (`defaults.output.recording`), when enabled.
+    pub recordings: Option<PathBuf>,
 }
 
 impl ReportFiles {
@@ -129,14 +135,16 @@ pub fn write_reports(
 }
 
 /// Writes `run` in each of `formats` where `files` says (folders created if needed);
-/// JSON also writes the reference's `index.json` and `<RunID>.json` files. Returns the
-/// files written.
+/// JSON also writes the reference's `index.json` and `<RunID>.json` files, and
+/// `files.recordings` one session recording per case under the same run ids. Returns
+/// the files written.
 pub fn write_report_files(
     run: &RunResult,
     files: &ReportFiles,
     formats: &[Format],
 ) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(&files.dir)?;
+    let ids = RunIds::new(run);
     let mut written = Vec::new();
     for format in formats {
         let path = files.path(*format);
@@ -150,8 +158,11 @@ pub fn write_report_files(
         write_atomically(&path, text.as_bytes())?;
         written.push(path);
         if *format == Format::Json {
-            written.extend(write_arena_output(run, &files.dir)?);
+            written.extend(write_arena_output(run, &ids, &files.dir)?);
         }
+    }
+    if let Some(dir) = &files.recordings {
+        written.extend(write_session_recordings(run, &ids, dir)?);
     }
     Ok(written)
 }

@@ -62,10 +62,8 @@ impl Project {
         turn_message(
             parts,
             &MediaRoot {
-                root: &root,
-                base: &root,
-                file: &file,
                 max_bytes,
+                ..MediaRoot::new(&root, &root, &file)
             },
         )
     }
