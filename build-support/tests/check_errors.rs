@@ -241,7 +241,7 @@ fn mcp_tools_of_undeclared_servers_and_unsupported_integration_fields() {
 }
 
 #[test]
-fn workflow_limits_are_warned() {
+fn workflow_artifacts_fill_prompts_and_unknown_ones_are_errors() {
     insta::assert_snapshot!(broken(&[
         (
             "config.arena.yaml",
@@ -250,8 +250,8 @@ fn workflow_limits_are_warned() {
         ),
         (
             "prompts/support.yaml",
-            "- get_order_status",
-            "- get_order_statuz"
+            "politely and precisely.",
+            "politely and precisely.\n    Notes: {{artifacts.notes}} ({{workflow_context}}); {{artifacts.note}}",
         ),
     ]));
 }

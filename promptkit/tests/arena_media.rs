@@ -2,11 +2,12 @@
 //! and an image file sends an OpenAI-compatible `image_url` data URL (typed by the
 //! bytes, not the extension); a missing file or a path outside the project ends the
 //! case with the error's file:line:col and sends nothing; so does a part over the
-//! prompt's `media:` limits.
+//! prompt's `media:` limits. With downloads on, a `url` part is fetched and sent as data.
 
 mod support;
 
 use promptkit::arena::{RunOptions, Setup, Status, Suite};
+use promptkit::media::MediaFetch;
 use serde_json::json;
 use support::{MockServer, Reply};
 
@@ -69,6 +70,21 @@ async fn run_with(
     file_path: &str,
     media: &str,
 ) -> (promptkit::arena::RunResult, MockServer, tempfile::TempDir) {
+    run_project(
+        &scenario(file_path),
+        &format!("{PROMPT}{media}"),
+        RunOptions::default(),
+    )
+    .await
+}
+
+/// Runs a project of the scenario `scenario_text` and the prompt `prompt_text` on a
+/// loopback OpenAI-compatible server.
+async fn run_project(
+    scenario_text: &str,
+    prompt_text: &str,
+    options: RunOptions,
+) -> (promptkit::arena::RunResult, MockServer, tempfile::TempDir) {
     let reply = json!({"choices": [{"message": {"role": "assistant", "content": "A red square."}, "finish_reason": "stop"}]});
     let server = MockServer::start(vec![Reply::json(200, reply)]).await;
     let temp = tempfile::tempdir().expect("temp dir");
@@ -82,7 +98,7 @@ async fn run_with(
     std::fs::write(project.join("photo.jpg"), &png).expect("write");
     std::fs::write(temp.path().join("outside.png"), &png).expect("write");
     std::fs::write(project.join("config.arena.yaml"), ARENA).expect("write");
-    std::fs::write(project.join("vision.yaml"), format!("{PROMPT}{media}")).expect("write");
+    std::fs::write(project.join("vision.yaml"), prompt_text).expect("write");
     std::fs::write(
         project.join("local.provider.yaml"),
         format!(
@@ -91,13 +107,9 @@ async fn run_with(
         ),
     )
     .expect("write");
-    std::fs::write(project.join("look.scenario.yaml"), scenario(file_path)).expect("write");
-    let suite = Suite::load(
-        project.join("config.arena.yaml"),
-        RunOptions::default(),
-        &Setup::new(),
-    )
-    .expect("suite");
+    std::fs::write(project.join("look.scenario.yaml"), scenario_text).expect("write");
+    let suite =
+        Suite::load(project.join("config.arena.yaml"), options, &Setup::new()).expect("suite");
     (suite.run(|_| {}).await, server, temp)
 }
 
@@ -180,4 +192,89 @@ async fn a_part_over_the_prompts_media_limits_ends_the_case_and_sends_nothing() 
         result.cases[0]
     );
     assert_eq!(server.requests().len(), 1);
+}
+
+/// The scenario with an image given by `url`.
+fn url_scenario(url: &str) -> String {
+    scenario("photo.jpg").replace("file_path: photo.jpg", &format!("url: {url}"))
+}
+
+#[tokio::test]
+async fn media_urls_are_downloaded_only_when_asked_and_never_from_private_addresses() {
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/media/red-3x2.png"
+    ))
+    .expect("fixture");
+    let images = MockServer::start(vec![Reply::Bytes {
+        content_type: "image/png".into(),
+        chunks: vec![png],
+    }])
+    .await;
+    let url = format!("{}/red.png", images.url);
+    let fetch = |allow_private| RunOptions {
+        fetch_media: Some(MediaFetch {
+            allow_private,
+            ..MediaFetch::default()
+        }),
+        ..RunOptions::default()
+    };
+
+    // Off (the default): the image goes by reference, nothing is downloaded.
+    let (result, server, _temp) =
+        run_project(&url_scenario(&url), PROMPT, RunOptions::default()).await;
+    assert_eq!(
+        result.cases[0].status,
+        Status::Passed,
+        "{}",
+        result.cases[0]
+    );
+    let body = server.requests()[0].json();
+    assert_eq!(body["messages"][1]["content"][1]["image_url"]["url"], url);
+    assert!(images.requests().is_empty());
+
+    // On: downloaded, typed by its bytes and sent inline.
+    let (result, server, _temp) = run_project(&url_scenario(&url), PROMPT, fetch(true)).await;
+    assert_eq!(
+        result.cases[0].status,
+        Status::Passed,
+        "{}",
+        result.cases[0]
+    );
+    let body = server.requests()[0].json();
+    let sent = body["messages"][1]["content"][1]["image_url"]["url"]
+        .as_str()
+        .expect("url");
+    assert!(
+        sent.starts_with("data:image/png;base64,iVBORw0KGgo"),
+        "{sent}"
+    );
+    assert_eq!(images.requests().len(), 1);
+
+    // On, but the URL is on the loopback interface: refused, nothing sent.
+    let (result, server, _temp) = run_project(&url_scenario(&url), PROMPT, fetch(false)).await;
+    let shown = result.cases[0].to_string();
+    assert_eq!(result.cases[0].status, Status::Error, "{shown}");
+    assert!(
+        shown.contains("look.scenario.yaml:16:18: cannot download"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("private, loopback or reserved address"),
+        "{shown}"
+    );
+    assert!(server.requests().is_empty());
+    assert_eq!(images.requests().len(), 1, "not even asked");
+
+    // A server error is located too.
+    let missing = MockServer::start(vec![Reply::json(404, json!({"error": "no"}))]).await;
+    let (result, server, _temp) = run_project(
+        &url_scenario(&format!("{}/gone.png", missing.url)),
+        PROMPT,
+        fetch(true),
+    )
+    .await;
+    let shown = result.cases[0].to_string();
+    assert!(shown.contains("the server answered HTTP 404"), "{shown}");
+    assert!(server.requests().is_empty());
 }

@@ -5,6 +5,7 @@
 //! assertions.
 
 mod suite_support;
+mod support;
 
 use promptkit::arena::Status;
 use suite_support::{run, verdicts};
@@ -63,4 +64,89 @@ fn caps_without_a_redirect_and_exhausted_budgets_keep_the_state() {
         .find(|c| c.scenario == "budget-stops")
         .expect("budget");
     assert_eq!(stopped.turns[0].reply, "Fast, fresh, friendly.");
+}
+
+/// The reference's agent-loops example with its summarise prompt reading the findings
+/// artifact and the transition's context, on a loopback OpenAI-compatible server: the
+/// request the `summarize` state makes carries both in its system prompt, and the
+/// first (research) request carries them empty.
+#[tokio::test]
+async fn artifacts_and_the_transition_context_fill_the_next_states_prompt() {
+    use serde_json::json;
+    use support::{MockServer, Reply};
+
+    let call = |id: &str, name: &str, args: serde_json::Value| json!({"id": id, "type": "function", "function": {"name": name, "arguments": args.to_string()}});
+    let server = MockServer::start(vec![
+        Reply::json(200, json!({"choices": [{"finish_reason": "tool_calls", "message": {
+            "role": "assistant", "content": "Researching.", "tool_calls": [
+                call("c1", "workflow__set_artifact", json!({"name": "findings", "value": "Hooks come in four kinds."})),
+                call("c2", "workflow__transition", json!({"event": "Done", "context": "enough research"})),
+            ]}}]})),
+        Reply::json(200, json!({"choices": [{"finish_reason": "stop", "message": {
+            "role": "assistant", "content": "There are four kinds of hooks."}}]})),
+    ])
+    .await;
+    let temp = tempfile::tempdir().expect("temp dir");
+    let root = temp.path();
+    support::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workflow-agent-loops"),
+        root,
+    );
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{from} in {file}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    };
+    edit(
+        "prompts/summarize.yaml",
+        "    When you are done,",
+        "    Findings: {{artifacts.findings}}\n    Context: {{workflow_context}}\n\n    When you are done,",
+    );
+    edit(
+        "prompts/research.yaml",
+        "  system_template: |\n",
+        "  system_template: |\n    Findings so far: [{{artifacts.findings}}]\n",
+    );
+    std::fs::write(
+        root.join("providers/mock-provider.yaml"),
+        format!(
+            "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Provider\nmetadata:\n  name: local\nspec:\n  id: local\n  type: ollama\n  model: llama3\n  base_url: {}\n",
+            server.url
+        ),
+    )
+    .expect("provider");
+    let options = promptkit::arena::RunOptions {
+        scenarios: vec!["loop-converges".into()],
+        ..Default::default()
+    };
+    let suite = promptkit::arena::Suite::load(
+        root.join("config.arena.yaml"),
+        options,
+        &promptkit::arena::Setup::new(),
+    )
+    .expect("the edited project checks");
+    let run = suite.run(|_| {}).await;
+    let case = &run.cases[0];
+    assert_eq!(
+        case.turns[0].reply, "There are four kinds of hooks.",
+        "{case}"
+    );
+    let system = |n: usize| {
+        server.requests()[n].json()["messages"][0]["content"]
+            .as_str()
+            .expect("system text")
+            .to_owned()
+    };
+    assert!(system(0).contains("Findings so far: []"), "{}", system(0));
+    let summarize = system(1);
+    assert!(
+        summarize.contains("Findings: Hooks come in four kinds."),
+        "{summarize}"
+    );
+    assert!(
+        summarize.contains("Context: enough research"),
+        "{summarize}"
+    );
+    assert!(!summarize.contains('\u{E000}'), "no marker is left");
 }

@@ -20,7 +20,6 @@ mod refs;
 mod templates;
 pub use templates::ARENA_CONTEXT_VARIABLES;
 mod values;
-mod workflow_limits;
 
 use std::path::Path;
 
@@ -53,7 +52,6 @@ pub fn check_project_with(loaded: &Loaded<Project>, options: &CheckOptions) -> D
         ids::check(project, &mut out);
         refs::check(project, &options.mcp_servers, &mut out);
         integrations::check(project, &mut out);
-        workflow_limits::check(project, &mut out);
         templates::check_project(project, &loaded.sources, &mut out);
         // Exec-bound evals of `spec.runtime.evals` are assertion types too.
         let mut custom = options.custom_assertions.clone();

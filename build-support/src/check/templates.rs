@@ -33,6 +33,7 @@ pub(super) fn check_project(project: &Project, sources: &SourceCache, out: &mut 
             })
             .collect();
         supplied.extend(ARENA_CONTEXT_VARIABLES.iter().map(|v| (*v).to_owned()));
+        supplied.extend(workflow_variables(project, &prompt.spec.task_type.value));
         for scenario in &project.scenarios {
             if scenario
                 .spec
@@ -51,6 +52,39 @@ pub(super) fn check_project(project: &Project, sources: &SourceCache, out: &mut 
         }
         check_prompt(prompt, sources, &supplied, false, out);
     }
+}
+
+/// What a workflow supplies to the prompt of a state running `task_type`: every
+/// declared artifact as `artifacts.<name>` and the last transition's context as
+/// `workflow_context` (the runtime renders them at each handoff, as the reference).
+fn workflow_variables(project: &Project, task_type: &str) -> Vec<String> {
+    let Some(states) = super::workflow(project)
+        .and_then(|w| w.get("states"))
+        .and_then(|s| s.value.as_map())
+    else {
+        return Vec::new();
+    };
+    let runs_task = states.values().any(|state| {
+        state
+            .value
+            .as_map()
+            .and_then(|s| s.get("prompt_task"))
+            .and_then(|t| t.value.as_str())
+            == Some(task_type)
+    });
+    if !runs_task {
+        return Vec::new();
+    }
+    states
+        .values()
+        .filter_map(|state| state.value.as_map()?.get("artifacts")?.value.as_map())
+        .flat_map(|artifacts| {
+            artifacts
+                .keys()
+                .map(|name| format!("artifacts.{}", name.value))
+        })
+        .chain(["workflow_context".to_owned()])
+        .collect()
 }
 
 /// Checks one prompt; `strict` makes undeclared variables errors even when `supplied`
@@ -110,6 +144,30 @@ pub(super) fn check_prompt(
                 })
                 .or_else(|| at(path, template));
             let name = placeholder.name;
+            // Supplied names may have a dot (a workflow's `artifacts.<name>`).
+            if !strict && supplied.iter().any(|s| s == name) {
+                used.insert(name.to_owned());
+                continue;
+            }
+            let artifacts: Vec<&str> = supplied
+                .iter()
+                .filter_map(|s| s.strip_prefix("artifacts."))
+                .collect();
+            if let Some(artifact) = name.strip_prefix("artifacts.")
+                && !strict
+                && !artifacts.is_empty()
+            {
+                out.push(
+                    error(
+                        format!("no workflow state declares the artifact `{artifact}`"),
+                        location,
+                        path,
+                    )
+                    .with_label("never filled")
+                    .with_help(suggestion(artifact, &artifacts, "artifacts")),
+                );
+                continue;
+            }
             if !placeholder.is_well_formed() {
                 out.push(
                     error(

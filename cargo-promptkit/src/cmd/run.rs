@@ -17,6 +17,7 @@ use promptkit::arena::report::{
     write_report_files,
 };
 use promptkit::arena::{CaseResult, RunOptions, RunResult, Setup, Status, Suite};
+use promptkit::media::MediaFetch;
 use promptkit::providers::cassette::{CassetteMode, Cassettes};
 use promptkit_build::diagnostic::RenderStyle;
 use promptkit_build::load::{LoadOptions, load_mock_config};
@@ -81,6 +82,11 @@ pub struct Args {
     /// Record again only the cases whose requests no longer match their cassettes.
     #[arg(long, conflicts_with = "mock_provider")]
     update_recordings: bool,
+    /// Download turn media given by `url` before sending it, as the reference does (30 s
+    /// and 50 MB per item; private and loopback addresses refused). Without it image
+    /// URLs go to the provider by reference and other URLs end the case.
+    #[arg(long)]
+    fetch_media: bool,
 }
 
 /// The cassettes of a run: replayed from `cassettes/` beside the config when present,
@@ -134,6 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         concurrency: args.concurrency,
         max_cost_usd: args.max_cost,
         cassettes: Some(cassettes(&args)?),
+        fetch_media: args.fetch_media.then(MediaFetch::default),
     };
     let suite = match Suite::load(&args.config, options, &Setup::new()) {
         Ok(suite) => suite,

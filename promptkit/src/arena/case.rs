@@ -36,7 +36,8 @@ use promptkit_build::plan::{self, Case};
 
 /// The in-turn handoff, as the reference's state resolver: after each tool round a
 /// pending transition commits and the destination state's prompt (prepared up front
-/// for every state) answers the next round.
+/// for every state, the run's artifacts filled in at the handoff) answers the next
+/// round.
 fn handoff(
     run: &SharedRun,
     prepare: &dyn Fn(&str) -> Result<PreparedPrompt, String>,
@@ -57,8 +58,21 @@ fn handoff(
         if !run.end_turn(messages) {
             return None;
         }
-        prompts.get(run.prompt_task()?).cloned()
+        let prompt = prompts.get(run.prompt_task()?).cloned()?;
+        Some(run.fill(prompt))
     }))
+}
+
+/// `prompt` with the workflow run's artifacts and context in place (see
+/// [`Workflow::marker_vars`]); as it is without a workflow.
+fn fill_workflow(run: Option<&SharedRun>, prompt: PreparedPrompt) -> PreparedPrompt {
+    match run {
+        Some(run) => run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .fill(prompt),
+        None => prompt,
+    }
 }
 
 /// Plays a scenario case; an `Err` is the case's error. A live provider answers
@@ -174,16 +188,21 @@ async fn play(
         .filter(|t| is_scripted_user(t))
         .map(scripted_text);
     let remote_agents = suite.agents.tools().await.map_err(|e| e.to_string())?;
+    let workflow_markers = workflow
+        .as_ref()
+        .map(|run| {
+            let run = run.lock().unwrap_or_else(PoisonError::into_inner);
+            run.marker_vars()
+        })
+        .unwrap_or_default();
     let prepare = |task_type: &str| {
         let prompt = project
             .prompt_for_task(task_type)
             .ok_or_else(|| format!("no prompt config has task_type `{task_type}`"))?;
-        let mut prepared = prepare_prompt(
-            prompt,
-            &variables(suite, prompt, spec, first_user.as_deref()),
-            Some(provider.model()),
-        )
-        .map_err(|e| e.to_string())?;
+        let mut vars = variables(suite, prompt, spec, first_user.as_deref());
+        vars.extend(workflow_markers.clone());
+        let mut prepared =
+            prepare_prompt(prompt, &vars, Some(provider.model())).map_err(|e| e.to_string())?;
         prepared.sampling = arena_sampling(suite, &prepared.sampling);
         if workflow.is_some() {
             prepared.allowed_tools.push(TRANSITION_TOOL.to_owned());
@@ -223,7 +242,7 @@ async fn play(
         }
         Ok::<_, String>(prepared)
     };
-    let prepared = prepare(&task_type)?;
+    let prepared = fill_workflow(workflow.as_ref(), prepare(&task_type)?);
     let system_prompt = prepared.system.clone();
     let memory = memory_enabled(suite);
     let tools = if workflow.is_some()
@@ -308,11 +327,21 @@ async fn play(
         let setting = TurnSetting::of(suite, spec, turn, turn_index, case.trial);
         if is_scripted_user(turn) {
             // A turn with `parts` sends them (its `content` is not used, as the
-            // reference); media that cannot be loaded ends the case before any call.
+            // reference); media that cannot be loaded (or downloaded, when on) ends the
+            // case before any call.
             let message = if turn.parts.is_empty() {
                 Message::user(scripted_text(turn))
             } else {
-                let root = MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
+                let mut root = MediaRoot::new(&project.root, &project.config_dir(), &scenario.path);
+                if let Some(fetch) = &suite.options.fetch_media {
+                    match fetch.turn_media(&turn.parts, &root).await {
+                        Ok(fetched) => root.fetched = fetched,
+                        Err(e) => {
+                            failure = Some(e.to_string());
+                            break 'turns;
+                        }
+                    }
+                }
                 let checked = turn_message(&turn.parts, &root)
                     .map_err(|e| e.to_string())
                     .and_then(|message| {
@@ -654,7 +683,7 @@ async fn play_turn(
                 .flatten()
         };
         if let Some(task) = next_task {
-            conversation.set_prompt(prepare(&task)?);
+            conversation.set_prompt(fill_workflow(Some(run), prepare(&task)?));
         }
     }
     let this_turn = AssertionContext::from_messages(conversation.messages()[before..].to_vec());

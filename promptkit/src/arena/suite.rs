@@ -17,6 +17,7 @@ use crate::a2a::RemoteAgents;
 use crate::assertions::{Evaluator, ExecEval};
 use crate::classify::Classifiers;
 use crate::mcp::McpServers;
+use crate::media::MediaFetch;
 use crate::media::MediaRoot;
 use crate::provider::Provider;
 use crate::providers::cassette::Cassettes;
@@ -49,6 +50,9 @@ pub struct RunOptions {
     /// records into) its own file (a relative folder is taken from the project's config
     /// folder); `None` calls the providers directly.
     pub cassettes: Option<Cassettes>,
+    /// Download turn media given by `url` before sending (`run --fetch-media`), as the
+    /// reference does; `None` sends image URLs by reference and refuses other URLs.
+    pub fetch_media: Option<MediaFetch>,
 }
 
 /// Why a suite could not be prepared: the front-end's refusal.

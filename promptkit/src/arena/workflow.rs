@@ -12,7 +12,9 @@
 //! target state entered `max_visits` times redirects to its `on_max_visits` (or the
 //! transition is refused). A refused commit keeps the state, as the reference's arena
 //! logs it and goes on; the refusal is recorded in `limits`. `workflow__set_artifact`
-//! stores artifacts (`mode: append` appends).
+//! stores artifacts (`mode: append` appends); the states' prompts read them as
+//! `{{artifacts.<name>}}`, and the last transition's `context` as
+//! `{{workflow_context}}`, rendered at every handoff.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,6 +24,7 @@ use promptkit_build::model::{Node, Value as YamlValue};
 use serde_json::{Value, json};
 
 use crate::assertions::{Transition, WorkflowInfo};
+use crate::conversation::PreparedPrompt;
 use crate::message::Message;
 use crate::provider::ToolSpec;
 use crate::tools::{Handler, ToolError, Toolbox};
@@ -79,6 +82,24 @@ pub(crate) struct Workflow {
 }
 
 impl Workflow {
+    /// The template variables a workflow supplies to its states' prompts, each bound
+    /// to a marker: `artifacts.<name>` for every declared artifact and
+    /// `workflow_context`. Prompts are prepared once with the markers in place, and
+    /// [`WorkflowRun::fill`] puts the run's current values in whenever a prompt is used
+    /// (the reference renders them at each handoff).
+    pub fn marker_vars(&self) -> BTreeMap<String, String> {
+        self.states
+            .values()
+            .flat_map(|s| s.artifacts.keys())
+            .map(|name| format!("artifacts.{name}"))
+            .chain([CONTEXT_VAR.to_owned()])
+            .map(|var| {
+                let marker = marker(&var);
+                (var, marker)
+            })
+            .collect()
+    }
+
     /// Reads `spec.workflow`; `None` when absent or without an `entry`.
     pub fn from_node(node: &Node) -> Option<Self> {
         let map = node.value.as_map()?;
@@ -169,6 +190,8 @@ pub(crate) struct WorkflowRun {
     workflow: Workflow,
     state: String,
     pending: Option<String>,
+    pending_context: Option<String>,
+    context: String,
     transitions: Vec<Transition>,
     message_states: Vec<Option<String>>,
     visits: BTreeMap<String, usize>,
@@ -178,6 +201,15 @@ pub(crate) struct WorkflowRun {
     artifacts: BTreeMap<String, String>,
     limits: Vec<String>,
     turn: usize,
+}
+
+/// The variable holding the `context` of the transition that led to the current state.
+const CONTEXT_VAR: &str = "workflow_context";
+
+/// The marker standing for `var` in a prepared prompt (private-use characters, so
+/// neither a template nor a value can write it by accident).
+fn marker(var: &str) -> String {
+    format!("\u{E000}{var}\u{E001}")
 }
 
 /// Shared handle: the transition tool writes, the case runner commits.
@@ -192,6 +224,8 @@ impl WorkflowRun {
             visits: BTreeMap::from([(state.clone(), 1)]),
             state,
             pending: None,
+            pending_context: None,
+            context: String::new(),
             transitions: Vec::new(),
             message_states: Vec::new(),
             tool_calls: 0,
@@ -206,6 +240,11 @@ impl WorkflowRun {
     /// Every state's prompt task.
     pub fn prompt_tasks(&self) -> Vec<String> {
         self.workflow.prompt_tasks().map(str::to_owned).collect()
+    }
+
+    /// The template variables of the workflow (see [`Workflow::marker_vars`]).
+    pub fn marker_vars(&self) -> BTreeMap<String, String> {
+        self.workflow.marker_vars()
     }
 
     /// The current state's prompt task.
@@ -243,6 +282,7 @@ impl WorkflowRun {
                 return false;
             }
         };
+        self.context = self.pending_context.take().unwrap_or_default();
         *self.visits.entry(to.clone()).or_default() += 1;
         self.transitions.push(Transition {
             from: std::mem::replace(&mut self.state, to.clone()),
@@ -336,6 +376,22 @@ impl WorkflowRun {
         }
     }
 
+    /// `prompt` with the markers of [`Workflow::marker_vars`] replaced by the run's
+    /// artifacts (empty until set) and the last transition's `context`.
+    pub fn fill(&self, mut prompt: PreparedPrompt) -> PreparedPrompt {
+        if !prompt.system.contains('\u{E000}') {
+            return prompt;
+        }
+        for var in self.workflow.marker_vars().into_keys() {
+            let value = match var.strip_prefix("artifacts.") {
+                Some(name) => self.artifacts.get(name).map_or("", String::as_str),
+                None => self.context.as_str(),
+            };
+            prompt.system = prompt.system.replace(&marker(&var), value);
+        }
+        prompt
+    }
+
     /// The artifacts set so far.
     pub fn artifacts(&self) -> &BTreeMap<String, String> {
         &self.artifacts
@@ -394,6 +450,10 @@ pub(crate) fn add_transition_tool(tools: &mut Toolbox, run: &SharedRun) {
                 )));
             }
             run.pending = Some(event.clone());
+            run.pending_context = args
+                .get("context")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             Ok(json!({"status": "transition scheduled", "event": event}))
         })
     });

@@ -1,12 +1,14 @@
 //! Turn `parts` to message parts, as the reference's media loader: files (confined to
 //! the project root, size-capped, read bounded), inline base64 `data`, and image URLs
-//! passed to the provider by reference. MIME types come from the bytes.
+//! passed to the provider by reference (or downloaded first, when [`super::MediaFetch`]
+//! is on). MIME types come from the bytes.
 
 use super::data_url;
 use crate::message::{ContentPart, Message, Role};
 use base64::Engine;
 use promptkit_build::diagnostic::SourceLocation;
 use promptkit_build::model::{ContentPart as TurnPart, Location, MediaRef};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The largest media file or inline payload a turn may carry (50 MB).
@@ -23,6 +25,8 @@ pub struct MediaRoot {
     pub file: PathBuf,
     /// The size cap of one item, in bytes.
     pub max_bytes: u64,
+    /// Bytes downloaded for `url` media ([`super::MediaFetch`]), by URL.
+    pub fetched: BTreeMap<String, Vec<u8>>,
 }
 
 impl MediaRoot {
@@ -34,6 +38,7 @@ impl MediaRoot {
             base: base.to_path_buf(),
             file: file.to_path_buf(),
             max_bytes: MAX_MEDIA_BYTES,
+            fetched: BTreeMap::new(),
         }
     }
 
@@ -134,9 +139,21 @@ pub enum MediaError {
         /// The decoder's complaint.
         reason: String,
     },
-    /// A non-image `url` (only images go to providers by reference) or `storage_reference`.
+    /// A `url` that could not be downloaded ([`super::MediaFetch`]).
+    #[error("{at}: cannot download {url}: {reason}")]
+    Download {
+        /// Where the URL is written.
+        at: String,
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A non-image `url` (only images go to providers by reference, unless downloads
+    /// are on) or `storage_reference`.
     #[error(
-        "{at}: {kind} media by {via} is not loaded by this runtime; use `file_path` or inline `data`"
+        "{at}: {kind} media by {via} is not loaded by this runtime; use `file_path` or inline `data`{}",
+        if *via == "url" { " (or run with `--fetch-media` to download it)" } else { "" }
     )]
     NotLoaded {
         /// Where the media is written.
@@ -210,6 +227,11 @@ fn load_part(
     }
     if let Some(url) = &reference.url {
         let at = media.locate(&url.referenced);
+        if let Some(bytes) = media.fetched.get(&url.value) {
+            cap(kind, bytes.len() as u64, &at, media.max_bytes)?;
+            let mime = checked_mime(kind, bytes, declared, &at)?;
+            return media_part(kind, data_url::encode(&mime, bytes), Some(mime), &at);
+        }
         if kind != "image" {
             return Err(MediaError::NotLoaded {
                 at,
