@@ -1,7 +1,8 @@
 //! Cassettes end to end: a case on a live OpenAI-compatible provider records against a
 //! loopback server, then replays keyless with the server gone; a changed prompt fails
 //! with the field that changed and the command that records again; `update` records
-//! only what changed; the key never lands in a cassette.
+//! only what changed; the key never lands in a cassette; a turn's image is stored beside
+//! the cassettes by hash, not as base64, and replays byte for byte.
 
 mod support;
 
@@ -53,6 +54,19 @@ async fn run(dir: &Path, mode: CassetteMode) -> RunResult {
     suite.run(|_| {}).await
 }
 
+/// Runs in `mode`; the case must pass.
+async fn passing(dir: &Path, mode: CassetteMode) -> RunResult {
+    let run = run(dir, mode).await;
+    assert_eq!(run.cases[0].status, Status::Passed, "{}", run.cases[0]);
+    run
+}
+
+/// Replays with the key file gone; the case must pass.
+async fn replay_keyless(dir: &Path) -> RunResult {
+    std::fs::remove_file(dir.join("key.txt")).expect("rm key");
+    passing(dir, CassetteMode::Replay).await
+}
+
 fn answer() -> Reply {
     Reply::json(
         200,
@@ -68,13 +82,7 @@ async fn record_once_then_replay_keyless_and_fail_clearly_on_change() {
     project(dir.path(), &server.url, "You are a support assistant.");
 
     // Live once, recording.
-    let recorded = run(dir.path(), CassetteMode::Record).await;
-    assert_eq!(
-        recorded.cases[0].status,
-        Status::Passed,
-        "{}",
-        recorded.cases[0]
-    );
+    passing(dir.path(), CassetteMode::Record).await;
     assert_eq!(server.requests().len(), 1);
     let cassette = dir.path().join("cassettes/order__live.json");
     let text = std::fs::read_to_string(&cassette).expect("cassette written");
@@ -86,14 +94,7 @@ async fn record_once_then_replay_keyless_and_fail_clearly_on_change() {
     );
 
     // Keyless and serverless: no key file, the server never called again.
-    std::fs::remove_file(dir.path().join("key.txt")).expect("rm key");
-    let replayed = run(dir.path(), CassetteMode::Replay).await;
-    assert_eq!(
-        replayed.cases[0].status,
-        Status::Passed,
-        "{}",
-        replayed.cases[0]
-    );
+    let replayed = replay_keyless(dir.path()).await;
     assert_eq!(replayed.cases[0].turns[0].reply, "It has shipped.");
     assert_eq!(
         server.requests().len(),
@@ -121,16 +122,9 @@ async fn record_once_then_replay_keyless_and_fail_clearly_on_change() {
     assert_eq!(server.requests().len(), 1);
 
     // `update` records what changed, and the next replay passes again.
-    let updated = run(dir.path(), CassetteMode::Update).await;
-    assert_eq!(
-        updated.cases[0].status,
-        Status::Passed,
-        "{}",
-        updated.cases[0]
-    );
+    passing(dir.path(), CassetteMode::Update).await;
     assert_eq!(server.requests().len(), 2);
-    let again = run(dir.path(), CassetteMode::Replay).await;
-    assert_eq!(again.cases[0].status, Status::Passed, "{}", again.cases[0]);
+    passing(dir.path(), CassetteMode::Replay).await;
     assert_eq!(server.requests().len(), 2);
     let text = std::fs::read_to_string(&cassette).expect("cassette");
     assert!(!text.contains(KEY));
@@ -142,11 +136,51 @@ async fn without_a_cassette_replay_mode_calls_the_provider_as_before() {
     let dir = tempfile::tempdir().expect("dir");
     let server = MockServer::start(vec![answer()]).await;
     project(dir.path(), &server.url, "You are a support assistant.");
-    let run = run(dir.path(), CassetteMode::Replay).await;
-    assert_eq!(run.cases[0].status, Status::Passed, "{}", run.cases[0]);
+    passing(dir.path(), CassetteMode::Replay).await;
     assert_eq!(server.requests().len(), 1);
     assert!(
         !dir.path().join("cassettes").exists(),
         "replays never write"
     );
+}
+
+#[tokio::test]
+async fn a_turn_with_an_image_records_the_image_by_reference_and_replays_it() {
+    let png: &[u8] = include_bytes!("data/media/red-3x2.png");
+    let dir = tempfile::tempdir().expect("dir");
+    let server = MockServer::start(vec![answer()]).await;
+    project(dir.path(), &server.url, "You are a support assistant.");
+    std::fs::write(dir.path().join("parcel.png"), png).expect("write");
+    let scenario = dir.path().join("order.scenario.yaml");
+    let text = std::fs::read_to_string(&scenario).expect("read").replace(
+        "      content: \"Where is ORD-1042?\"\n",
+        "      parts:\n        - type: text\n          text: \"Where is this parcel, ORD-1042?\"\n        - type: image\n          media:\n            file_path: parcel.png\n            mime_type: image/png\n",
+    );
+    std::fs::write(&scenario, text).expect("write");
+
+    let recorded = passing(dir.path(), CassetteMode::Record).await;
+    let data_url = promptkit::media::data_url::encode("image/png", png);
+    assert!(
+        server.requests()[0].body.contains(&data_url),
+        "the image was sent"
+    );
+    let text = std::fs::read_to_string(dir.path().join("cassettes/order__live.json"))
+        .expect("cassette written");
+    assert!(!text.contains("base64"), "{text}");
+    assert!(text.contains("\"media_ref\""), "{text}");
+    let stored: Vec<_> = std::fs::read_dir(dir.path().join("cassettes/media"))
+        .expect("media folder")
+        .map(|e| std::fs::read(e.expect("entry").path()).expect("read"))
+        .collect();
+    assert_eq!(stored, vec![png.to_vec()], "the image, stored once");
+
+    let replayed = replay_keyless(dir.path()).await;
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a replay never calls the server"
+    );
+    assert_eq!(replayed.cases[0].messages, recorded.cases[0].messages);
+    assert_eq!(replayed.cases[0].media, recorded.cases[0].media);
+    assert_eq!(replayed.cases[0].media.total.bytes, png.len() as u64);
 }

@@ -522,11 +522,12 @@ async fn play(
         turns,
         conversation_assertions,
         evals,
-        messages,
         system_prompt,
         usage,
         cost_usd,
         duration_ms: 0.0,
+        media: super::results::CaseMedia::of(&messages),
+        messages,
     })
 }
 

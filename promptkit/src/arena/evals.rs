@@ -108,10 +108,11 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         turns,
         conversation_assertions,
         evals,
-        messages,
         system_prompt: String::new(),
         usage: Usage::default(),
         cost_usd: None,
         duration_ms: 0.0,
+        media: super::results::CaseMedia::of(&messages),
+        messages,
     })
 }

@@ -21,8 +21,8 @@ mod workflow;
 
 pub use promptkit_build::plan::{Case, CaseKind};
 pub use results::{
-    AssertionRecord, CaseDelta, CaseResult, Comparison, EvalRecord, RunBudget, RunResult, Status,
-    Totals, TurnRecord,
+    AssertionRecord, CaseDelta, CaseMedia, CaseResult, Comparison, EvalRecord, MessageMedia,
+    RunBudget, RunResult, Status, Totals, TurnRecord,
 };
 pub use setup::Setup;
 pub use suite::{RunOptions, Suite, SuiteError};

@@ -8,7 +8,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::message::{Message, Usage};
+use crate::media::MediaCount;
+use crate::message::{Message, Role, Usage};
 
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +182,65 @@ pub struct CaseResult {
     pub cost_usd: Option<f64>,
     /// Wall time in milliseconds.
     pub duration_ms: f64,
+    /// The media the transcript carries (absent from JSON when there is none).
+    #[serde(default, skip_serializing_if = "CaseMedia::is_empty")]
+    pub media: CaseMedia,
+}
+
+/// The media of a case: totals and, per message that carries any, its counts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseMedia {
+    /// Over the whole transcript.
+    #[serde(flatten)]
+    pub total: MediaCount,
+    /// Each message with media, in transcript order.
+    #[serde(default)]
+    pub messages: Vec<MessageMedia>,
+}
+
+/// The media of one message of a transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageMedia {
+    /// The message's 0-based index in the transcript.
+    pub index: usize,
+    /// Who wrote it.
+    pub role: Role,
+    /// Its media.
+    #[serde(flatten)]
+    pub count: MediaCount,
+}
+
+impl CaseMedia {
+    /// The media of `messages`.
+    pub fn of(messages: &[Message]) -> Self {
+        let mut media = Self::default();
+        for (index, message) in messages.iter().enumerate() {
+            let count = MediaCount::of(&message.parts);
+            if !count.is_empty() {
+                media.total += count;
+                media.messages.push(MessageMedia {
+                    index,
+                    role: message.role,
+                    count,
+                });
+            }
+        }
+        media
+    }
+
+    /// Whether the transcript carries no media.
+    pub fn is_empty(&self) -> bool {
+        self.total.is_empty()
+    }
+
+    /// One line for a report's table: the totals' summary, `—` without media.
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            "—".to_owned()
+        } else {
+            self.total.summary()
+        }
+    }
 }
 
 impl CaseResult {
@@ -207,6 +267,7 @@ impl CaseResult {
             usage: Usage::default(),
             cost_usd: None,
             duration_ms: 0.0,
+            media: CaseMedia::default(),
         }
     }
 
@@ -327,6 +388,9 @@ pub struct RunResult {
     /// The run-wide budget (`run --max-cost`), when one was set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<RunBudget>,
+    /// The media of every transcript (absent from JSON when there is none).
+    #[serde(default, skip_serializing_if = "MediaCount::is_empty")]
+    pub media: MediaCount,
     /// The run was stopped (Ctrl-C) before every case finished: `cases` holds the
     /// finished ones.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -378,7 +442,9 @@ impl RunResult {
         };
         let mut usage = Usage::default();
         let mut cost_usd = Some(0.0);
+        let mut media = MediaCount::default();
         for case in &cases {
+            media += case.media.total;
             match case.status {
                 Status::Passed => totals.passed += 1,
                 Status::Failed => totals.failed += 1,
@@ -400,6 +466,7 @@ impl RunResult {
             duration_ms,
             comparison: None,
             budget: None,
+            media,
             interrupted: false,
         }
     }

@@ -312,6 +312,8 @@ fn replay_provider(
             )));
         }
         Err(RecordingError::Format { reason, .. }) => reason,
+        // Ours, with a media file missing or altered: not a session recording either.
+        Err(media @ RecordingError::Media { .. }) => return Err(media.to_string()),
         Err(other) => other.to_string(),
     };
     let speed = config

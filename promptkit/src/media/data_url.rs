@@ -27,6 +27,15 @@ pub fn decode(url: &str) -> Option<(String, Vec<u8>)> {
     Some((mime.to_owned(), bytes))
 }
 
+/// The decoded size of a base64 `data:` URL's payload, computed from its length (no
+/// decoding); `None` when `url` is not one.
+pub fn decoded_len(url: &str) -> Option<u64> {
+    let (_, payload) = split(url)?;
+    let len = payload.len() as u64;
+    let padding = payload.bytes().rev().take_while(|b| *b == b'=').count() as u64;
+    Some((len / 4 * 3 + (len % 4).saturating_sub(1)).saturating_sub(padding))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +49,15 @@ mod tests {
             decode(&url),
             Some(("image/png".into(), b"\x89PNG".to_vec()))
         );
+    }
+
+    #[test]
+    fn sizes_payloads_without_decoding() {
+        for n in 0..10 {
+            let bytes = vec![7u8; n];
+            assert_eq!(decoded_len(&encode("image/png", &bytes)), Some(n as u64));
+        }
+        assert_eq!(decoded_len("https://x/y.png"), None);
     }
 
     #[test]

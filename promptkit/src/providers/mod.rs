@@ -16,6 +16,7 @@ pub mod openai;
 pub mod platform;
 pub mod pricing;
 pub mod recording;
+mod recording_media;
 pub mod session;
 pub mod settings;
 pub mod sigv4;

@@ -6,7 +6,9 @@
 //! (system, messages, tools, sampling; not the caller context) and the repetition
 //! index, so trials replay their own answers. Errors are recorded as errors, never as
 //! answers. Values of credential variables in the environment are masked before
-//! anything is written.
+//! anything is written. Inline media is kept by reference: stored once in
+//! [`MEDIA_DIR`] beside the file (named by its SHA-256), the JSON holding hash, MIME
+//! type and size.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +18,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::recording_media;
 use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
+
+pub use super::recording_media::MEDIA_DIR;
 
 /// Largest recording file read, in bytes.
 pub const MAX_RECORDING_BYTES: u64 = 64 * 1024 * 1024;
@@ -107,6 +112,16 @@ pub enum RecordingError {
         /// The version it declares.
         found: u32,
     },
+    /// A media file the recording refers to is missing, outside its folder or altered.
+    #[error("recording `{}`: media file `{}` {problem}; record the session again", .path.display(), .file.display())]
+    Media {
+        /// The recording.
+        path: PathBuf,
+        /// The media file.
+        file: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A session holds no assistant reply to replay.
     #[error("no assistant responses found in recording")]
     NoAnswers,
@@ -137,11 +152,20 @@ impl Recording {
         Self::parse(&text, path)
     }
 
-    /// Reads a recording from its text (`path` names it in errors).
+    /// Reads a recording from its text; `path` names it in errors, and media stored by
+    /// reference is read from [`MEDIA_DIR`] in its folder.
     pub fn parse(text: &str, path: &Path) -> Result<Self, RecordingError> {
-        let recording: Self = serde_json::from_str(text).map_err(|e| RecordingError::Format {
+        let not_ours = |e: serde_json::Error| RecordingError::Format {
             path: path.to_owned(),
             reason: format!("not a PromptKit recording: {e}"),
+        };
+        let mut value: Value = serde_json::from_str(text).map_err(not_ours)?;
+        if value.get("version").and_then(Value::as_u64) == Some(u64::from(FORMAT_VERSION)) {
+            recording_media::resolve(&mut value, folder_of(path), path)?;
+        }
+        let recording: Self = serde_json::from_value(value).map_err(|e| {
+            // The text's own error says where (line and column), when it has one.
+            not_ours(serde_json::from_str::<Self>(text).err().unwrap_or(e))
         })?;
         if recording.version != FORMAT_VERSION {
             return Err(RecordingError::Version {
@@ -152,16 +176,26 @@ impl Recording {
         Ok(recording)
     }
 
-    /// Writes the recording (temporary file, then rename), credentials masked.
+    /// Writes the recording (temporary file, then rename), credentials masked, inline
+    /// media stored once by hash in [`MEDIA_DIR`] beside it.
     pub fn save(&self, path: &Path) -> Result<(), RecordingError> {
         let write_error = |reason: String| RecordingError::Write {
             path: path.to_owned(),
             reason,
         };
-        let text = serde_json::to_string_pretty(self).map_err(|e| write_error(e.to_string()))?;
+        let mut value = serde_json::to_value(self).map_err(|e| write_error(e.to_string()))?;
+        recording_media::store(&mut value, folder_of(path), path)?;
+        let text = serde_json::to_string_pretty(&value).map_err(|e| write_error(e.to_string()))?;
         crate::files::write_atomically(path, mask_credentials(&text).as_bytes())
             .map_err(|e| write_error(e.to_string()))
     }
+}
+
+/// The folder of a recording file (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// The normalized request and its key.
@@ -388,6 +422,18 @@ mod tests {
             replay.chat(request("hi", 2)).await.is_err(),
             "repetitions are keyed"
         );
+    }
+
+    #[test]
+    fn format_errors_say_where() {
+        let err = Recording::parse("{\"version\": 1,\n \"entries\": 3}", Path::new("r.json"))
+            .expect_err("not a recording");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("recording `r.json`: not a PromptKit recording"),
+            "{message}"
+        );
+        assert!(message.contains("line 2 column"), "{message}");
     }
 
     #[test]

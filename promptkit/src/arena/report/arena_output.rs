@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::file_name_part;
 use crate::arena::results::{
-    AssertionRecord, CaseResult, RunResult, Status, ToolCallRecord, TurnRecord,
+    AssertionRecord, CaseMedia, CaseResult, RunResult, Status, ToolCallRecord, TurnRecord,
 };
 use crate::files::write_atomically;
 use crate::message::{Message, Role, ToolCall, Usage};
@@ -392,7 +392,6 @@ fn case_from_json(value: &Value) -> CaseResult {
         turns,
         conversation_assertions,
         evals: Vec::new(),
-        messages,
         system_prompt: String::new(),
         usage: Usage {
             input_tokens: number(&cost, "input_tokens") as u64,
@@ -402,6 +401,8 @@ fn case_from_json(value: &Value) -> CaseResult {
         },
         cost_usd: cost.get("total_cost_usd").and_then(Value::as_f64),
         duration_ms: number(value, "Duration") / 1e6,
+        media: CaseMedia::of(&messages),
+        messages,
     };
     case.status = if case.error.is_some() {
         Status::Error

@@ -3,11 +3,13 @@
 //! × provider matrix, SVG charts, every case, turn-level reply diffs and transcripts.
 //! A small inline script adds a "failures only" filter and marks the page ready once
 //! it has checked its counts (cases, matrix, regressions) against the embedded data.
+//! Media in transcripts shows as thumbnails and players within [`MediaCaps`].
 
 use std::fmt::Write;
 
 use super::charts::{distribution, pass_rate_bars};
 use super::matrix::Matrix;
+use super::media::{MediaBudget, MediaCaps, without_inline_media};
 use super::reply_diff::reply_diffs;
 use super::{dollars, escape, signed};
 use crate::arena::results::Comparison;
@@ -25,6 +27,10 @@ body.only-failures .case[data-status=passed]{display:none}\
 .rate-full{background:#e6f4ea}.rate-some{background:#fef7e0}.rate-none{background:#fce8e6}\
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin:.3rem 0}\
 ins{background:#d2f4d9;text-decoration:none}del{background:#fbd4d0}\
+.media-parts{display:flex;flex-wrap:wrap;gap:.6rem;margin:.3rem 0 .3rem 6rem}\
+.media{margin:0;border:1px solid #ddd;border-radius:4px;padding:.3rem;font-size:12px;color:#5f6368}\
+.thumb{display:block;max-width:240px;max-height:240px;min-width:48px;image-rendering:pixelated}\
+.placeholder{background:#f5f5f7;padding:.6rem}\
 .regressed{background:#fce8e6}.fixed{background:#e6f4ea}.worse{color:#b3261e}.better{color:#137333}";
 
 const SCRIPT: &str = "(function(){var d=JSON.parse(document.getElementById('run-data').textContent);\
@@ -39,8 +45,13 @@ document.body.classList.toggle('only-failures',box.checked);});\
 document.getElementById('summary').setAttribute('data-cases',String(d.totals.cases));\
 document.body.setAttribute('data-ready',ok?'1':'mismatch');})();";
 
-/// The HTML report of `run`.
+/// The HTML report of `run`, media embedded within the default [`MediaCaps`].
 pub fn html(run: &RunResult) -> String {
+    html_with(run, MediaCaps::default())
+}
+
+/// The HTML report of `run`, media embedded within `caps`.
+pub fn html_with(run: &RunResult, caps: MediaCaps) -> String {
     let t = &run.totals;
     let title = format!("Arena results: {}", run.name);
     let mut out = String::new();
@@ -68,6 +79,14 @@ pub fn html(run: &RunResult) -> String {
         escape(&dollars(run.cost_usd)),
         run.duration_ms / 1000.0
     );
+    if !run.media.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p id=\"media\" data-parts=\"{}\">{}</p>",
+            run.media.parts,
+            escape(&run.media.summary())
+        );
+    }
     if let Some(budget) = &run.budget {
         let _ = writeln!(out, "<p id=\"budget\">{}</p>", escape(&budget.summary()));
     }
@@ -80,8 +99,14 @@ pub fn html(run: &RunResult) -> String {
     out.push_str("<h2>Cases</h2>\n<label><input type=\"checkbox\" id=\"only-failures\"> failures only</label>\n");
     out.push_str(
         "<table><thead><tr><th>case</th><th>status</th><th>turns</th><th>assertions</th>\
-         <th>tokens in/out</th><th>cost</th><th>time</th></tr></thead><tbody>\n",
+         <th>tokens in/out</th><th>cost</th><th>time</th>",
     );
+    // The media column only when a transcript carries media.
+    let media_column = !run.media.is_empty();
+    if media_column {
+        out.push_str("<th>media</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
     for case in &run.cases {
         let total = case.assertions().count();
         let passed = case.assertions().filter(|(_, a)| a.passed).count();
@@ -96,10 +121,10 @@ pub fn html(run: &RunResult) -> String {
                 ""
             }
         });
-        let _ = writeln!(
+        let _ = write!(
             out,
             "<tr class=\"case{change}\" data-status=\"{status}\"><td><a href=\"#{}\">{}</a></td><td class=\"{status}\">{status}</td>\
-             <td>{}</td><td>{passed}/{total}</td><td>{}/{}</td><td>{}</td><td>{:.0} ms</td></tr>",
+             <td>{}</td><td>{passed}/{total}</td><td>{}/{}</td><td>{}</td><td>{:.0} ms</td>",
             anchor(case),
             escape(&case.name()),
             case.turns.len(),
@@ -108,6 +133,14 @@ pub fn html(run: &RunResult) -> String {
             escape(&dollars(case.cost_usd)),
             case.duration_ms
         );
+        if media_column {
+            let _ = write!(
+                out,
+                "<td class=\"media-count\">{}</td>",
+                escape(&case.media.summary())
+            );
+        }
+        out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
     let diffs = reply_diffs(run);
@@ -116,10 +149,13 @@ pub fn html(run: &RunResult) -> String {
         out.push_str(&diffs);
     }
     out.push_str("<h2>Transcripts</h2>\n");
+    let mut media = MediaBudget::new(caps);
     for case in &run.cases {
-        case_details(&mut out, case);
+        case_details(&mut out, case, &mut media);
     }
-    let data = serde_json::to_string(run)
+    let data = serde_json::to_value(run)
+        .map(without_inline_media)
+        .map(|v| v.to_string())
         .unwrap_or_else(|_| "{\"cases\":[],\"totals\":{\"cases\":0}}".into())
         .replace("</", "<\\/");
     let _ = write!(
@@ -136,7 +172,7 @@ fn anchor(case: &CaseResult) -> String {
         .collect()
 }
 
-fn case_details(out: &mut String, case: &CaseResult) {
+fn case_details(out: &mut String, case: &CaseResult, media: &mut MediaBudget) {
     let status = case.status.as_str();
     let _ = writeln!(
         out,
@@ -164,10 +200,12 @@ fn case_details(out: &mut String, case: &CaseResult) {
                 escape(&call.arguments.to_string())
             );
         }
-        let _ = writeln!(
+        let _ = write!(
             out,
             "<div class=\"msg\"><span class=\"role\">{role}</span>{text}</div>"
         );
+        media.parts(out, &m.parts);
+        out.push('\n');
     }
     out.push_str("<h3>Assertions</h3>\n<table><tr><th>where</th><th>type</th><th>result</th><th>message</th></tr>\n");
     for (turn, a) in case.assertions() {

@@ -1,5 +1,6 @@
 //! A Markdown summary: totals, the comparison with a baseline, the scenario × provider
-//! matrix, one row per case, the failures in detail, then the cost per provider. The
+//! matrix, one row per case (with its media when the run has any) and each message
+//! carrying media, the failures in detail, then the cost per provider. The
 //! sections follow the reference's `defaults.output.markdown` switches.
 
 use std::fmt::Write;
@@ -61,6 +62,9 @@ pub fn markdown_with(run: &RunResult, sections: MarkdownSections) -> String {
             dollars(run.cost_usd),
             run.duration_ms / 1000.0
         );
+        if !run.media.is_empty() {
+            let _ = writeln!(out, "Media: {}\n", cell(&run.media.summary()));
+        }
     }
     if let Some(comparison) = &run.comparison {
         baseline_section(&mut out, comparison);
@@ -71,6 +75,7 @@ pub fn markdown_with(run: &RunResult, sections: MarkdownSections) -> String {
     }
     if sections.details {
         cases_section(&mut out, run);
+        media_section(&mut out, run);
     }
     if sections.failed_tests {
         failures_section(&mut out, run);
@@ -82,13 +87,18 @@ pub fn markdown_with(run: &RunResult, sections: MarkdownSections) -> String {
 }
 
 fn cases_section(out: &mut String, run: &RunResult) {
+    // The media column only when a transcript carries media, so other reports keep
+    // their shape.
+    let media = !run.media.is_empty();
     out.push_str(
-        "## Cases\n\n| case | status | turns | assertions | tokens (in/out) | cost | time |\n",
+        "## Cases\n\n| case | status | turns | assertions | tokens (in/out) | cost | time |",
     );
+    out.push_str(if media { " media |\n" } else { "\n" });
     if let Some(budget) = &run.budget {
         let _ = writeln!(out, "**Budget:** {}\n", cell(&budget.summary()));
     }
-    out.push_str("|---|---|---|---|---|---|---|\n");
+    out.push_str("|---|---|---|---|---|---|---|");
+    out.push_str(if media { "---|\n" } else { "\n" });
     for case in &run.cases {
         let total = case.assertions().count();
         let passed = case.assertions().filter(|(_, a)| a.passed).count();
@@ -97,7 +107,7 @@ fn cases_section(out: &mut String, run: &RunResult) {
             Status::Failed => "❌ failed",
             Status::Error => "⚠️ error",
         };
-        let _ = writeln!(
+        let _ = write!(
             out,
             "| {} | {status} | {} | {passed}/{total} | {}/{} | {} | {:.0} ms |",
             cell(&case.name()),
@@ -107,6 +117,30 @@ fn cases_section(out: &mut String, run: &RunResult) {
             dollars(case.cost_usd),
             case.duration_ms
         );
+        if media {
+            let _ = write!(out, " {} |", cell(&case.media.summary()));
+        }
+        out.push('\n');
+    }
+}
+
+/// Each message that carries media, by case (only when the run has any).
+fn media_section(out: &mut String, run: &RunResult) {
+    if run.media.is_empty() {
+        return;
+    }
+    out.push_str("\n## Media\n\n| case | message | role | media |\n|---|---|---|---|\n");
+    for case in &run.cases {
+        for m in &case.media.messages {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&case.name()),
+                m.index + 1,
+                m.role.as_str(),
+                cell(&m.count.summary())
+            );
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod html;
 mod junit;
 mod markdown;
 mod matrix;
+mod media;
 pub mod merged;
 mod reply_diff;
 mod session_recordings;
@@ -25,10 +26,11 @@ pub use arena_output::{
     ArenaOutputError, INDEX_FILE, RunIds, read_arena_output, write_arena_output,
 };
 pub use compare::load_baseline;
-pub use html::html;
+pub use html::{html, html_with};
 pub use junit::junit;
 pub use markdown::{MarkdownSections, markdown, markdown_with};
 pub use matrix::{Cell, Matrix};
+pub use media::MediaCaps;
 pub use session_recordings::{DEFAULT_RECORDINGS_DIR, write_session_recordings};
 
 /// A report format.
