@@ -8,6 +8,7 @@ mod suite_support;
 mod support;
 
 use promptkit::arena::Status;
+use promptkit::arena::report::Format;
 use suite_support::{run, verdicts};
 
 #[test]
@@ -36,6 +37,32 @@ fn the_reference_agent_loops_example_runs_keyless() {
     assert_eq!(last.arguments["event"], "Complete");
     assert_eq!(last.error, None);
     assert!(capped.turns[0].reply.contains("produced this summary"));
+
+    // Reports say where each workflow ended.
+    let converged = cases
+        .iter()
+        .find(|c| c.scenario == "loop-converges")
+        .expect("converging scenario");
+    let workflow = converged.workflow.as_ref().expect("workflow report");
+    assert_eq!(workflow.state, "done");
+    assert!(workflow.complete);
+    assert!(
+        workflow.artifacts["findings"].contains("Note 1"),
+        "{workflow:?}"
+    );
+    assert_eq!(
+        workflow.summary(),
+        "done (complete) · research → research → research → summarize → done · artifacts: findings"
+    );
+    let run = promptkit::arena::RunResult::new("loops".into(), cases.clone(), 0.0);
+    let json: serde_json::Value =
+        serde_json::from_str(&Format::Json.render(&run)).expect("JSON report");
+    assert_eq!(json["cases"][0]["workflow"]["state"], "done");
+    assert!(
+        Format::Html
+            .render(&run)
+            .contains("Workflow: done (complete) · research →")
+    );
 }
 
 #[test]

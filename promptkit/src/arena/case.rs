@@ -527,6 +527,9 @@ async fn play(
         cost_usd,
         duration_ms: 0.0,
         media: super::results::CaseMedia::of(&messages),
+        workflow: workflow
+            .as_ref()
+            .map(|run| run.lock().unwrap_or_else(PoisonError::into_inner).report()),
         messages,
     })
 }

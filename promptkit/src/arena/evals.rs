@@ -113,6 +113,7 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         cost_usd: None,
         duration_ms: 0.0,
         media: super::results::CaseMedia::of(&messages),
+        workflow: None,
         messages,
     })
 }

@@ -22,7 +22,7 @@ mod workflow;
 pub use promptkit_build::plan::{Case, CaseKind};
 pub use results::{
     AssertionRecord, CaseDelta, CaseMedia, CaseResult, Comparison, EvalRecord, MessageMedia,
-    RunBudget, RunResult, Status, Totals, TurnRecord,
+    RunBudget, RunResult, Status, Totals, TurnRecord, WorkflowReport,
 };
 pub use setup::Setup;
 pub use suite::{RunOptions, Suite, SuiteError};

@@ -185,6 +185,51 @@ pub struct CaseResult {
     /// The media the transcript carries (absent from JSON when there is none).
     #[serde(default, skip_serializing_if = "CaseMedia::is_empty")]
     pub media: CaseMedia,
+    /// Where the case's workflow ended, when the project runs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<WorkflowReport>,
+}
+
+/// Where a case's workflow ended: the state, whether it is terminal, the transitions
+/// taken, the artifacts recorded and the transitions its limits refused.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkflowReport {
+    /// The state the case ended in.
+    pub state: String,
+    /// Whether that state is terminal.
+    pub complete: bool,
+    /// Transitions in order.
+    pub transitions: Vec<crate::assertions::Transition>,
+    /// Artifacts by name, as last set.
+    pub artifacts: BTreeMap<String, String>,
+    /// Transitions refused by `max_visits` or the engine budget, with the reason.
+    pub limits: Vec<String>,
+}
+
+impl WorkflowReport {
+    /// One line: `state (complete) · a → b → c · 2 artifacts · 1 refused`.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!(
+            "{}{}",
+            self.state,
+            if self.complete { " (complete)" } else { "" }
+        )];
+        if let Some(first) = self.transitions.first() {
+            let path: Vec<&str> = std::iter::once(first.from.as_str())
+                .chain(self.transitions.iter().map(|t| t.to.as_str()))
+                .collect();
+            parts.push(path.join(" → "));
+        }
+        if !self.artifacts.is_empty() {
+            let names: Vec<&str> = self.artifacts.keys().map(String::as_str).collect();
+            parts.push(format!("artifacts: {}", names.join(", ")));
+        }
+        if !self.limits.is_empty() {
+            parts.push(format!("{} refused by limits", self.limits.len()));
+        }
+        parts.join(" · ")
+    }
 }
 
 /// The media of a case: totals and, per message that carries any, its counts.
@@ -268,6 +313,7 @@ impl CaseResult {
             cost_usd: None,
             duration_ms: 0.0,
             media: CaseMedia::default(),
+            workflow: None,
         }
     }
 

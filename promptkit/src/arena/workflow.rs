@@ -23,6 +23,7 @@ use std::time::Instant;
 use promptkit_build::model::{Node, Value as YamlValue};
 use serde_json::{Value, json};
 
+use super::results::WorkflowReport;
 use crate::assertions::{Transition, WorkflowInfo};
 use crate::conversation::PreparedPrompt;
 use crate::message::Message;
@@ -397,6 +398,24 @@ impl WorkflowRun {
         &self.artifacts
     }
 
+    /// Where the run stands, for reports.
+    pub fn report(&self) -> WorkflowReport {
+        WorkflowReport {
+            state: self.state.clone(),
+            complete: self.is_complete(),
+            transitions: self.transitions.clone(),
+            artifacts: self.artifacts.clone(),
+            limits: self.limits.clone(),
+        }
+    }
+
+    fn is_complete(&self) -> bool {
+        self.workflow
+            .states
+            .get(&self.state)
+            .is_none_or(State::is_terminal)
+    }
+
     /// What assertions see.
     pub fn info(&self, messages: usize) -> WorkflowInfo {
         let mut message_states = self.message_states.clone();
@@ -404,12 +423,7 @@ impl WorkflowRun {
         WorkflowInfo {
             current_state: Some(self.state.clone()),
             state: Some(self.state.clone()),
-            complete: Some(
-                self.workflow
-                    .states
-                    .get(&self.state)
-                    .is_none_or(State::is_terminal),
-            ),
+            complete: Some(self.is_complete()),
             transitions: Some(self.transitions.clone()),
             message_states,
             transitions_invalid: false,

@@ -402,6 +402,7 @@ fn case_from_json(value: &Value) -> CaseResult {
         cost_usd: cost.get("total_cost_usd").and_then(Value::as_f64),
         duration_ms: number(value, "Duration") / 1e6,
         media: CaseMedia::of(&messages),
+        workflow: None,
         messages,
     };
     case.status = if case.error.is_some() {

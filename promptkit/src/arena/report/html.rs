@@ -188,6 +188,13 @@ fn case_details(out: &mut String, case: &CaseResult, media: &mut MediaBudget) {
     if let Some(error) = &case.error {
         let _ = writeln!(out, "<p class=\"error msg\">{}</p>", escape(error));
     }
+    if let Some(workflow) = &case.workflow {
+        let _ = writeln!(
+            out,
+            "<p class=\"workflow\">Workflow: {}</p>",
+            escape(&workflow.summary())
+        );
+    }
     out.push_str("<h3>Transcript</h3>\n");
     for m in &case.messages {
         let role = m.role.as_str();

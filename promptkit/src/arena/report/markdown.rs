@@ -158,6 +158,9 @@ fn failures_section(out: &mut String, run: &RunResult) {
         if let Some(error) = &case.error {
             let _ = writeln!(out, "Error: {}\n", cell(error));
         }
+        if let Some(workflow) = &case.workflow {
+            let _ = writeln!(out, "Workflow: {}\n", cell(&workflow.summary()));
+        }
         for (turn, a) in case.failures() {
             let at = turn.map_or_else(|| "conversation".into(), |t| format!("turn {}", t + 1));
             let _ = writeln!(
