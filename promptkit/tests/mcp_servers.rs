@@ -199,7 +199,8 @@ fn the_filesystem_server_lists_and_reads_the_sandbox() {
     );
 }
 
-/// `server-everything` in Streamable HTTP mode on a free loopback port.
+/// `server-everything` in an HTTP mode (`streamableHttp` at `/mcp`, or the legacy
+/// `sse` at `/sse`) on a free loopback port.
 struct HttpServer {
     child: std::process::Child,
     url: String,
@@ -212,14 +213,14 @@ impl Drop for HttpServer {
     }
 }
 
-fn http_server(servers: &Path) -> HttpServer {
+fn http_server(servers: &Path, mode: &str) -> HttpServer {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
     let mut child = Command::new("node")
         .arg(servers.join("@modelcontextprotocol/server-everything/dist/index.js"))
-        .arg("streamableHttp")
+        .arg(mode)
         .env("PORT", port.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -231,20 +232,23 @@ fn http_server(servers: &Path) -> HttpServer {
     let ready = lines
         .by_ref()
         .map_while(Result::ok)
-        .any(|l| l.contains("listening on port"));
+        .any(|l| l.contains("listening on port") || l.contains("running on port"));
     assert!(ready, "the HTTP server did not start");
     // Keep draining so the server never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
     HttpServer {
         child,
-        url: format!("http://127.0.0.1:{port}/mcp"),
+        url: format!(
+            "http://127.0.0.1:{port}/{}",
+            if mode == "sse" { "sse" } else { "mcp" }
+        ),
     }
 }
 
 #[test]
 fn a_streamable_http_server_registered_in_rust_serves_the_example() {
     let Some(servers) = servers() else { return };
-    let server = http_server(&servers);
+    let server = http_server(&servers, "streamableHttp");
     let dir = project("mcp-everything-test", &servers);
     let mut setup = Setup::new();
     setup.mcp_server(
@@ -261,6 +265,38 @@ fn a_streamable_http_server_registered_in_rust_serves_the_example() {
     assert_eq!(case.status, Status::Passed, "{case}");
     // Served over HTTP: the YAML's stdio server never started.
     assert!(processes_in(dir.path()).is_empty());
+}
+
+/// A bare `url` is the legacy HTTP+SSE transport, as the reference reads it: the
+/// example, its stdio server replaced by `server-everything` in `sse` mode, runs.
+#[test]
+fn a_legacy_sse_server_from_a_bare_url_serves_the_example() {
+    let Some(servers) = servers() else { return };
+    let server = http_server(&servers, "sse");
+    let dir = project("mcp-everything-test", &servers);
+    let config = dir.path().join("config.arena.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let stdio = "      command: npx\n      args:\n        - \"-y\"\n        - \"@modelcontextprotocol/server-everything\"\n";
+    assert!(
+        text.contains(stdio),
+        "the example starts the server with npx"
+    );
+    std::fs::write(
+        &config,
+        text.replace(stdio, &format!("      url: {}\n", server.url)),
+    )
+    .expect("write config");
+    let case = run_one(&config, "echo-and-add", &Setup::new());
+    assert_eq!(case.status, Status::Passed, "{case}");
+    let calls: Vec<_> = case.turns.iter().flat_map(|t| &t.tool_calls).collect();
+    assert_eq!(
+        calls[1].result.as_ref().and_then(|r| r.as_str()),
+        Some("The sum of 17 and 25 is 42.")
+    );
+    assert!(
+        processes_in(dir.path()).is_empty(),
+        "nothing started locally"
+    );
 }
 
 #[test]

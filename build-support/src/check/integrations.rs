@@ -1,8 +1,6 @@
 //! Integration entries the runtime cannot serve as written, each a warning at its
 //! line (the rest of an entry runs): MCP servers from host-provisioned sources
-//! (`source`, `source_args`, `scope`) or on the legacy SSE transport (`transport:
-//! sse`, or a `url` without `transport`, which the reference reads as SSE); a skill
-//! `selector`. (A remote A2A agent's literal `auth.token`, never sent, is warned by
+//! (`source`, `source_args`, `scope`); a skill `selector`. (A remote A2A agent's literal `auth.token`, never sent, is warned by
 //! the field table.)
 
 use super::{at, warning};
@@ -43,7 +41,7 @@ fn check_mcp(project: &Project, out: &mut Diagnostics) {
                     at(path, &server.name),
                     path,
                 )
-                .with_help("give the server a `command` (stdio) or a `url` with `transport: streamable_http`"),
+                .with_help("give the server a `command` (stdio) or a `url` (legacy SSE, or `transport: streamable_http`)"),
             );
         }
         if let Some(scope) = &server.scope {
@@ -54,27 +52,6 @@ fn check_mcp(project: &Project, out: &mut Diagnostics) {
                     path,
                 )
                 .with_note("the reference applies `scope` to `source` servers only"),
-            );
-        }
-        let transport = server.transport.as_ref().map(|t| t.value.as_str());
-        let sse = match transport {
-            Some("sse") => true,
-            None => server.url.is_some() && server.command.is_none(),
-            _ => false,
-        };
-        if sse {
-            let location = server
-                .transport
-                .as_ref()
-                .map_or_else(|| at(path, &server.name), |t| at(path, t));
-            out.push(
-                warning(
-                    format!("MCP server `{name}` uses the legacy SSE transport, which this runtime does not speak; its tools will fail"),
-                    location,
-                    path,
-                )
-                .with_help("if the server supports Streamable HTTP, set `transport: streamable_http`")
-                .with_note("the reference reads a `url` without `transport` as SSE"),
             );
         }
     }

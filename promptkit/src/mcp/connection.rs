@@ -1,5 +1,5 @@
-//! One live MCP session through the official SDK (`rmcp`): started over stdio or
-//! Streamable HTTP within the start-up timeout, its tools listed once, calls bounded
+//! One live MCP session through the official SDK (`rmcp`): started over stdio,
+//! Streamable HTTP or the legacy HTTP+SSE transport within the start-up timeout, its tools listed once, calls bounded
 //! by the request timeout, closed gracefully.
 //!
 //! A stdio server is a child process spawned with `kill_on_drop`, so dropping the
@@ -86,11 +86,24 @@ impl Connection {
                 let transport = StreamableHttpClientTransport::with_client(client, config);
                 initialize(spec, ().serve(transport), &stderr).await?
             }
-            McpTransport::Sse { url } => {
-                return Err(McpError::SseUnsupported {
-                    server,
-                    url: url.clone(),
-                });
+            McpTransport::Sse { url, headers } => {
+                let opening = tokio::time::timeout(
+                    spec.startup_timeout,
+                    super::legacy_sse::connect(url, headers),
+                )
+                .await;
+                let transport = match opening {
+                    Ok(Ok(transport)) => transport,
+                    Ok(Err(reason)) => return Err(McpError::Http { server, reason }),
+                    Err(_) => {
+                        return Err(McpError::Timeout {
+                            server,
+                            request: "the SSE stream",
+                            after: spec.startup_timeout,
+                        });
+                    }
+                };
+                initialize(spec, ().serve(transport), &stderr).await?
             }
             McpTransport::Missing => return Err(McpError::NoTransport { server }),
         };

@@ -7,6 +7,7 @@
 
 mod connection;
 mod content;
+mod legacy_sse;
 mod servers;
 mod spec;
 
@@ -90,16 +91,6 @@ pub enum McpError {
         server: String,
         /// What went wrong.
         reason: String,
-    },
-    /// The server uses the legacy HTTP+SSE transport.
-    #[error(
-        "MCP server `{server}` at `{url}` uses the legacy SSE transport (the reference's default for a bare `url`), which the MCP SDK no longer speaks; if the server supports Streamable HTTP, set `transport: streamable_http`"
-    )]
-    SseUnsupported {
-        /// The server.
-        server: String,
-        /// Its URL.
-        url: String,
     },
     /// Neither `command` nor `url` is set.
     #[error("MCP server `{server}` has neither `command` (stdio) nor `url` (HTTP)")]

@@ -33,10 +33,12 @@ pub enum McpTransport {
         /// Headers sent with every request.
         headers: Vec<(String, String)>,
     },
-    /// The legacy HTTP+SSE transport (2024-11-05), which the SDK no longer speaks.
+    /// The legacy HTTP+SSE transport (2024-11-05): see `legacy_sse`.
     Sse {
-        /// The endpoint.
+        /// The SSE endpoint, e.g. `http://127.0.0.1:3001/sse`.
         url: String,
+        /// Headers sent with every request.
+        headers: Vec<(String, String)>,
     },
     /// Neither `command` nor `url` was given.
     Missing,
@@ -189,7 +191,10 @@ impl McpServerSpec {
                 working_dir: config_dir.join(config.working_dir.as_deref().unwrap_or(".")),
             },
             // The reference infers the legacy SSE transport from a bare `url`.
-            (_, Some(url), None | Some("sse")) => McpTransport::Sse { url: url.clone() },
+            (_, Some(url), None | Some("sse")) => McpTransport::Sse {
+                url: url.clone(),
+                headers: pairs(&config.headers),
+            },
             _ => McpTransport::Missing,
         };
         let mut spec = Self::new(&config.name.value, transport);
