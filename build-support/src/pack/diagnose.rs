@@ -98,12 +98,29 @@ fn schema_failures(pack: &PromptPack, project: &Project) -> Vec<Diagnostic> {
                 problem.pointer,
                 crate::diagnostic::truncate(&problem.message, 300)
             ))
-            .at(super::locate::source_of(project, &problem.pointer))
+            .at(super::locate::source_of(
+                project,
+                &unexpected_field(&problem.pointer, &problem.message),
+            ))
             .with_note(
                 "`validate` let this value through; change it here (and please report the gap)",
             )
         })
         .collect()
+}
+
+/// `pointer` extended by the property an "additional properties" failure names, so it
+/// is located at that property rather than at the object holding it.
+fn unexpected_field(pointer: &str, message: &str) -> String {
+    let named = message
+        .split_once("('")
+        .and_then(|(_, rest)| rest.split_once("' was unexpected)"))
+        .map(|(name, _)| name)
+        .filter(|name| !name.contains('\''));
+    match named {
+        Some(name) => format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1")),
+        None => pointer.to_owned(),
+    }
 }
 
 /// Errors for fields the PromptPack schema requires of a prompt.
@@ -204,4 +221,24 @@ pub(super) fn skill_errors(project: &Project) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unexpected_field;
+
+    #[test]
+    fn an_unexpected_property_extends_the_pointer() {
+        assert_eq!(
+            unexpected_field(
+                "/agents/members/research",
+                "Additional properties are not allowed ('state' was unexpected)"
+            ),
+            "/agents/members/research/state"
+        );
+        assert_eq!(
+            unexpected_field("/id", "\"x\" is not of type \"integer\""),
+            "/id"
+        );
+    }
 }

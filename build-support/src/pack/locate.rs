@@ -8,6 +8,7 @@ use serde_saphyr::Spanned;
 
 use crate::diagnostic::SourceLocation;
 use crate::load::Project;
+use crate::model::Node;
 
 /// The YAML location that produced the pack value at `pointer` (`/prompts/support/version`),
 /// or the nearest enclosing one; the arena config when none is closer.
@@ -69,11 +70,27 @@ pub(super) fn source_of(project: &Project, pointer: &str) -> SourceLocation {
             .and_then(|i| i.parse::<usize>().ok())
             .and_then(|i| arena.pack_evals.get(i))
             .and_then(|e| at(config, &e.id)),
-        Some("workflow") => arena.workflow.as_ref().and_then(|n| at(config, n)),
-        Some("agents") => arena.agents.as_ref().and_then(|n| at(config, n)),
+        Some("workflow") => arena
+            .workflow
+            .as_ref()
+            .and_then(|n| at(config, deepest(n, &segments[1..]))),
+        Some("agents") => arena
+            .agents
+            .as_ref()
+            .and_then(|n| at(config, deepest(n, &segments[1..]))),
         _ => None,
     };
     found.unwrap_or_else(|| SourceLocation::file(config))
+}
+
+/// The node the map keys of `path` lead to from `node`, as far as they go.
+fn deepest<'a>(node: &'a Node, path: &[String]) -> &'a Node {
+    path.iter()
+        .try_fold(node, |node, key| {
+            node.value.as_map().and_then(|m| m.get(key.as_str()))
+        })
+        .or_else(|| path.len().checked_sub(1).map(|n| deepest(node, &path[..n])))
+        .unwrap_or(node)
 }
 
 fn at<T>(path: &Path, value: &Spanned<T>) -> Option<SourceLocation> {
@@ -130,5 +147,33 @@ mod tests {
             "get-order-status.tool.yaml"
         );
         assert_eq!(place(project, "/id").0, "config.arena.yaml");
+    }
+
+    #[test]
+    fn pointers_into_free_form_sections_reach_the_key() {
+        let config = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../promptkit/tests/data/workflow-agent-loops/config.arena.yaml"
+        );
+        let loaded = load_project(config, &LoadOptions::default());
+        let project = loaded.value.as_ref().expect("the example loads");
+        let text = std::fs::read_to_string(config).expect("config");
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(needle))
+                .map(|i| i as u32 + 1)
+                .expect("in the config")
+        };
+        let state = line_of("state: research");
+        assert_eq!(place(project, "/agents/members/research/state").1, state);
+        // Keys that do not exist stop at the deepest one that does: the `research`
+        // mapping, which starts at its first key.
+        assert_eq!(place(project, "/agents/members/research/nope").1, state);
+        assert_eq!(place(project, "/agents/nope/x").1, line_of("agents:") + 1);
+        // A mapping value starts at its first key, the line after its own key.
+        assert_eq!(
+            place(project, "/workflow/states/summarize").1,
+            line_of("summarize:") + 1
+        );
     }
 }
