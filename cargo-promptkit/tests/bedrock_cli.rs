@@ -10,7 +10,6 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
-use support::copy_dir;
 
 const SECRET: &str = "bedrock/SECRET+never+print/0123456789abcd";
 const SESSION: &str = "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKEN0123";
@@ -65,13 +64,11 @@ fn fake_bedrock() -> (String, Seen) {
 }
 
 fn project_at(url: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    copy_dir(Path::new(PROJECT), temp.path());
-    let provider = temp.path().join("providers/claude-bedrock.provider.yaml");
-    let text = std::fs::read_to_string(&provider).expect("provider file");
-    std::fs::write(&provider, text.replace("http://127.0.0.1:9", url)).expect("write");
-    let config = temp.path().join("config.arena.yaml");
-    (temp, config)
+    support::project_at(
+        Path::new(PROJECT),
+        "providers/claude-bedrock.provider.yaml",
+        url,
+    )
 }
 
 fn run(config: &Path, out: &Path, home: &Path) -> Output {

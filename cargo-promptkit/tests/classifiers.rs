@@ -9,7 +9,6 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
-use support::copy_dir;
 
 const KEY: &str = "hf_secret_never_print_0123456789";
 const PROJECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/classifiers");
@@ -64,13 +63,7 @@ fn fake_inference_api() -> (String, Seen) {
 
 /// The project copied to a temporary folder with the inference provider at `url`.
 fn project_at(url: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    copy_dir(Path::new(PROJECT), temp.path());
-    let provider = temp.path().join("providers/hf.provider.yaml");
-    let text = std::fs::read_to_string(&provider).expect("provider file");
-    std::fs::write(&provider, text.replace("http://127.0.0.1:9", url)).expect("write");
-    let config = temp.path().join("config.arena.yaml");
-    (temp, config)
+    support::project_at(Path::new(PROJECT), "providers/hf.provider.yaml", url)
 }
 
 fn run(config: &Path, out: &Path, key: Option<&str>) -> Output {

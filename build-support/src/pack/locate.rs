@@ -155,8 +155,8 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../promptkit/tests/data/workflow-agent-loops/config.arena.yaml"
         );
-        let loaded = load_project(config, &LoadOptions::default());
-        let project = loaded.value.as_ref().expect("the example loads");
+        let outcome = crate::frontend::Frontend::new().project(config);
+        let project: &Project = outcome.checked.as_ref().expect("the example checks");
         let text = std::fs::read_to_string(config).expect("config");
         let line_of = |needle: &str| {
             text.lines()
