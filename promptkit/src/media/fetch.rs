@@ -45,42 +45,40 @@ impl MediaFetch {
         media: &MediaRoot,
     ) -> Result<BTreeMap<String, Vec<u8>>, MediaError> {
         let mut fetched = BTreeMap::new();
-        let urls = parts
+        let urls: Vec<_> = parts
             .iter()
             .filter_map(|p| p.media.as_ref())
             .filter(|m| m.file_path.is_none() && m.data.is_none())
-            .filter_map(|m| m.url.as_ref());
+            .filter_map(|m| m.url.as_ref())
+            .collect();
+        let failed = |url: &promptkit_build::model::Spanned<String>, reason| MediaError::Download {
+            at: media.locate(&url.referenced),
+            url: url.value.clone(),
+            reason,
+        };
+        let Some(first) = urls.first() else {
+            return Ok(fetched);
+        };
+        let client = self.client().map_err(|reason| failed(first, reason))?;
         for url in urls {
             if fetched.contains_key(&url.value) {
                 continue;
             }
             let bytes = self
-                .download(&url.value, media.max_bytes)
+                .download(&client, &url.value, media.max_bytes)
                 .await
-                .map_err(|reason| MediaError::Download {
-                    at: media.locate(&url.referenced),
-                    url: url.value.clone(),
-                    reason,
-                })?;
+                .map_err(|reason| failed(url, reason))?;
             fetched.insert(url.value.clone(), bytes);
         }
         Ok(fetched)
     }
 
-    async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, String> {
-        let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!(
-                "`{}` URLs are not downloaded; use http or https",
-                parsed.scheme()
-            ));
-        }
-        if !self.allow_private {
-            refuse_private(&parsed).await?;
-        }
+    /// The client of one turn's downloads: this fetch's timeout, and a redirect policy
+    /// that counts hops and refuses private addresses written as IPs.
+    fn client(&self) -> Result<reqwest::Client, String> {
         let allow_private = self.allow_private;
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        reqwest::Client::builder()
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 if attempt.previous().len() >= MAX_REDIRECTS {
@@ -98,7 +96,25 @@ impl MediaFetch {
                 }
             }))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))
+    }
+
+    async fn download(
+        &self,
+        client: &reqwest::Client,
+        url: &str,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, String> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!(
+                "`{}` URLs are not downloaded; use http or https",
+                parsed.scheme()
+            ));
+        }
+        if !self.allow_private {
+            refuse_private(&parsed).await?;
+        }
         let response = client.get(parsed).send().await.map_err(|e| e.to_string())?;
         let status = response.status();
         if !status.is_success() {
