@@ -14,6 +14,6 @@ fn assertions_md_matches_the_registry() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == rendered,
-        "ASSERTIONS.md is stale: run `UPDATE_ASSERTIONS_MD=1 cargo test -p promptkit-build --test assertions_doc`"
+        "ASSERTIONS.md is stale: run `UPDATE_ASSERTIONS_MD=1 cargo test -p promptkit-build --test it assertions_doc`"
     );
 }

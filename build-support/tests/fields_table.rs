@@ -359,6 +359,6 @@ fn fields_md_is_generated_from_the_table() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "FIELDS.md is stale: run `UPDATE_FIELDS_MD=1 cargo test -p promptkit-build --test fields_table`"
+        "FIELDS.md is stale: run `UPDATE_FIELDS_MD=1 cargo test -p promptkit-build --test it fields_table`"
     );
 }

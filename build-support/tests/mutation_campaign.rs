@@ -7,7 +7,7 @@
 //! memory for the whole campaign.
 //!
 //! CI runs a fixed seed and a small budget. For a longer local campaign:
-//! `PROMPTKIT_CAMPAIGN_CASES=5000 PROMPTKIT_CAMPAIGN_SEED=$RANDOM cargo test --release -p promptkit-build --test mutation_campaign -- --nocapture`
+//! `PROMPTKIT_CAMPAIGN_CASES=5000 PROMPTKIT_CAMPAIGN_SEED=$RANDOM cargo test --release -p promptkit-build --test it mutation_campaign -- --nocapture`
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -16,7 +16,7 @@ use std::time::Duration;
 use promptkit_build::frontend::Frontend;
 use promptkit_build::pack;
 
-mod support;
+use crate::support;
 use support::mutations::{campaign, mutated_copy, projects};
 /// Longest a case may take before it counts as a hang. A hang is a read that never
 /// returns (a FIFO, a device); normal cases take milliseconds, so the limit is generous

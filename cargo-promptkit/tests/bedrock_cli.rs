@@ -4,7 +4,7 @@
 //! fake of the Bedrock runtime), and neither the secret key nor the session token
 //! reaches the console or a report.
 
-mod support;
+use crate::support;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

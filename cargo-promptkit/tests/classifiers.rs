@@ -3,7 +3,7 @@
 //! from `HF_TOKEN` and reaches no report; without a key the assertions skip with the
 //! reason and the run stays green.
 
-mod support;
+use crate::support;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! Ctrl-C during `cargo promptkit run`: the run stops, its MCP servers do not outlive
 //! it, and the cases that finished are still reported (exit code 130).
 
-#[path = "../../promptkit/tests/mcp_support/mod.rs"]
-mod mcp_support;
+use crate::mcp_support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-mod support;
+use crate::support;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena-quickstart");
 

@@ -2,7 +2,7 @@
 //! and a project of rules (regex, contains, failed task, no match, skill_filter); the
 //! `agent_*` assertions read the calls.
 
-mod suite_support;
+use crate::suite_support;
 
 use promptkit::arena::Status;
 use suite_support::{run, tool_outcomes, verdicts};

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-mod suite_support;
+use crate::suite_support;
 
 use promptkit::arena::{RunOptions, Status};
 use serde_json::{Value, json};
@@ -204,7 +204,10 @@ fn a_remote_agent_is_discovered_called_with_env_credentials_and_asserted() {
         let output = std::process::Command::new(std::env::current_exe().expect("test binary"))
             .args([
                 "--exact",
-                "a_remote_agent_is_discovered_called_with_env_credentials_and_asserted",
+                &crate::support::test_name(
+                    module_path!(),
+                    "a_remote_agent_is_discovered_called_with_env_credentials_and_asserted",
+                ),
                 "--nocapture",
             ])
             .env("PROMPTKIT_TEST_A2A_TOKEN", TOKEN)

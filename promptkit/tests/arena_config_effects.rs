@@ -3,7 +3,7 @@
 //! of one field on what the server received or on the result (streaming, guardrails,
 //! sampling, tool policy, chaos, the run budget).
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

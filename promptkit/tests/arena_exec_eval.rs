@@ -2,7 +2,7 @@
 //! reads the request on stdin; the checker accepts the type, the script sees only the
 //! environment variables it lists.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 

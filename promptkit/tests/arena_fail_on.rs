@@ -2,7 +2,7 @@
 //! its turn; without it a validator that fires acts on the reply (as the reference's
 //! guardrails) and the turn fails only through its assertions.
 
-mod support;
+use crate::support;
 
 use promptkit::arena::{RunOptions, Setup, Status, Suite};
 use support::copy_dir;

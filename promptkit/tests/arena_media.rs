@@ -4,7 +4,7 @@
 //! case with the error's file:line:col and sends nothing; so does a part over the
 //! prompt's `media:` limits. With downloads on, a `url` part is fetched and sent as data.
 
-mod support;
+use crate::support;
 
 use promptkit::arena::{RunOptions, Setup, Status, Suite};
 use promptkit::media::MediaFetch;

@@ -6,7 +6,7 @@
 //! A loopback OpenAI-compatible server sees the tools' media in its request body as
 //! `image_url` parts.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

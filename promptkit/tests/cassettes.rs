@@ -4,7 +4,7 @@
 //! only what changed; the key never lands in a cassette; a turn's image is stored beside
 //! the cassettes by hash, not as base64, and replays byte for byte.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

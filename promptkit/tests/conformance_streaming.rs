@@ -5,7 +5,7 @@
 //! and a whole one for turn 2. The corpus is copied, never edited: only the copies'
 //! provider files gain a `base_url` and a key file.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

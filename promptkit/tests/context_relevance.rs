@@ -1,7 +1,7 @@
 //! Relevance truncation: the embedding APIs against loopback fakes, and a scenario with
 //! `strategy: relevance` sending the provider only the recent and the relevant messages.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

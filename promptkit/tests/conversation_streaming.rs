@@ -1,7 +1,7 @@
 //! Streaming conversations: text arrives in pieces through the tool loop, and a
 //! streamable guardrail stops a reply mid-stream so it is never delivered in full.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

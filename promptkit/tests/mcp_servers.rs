@@ -3,7 +3,7 @@
 //! stdio): scenarios on the mock provider call their tools; tool calls, results,
 //! images, errors, timeouts, `tool_filter` and process clean-up are checked.
 
-mod mcp_support;
+use crate::mcp_support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -352,7 +352,7 @@ fn a_killed_run_leaves_no_server_running() {
     let status = Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",
-            "abort_with_servers_running",
+            &crate::support::test_name(module_path!(), "abort_with_servers_running"),
             "--ignored",
             "--nocapture",
         ])

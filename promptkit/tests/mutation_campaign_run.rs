@@ -5,10 +5,9 @@
 //! bounded peak memory. The generator is shared with the validate/compile campaign.
 //!
 //! CI runs a fixed seed and a small budget. For a longer local campaign:
-//! `PROMPTKIT_CAMPAIGN_CASES=2000 PROMPTKIT_CAMPAIGN_SEED=$RANDOM cargo test --release -p promptkit --test mutation_campaign_run -- --nocapture`
+//! `PROMPTKIT_CAMPAIGN_CASES=2000 PROMPTKIT_CAMPAIGN_SEED=$RANDOM cargo test --release -p promptkit --test it mutation_campaign_run -- --nocapture`
 
-#[path = "../../build-support/tests/support/mutations.rs"]
-mod mutations;
+use crate::mutations;
 
 use std::path::Path;
 use std::sync::mpsc;

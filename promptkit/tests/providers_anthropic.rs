@@ -1,7 +1,7 @@
 //! The Anthropic provider against a loopback server: plain, tools (blocks both ways),
 //! streaming with tool-argument deltas, and faults as typed errors.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! (retried, then typed), timeout, connection reset, invalid JSON, truncated SSE —
 //! each a typed error or a recovery, never a panic.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

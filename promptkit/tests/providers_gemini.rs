@@ -1,7 +1,7 @@
 //! The Gemini provider against a loopback server: plain, function calls both ways,
 //! streaming, the key kept out of the URL, and faults as typed errors.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

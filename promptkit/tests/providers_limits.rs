@@ -3,7 +3,7 @@
 //! `stream_max_concurrent` holds a second stream until the first ends, and `rate_limit`
 //! paces requests.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

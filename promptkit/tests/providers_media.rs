@@ -2,7 +2,7 @@
 //! audio and documents, and a provider that cannot take a media type refuses the request
 //! before sending anything.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

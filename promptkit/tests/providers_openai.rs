@@ -3,7 +3,7 @@
 //! SSE, invalid JSON) retried or reported as a typed error, never a panic; the key
 //! never appears in an error.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

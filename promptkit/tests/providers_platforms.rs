@@ -3,7 +3,7 @@
 //! and as an event stream, the Vertex OAuth exchange (a JWT assertion signed with the
 //! service account's key) and its bearer token, and keys kept out of errors.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -3,7 +3,7 @@
 //! as a project would write them (`providers::live`: built-in prices, key file):
 //! every recording must parse to its expectation, whole and streamed.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! repeat a call's id and name in every chunk, Anthropic input counts given in
 //! `message_delta`, and providers on a cloud `platform:` never sent to the public API.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! unchanged) runs keyless: its mock tools return a real PNG through `mock_parts`, and
 //! the media assertions pass on the decoded bytes, not on a text summary.
 
-mod suite_support;
+use crate::suite_support;
 
 use promptkit::arena::Status;
 use suite_support::{run, verdicts};

@@ -3,7 +3,7 @@
 //! message and case, the HTML page shows the thumbnail from the run's own bytes and
 //! keeps larger media out within its caps.
 
-mod support;
+use crate::support;
 
 use promptkit::arena::report::{Format, MediaCaps, html_with};
 use promptkit::arena::{RunOptions, RunResult, Setup, Status, Suite};

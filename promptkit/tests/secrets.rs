@@ -2,7 +2,7 @@
 //! reaches an error, a log line, a recording or a report, even when the server echoes it
 //! back.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

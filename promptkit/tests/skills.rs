@@ -2,7 +2,7 @@
 //! scoped by workflow state, a preloaded skill) and a project of folder and inline
 //! skills activated, read and deactivated; the `skill_*` assertions read the trace.
 
-mod suite_support;
+use crate::suite_support;
 
 use promptkit::arena::Status;
 use suite_support::{run, verdicts};

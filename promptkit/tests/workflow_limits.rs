@@ -4,8 +4,8 @@
 //! without a redirect, `engine.budget.max_tool_calls`), read by the workflow
 //! assertions.
 
-mod suite_support;
-mod support;
+use crate::suite_support;
+use crate::support;
 
 use promptkit::arena::Status;
 use promptkit::arena::report::Format;

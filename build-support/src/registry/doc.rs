@@ -11,7 +11,7 @@ pub fn markdown() -> String {
         "# Assertion types\n\n\
          Every assertion, eval and validator type this runtime knows, generated from the\n\
          registry (`build-support/src/registry/`; regenerate with\n\
-         `UPDATE_ASSERTIONS_MD=1 cargo test -p promptkit-build --test assertions_doc`).\n\
+         `UPDATE_ASSERTIONS_MD=1 cargo test -p promptkit-build --test it assertions_doc`).\n\
          Any type can be a prompt validator (guardrail); *streams* marks the types that\n\
          also run on a reply while it streams. Parameters every type accepts (`min_score`,\n\
          `max_score`, `message`) are not repeated.\n\n\

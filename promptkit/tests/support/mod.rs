@@ -224,3 +224,10 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The name libtest gives the test `name` of `module` (a `module_path!()`), for running
+/// it alone in a child process with `--exact`.
+pub fn test_name(module: &str, name: &str) -> String {
+    let module = module.split_once("::").map_or("", |(_, rest)| rest);
+    format!("{module}::{name}")
+}

@@ -215,7 +215,7 @@ pub fn markdown() -> String {
         "# Field status\n\n\
          What this runtime does with every field of every PromptArena kind. Generated from\n\
          `build-support/src/check/fields/fields.tsv` (edit that file, then run\n\
-         `UPDATE_FIELDS_MD=1 cargo test -p promptkit-build --test fields_table`).\n\n\
+         `UPDATE_FIELDS_MD=1 cargo test -p promptkit-build --test it fields_table`).\n\n\
          - **executed**: the runtime does what the reference does with it.\n\
          - **warned**: accepted, not executed; `validate` and the macros warn at its line.\n\
          - **refused**: ignoring it would send data or keys where you did not ask; the\n  \
