@@ -34,6 +34,7 @@ mod pack;
 mod pack_clients;
 mod pack_conversation;
 mod providers_anthropic;
+mod providers_cloud_credentials;
 mod providers_faults;
 mod providers_gemini;
 mod providers_limits;

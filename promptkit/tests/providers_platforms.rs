@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use promptkit::Message;
 use promptkit::provider::{ChatRequest, Provider, StreamChunk};
 use promptkit::providers::anthropic::Anthropic;
-use promptkit::providers::aws_credentials::AwsCredentials;
+use promptkit::providers::aws_credentials::{AwsCredentialChain, AwsCredentials};
 use promptkit::providers::http::{RetryPolicy, Secret, Transport};
 use promptkit::providers::live;
 use promptkit::providers::platform::Platform;
@@ -33,6 +33,7 @@ fn credentials(token: Option<&str>) -> AwsCredentials {
         access_key_id: Secret::new("AKIDEXAMPLE"),
         secret_access_key: Secret::new(SECRET_KEY),
         session_token: token.map(Secret::new),
+        expires: None,
     }
 }
 
@@ -72,9 +73,10 @@ fn sigv4_matches_the_aws_test_suite() {
         ),
     ];
     for (method, token, expected) in cases {
-        let signer = SigV4Signer::new(credentials(token), "us-east-1", "service");
+        let signer = SigV4Signer::new("us-east-1", "service");
         let headers = signer
             .sign(
+                &credentials(token),
                 method,
                 "https://example.amazonaws.com/",
                 &[("host", "example.amazonaws.com")],
@@ -106,7 +108,8 @@ fn sigv4_matches_the_aws_test_suite() {
 fn bedrock(server: &MockServer) -> Anthropic {
     let platform = Platform::Bedrock {
         base: server.url.clone(),
-        signer: SigV4Signer::new(credentials(Some(SESSION_TOKEN)), "us-east-1", "bedrock"),
+        signer: SigV4Signer::new("us-east-1", "bedrock"),
+        credentials: AwsCredentialChain::fixed(credentials(Some(SESSION_TOKEN)), "us-east-1"),
     };
     Anthropic::on_platform("bedrock", BEDROCK_MODEL, Arc::new(platform), transport())
 }
@@ -137,9 +140,10 @@ fn assert_signed(request: &support::Request, host: &str) {
         let n = |r: std::ops::Range<usize>| t[r].parse::<u64>().expect("digits");
         days * 86_400 + n(0..2) * 3600 + n(2..4) * 60 + n(4..6)
     };
-    let signer = SigV4Signer::new(credentials(Some(SESSION_TOKEN)), "us-east-1", "bedrock");
+    let signer = SigV4Signer::new("us-east-1", "bedrock");
     let again = signer
         .sign(
+            &credentials(Some(SESSION_TOKEN)),
             &request.method,
             &format!("http://{host}{}", request.path),
             &[
@@ -502,59 +506,6 @@ async fn platform_configuration_errors_name_what_to_set() {
     }
 }
 
-/// Credentials from the shared credentials file, for the configured profile.
-#[test]
-fn aws_credentials_come_from_env_then_the_shared_file() {
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("credentials");
-    std::fs::write(
-        &file,
-        format!(
-            "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = other\n\n[work]\naws_access_key_id = AKIDWORK\naws_secret_access_key = {SECRET_KEY}\naws_session_token = {SESSION_TOKEN}\n"
-        ),
-    )
-    .expect("write");
-    let path = file.display().to_string();
-    let vars = |set: &'static [(&'static str, &'static str)], path: String| {
-        move |name: &str| {
-            if name == "AWS_SHARED_CREDENTIALS_FILE" {
-                return Some(path.clone());
-            }
-            set.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    };
-    let from_file =
-        AwsCredentials::resolve_with(Some("work"), &vars(&[], path.clone())).expect("profile");
-    assert_eq!(from_file.access_key_id.expose(), "AKIDWORK");
-    assert_eq!(from_file.secret_access_key.expose(), SECRET_KEY);
-    assert_eq!(
-        from_file.session_token.as_ref().map(Secret::expose),
-        Some(SESSION_TOKEN)
-    );
-    let by_env_profile =
-        AwsCredentials::resolve_with(None, &vars(&[("AWS_PROFILE", "default")], path.clone()))
-            .expect("default");
-    assert_eq!(by_env_profile.access_key_id.expose(), "AKIDDEFAULT");
-    let from_env = AwsCredentials::resolve_with(
-        Some("work"),
-        &vars(
-            &[
-                ("AWS_ACCESS_KEY_ID", "AKIDENV"),
-                ("AWS_SECRET_ACCESS_KEY", "envsecret"),
-            ],
-            path.clone(),
-        ),
-    )
-    .expect("env");
-    assert_eq!(from_env.access_key_id.expose(), "AKIDENV");
-    let missing =
-        AwsCredentials::resolve_with(Some("nope"), &vars(&[], path)).expect_err("no such profile");
-    assert!(missing.to_string().contains("`nope`"), "{missing}");
-    assert!(!format!("{from_file:?}").contains(SECRET_KEY));
-}
-
 #[tokio::test]
 async fn vertex_model_garden_is_called_openai_compatible_with_the_token() {
     let token = MockServer::start(vec![Reply::json(
@@ -600,7 +551,8 @@ async fn bedrock_openai_models_use_invoke_model_signed() {
     .await;
     let platform = Platform::Bedrock {
         base: server.url.clone(),
-        signer: SigV4Signer::new(credentials(Some(SESSION_TOKEN)), "us-east-1", "bedrock"),
+        signer: SigV4Signer::new("us-east-1", "bedrock"),
+        credentials: AwsCredentialChain::fixed(credentials(Some(SESSION_TOKEN)), "us-east-1"),
     };
     let provider = promptkit::providers::openai::OpenAi::on_platform(
         "oss",

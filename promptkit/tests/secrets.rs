@@ -90,7 +90,7 @@ const AWS_SESSION: &str = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN0123456789";
 #[tokio::test]
 async fn aws_keys_stay_out_of_errors_recordings_and_reports() {
     use promptkit::providers::anthropic::Anthropic;
-    use promptkit::providers::aws_credentials::AwsCredentials;
+    use promptkit::providers::aws_credentials::{AwsCredentialChain, AwsCredentials};
     use promptkit::providers::platform::Platform;
     use promptkit::providers::sigv4::SigV4Signer;
 
@@ -100,10 +100,12 @@ async fn aws_keys_stay_out_of_errors_recordings_and_reports() {
         access_key_id: Secret::new("AKIDEXAMPLE"),
         secret_access_key: Secret::new(AWS_SECRET),
         session_token: Some(Secret::new(AWS_SESSION)),
+        expires: None,
     };
     let platform = Platform::Bedrock {
         base: server.url.clone(),
-        signer: SigV4Signer::new(credentials, "us-east-1", "bedrock"),
+        signer: SigV4Signer::new("us-east-1", "bedrock"),
+        credentials: AwsCredentialChain::fixed(credentials, "us-east-1"),
     };
     let live = Anthropic::on_platform("mock", "anthropic.claude", Arc::new(platform), transport());
     let error = live

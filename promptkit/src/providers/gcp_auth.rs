@@ -1,9 +1,14 @@
 //! OAuth access tokens for GCP Vertex, from the credential sources the reference
-//! (Google's default chain) reads: a service-account key file (signed JWT assertion,
-//! RS256, exchanged at the file's `token_uri` by the JWT-bearer grant) or an ADC
-//! `authorized_user` file (refresh-token grant). The file is `credential.credential_file`,
-//! else `GOOGLE_APPLICATION_CREDENTIALS`, else gcloud's ADC file. Tokens are cached until
-//! a minute before they expire. Errors name the file, never a key or token.
+//! (Google's Application Default Credentials, `golang.org/x/oauth2/google`) reads: a
+//! service-account key file (signed JWT assertion, RS256, exchanged at the file's
+//! `token_uri` by the JWT-bearer grant) or an ADC `authorized_user` file (refresh-token
+//! grant). The file is `credential.credential_file`, else `GOOGLE_APPLICATION_CREDENTIALS`,
+//! else gcloud's ADC file; without a file, the GCE/GKE metadata server's default service
+//! account (`GCE_METADATA_HOST`, else 169.254.169.254; `Metadata-Flavor: Google`).
+//! Tokens are cached until a minute before they expire. Errors name the file or the
+//! server, never a key or token. ADC files of type `impersonated_service_account` and
+//! `external_account` (workload identity federation), which the reference's library
+//! reads too, are refused with a located error: this build does not exchange them.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -25,11 +30,6 @@ const EARLY: Duration = Duration::from_secs(60);
 /// Why no token source could be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GcpAuthError {
-    /// No credential file anywhere.
-    #[error(
-        "no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, name one with `credential.credential_file`, or run `gcloud auth application-default login`"
-    )]
-    Missing,
     /// The file cannot be read or is not a credential file.
     #[error("GCP credential file {path}: {why}")]
     Invalid {
@@ -51,7 +51,14 @@ enum Grant {
         client_secret: Secret,
         refresh_token: Secret,
     },
+    /// The metadata server's default service account.
+    Metadata,
 }
+
+/// The metadata server's default address.
+pub const METADATA_HOST: &str = "169.254.169.254";
+/// How long a metadata-server token request may take.
+const METADATA_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A cached source of access tokens.
 pub struct TokenSource {
@@ -75,7 +82,15 @@ impl TokenSource {
         let (path, text) = match configured {
             Some(found) => found,
             None => {
-                let path = default_file().ok_or(GcpAuthError::Missing)?;
+                let Some(path) = default_file() else {
+                    return Ok(Self::metadata(
+                        std::env::var("GCE_METADATA_HOST")
+                            .ok()
+                            .filter(|h| !h.is_empty())
+                            .as_deref()
+                            .unwrap_or(METADATA_HOST),
+                    ));
+                };
                 let text = std::fs::read_to_string(&path).map_err(|e| GcpAuthError::Invalid {
                     path: path.display().to_string(),
                     why: e.to_string(),
@@ -117,6 +132,15 @@ impl TokenSource {
                     refresh_token: Secret::new(get("refresh_token")?),
                 }
             }
+            Some(
+                kind @ ("impersonated_service_account"
+                | "external_account"
+                | "external_account_authorized_user"),
+            ) => {
+                return Err(invalid(&format!(
+                    "ADC files of type `{kind}` are not supported by this build; use a service-account key, `gcloud auth application-default login`, or run on GCP (metadata server)"
+                )));
+            }
             _ => {
                 return Err(invalid(
                     "`type` must be `service_account` or `authorized_user`",
@@ -128,6 +152,19 @@ impl TokenSource {
             token_uri,
             cached: Mutex::new(None),
         })
+    }
+
+    /// The source of the metadata server at `host` (`GCE_METADATA_HOST`'s form:
+    /// `host[:port]`, no scheme).
+    pub fn metadata(host: &str) -> Self {
+        let host = host.trim_end_matches('/');
+        Self {
+            token_uri: format!(
+                "http://{host}/computeMetadata/v1/instance/service-accounts/default/token"
+            ),
+            grant: Grant::Metadata,
+            cached: Mutex::new(None),
+        }
     }
 
     /// A valid access token: the cached one, else a new one from the token endpoint.
@@ -142,17 +179,23 @@ impl TokenSource {
         {
             return Ok(token.clone());
         }
-        let (form, secret) = self.form();
-        let what = format!("POST {} (OAuth token)", self.token_uri);
-        let answer = transport
-            .send_json(provider, &what, secret.as_ref(), || {
-                transport
-                    .client()
-                    .post(&self.token_uri)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(form.expose().to_owned())
-            })
-            .await?;
+        let (answer, what) = match &self.grant {
+            Grant::Metadata => self.metadata_token(provider, transport).await?,
+            _ => {
+                let (form, secret) = self.form();
+                let what = format!("POST {} (OAuth token)", self.token_uri);
+                let answer = transport
+                    .send_json(provider, &what, secret.as_ref(), || {
+                        transport
+                            .client()
+                            .post(&self.token_uri)
+                            .header("content-type", "application/x-www-form-urlencoded")
+                            .body(form.expose().to_owned())
+                    })
+                    .await?;
+                (answer, what)
+            }
+        };
         let token = answer
             .get("access_token")
             .and_then(Value::as_str)
@@ -177,6 +220,51 @@ impl TokenSource {
         Ok(token)
     }
 
+    /// The metadata server's token answer: one attempt with a short timeout, so that a
+    /// machine off GCP fails fast with what to do.
+    async fn metadata_token(
+        &self,
+        provider: &str,
+        transport: &Transport,
+    ) -> Result<(Value, String), ProviderError> {
+        let what = format!("GET {} (GCE metadata server token)", self.token_uri);
+        let error = |kind, detail: String| ProviderError::new(provider, &what, kind, detail);
+        let response = transport
+            .client()
+            .get(&self.token_uri)
+            .query(&[("scopes", CLOUD_PLATFORM_SCOPE)])
+            .header("metadata-flavor", "Google")
+            .timeout(METADATA_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| {
+                error(
+                    crate::provider::ErrorKind::Connect,
+                    format!(
+                        "no GCP credentials: GOOGLE_APPLICATION_CREDENTIALS is not set, there is no gcloud ADC file, and the metadata server did not answer ({e}); set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, name one with `credential.credential_file`, or run `gcloud auth application-default login`"
+                    ),
+                )
+            })?;
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            let excerpt: String = body.chars().take(300).collect();
+            return Err(error(
+                crate::provider::ErrorKind::Status {
+                    code: status.as_u16(),
+                },
+                format!("HTTP {}: {excerpt}", status.as_u16()),
+            ));
+        }
+        let answer = serde_json::from_str(&body).map_err(|_| {
+            error(
+                crate::provider::ErrorKind::Decode,
+                "the metadata server's answer is not JSON".into(),
+            )
+        })?;
+        Ok((answer, what))
+    }
+
     /// The token request's form body, and the secret it carries (for redaction).
     fn form(&self) -> (Secret, Option<Secret>) {
         let mut form = form_urlencoded::Serializer::new(String::new());
@@ -198,6 +286,7 @@ impl TokenSource {
                     .append_pair("refresh_token", refresh_token.expose());
                 (Secret::new(form.finish()), Some(refresh_token.clone()))
             }
+            Grant::Metadata => (Secret::new(String::new()), None),
         }
     }
 }

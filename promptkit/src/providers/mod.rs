@@ -3,6 +3,11 @@
 
 pub mod anthropic;
 pub mod aws_credentials;
+mod aws_metadata;
+mod aws_process;
+pub mod aws_profile;
+pub mod aws_sso;
+pub mod aws_sts;
 pub mod cassette;
 pub mod credentials;
 pub mod embeddings;
@@ -207,8 +212,9 @@ fn cloud_platform(
             .or_else(|| env("AWS_REGION"))
             .or_else(|| env("AWS_DEFAULT_REGION"))
             .ok_or("`platform: {type: bedrock}` needs `platform.region` (or AWS_REGION)")?;
-        let credentials = aws_credentials::AwsCredentials::resolve(extra("profile").as_deref())
-            .map_err(|e| e.to_string())?;
+        let credentials =
+            aws_credentials::AwsCredentialChain::resolve(extra("profile").as_deref(), &region)
+                .map_err(|e| e.to_string())?;
         let base_url = spec
             .base_url
             .as_ref()
@@ -217,7 +223,8 @@ fn cloud_platform(
             base: base_url
                 .or(endpoint)
                 .unwrap_or_else(|| format!("https://bedrock-runtime.{region}.amazonaws.com")),
-            signer: sigv4::SigV4Signer::new(credentials, &region, "bedrock"),
+            signer: sigv4::SigV4Signer::new(&region, "bedrock"),
+            credentials,
         });
     }
     let project = config

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
+use super::aws_credentials::AwsCredentialChain;
 use super::gcp_auth::TokenSource;
 use super::http::{OpenStream, Secret, Transport};
 use super::settings::Settings;
@@ -28,6 +29,8 @@ pub enum Platform {
         base: String,
         /// The request signer.
         signer: SigV4Signer,
+        /// Where the signing credentials come from (the AWS default chain).
+        credentials: AwsCredentialChain,
     },
     /// GCP Vertex AI.
     Vertex {
@@ -213,9 +216,15 @@ impl Platform {
     ) -> Result<Prepared, ProviderError> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         match self {
-            Self::Bedrock { signer, .. } => {
+            Self::Bedrock {
+                signer,
+                credentials,
+                ..
+            } => {
+                let credentials = credentials.credentials(provider, transport).await?;
                 let headers = signer
                     .sign(
+                        &credentials,
                         "POST",
                         &url,
                         &[("content-type", "application/json")],
@@ -234,14 +243,7 @@ impl Platform {
                     url,
                     body: bytes,
                     headers,
-                    secrets: {
-                        let c = signer.credentials();
-                        c.session_token
-                            .iter()
-                            .chain([&c.secret_access_key, &c.access_key_id])
-                            .cloned()
-                            .collect()
-                    },
+                    secrets: credentials.secrets(),
                 })
             }
             Self::Vertex { tokens, .. } => {

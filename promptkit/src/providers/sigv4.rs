@@ -14,7 +14,6 @@ use super::aws_credentials::AwsCredentials;
 /// Signs requests for one service in one region.
 #[derive(Debug, Clone)]
 pub struct SigV4Signer {
-    credentials: AwsCredentials,
     region: String,
     service: String,
 }
@@ -25,30 +24,26 @@ pub struct SigV4Signer {
 pub struct SigningError(String);
 
 impl SigV4Signer {
-    /// A signer for `service` (`bedrock`) in `region`.
-    pub fn new(credentials: AwsCredentials, region: &str, service: &str) -> Self {
+    /// A signer for `service` (`bedrock`, `sts`) in `region`.
+    pub fn new(region: &str, service: &str) -> Self {
         Self {
-            credentials,
             region: region.to_owned(),
             service: service.to_owned(),
         }
     }
 
-    /// The credentials (to redact error bodies).
-    pub fn credentials(&self) -> &AwsCredentials {
-        &self.credentials
-    }
-
-    /// The headers that sign `method url` with `headers` and `body` at `time`.
+    /// The headers that sign `method url` with `headers` and `body` at `time` with
+    /// `credentials`.
     pub fn sign(
         &self,
+        credentials: &AwsCredentials,
         method: &str,
         url: &str,
         headers: &[(&str, &str)],
         body: &[u8],
         time: SystemTime,
     ) -> Result<Vec<(String, String)>, SigningError> {
-        let c = &self.credentials;
+        let c = credentials;
         let identity: Identity = Credentials::new(
             c.access_key_id.expose(),
             c.secret_access_key.expose(),
