@@ -39,13 +39,13 @@ fn transport() -> Transport {
 
 /// A home folder with `.aws/config` and `.aws/credentials`, and the variables that
 /// point at it (instance metadata off unless a test turns it on).
-struct Home {
+pub(crate) struct Home {
     dir: tempfile::TempDir,
     vars: HashMap<String, String>,
 }
 
 impl Home {
-    fn new(config: &str, credentials: &str) -> Self {
+    pub(crate) fn new(config: &str, credentials: &str) -> Self {
         let dir = tempfile::tempdir().expect("home");
         let aws = dir.path().join(".aws");
         std::fs::create_dir_all(&aws).expect("mkdir");
@@ -57,16 +57,19 @@ impl Home {
         Self { dir, vars }
     }
 
-    fn set(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn set(mut self, name: &str, value: &str) -> Self {
         self.vars.insert(name.to_owned(), value.to_owned());
         self
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    fn chain(&self, profile: Option<&str>) -> Result<AwsCredentialChain, AwsCredentialError> {
+    pub(crate) fn chain(
+        &self,
+        profile: Option<&str>,
+    ) -> Result<AwsCredentialChain, AwsCredentialError> {
         AwsCredentialChain::resolve_with(profile, "us-east-1", &|name| self.vars.get(name).cloned())
     }
 }
@@ -324,7 +327,7 @@ async fn web_identity_posts_the_token_from_its_file_unsigned() {
     );
 }
 
-fn sso_home(portal: &str, expires_at: &str) -> Home {
+pub(crate) fn sso_home(portal: &str, expires_at: &str) -> Home {
     let home = Home::new(
         "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Developer\n\
          [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\

@@ -1,4 +1,5 @@
-//! An API key, AWS secret key or session token, service-account key or OAuth token never
+//! An API key, AWS secret key or session token (from any source of the AWS chain), web
+//! identity or SSO token, service-account key or OAuth token never
 //! reaches an error, a log line, a recording or a report, even when the server echoes it
 //! back.
 
@@ -273,4 +274,197 @@ async fn keys_stay_out_of_errors_a_stream_reports_after_opening() {
     let shown = format!("{error}{error:?}");
     assert!(shown.contains("revoked mid-stream"), "{shown}");
     assert!(!shown.contains(KEY), "{shown}");
+}
+
+/// Every AWS chain source's secrets — web identity tokens, SSO access tokens, the
+/// keys and session tokens a container, instance metadata or `credential_process`
+/// hands out — stay out of errors, Debug output, reports and recordings, even when a
+/// server echoes them; and so does a Vertex token from the GCE metadata server.
+#[tokio::test]
+async fn cloud_chain_secrets_stay_out_of_errors_recordings_and_reports() {
+    use crate::providers_cloud_credentials::{Home, sso_home};
+    use promptkit::providers::anthropic::Anthropic;
+    use promptkit::providers::aws_credentials::AwsCredentialChain;
+    use promptkit::providers::gcp_auth::TokenSource;
+    use promptkit::providers::platform::Platform;
+    use promptkit::providers::sigv4::SigV4Signer;
+
+    const WEB_TOKEN: &str = "eyJhbGciOi.web-identity-SECRET-token.sig0123";
+    const SSO_TOKEN: &str = "sso-access-token-0123456789";
+    const ROLE_SECRET: &str = "container/SECRET+key/0123456789abcdef";
+    const ROLE_TOKEN: &str = "IQoJcontainerSESSIONtoken0123456789";
+    const IMDS_TOKEN: &str = "AQAEAimds-session-SECRET-0123456789==";
+    const PROCESS_SECRET: &str = "process/SECRET+key/0123456789abcdef";
+
+    let bedrock = |chain: AwsCredentialChain, base: &str| -> Arc<dyn Provider> {
+        let platform = Platform::Bedrock {
+            base: base.to_owned(),
+            signer: SigV4Signer::new("us-east-1", "bedrock"),
+            credentials: chain,
+        };
+        Arc::new(Anthropic::on_platform(
+            "mock",
+            "anthropic.claude",
+            Arc::new(platform),
+            transport(),
+        ))
+    };
+    let check = |live: Arc<dyn Provider>,
+                 secrets: &'static [&'static str],
+                 failure: &'static str| async move {
+        let error = live
+            .chat(promptkit::provider::ChatRequest::default())
+            .await
+            .expect_err("refused");
+        for secret in secrets {
+            assert!(!format!("{error}{error:?}").contains(secret), "{error}");
+        }
+        assert_no_leak(live, secrets, failure).await;
+    };
+    let unused = "http://127.0.0.1:9";
+
+    // STS refuses the web identity token and echoes it.
+    let sts = MockServer::start(vec![Reply::Full {
+        status: 403,
+        headers: vec![("content-type".into(), "text/xml".into())],
+        body: format!("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Token {WEB_TOKEN} is not valid</Message></Error></ErrorResponse>"),
+    }])
+    .await;
+    let home = Home::new("", "");
+    let token_file = home.path().join("token");
+    std::fs::write(&token_file, WEB_TOKEN).expect("token");
+    let home = home
+        .set(
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            &token_file.display().to_string(),
+        )
+        .set("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")
+        .set("AWS_ENDPOINT_URL_STS", &sts.url);
+    check(
+        bedrock(home.chain(None).expect("chain"), unused),
+        &[WEB_TOKEN],
+        "HTTP 403",
+    )
+    .await;
+
+    // The SSO portal refuses the access token and echoes it.
+    let portal = MockServer::start(vec![Reply::json(
+        401,
+        json!({"message": format!("Session token {SSO_TOKEN} not found or invalid")}),
+    )])
+    .await;
+    let home = sso_home(&portal.url, "2099-01-01T00:00:00Z");
+    check(
+        bedrock(home.chain(Some("dev")).expect("chain"), unused),
+        &[SSO_TOKEN],
+        "HTTP 401",
+    )
+    .await;
+
+    // Container credentials echoed back by Bedrock.
+    let container = MockServer::start(vec![Reply::json(
+        200,
+        json!({"AccessKeyId": "ASIACONTAINER", "SecretAccessKey": ROLE_SECRET, "Token": ROLE_TOKEN, "Expiration": "2099-01-01T00:00:00Z"}),
+    )])
+    .await;
+    let echo = MockServer::start(vec![Reply::json(
+        403,
+        json!({"message": format!("The security token {ROLE_TOKEN} or key {ROLE_SECRET} is invalid")}),
+    )])
+    .await;
+    let home = Home::new("", "").set(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        &format!("{}/creds", container.url),
+    );
+    check(
+        bedrock(home.chain(None).expect("chain"), &echo.url),
+        &[ROLE_SECRET, ROLE_TOKEN],
+        "HTTP 403",
+    )
+    .await;
+
+    // Instance metadata that echoes its session token in an error (every fetch: a
+    // token, then the failing role lookup).
+    let text = |status: u16, body: String| Reply::Full {
+        status,
+        headers: vec![("content-type".into(), "text/plain".into())],
+        body,
+    };
+    let imds = MockServer::start(
+        (0..64)
+            .flat_map(|_| {
+                [
+                    text(200, IMDS_TOKEN.into()),
+                    text(500, format!("internal error for token {IMDS_TOKEN}")),
+                ]
+            })
+            .collect(),
+    )
+    .await;
+    let home = Home::new("", "")
+        .set("AWS_EC2_METADATA_DISABLED", "false")
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url);
+    check(
+        bedrock(home.chain(None).expect("chain"), unused),
+        &[IMDS_TOKEN],
+        "HTTP 500",
+    )
+    .await;
+
+    // `credential_process` keys echoed back by Bedrock.
+    let home = Home::new("", "");
+    let output = home.path().join("creds.json");
+    std::fs::write(
+        &output,
+        json!({"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": PROCESS_SECRET})
+            .to_string(),
+    )
+    .expect("write");
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!(
+            "[default]\ncredential_process = cat '{}'\n",
+            output.display()
+        ),
+    )
+    .expect("config");
+    let echo = MockServer::start(vec![Reply::json(
+        403,
+        json!({"message": format!("key {PROCESS_SECRET} is invalid")}),
+    )])
+    .await;
+    check(
+        bedrock(home.chain(None).expect("chain"), &echo.url),
+        &[PROCESS_SECRET],
+        "HTTP 403",
+    )
+    .await;
+
+    // A Vertex token from the metadata server, echoed back by the model endpoint.
+    const METADATA_TOKEN: &str = "ya29.metadata-SECRET-token-0123456789";
+    let metadata = MockServer::start(vec![Reply::json(
+        200,
+        json!({"access_token": METADATA_TOKEN, "expires_in": 3599, "token_type": "Bearer"}),
+    )])
+    .await;
+    let model = MockServer::start(vec![Reply::json(
+        401,
+        json!({"error": {"message": format!("token {METADATA_TOKEN} expired")}}),
+    )])
+    .await;
+    let platform = Platform::Vertex {
+        claude_models: format!("{}/models", model.url),
+        gemini_base: model.url.clone(),
+        openai_base: model.url.clone(),
+        tokens: Box::new(TokenSource::metadata(
+            metadata.url.trim_start_matches("http://"),
+        )),
+    };
+    let live: Arc<dyn Provider> = Arc::new(Anthropic::on_platform(
+        "mock",
+        "claude-x",
+        Arc::new(platform),
+        transport(),
+    ));
+    check(live, &[METADATA_TOKEN], "HTTP 401").await;
 }

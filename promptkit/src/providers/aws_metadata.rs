@@ -265,13 +265,14 @@ async fn local_call(
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     if !status.is_success() {
-        let excerpt: String = body.chars().take(300).collect();
+        // Masked before it is cut, so no part of a secret survives at the cut.
+        let excerpt: String = mask(body).chars().take(300).collect();
         return Err(ctx.error(
             source,
             ErrorKind::Status {
                 code: status.as_u16(),
             },
-            mask(format!("HTTP {}: {excerpt}", status.as_u16())),
+            format!("HTTP {}: {excerpt}", status.as_u16()),
         ));
     }
     Ok(body)
