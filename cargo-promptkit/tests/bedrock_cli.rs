@@ -72,19 +72,97 @@ fn project_at(url: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn run(config: &Path, out: &Path, home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-promptkit"))
-        .args(["run", "--ci", "-c"])
-        .arg(config)
-        .arg("-o")
-        .arg(out)
-        .env("HOME", home)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+    cli(config, out, home)
         .env("AWS_ACCESS_KEY_ID", "AKIDBEDROCKTEST")
         .env("AWS_SECRET_ACCESS_KEY", SECRET)
         .env("AWS_SESSION_TOKEN", SESSION)
         .output()
         .expect("run the CLI")
+}
+
+/// `cargo promptkit run` with no AWS variables but `HOME` (instance metadata off).
+fn cli(config: &Path, out: &Path, home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-promptkit"));
+    command
+        .args(["run", "--ci", "-c"])
+        .arg(config)
+        .arg("-o")
+        .arg(out)
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for var in [
+        "AWS_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+/// The credentials come from the default profile's `credential_process` in
+/// `~/.aws/config` (the chain read from the real environment by the CLI).
+#[test]
+fn a_bedrock_run_is_signed_with_credential_process_credentials() {
+    let (url, seen) = fake_bedrock();
+    let (temp, config) = project_at(&url);
+    let out = temp.path().join("out");
+    let home = temp.path().join("home");
+    std::fs::create_dir_all(home.join(".aws")).expect("mkdir");
+    let output_file = home.join("creds.json");
+    std::fs::write(
+        &output_file,
+        serde_json::json!({"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": SECRET, "SessionToken": SESSION, "Expiration": "2099-01-01T00:00:00Z"}).to_string(),
+    )
+    .expect("write");
+    std::fs::write(
+        home.join(".aws/config"),
+        format!(
+            "[default]\ncredential_process = cat '{}'\n",
+            output_file.display()
+        ),
+    )
+    .expect("config");
+    let output = cli(&config, &out, &home).output().expect("run the CLI");
+    let shown = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    let seen = seen.lock().expect("requests").clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let header = |name: &str| {
+        seen[0]
+            .1
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        header("authorization").starts_with("AWS4-HMAC-SHA256 Credential=AKIDPROCESS/"),
+        "{:?}",
+        seen[0].1
+    );
+    assert_eq!(header("x-amz-security-token"), SESSION);
+    for report in REPORTS {
+        let text = std::fs::read_to_string(out.join(report)).expect(report);
+        assert!(
+            !text.contains(SECRET) && !text.contains(SESSION),
+            "{report} leaks"
+        );
+    }
+    assert!(
+        !shown.contains(SECRET) && !shown.contains(SESSION),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -705,16 +705,172 @@ async fn vertex_tokens_come_from_the_metadata_server() {
     );
 }
 
-/// The ADC file types the reference's library reads but this build does not exchange
-/// are refused by name.
+/// `impersonated_service_account`: the source credentials' token (here an
+/// `authorized_user` refresh) is exchanged for the target account's at its
+/// `generateAccessToken` URL.
+#[tokio::test]
+async fn impersonated_service_account_files_exchange_the_source_token() {
+    let oauth = MockServer::start(vec![Reply::json(
+        200,
+        json!({"access_token": "ya29.source-user-token", "expires_in": 3599}),
+    )])
+    .await;
+    let iam = MockServer::start(vec![Reply::json(
+        200,
+        json!({"accessToken": "ya29.impersonated-token", "expireTime": "2099-10-02T15:01:23.045123456Z"}),
+    )])
+    .await;
+    let url = format!(
+        "{}/v1/projects/-/serviceAccounts/target@p.iam.gserviceaccount.com:generateAccessToken",
+        iam.url
+    );
+    let file = json!({
+        "type": "impersonated_service_account",
+        "service_account_impersonation_url": url,
+        "delegates": ["projects/-/serviceAccounts/middle@p.iam.gserviceaccount.com"],
+        "source_credentials": {"type": "authorized_user", "client_id": "id.apps.googleusercontent.com", "client_secret": "user-client-secret", "refresh_token": "user-refresh-token", "token_uri": format!("{}/token", oauth.url)}
+    });
+    let tokens = TokenSource::from_json("adc.json", &file.to_string()).expect("source");
+    let token = tokens.token("vertex", &transport()).await.expect("token");
+    assert_eq!(token.expose(), "ya29.impersonated-token");
+    assert_eq!(
+        form(&oauth.requests()[0].body)["grant_type"],
+        "refresh_token"
+    );
+    let call = &iam.requests()[0];
+    assert_eq!(
+        call.path,
+        "/v1/projects/-/serviceAccounts/target@p.iam.gserviceaccount.com:generateAccessToken"
+    );
+    assert_eq!(
+        call.header("authorization"),
+        Some("Bearer ya29.source-user-token")
+    );
+    let body = call.json();
+    assert_eq!(
+        body["scope"],
+        json!(["https://www.googleapis.com/auth/cloud-platform"])
+    );
+    assert_eq!(body["lifetime"], "3600s");
+    assert_eq!(
+        body["delegates"][0],
+        "projects/-/serviceAccounts/middle@p.iam.gserviceaccount.com"
+    );
+}
+
+/// `external_account` (workload identity federation): a file-sourced subject token
+/// (a JSON field) exchanged at the STS by the token-exchange grant, then impersonated;
+/// and a URL-sourced text token used directly.
+#[tokio::test]
+async fn external_account_files_exchange_the_subject_token_at_the_sts() {
+    let sts = MockServer::start(vec![Reply::json(
+        200,
+        json!({"access_token": "ya29.federated-token", "issued_token_type": "urn:ietf:params:oauth:token-type:access_token", "token_type": "Bearer", "expires_in": 3600}),
+    )])
+    .await;
+    let iam = MockServer::start(vec![Reply::json(
+        200,
+        json!({"accessToken": "ya29.sa-token", "expireTime": "2099-01-01T00:00:00Z"}),
+    )])
+    .await;
+    let dir = tempfile::tempdir().expect("dir");
+    let subject = dir.path().join("subject.json");
+    std::fs::write(
+        &subject,
+        json!({"id_token": "oidc-subject-token"}).to_string(),
+    )
+    .expect("write");
+    let audience = "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/pool/providers/oidc";
+    let file = json!({
+        "type": "external_account",
+        "audience": audience,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": format!("{}/v1/token", sts.url),
+        "service_account_impersonation_url": format!("{}/v1/projects/-/serviceAccounts/sa@p.iam.gserviceaccount.com:generateAccessToken", iam.url),
+        "service_account_impersonation": {"token_lifetime_seconds": 1800},
+        "credential_source": {"file": subject.display().to_string(), "format": {"type": "json", "subject_token_field_name": "id_token"}}
+    });
+    let tokens = TokenSource::from_json("wif.json", &file.to_string()).expect("source");
+    assert_eq!(
+        tokens
+            .token("vertex", &transport())
+            .await
+            .expect("token")
+            .expose(),
+        "ya29.sa-token"
+    );
+    let exchange = form(&sts.requests()[0].body);
+    assert_eq!(
+        exchange["grant_type"],
+        "urn:ietf:params:oauth:grant-type:token-exchange"
+    );
+    assert_eq!(exchange["audience"], audience);
+    assert_eq!(exchange["subject_token"], "oidc-subject-token");
+    assert_eq!(
+        exchange["subject_token_type"],
+        "urn:ietf:params:oauth:token-type:jwt"
+    );
+    assert_eq!(
+        exchange["requested_token_type"],
+        "urn:ietf:params:oauth:token-type:access_token"
+    );
+    assert_eq!(
+        exchange["scope"],
+        "https://www.googleapis.com/auth/cloud-platform"
+    );
+    let call = &iam.requests()[0];
+    assert_eq!(
+        call.header("authorization"),
+        Some("Bearer ya29.federated-token")
+    );
+    assert_eq!(call.json()["lifetime"], "1800s");
+
+    // A URL-sourced text token with its headers, no impersonation.
+    let source = MockServer::start(vec![Reply::Full {
+        status: 200,
+        headers: vec![("content-type".into(), "text/plain".into())],
+        body: "url-subject-token\n".into(),
+    }])
+    .await;
+    let file = json!({
+        "type": "external_account",
+        "audience": audience,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": format!("{}/v1/token", sts.url),
+        "credential_source": {"url": format!("{}/token", source.url), "headers": {"Metadata": "True"}}
+    });
+    let tokens = TokenSource::from_json("wif.json", &file.to_string()).expect("source");
+    assert_eq!(
+        tokens
+            .token("vertex", &transport())
+            .await
+            .expect("token")
+            .expose(),
+        "ya29.federated-token"
+    );
+    assert_eq!(source.requests()[0].header("metadata"), Some("True"));
+    assert_eq!(
+        form(&sts.requests()[1].body)["subject_token"],
+        "url-subject-token"
+    );
+}
+
+/// The ADC forms this build does not exchange are refused by name.
 #[test]
-fn unsupported_adc_file_types_are_refused_by_name() {
-    for kind in ["impersonated_service_account", "external_account"] {
-        let error =
-            TokenSource::from_json("adc.json", &json!({"type": kind}).to_string()).expect_err(kind);
-        assert!(
-            error.to_string().contains(kind) && error.to_string().contains("adc.json"),
-            "{error}"
-        );
-    }
+fn unsupported_adc_forms_are_refused_by_name() {
+    let aws = json!({"type": "external_account", "audience": "a", "subject_token_type": "t", "token_url": "u", "credential_source": {"environment_id": "aws1", "regional_cred_verification_url": "x"}});
+    let error = TokenSource::from_json("adc.json", &aws.to_string()).expect_err("aws source");
+    assert!(
+        error.to_string().contains("environment_id") && error.to_string().contains("adc.json"),
+        "{error}"
+    );
+    let authorized = json!({"type": "external_account_authorized_user"});
+    let error =
+        TokenSource::from_json("adc.json", &authorized.to_string()).expect_err("unsupported");
+    assert!(
+        error
+            .to_string()
+            .contains("external_account_authorized_user"),
+        "{error}"
+    );
 }

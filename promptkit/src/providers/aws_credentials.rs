@@ -575,14 +575,6 @@ impl ProfileContext<'_> {
     }
 }
 
-/// An RFC 3339 time (`2019-11-09T13:34:41Z`) as the credential endpoints write it.
-pub(crate) fn parse_time(text: &str) -> Option<SystemTime> {
-    use aws_smithy_types::DateTime;
-    use aws_smithy_types::date_time::Format;
-    let time = DateTime::from_str(text.trim(), Format::DateTime).ok()?;
-    SystemTime::try_from(time).ok()
-}
-
 /// Credentials from a JSON answer in the container / instance-metadata / process shape
 /// (`AccessKeyId`, `SecretAccessKey`, the session token under `token_key`, `Expiration`);
 /// `Err` names what is missing.
@@ -601,9 +593,10 @@ pub(crate) fn credentials_from_json(
     };
     let expires = match field("Expiration") {
         None => None,
-        Some(text) => {
-            Some(parse_time(text).ok_or("its `Expiration` is not an RFC 3339 time".to_owned())?)
-        }
+        Some(text) => Some(
+            super::timestamp::parse_rfc3339(text)
+                .ok_or("its `Expiration` is not an RFC 3339 time".to_owned())?,
+        ),
     };
     Ok(AwsCredentials {
         session_token: field(token_key).map(Secret::new),

@@ -12,10 +12,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use super::aws_credentials::{
-    AwsCredentialError, AwsCredentials, Fetch, ProfileContext, parse_time, service_endpoint,
+    AwsCredentialError, AwsCredentials, Fetch, ProfileContext, service_endpoint,
 };
 use super::aws_profile::Section;
 use super::http::Secret;
+use super::timestamp::parse_rfc3339;
 use crate::provider::{ErrorKind, ProviderError};
 
 /// A role of an SSO account.
@@ -185,7 +186,7 @@ impl SsoRole {
                 ),
             ));
         };
-        match parse_time(expires_at) {
+        match parse_rfc3339(expires_at) {
             Some(until) if SystemTime::now() < until => Ok(Secret::new(token)),
             _ => Err(ctx.error(
                 source,

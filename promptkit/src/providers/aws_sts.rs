@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::aws_credentials::{AwsCredentials, Fetch, parse_time};
+use super::aws_credentials::{AwsCredentials, Fetch};
 use super::http::Secret;
 use super::sigv4::SigV4Signer;
+use super::timestamp::parse_rfc3339;
 use crate::provider::{ErrorKind, ProviderError};
 
 /// The STS API version of the Query protocol.
@@ -204,7 +205,7 @@ pub fn credentials_from_xml(xml: &str) -> Result<AwsCredentials, String> {
     Ok(AwsCredentials {
         session_token: Some(Secret::new(field("SessionToken")?)),
         expires: Some(
-            parse_time(&expiration).ok_or("the STS <Expiration> is not an RFC 3339 time")?,
+            parse_rfc3339(&expiration).ok_or("the STS <Expiration> is not an RFC 3339 time")?,
         ),
         ..AwsCredentials::new(&field("AccessKeyId")?, &field("SecretAccessKey")?)
     })

@@ -5,10 +5,9 @@
 //! grant). The file is `credential.credential_file`, else `GOOGLE_APPLICATION_CREDENTIALS`,
 //! else gcloud's ADC file; without a file, the GCE/GKE metadata server's default service
 //! account (`GCE_METADATA_HOST`, else 169.254.169.254; `Metadata-Flavor: Google`).
-//! Tokens are cached until a minute before they expire. Errors name the file or the
-//! server, never a key or token. ADC files of type `impersonated_service_account` and
-//! `external_account` (workload identity federation), which the reference's library
-//! reads too, are refused with a located error: this build does not exchange them.
+//! ADC files of type `impersonated_service_account` and `external_account` (workload
+//! identity federation) go through [`super::gcp_federation`]. Tokens are cached until a
+//! minute before they expire. Errors name the file or the server, never a key or token.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -18,6 +17,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
+use super::gcp_federation::{External, Impersonation};
 use super::http::{Secret, Transport};
 use crate::provider::ProviderError;
 
@@ -53,6 +53,13 @@ enum Grant {
     },
     /// The metadata server's default service account.
     Metadata,
+    /// Another credential's token exchanged for a service account's.
+    Impersonated {
+        source: Box<TokenSource>,
+        impersonation: Impersonation,
+    },
+    /// Workload identity federation.
+    External(Box<External>),
 }
 
 /// The metadata server's default address.
@@ -132,18 +139,52 @@ impl TokenSource {
                     refresh_token: Secret::new(get("refresh_token")?),
                 }
             }
-            Some(
-                kind @ ("impersonated_service_account"
-                | "external_account"
-                | "external_account_authorized_user"),
-            ) => {
-                return Err(invalid(&format!(
-                    "ADC files of type `{kind}` are not supported by this build; use a service-account key, `gcloud auth application-default login`, or run on GCP (metadata server)"
-                )));
+            Some("impersonated_service_account") => {
+                let url = field("service_account_impersonation_url")
+                    .ok_or_else(|| invalid("`service_account_impersonation_url` is missing"))?;
+                let source = file
+                    .get("source_credentials")
+                    .ok_or_else(|| invalid("`source_credentials` is missing"))?;
+                let source = Self::from_json(
+                    &format!("{shown} (source_credentials)"),
+                    &source.to_string(),
+                )?;
+                let delegates = file
+                    .get("delegates")
+                    .and_then(Value::as_array)
+                    .map(|d| {
+                        d.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let impersonation = Impersonation::new(url, delegates, None);
+                return Ok(Self {
+                    token_uri: impersonation.url().to_owned(),
+                    grant: Grant::Impersonated {
+                        source: Box::new(source),
+                        impersonation,
+                    },
+                    cached: Mutex::new(None),
+                });
+            }
+            Some("external_account") => {
+                let external = External::from_json(&file).map_err(|why| invalid(&why))?;
+                return Ok(Self {
+                    token_uri: external.token_url().to_owned(),
+                    grant: Grant::External(Box::new(external)),
+                    cached: Mutex::new(None),
+                });
+            }
+            Some("external_account_authorized_user") => {
+                return Err(invalid(
+                    "ADC files of type `external_account_authorized_user` are not supported by this build; use a service-account key, `gcloud auth application-default login`, or run on GCP (metadata server)",
+                ));
             }
             _ => {
                 return Err(invalid(
-                    "`type` must be `service_account` or `authorized_user`",
+                    "`type` must be `service_account`, `authorized_user`, `impersonated_service_account` or `external_account`",
                 ));
             }
         };
@@ -179,9 +220,20 @@ impl TokenSource {
         {
             return Ok(token.clone());
         }
-        let (answer, what) = match &self.grant {
-            Grant::Metadata => self.metadata_token(provider, transport).await?,
-            _ => {
+        let (token, lifetime) = match &self.grant {
+            Grant::Metadata => {
+                let (answer, what) = self.metadata_token(provider, transport).await?;
+                access_token(provider, &what, &answer)?
+            }
+            Grant::Impersonated {
+                source,
+                impersonation,
+            } => {
+                let source = Box::pin(source.token(provider, transport)).await?;
+                impersonation.token(provider, transport, &source).await?
+            }
+            Grant::External(external) => external.token(provider, transport).await?,
+            Grant::ServiceAccount { .. } | Grant::AuthorizedUser { .. } => {
                 let (form, secret) = self.form();
                 let what = format!("POST {} (OAuth token)", self.token_uri);
                 let answer = transport
@@ -193,26 +245,9 @@ impl TokenSource {
                             .body(form.expose().to_owned())
                     })
                     .await?;
-                (answer, what)
+                access_token(provider, &what, &answer)?
             }
         };
-        let token = answer
-            .get("access_token")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ProviderError::new(
-                    provider,
-                    &what,
-                    crate::provider::ErrorKind::Decode,
-                    "the token endpoint answered without `access_token`",
-                )
-            })?;
-        let lifetime = answer
-            .get("expires_in")
-            .and_then(Value::as_u64)
-            .map_or(Duration::from_secs(3600), Duration::from_secs);
-        let token = Secret::new(token);
         *cached = Some((
             token.clone(),
             Instant::now() + lifetime.saturating_sub(EARLY),
@@ -286,9 +321,37 @@ impl TokenSource {
                     .append_pair("refresh_token", refresh_token.expose());
                 (Secret::new(form.finish()), Some(refresh_token.clone()))
             }
-            Grant::Metadata => (Secret::new(String::new()), None),
+            Grant::Metadata | Grant::Impersonated { .. } | Grant::External(_) => {
+                (Secret::new(String::new()), None)
+            }
         }
     }
+}
+
+/// The access token and its lifetime (`expires_in`, else an hour) of an OAuth token
+/// answer to `what`.
+pub(crate) fn access_token(
+    provider: &str,
+    what: &str,
+    answer: &Value,
+) -> Result<(Secret, Duration), ProviderError> {
+    let token = answer
+        .get("access_token")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ProviderError::new(
+                provider,
+                what,
+                crate::provider::ErrorKind::Decode,
+                "the token endpoint answered without `access_token`",
+            )
+        })?;
+    let lifetime = answer
+        .get("expires_in")
+        .and_then(Value::as_u64)
+        .map_or(Duration::from_secs(3600), Duration::from_secs);
+    Ok((Secret::new(token), lifetime))
 }
 
 /// gcloud's application-default credentials file, if it exists.

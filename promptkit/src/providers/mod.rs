@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod embeddings;
 pub mod eventstream;
 pub mod gcp_auth;
+mod gcp_federation;
 pub mod gemini;
 pub mod http;
 pub mod limits;
@@ -27,6 +28,7 @@ pub mod settings;
 pub mod sigv4;
 pub mod sse;
 mod streaming;
+pub mod timestamp;
 
 use std::path::Path;
 use std::sync::Arc;
