@@ -467,4 +467,35 @@ async fn cloud_chain_secrets_stay_out_of_errors_recordings_and_reports() {
         transport(),
     ));
     check(live, &[METADATA_TOKEN], "HTTP 401").await;
+
+    // Workload identity federation: the STS refuses the subject token and echoes it.
+    const SUBJECT_TOKEN: &str = "eyJ.federated-SUBJECT-token.0123456789";
+    let dir = tempfile::tempdir().expect("dir");
+    let subject = dir.path().join("subject");
+    std::fs::write(&subject, SUBJECT_TOKEN).expect("write");
+    let google_sts = MockServer::start(vec![Reply::json(
+        400,
+        json!({"error": "invalid_grant", "error_description": format!("subject token {SUBJECT_TOKEN} is expired")}),
+    )])
+    .await;
+    let file = json!({
+        "type": "external_account",
+        "audience": "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/o",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": format!("{}/v1/token", google_sts.url),
+        "credential_source": {"file": subject.display().to_string()}
+    });
+    let platform = Platform::Vertex {
+        claude_models: format!("{}/models", model.url),
+        gemini_base: model.url.clone(),
+        openai_base: model.url.clone(),
+        tokens: Box::new(TokenSource::from_json("wif.json", &file.to_string()).expect("source")),
+    };
+    let live: Arc<dyn Provider> = Arc::new(Anthropic::on_platform(
+        "mock",
+        "claude-x",
+        Arc::new(platform),
+        transport(),
+    ));
+    check(live, &[SUBJECT_TOKEN], "HTTP 400").await;
 }
