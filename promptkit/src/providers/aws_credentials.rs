@@ -222,7 +222,7 @@ impl Source {
 /// cached credentials.
 #[derive(Debug)]
 pub struct AwsCredentialChain {
-    source: Source,
+    source: Box<Source>,
     region: String,
     sts_endpoint: String,
     container_host: String,
@@ -259,19 +259,19 @@ impl AwsCredentialChain {
             .unwrap_or_else(|| "default".to_owned());
         let source = match profile {
             Some(_) => None,
-            None => chosen.from_environment()?,
+            None => chosen.environment_source()?,
         };
         let source = match source {
             Some(source) => source,
             None => match files.profile(&name) {
-                Some(section) => chosen.from_profile(&name, section, &mut Vec::new())?,
+                Some(section) => chosen.profile_source(&name, section, &mut Vec::new())?,
                 None if profile.is_some() || env("AWS_PROFILE").is_some() => {
                     return Err(AwsCredentialError::NoSuchProfile {
                         profile: name,
                         files: files.shown(),
                     });
                 }
-                None => chosen.from_hosts(&name)?,
+                None => chosen.host_source(&name)?,
             },
         };
         let endpoint_url = files.profile(&name).and_then(|p| p.get("endpoint_url"));
@@ -287,7 +287,7 @@ impl AwsCredentialChain {
         let sts_endpoint = service_endpoint(env, "STS", profile_endpoint)
             .unwrap_or_else(|| format!("https://sts.{region}.{}", dns_suffix(region)));
         Self {
-            source,
+            source: Box::new(source),
             region: region.to_owned(),
             sts_endpoint,
             container_host: ECS_CONTAINER_HOST.to_owned(),
@@ -366,7 +366,7 @@ pub(crate) struct ProfileContext<'a> {
 
 impl ProfileContext<'_> {
     /// Environment keys, then environment web identity.
-    fn from_environment(&self) -> Result<Option<Source>, AwsCredentialError> {
+    fn environment_source(&self) -> Result<Option<Source>, AwsCredentialError> {
         let env = self.env;
         let id = env("AWS_ACCESS_KEY_ID").or_else(|| env("AWS_ACCESS_KEY"));
         let secret = env("AWS_SECRET_ACCESS_KEY").or_else(|| env("AWS_SECRET_KEY"));
@@ -400,7 +400,7 @@ impl ProfileContext<'_> {
     }
 
     /// The source of profile `name` (with settings `p`), as the SDK resolves a profile.
-    fn from_profile(
+    fn profile_source(
         &self,
         name: &str,
         p: &Section,
@@ -448,13 +448,13 @@ impl ProfileContext<'_> {
                             format!("its `source_profile` `{source}` is not in the shared files"),
                         )
                     })?;
-                    self.from_profile(&source, section, visited)?
+                    self.profile_source(&source, section, visited)?
                 }
             },
             (_, _, Some(keys)) => Source::Static(keys),
             (_, _, None) => {
                 if let Some(source) = get("credential_source") {
-                    self.from_credential_source(name, &source)?
+                    self.credential_source_of(name, &source)?
                 } else if let Some(token_file) = get("web_identity_token_file") {
                     let role_arn = role_arn.ok_or_else(|| {
                         self.profile_error(
@@ -476,7 +476,7 @@ impl ProfileContext<'_> {
                         origin: origin.clone(),
                     }
                 } else {
-                    self.from_hosts(name)?
+                    self.host_source(name)?
                 }
             }
         };
@@ -508,11 +508,7 @@ impl ProfileContext<'_> {
     }
 
     /// A profile's `credential_source`.
-    fn from_credential_source(
-        &self,
-        name: &str,
-        source: &str,
-    ) -> Result<Source, AwsCredentialError> {
+    fn credential_source_of(&self, name: &str, source: &str) -> Result<Source, AwsCredentialError> {
         let env = self.env;
         match source {
             "Environment" => {
@@ -547,7 +543,7 @@ impl ProfileContext<'_> {
     }
 
     /// The container endpoint, else instance metadata, else nothing.
-    fn from_hosts(&self, name: &str) -> Result<Source, AwsCredentialError> {
+    fn host_source(&self, name: &str) -> Result<Source, AwsCredentialError> {
         if let Some(container) = Container::from_env(self.env) {
             return container.map(Source::Container);
         }

@@ -6,7 +6,7 @@
 //! else gcloud's ADC file; without a file, the GCE/GKE metadata server's default service
 //! account (`GCE_METADATA_HOST`, else 169.254.169.254; `Metadata-Flavor: Google`).
 //! ADC files of type `impersonated_service_account` and `external_account` (workload
-//! identity federation) go through [`super::gcp_federation`]. Tokens are cached until a
+//! identity federation) go through `gcp_federation`. Tokens are cached until a
 //! minute before they expire. Errors name the file or the server, never a key or token.
 
 use std::path::PathBuf;
