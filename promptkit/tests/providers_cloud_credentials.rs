@@ -13,9 +13,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use promptkit::Message;
-use promptkit::provider::{ChatRequest, Provider};
+use promptkit::provider::{ChatRequest, Provider, ProviderError};
 use promptkit::providers::anthropic::Anthropic;
-use promptkit::providers::aws_credentials::{AwsCredentialChain, AwsCredentialError};
+use promptkit::providers::aws_credentials::{
+    AwsCredentialChain, AwsCredentialError, AwsCredentials,
+};
 use promptkit::providers::gcp_auth::TokenSource;
 use promptkit::providers::http::{RetryPolicy, Transport};
 use promptkit::providers::platform::Platform;
@@ -64,6 +66,15 @@ impl Home {
 
     pub(crate) fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The chain's credentials for `profile`.
+    pub(crate) async fn fetch(
+        &self,
+        profile: Option<&str>,
+    ) -> Result<AwsCredentials, ProviderError> {
+        let chain = self.chain(profile).expect("chain");
+        chain.credentials("p", &transport()).await
     }
 
     pub(crate) fn chain(
@@ -213,12 +224,7 @@ async fn profile_keys_come_from_the_config_file_and_the_credentials_file_wins() 
     )
     .expect("write");
     let moved = Home::new("", "").set("AWS_CONFIG_FILE", &other.display().to_string());
-    let credentials = moved
-        .chain(None)
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect("creds");
+    let credentials = moved.fetch(None).await.expect("creds");
     assert_eq!(credentials.access_key_id.expose(), "AKIDMOVED");
 }
 
@@ -301,12 +307,7 @@ async fn web_identity_posts_the_token_from_its_file_unsigned() {
         )
         .set("AWS_ROLE_SESSION_NAME", "app1")
         .set("AWS_ENDPOINT_URL_STS", &sts.url);
-    let credentials = home
-        .chain(None)
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect("assumed");
+    let credentials = home.fetch(None).await.expect("assumed");
     assert_eq!(credentials.access_key_id.expose(), "ASgeIAIOSFODNN7EXAMPLE");
     assert_eq!(
         credentials.session_token.as_ref().map(|t| t.expose()),
@@ -432,12 +433,7 @@ async fn credential_process_output_is_read_as_version_1_json() {
         wrong.display()
     );
     std::fs::write(home.path().join(".aws/config"), config).expect("config");
-    let credentials = home
-        .chain(None)
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect("process");
+    let credentials = home.fetch(None).await.expect("process");
     assert_eq!(credentials.access_key_id.expose(), "AKIDPROCESS");
     assert_eq!(
         credentials.session_token.as_ref().map(|t| t.expose()),
@@ -484,12 +480,7 @@ async fn container_credentials_carry_the_authorization_token() {
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
             &token_file.display().to_string(),
         );
-    let credentials = full
-        .chain(None)
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect("container");
+    let credentials = full.fetch(None).await.expect("container");
     assert_eq!(credentials.access_key_id.expose(), "ASIACONTAINER");
     let call = &server.requests()[0];
     assert_eq!(call.path, "/v1/credentials");
@@ -532,12 +523,7 @@ async fn imds_v2_gets_a_token_then_the_role_then_its_credentials() {
     let home = Home::new("", "")
         .set("AWS_EC2_METADATA_DISABLED", "false")
         .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url);
-    let credentials = home
-        .chain(None)
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect("imds");
+    let credentials = home.fetch(None).await.expect("imds");
     assert_eq!(credentials.access_key_id.expose(), "ASIAIMDS");
     let calls = server.requests();
     assert_eq!(
@@ -563,12 +549,7 @@ async fn imds_v2_gets_a_token_then_the_role_then_its_credentials() {
     let nowhere = Home::new("", "")
         .set("AWS_EC2_METADATA_DISABLED", "false")
         .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
-    let error = nowhere
-        .chain(None)
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect_err("no imds");
+    let error = nowhere.fetch(None).await.expect_err("no imds");
     assert!(
         error.to_string().contains("AWS_EC2_METADATA_DISABLED"),
         "{error}"

@@ -45,6 +45,23 @@ pub struct WebIdentity {
     pub origin: String,
 }
 
+/// The start of an STS Query form: action, version, role and session name.
+fn sts_form(
+    action: &str,
+    role_arn: &str,
+    session_name: Option<&str>,
+) -> form_urlencoded::Serializer<'static, String> {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("Action", action)
+        .append_pair("Version", STS_VERSION)
+        .append_pair("RoleArn", role_arn)
+        .append_pair(
+            "RoleSessionName",
+            &session_name.map_or_else(generated_session_name, str::to_owned),
+        );
+    form
+}
+
 /// A session name as the SDK makes one when none is set.
 fn generated_session_name() -> String {
     let nanos = SystemTime::now()
@@ -61,25 +78,15 @@ impl AssumeRole {
         base: &AwsCredentials,
     ) -> Result<AwsCredentials, ProviderError> {
         let body = {
-            let mut form = form_urlencoded::Serializer::new(String::new());
-            form.append_pair("Action", "AssumeRole")
-                .append_pair("Version", STS_VERSION)
-                .append_pair("RoleArn", &self.role_arn)
-                .append_pair(
-                    "RoleSessionName",
-                    &self
-                        .session_name
-                        .clone()
-                        .unwrap_or_else(generated_session_name),
-                )
-                .append_pair(
-                    "DurationSeconds",
-                    &self
-                        .duration_seconds
-                        .filter(|d| *d > DEFAULT_DURATION_SECONDS)
-                        .unwrap_or(DEFAULT_DURATION_SECONDS)
-                        .to_string(),
-                );
+            let mut form = sts_form("AssumeRole", &self.role_arn, self.session_name.as_deref());
+            form.append_pair(
+                "DurationSeconds",
+                &self
+                    .duration_seconds
+                    .filter(|d| *d > DEFAULT_DURATION_SECONDS)
+                    .unwrap_or(DEFAULT_DURATION_SECONDS)
+                    .to_string(),
+            );
             if let Some(id) = &self.external_id {
                 form.append_pair("ExternalId", id);
             }
@@ -128,19 +135,13 @@ impl WebIdentity {
                 )
             })?;
         let token = Secret::new(token.trim());
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("Action", "AssumeRoleWithWebIdentity")
-            .append_pair("Version", STS_VERSION)
-            .append_pair("RoleArn", &self.role_arn)
-            .append_pair(
-                "RoleSessionName",
-                &self
-                    .session_name
-                    .clone()
-                    .unwrap_or_else(generated_session_name),
-            )
-            .append_pair("WebIdentityToken", token.expose())
-            .finish();
+        let body = sts_form(
+            "AssumeRoleWithWebIdentity",
+            &self.role_arn,
+            self.session_name.as_deref(),
+        )
+        .append_pair("WebIdentityToken", token.expose())
+        .finish();
         let answer = post_form(ctx, &source, &url, body, &[], &[token]).await?;
         credentials_from_xml(&answer).map_err(|why| ctx.error(&source, ErrorKind::Decode, why))
     }
