@@ -80,6 +80,17 @@ fn run(config: &Path, out: &Path, home: &Path) -> Output {
         .expect("run the CLI")
 }
 
+/// The console output of a run that must have passed.
+fn succeeded(output: &Output) -> String {
+    let shown = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    shown
+}
+
 /// `cargo promptkit run` with no AWS variables but `HOME` (instance metadata off).
 fn cli(config: &Path, out: &Path, home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-promptkit"));
@@ -129,13 +140,7 @@ fn a_bedrock_run_is_signed_with_credential_process_credentials() {
         ),
     )
     .expect("config");
-    let output = cli(&config, &out, &home).output().expect("run the CLI");
-    let shown = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(output.status.code(), Some(0), "{shown}");
+    let shown = succeeded(&cli(&config, &out, &home).output().expect("run the CLI"));
     let seen = seen.lock().expect("requests").clone();
     assert_eq!(seen.len(), 1, "{seen:?}");
     let header = |name: &str| {
@@ -170,13 +175,7 @@ fn a_bedrock_claude_run_is_signed_with_env_credentials() {
     let (url, seen) = fake_bedrock();
     let (temp, config) = project_at(&url);
     let out = temp.path().join("out");
-    let output = run(&config, &out, temp.path());
-    let shown = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(output.status.code(), Some(0), "{shown}");
+    let shown = succeeded(&run(&config, &out, temp.path()));
 
     let seen = seen.lock().expect("requests").clone();
     assert_eq!(seen.len(), 1, "{seen:?}");

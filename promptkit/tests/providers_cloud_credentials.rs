@@ -230,12 +230,7 @@ async fn profile_keys_come_from_the_config_file_and_the_credentials_file_wins() 
 
 #[tokio::test]
 async fn assume_role_is_signed_by_the_source_profile_and_reads_the_sts_xml() {
-    let sts = MockServer::start(vec![Reply::Full {
-        status: 200,
-        headers: vec![("content-type".into(), "text/xml".into())],
-        body: ASSUME_ROLE_XML.into(),
-    }])
-    .await;
+    let sts = MockServer::start(vec![support::reply(200, "text/xml", ASSUME_ROLE_XML)]).await;
     let home = Home::new(
         "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = base\nrole_session_name = John\nexternal_id = ext-1\nduration_seconds = 3600\n",
         &format!("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = {BASE_SECRET}\n"),
@@ -275,9 +270,7 @@ async fn assume_role_is_signed_by_the_source_profile_and_reads_the_sts_xml() {
     )
     .set("AWS_ENDPOINT_URL", &sts.url);
     global
-        .chain(Some("dev"))
-        .expect("chain")
-        .credentials("p", &transport())
+        .fetch(Some("dev"))
         .await
         .expect("via AWS_ENDPOINT_URL");
     let body = form(&sts.requests()[1].body);
@@ -287,12 +280,7 @@ async fn assume_role_is_signed_by_the_source_profile_and_reads_the_sts_xml() {
 
 #[tokio::test]
 async fn web_identity_posts_the_token_from_its_file_unsigned() {
-    let sts = MockServer::start(vec![Reply::Full {
-        status: 200,
-        headers: vec![("content-type".into(), "text/xml".into())],
-        body: WEB_IDENTITY_XML.into(),
-    }])
-    .await;
+    let sts = MockServer::start(vec![support::reply(200, "text/xml", WEB_IDENTITY_XML)]).await;
     let home = Home::new("", "");
     let token_file = home.path().join("token");
     std::fs::write(&token_file, "eyJ.web-identity-token.sig\n").expect("token");
@@ -354,12 +342,7 @@ async fn sso_exchanges_the_cached_token_for_role_credentials() {
     )])
     .await;
     let home = sso_home(&portal.url, "2099-01-01T00:00:00Z");
-    let credentials = home
-        .chain(Some("dev"))
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect("sso");
+    let credentials = home.fetch(Some("dev")).await.expect("sso");
     assert_eq!(credentials.access_key_id.expose(), "ASIASSOEXAMPLE");
     assert_eq!(
         credentials.session_token.as_ref().map(|t| t.expose()),
@@ -381,12 +364,7 @@ async fn sso_exchanges_the_cached_token_for_role_credentials() {
     );
 
     // A legacy profile without a cached token: what to run.
-    let error = home
-        .chain(Some("legacy"))
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect_err("no cache");
+    let error = home.fetch(Some("legacy")).await.expect_err("no cache");
     assert!(
         error.to_string().contains("aws sso login --profile legacy"),
         "{error}"
@@ -397,12 +375,7 @@ async fn sso_exchanges_the_cached_token_for_role_credentials() {
 async fn an_expired_sso_token_says_to_sign_in_again() {
     let portal = MockServer::start(vec![Reply::json(500, json!({}))]).await;
     let home = sso_home(&portal.url, "2020-01-01T00:00:00Z");
-    let error = home
-        .chain(Some("dev"))
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect_err("expired");
+    let error = home.fetch(Some("dev")).await.expect_err("expired");
     let text = error.to_string();
     assert!(
         text.contains("expired") && text.contains("aws sso login --sso-session corp"),
@@ -439,19 +412,9 @@ async fn credential_process_output_is_read_as_version_1_json() {
         credentials.session_token.as_ref().map(|t| t.expose()),
         Some("process-token")
     );
-    let v2 = home
-        .chain(Some("v2"))
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect_err("v2");
+    let v2 = home.fetch(Some("v2")).await.expect_err("v2");
     assert!(v2.to_string().contains("\"Version\": 1"), "{v2}");
-    let failing = home
-        .chain(Some("failing"))
-        .expect("chain")
-        .credentials("p", &transport())
-        .await
-        .expect_err("exit 3");
+    let failing = home.fetch(Some("failing")).await.expect_err("exit 3");
     let text = failing.to_string();
     assert!(
         text.contains("profile `failing`") && text.contains("failed"),
@@ -506,11 +469,7 @@ async fn container_credentials_carry_the_authorization_token() {
 
 #[tokio::test]
 async fn imds_v2_gets_a_token_then_the_role_then_its_credentials() {
-    let text = |body: &str| Reply::Full {
-        status: 200,
-        headers: vec![("content-type".into(), "text/plain".into())],
-        body: body.into(),
-    };
+    let text = |body: &str| support::reply(200, "text/plain", body);
     let server = MockServer::start(vec![
         text("imds-session-token"),
         text("my-instance-role\n"),
@@ -596,12 +555,7 @@ async fn temporary_credentials_are_refreshed_before_they_expire() {
 /// is signed with the assumed role's key id and carries its session token.
 #[tokio::test]
 async fn bedrock_signs_with_assumed_role_credentials() {
-    let sts = MockServer::start(vec![Reply::Full {
-        status: 200,
-        headers: vec![("content-type".into(), "text/xml".into())],
-        body: ASSUME_ROLE_XML.into(),
-    }])
-    .await;
+    let sts = MockServer::start(vec![support::reply(200, "text/xml", ASSUME_ROLE_XML)]).await;
     let bedrock = MockServer::start(vec![Reply::json(
         200,
         json!({"id": "msg_1", "type": "message", "role": "assistant", "content": [{"type": "text", "text": "signed"}], "stop_reason": "end_turn", "usage": {"input_tokens": 3, "output_tokens": 1}}),
@@ -807,11 +761,11 @@ async fn external_account_files_exchange_the_subject_token_at_the_sts() {
     assert_eq!(call.json()["lifetime"], "1800s");
 
     // A URL-sourced text token with its headers, no impersonation.
-    let source = MockServer::start(vec![Reply::Full {
-        status: 200,
-        headers: vec![("content-type".into(), "text/plain".into())],
-        body: "url-subject-token\n".into(),
-    }])
+    let source = MockServer::start(vec![support::reply(
+        200,
+        "text/plain",
+        "url-subject-token\n",
+    )])
     .await;
     let file = json!({
         "type": "external_account",

@@ -324,11 +324,7 @@ async fn cloud_chain_secrets_stay_out_of_errors_recordings_and_reports() {
     let unused = "http://127.0.0.1:9";
 
     // STS refuses the web identity token and echoes it.
-    let sts = MockServer::start(vec![Reply::Full {
-        status: 403,
-        headers: vec![("content-type".into(), "text/xml".into())],
-        body: format!("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Token {WEB_TOKEN} is not valid</Message></Error></ErrorResponse>"),
-    }])
+    let sts = MockServer::start(vec![support::reply(403, "text/xml", format!("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Token {WEB_TOKEN} is not valid</Message></Error></ErrorResponse>"))])
     .await;
     let home = Home::new("", "");
     let token_file = home.path().join("token");
@@ -385,11 +381,7 @@ async fn cloud_chain_secrets_stay_out_of_errors_recordings_and_reports() {
 
     // Instance metadata that echoes its session token in an error (every fetch: a
     // token, then the failing role lookup).
-    let text = |status: u16, body: String| Reply::Full {
-        status,
-        headers: vec![("content-type".into(), "text/plain".into())],
-        body,
-    };
+    let text = |status: u16, body: String| support::reply(status, "text/plain", body);
     let imds = MockServer::start(
         (0..64)
             .flat_map(|_| {

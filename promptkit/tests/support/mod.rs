@@ -76,6 +76,15 @@ impl Reply {
     }
 }
 
+/// A whole response of `content_type` (XML, plain text...).
+pub fn reply(status: u16, content_type: &str, body: impl Into<String>) -> Reply {
+    Reply::Full {
+        status,
+        headers: vec![("content-type".into(), content_type.into())],
+        body: body.into(),
+    }
+}
+
 /// The server: replies are taken in order (the last one repeats).
 pub struct MockServer {
     pub url: String,
