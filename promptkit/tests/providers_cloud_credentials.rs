@@ -407,6 +407,11 @@ async fn credential_process_output_is_read_as_version_1_json() {
     );
     std::fs::write(home.path().join(".aws/config"), config).expect("config");
     let credentials = home.fetch(None).await.expect("process");
+    let chain = format!("{:?}", home.chain(None).expect("chain"));
+    assert!(
+        !chain.contains("creds.json"),
+        "the command line is not shown: {chain}"
+    );
     assert_eq!(credentials.access_key_id.expose(), "AKIDPROCESS");
     assert_eq!(
         credentials.session_token.as_ref().map(|t| t.expose()),

@@ -155,8 +155,8 @@ pub(crate) enum Source {
     Sso(SsoRole),
     /// An external command's JSON (`credential_process`).
     Process {
-        /// The command line.
-        command: String,
+        /// The command line (it may carry a password: never printed).
+        command: Secret,
         /// Which profile names it (for errors).
         origin: String,
     },
@@ -201,7 +201,7 @@ impl Source {
                 Self::WebIdentity(identity) => identity.fetch(ctx).await,
                 Self::Sso(role) => role.fetch(ctx).await,
                 Self::Process { command, origin } => {
-                    super::aws_process::run(ctx, command, origin).await
+                    super::aws_process::run(ctx, command.expose(), origin).await
                 }
                 Self::Container(container) => container.fetch(ctx).await,
                 Self::Imds(imds) => imds.fetch(ctx).await,
@@ -477,7 +477,7 @@ impl ProfileContext<'_> {
                     Source::Sso(SsoRole::from_profile(self, name, p)?)
                 } else if let Some(command) = get("credential_process") {
                     Source::Process {
-                        command,
+                        command: Secret::new(command),
                         origin: origin.clone(),
                     }
                 } else {
