@@ -305,20 +305,6 @@ async fn a_corrupt_or_exception_frame_is_a_typed_error() {
     }
 }
 
-/// The test service account with its `token_uri` at `token_url`, in a config folder.
-fn service_account_dir(token_url: &str) -> tempfile::TempDir {
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/cloud/service-account.json"
-    );
-    let mut account: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("json");
-    account["token_uri"] = Value::from(token_url);
-    let dir = tempfile::tempdir().expect("dir");
-    std::fs::write(dir.path().join("sa.json"), account.to_string()).expect("write");
-    dir
-}
-
 /// The public key of the test service account (DER `RSAPublicKey`).
 fn service_account_public_key() -> Vec<u8> {
     let fixture = concat!(
@@ -405,7 +391,7 @@ async fn vertex_gemini_exchanges_a_signed_jwt_and_caches_the_token() {
         "usageMetadata": {"promptTokenCount": 4, "candidatesTokenCount": 3, "totalTokenCount": 7}
     });
     let model = MockServer::start(vec![Reply::json(200, answer)]).await;
-    let dir = service_account_dir(&format!("{}/token", token.url));
+    let dir = support::service_account_dir(&format!("{}/token", token.url));
     let provider = live(
         "vertex-gemini",
         &vertex_spec("gemini", "gemini-2.0-flash", &model.url),
@@ -444,7 +430,7 @@ async fn vertex_claude_uses_raw_predict_and_streams_sse() {
         .collect();
     let refs: Vec<&str> = events.iter().map(String::as_str).collect();
     let model = MockServer::start(vec![Reply::sse(&refs)]).await;
-    let dir = service_account_dir(&format!("{}/token", token.url));
+    let dir = support::service_account_dir(&format!("{}/token", token.url));
     let provider = live(
         "vertex-claude",
         &vertex_spec("claude", "claude-3-5-sonnet@20240620", &model.url),
@@ -568,7 +554,7 @@ async fn vertex_model_garden_is_called_openai_compatible_with_the_token() {
                "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}}),
     )])
     .await;
-    let dir = service_account_dir(&format!("{}/token", token.url));
+    let dir = support::service_account_dir(&format!("{}/token", token.url));
     // `platform.endpoint` is the endpoint id here; `base_url` replaces the host part.
     let yaml = format!(
         "type: openai\nmodel: google/gemini-2.0-flash\nbase_url: {}/v1beta1/projects/my-proj/locations/us-central1/endpoints/openapi\ncredential:\n  credential_file: sa.json\nplatform:\n  type: vertex\n  project: my-proj\n  region: us-central1\n",

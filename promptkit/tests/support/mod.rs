@@ -231,3 +231,18 @@ pub fn test_name(module: &str, name: &str) -> String {
     let module = module.split_once("::").map_or("", |(_, rest)| rest);
     format!("{module}::{name}")
 }
+
+/// The test service account (`tests/data/cloud/service-account.json`) with its
+/// `token_uri` at `token_url`, as `sa.json` in a new config folder.
+pub fn service_account_dir(token_url: &str) -> tempfile::TempDir {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cloud/service-account.json"
+    );
+    let mut account: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("json");
+    account["token_uri"] = serde_json::Value::from(token_url);
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("sa.json"), account.to_string()).expect("write");
+    dir
+}
