@@ -12,6 +12,7 @@ mod commands;
 mod frontend_parity;
 mod interrupt;
 mod pack_cli;
+mod platform_recordings_cli;
 mod run_and_init;
 mod schema;
 mod validate;
