@@ -278,3 +278,69 @@ fn an_unknown_media_type_and_media_without_types() {
         "  media:\n    enabled: true\n\n  allowed_tools:"
     )]));
 }
+
+/// The reference's Bedrock and Vertex embedding provider types load (they are valid
+/// YAML for the reference) and are warned at their `type:`: this build never calls them.
+#[test]
+fn platform_embedding_provider_types_are_warned_at_their_type() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    for rel in PROJECT_FILES {
+        let mut text = std::fs::read_to_string(Path::new(EXAMPLE).join(rel)).expect("example");
+        if *rel == "config.arena.yaml" {
+            text = text.replacen(
+                "  providers:\n",
+                "  embedding_providers:\n    - file: providers/titan.provider.yaml\n    - file: providers/vertex-embed.provider.yaml\n  providers:\n",
+                1,
+            );
+        }
+        let target = temp.path().join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, text).expect("write");
+    }
+    let provider = |name: &str, kind: &str, model: &str, platform: &str| {
+        format!(
+            "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Provider\nmetadata:\n  name: {name}\nspec:\n  id: {name}\n  type: {kind}\n  role: embedding\n  model: {model}\n  platform:\n{platform}"
+        )
+    };
+    std::fs::write(
+        temp.path().join("providers/titan.provider.yaml"),
+        provider(
+            "titan",
+            "bedrock",
+            "amazon.titan-embed-text-v2:0",
+            "    type: bedrock\n    region: us-east-1\n",
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        temp.path().join("providers/vertex-embed.provider.yaml"),
+        provider(
+            "vertex-embed",
+            "vertex",
+            "text-embedding-005",
+            "    type: vertex\n    project: p\n    region: us-central1\n",
+        ),
+    )
+    .expect("write");
+    let outcome =
+        promptkit_build::frontend::Frontend::new().project(temp.path().join("config.arena.yaml"));
+    let rendered = outcome
+        .diagnostics
+        .render(&outcome.sources, RenderStyle::Plain)
+        .replace(&*temp.path().to_string_lossy(), "$PROJECT");
+    assert!(outcome.checked.is_some(), "{rendered}");
+    for (id, kind, file) in [
+        ("titan", "bedrock", "titan.provider.yaml:7:9"),
+        ("vertex-embed", "vertex", "vertex-embed.provider.yaml:7:9"),
+    ] {
+        let message = format!(
+            "provider `{id}`: `type: {kind}` (the reference's"
+        );
+        let at = rendered
+            .split("warning: ")
+            .find(|w| w.starts_with(&message))
+            .unwrap_or_else(|| panic!("no warning for {id}:\n{rendered}"));
+        assert!(at.contains(file), "{at}");
+        assert!(at.contains("is not implemented in this build"), "{at}");
+    }
+}
