@@ -606,3 +606,36 @@ async fn bedrock_openai_models_use_invoke_model_signed() {
     );
     assert_signed(call, server.url.trim_start_matches("http://"));
 }
+
+/// As the reference: an OpenAI model on Bedrock answers a streamed turn with one
+/// InvokeModel call (not invoke-with-response-stream), its whole answer as the stream.
+#[tokio::test]
+async fn bedrock_openai_streams_are_one_invoke_call() {
+    let server = MockServer::start(vec![Reply::json(
+        200,
+        json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "oss"}, "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}}),
+    )])
+    .await;
+    let platform = Platform::Bedrock {
+        base: server.url.clone(),
+        signer: SigV4Signer::new(credentials(Some(SESSION_TOKEN)), "us-east-1", "bedrock"),
+    };
+    let provider = promptkit::providers::openai::OpenAi::on_platform(
+        "oss",
+        "openai.gpt-oss-20b-1:0",
+        Arc::new(platform),
+        transport(),
+    );
+    let chunks: Vec<StreamChunk> = provider
+        .stream(hello())
+        .map(|c| c.expect("chunk"))
+        .collect()
+        .await;
+    assert!(matches!(&chunks[0], StreamChunk::Text(t) if t == "oss"), "{chunks:?}");
+    assert!(matches!(chunks.last(), Some(StreamChunk::Done(r)) if r.message.content == "oss"));
+    let calls = server.requests();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].path, "/model/openai.gpt-oss-20b-1:0/invoke");
+    assert_signed(&calls[0], server.url.trim_start_matches("http://"));
+}
