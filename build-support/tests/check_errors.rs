@@ -333,9 +333,7 @@ fn platform_embedding_provider_types_are_warned_at_their_type() {
         ("titan", "bedrock", "titan.provider.yaml:7:9"),
         ("vertex-embed", "vertex", "vertex-embed.provider.yaml:7:9"),
     ] {
-        let message = format!(
-            "provider `{id}`: `type: {kind}` (the reference's"
-        );
+        let message = format!("provider `{id}`: `type: {kind}` (the reference's");
         let at = rendered
             .split("warning: ")
             .find(|w| w.starts_with(&message))

@@ -116,7 +116,9 @@ fn project(entry: &Value, url: &str, stream: bool) -> (tempfile::TempDir, PathBu
     let kind = entry["type"].as_str().expect("type");
     let model = entry["model"].as_str().expect("model");
     let platform = match entry["platform"].as_str() {
-        Some("bedrock") => format!("  platform:\n    type: bedrock\n    region: us-east-1\n    endpoint: \"{url}\"\n"),
+        Some("bedrock") => format!(
+            "  platform:\n    type: bedrock\n    region: us-east-1\n    endpoint: \"{url}\"\n"
+        ),
         _ => {
             let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../promptkit/tests/data/cloud/service-account.json");
@@ -235,5 +237,5 @@ fn platform_recordings_run_to_their_expectation() {
             ran += 1;
         }
     }
-    assert_eq!(ran, 13, "every platform recording without tool calls ran");
+    assert_eq!(ran, 14, "every platform recording without tool calls ran");
 }

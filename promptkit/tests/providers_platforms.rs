@@ -632,7 +632,10 @@ async fn bedrock_openai_streams_are_one_invoke_call() {
         .map(|c| c.expect("chunk"))
         .collect()
         .await;
-    assert!(matches!(&chunks[0], StreamChunk::Text(t) if t == "oss"), "{chunks:?}");
+    assert!(
+        matches!(&chunks[0], StreamChunk::Text(t) if t == "oss"),
+        "{chunks:?}"
+    );
     assert!(matches!(chunks.last(), Some(StreamChunk::Done(r)) if r.message.content == "oss"));
     let calls = server.requests();
     assert_eq!(calls.len(), 1);

@@ -112,9 +112,8 @@ async fn build(entry: &Value, server: &MockServer) -> Built {
     let kind = entry["type"].as_str().expect("a string");
     let model = entry["model"].as_str().expect("a string");
     let dir = tempfile::tempdir().expect("dir");
-    let spec = |yaml: String| -> ProviderSpec {
-        serde_saphyr::from_str(&yaml).expect("provider spec")
-    };
+    let spec =
+        |yaml: String| -> ProviderSpec { serde_saphyr::from_str(&yaml).expect("provider spec") };
     match entry.get("platform").and_then(Value::as_str) {
         None => {
             std::fs::write(dir.path().join("key.txt"), format!("{KEY}\n")).expect("key file");
@@ -274,7 +273,10 @@ fn check_error(name: &str, expect: &Value, error: &ProviderError) {
     let shown = error.to_string();
     for part in expect["contains"].as_array().expect("a list") {
         let part = part.as_str().expect("a string");
-        assert!(shown.contains(part), "{name}: `{part}` missing from {shown}");
+        assert!(
+            shown.contains(part),
+            "{name}: `{part}` missing from {shown}"
+        );
     }
     for part in expect["lacks"].as_array().into_iter().flatten() {
         let part = part.as_str().expect("a string");
@@ -374,6 +376,9 @@ async fn every_recording_parses_to_its_expectation() {
             checked += 1;
         }
     }
-    assert!(failed.is_empty(), "recordings not parsed to their expectation: {failed:#?}");
-    assert_eq!(checked, 28, "every recording and mode was replayed");
+    assert!(
+        failed.is_empty(),
+        "recordings not parsed to their expectation: {failed:#?}"
+    );
+    assert_eq!(checked, 29, "every recording and mode was replayed");
 }

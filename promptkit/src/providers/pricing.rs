@@ -83,11 +83,7 @@ impl Pricing {
         let model = bare_model(model);
         BUILTIN_PER_MILLION
             .iter()
-            .filter(|(prefix, _, _)| {
-                model
-                    .strip_prefix(prefix)
-                    .is_some_and(same_model_suffix)
-            })
+            .filter(|(prefix, _, _)| model.strip_prefix(prefix).is_some_and(same_model_suffix))
             .max_by_key(|(prefix, _, _)| prefix.len())
             .map(|(_, input, output)| Pricing {
                 input_per_1k: input / 1000.0,
@@ -148,9 +144,18 @@ mod tests {
     fn cloud_ids_name_the_vendor_model_and_versions_are_not_revisions() {
         let price = |m: &str| Pricing::builtin(m).map(|p| p.input_per_1k * 1000.0);
         assert_eq!(price("anthropic.claude-3-sonnet-20240229-v1:0"), Some(3.0));
-        assert_eq!(price("us.anthropic.claude-sonnet-4-5-20250929-v1:0"), Some(3.0));
-        assert_eq!(price("global.anthropic.claude-haiku-4-5-20251001-v1:0"), Some(1.0));
-        assert_eq!(price("apac.anthropic.claude-3-haiku-20240307-v1:0"), Some(0.25));
+        assert_eq!(
+            price("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            Some(3.0)
+        );
+        assert_eq!(
+            price("global.anthropic.claude-haiku-4-5-20251001-v1:0"),
+            Some(1.0)
+        );
+        assert_eq!(
+            price("apac.anthropic.claude-3-haiku-20240307-v1:0"),
+            Some(0.25)
+        );
         assert_eq!(price("claude-opus-4-5@20251101"), Some(5.0));
         assert_eq!(price("claude-3-5-sonnet-v2@20241022"), Some(3.0));
         // Later models are not revisions of an earlier one: unknown, never mispriced.
