@@ -302,26 +302,23 @@ fn platform_embedding_provider_types_are_warned_at_their_type() {
             "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Provider\nmetadata:\n  name: {name}\nspec:\n  id: {name}\n  type: {kind}\n  role: embedding\n  model: {model}\n  platform:\n{platform}"
         )
     };
-    std::fs::write(
-        temp.path().join("providers/titan.provider.yaml"),
-        provider(
+    for (name, kind, model, platform) in [
+        (
             "titan",
             "bedrock",
             "amazon.titan-embed-text-v2:0",
             "    type: bedrock\n    region: us-east-1\n",
         ),
-    )
-    .expect("write");
-    std::fs::write(
-        temp.path().join("providers/vertex-embed.provider.yaml"),
-        provider(
+        (
             "vertex-embed",
             "vertex",
             "text-embedding-005",
             "    type: vertex\n    project: p\n    region: us-central1\n",
         ),
-    )
-    .expect("write");
+    ] {
+        let file = temp.path().join(format!("providers/{name}.provider.yaml"));
+        std::fs::write(file, provider(name, kind, model, platform)).expect("write");
+    }
     let outcome =
         promptkit_build::frontend::Frontend::new().project(temp.path().join("config.arena.yaml"));
     let rendered = outcome

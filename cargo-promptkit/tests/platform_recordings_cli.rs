@@ -7,8 +7,8 @@
 //! cost at the built-in price). A recorded AWS error fails the case with the exception
 //! named, and no credential reaches a report or the console.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use crate::support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -28,50 +28,18 @@ type Seen = Arc<Mutex<Vec<String>>>;
 /// A loopback server answering `/token` with an OAuth token and anything else with
 /// `status`, `headers` and `body` (the recording).
 fn serve(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
     let seen: Seen = Arc::default();
     let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let (mut line, mut len) = (String::new(), 0);
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = header.split_once(':')
-                    && k.trim().eq_ignore_ascii_case("content-length")
-                {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut request = vec![0; len];
-            let _ = reader.read_exact(&mut request);
-            let (status, headers, body) = if line.contains("/token ") {
-                let token = format!(r#"{{"access_token":"{TOKEN}","expires_in":3599}}"#);
-                let json = vec![("content-type".to_owned(), "application/json".to_owned())];
-                (200, json, token.into_bytes())
-            } else {
-                if let Ok(mut log) = log.lock() {
-                    log.push(line.trim().to_owned());
-                }
-                (status, headers.clone(), body.clone())
-            };
-            let mut head = format!("HTTP/1.1 {status} Recorded\r\n");
-            for (k, v) in &headers {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str(&format!(
-                "content-length: {}\r\nconnection: close\r\n\r\n",
-                body.len()
-            ));
-            let out = reader.get_mut();
-            let _ = out.write_all(head.as_bytes());
-            let _ = out.write_all(&body);
+    let url = support::loopback(move |request| {
+        if request.line.contains("/token ") {
+            let token = format!(r#"{{"access_token":"{TOKEN}","expires_in":3599}}"#);
+            let json = [("content-type".to_owned(), "application/json".to_owned())];
+            return support::http_response(200, &json, token.as_bytes());
         }
+        if let Ok(mut log) = log.lock() {
+            log.push(request.line.clone());
+        }
+        support::http_response(status, &headers, &body)
     });
     (url, seen)
 }

@@ -576,8 +576,9 @@ async fn vertex_model_garden_is_called_openai_compatible_with_the_token() {
     );
 }
 
-#[tokio::test]
-async fn bedrock_openai_models_use_invoke_model_signed() {
+/// gpt-oss on a Bedrock platform (signed with a session token) at a server answering
+/// "oss" once.
+async fn bedrock_oss() -> (MockServer, promptkit::providers::openai::OpenAi) {
     let server = MockServer::start(vec![Reply::json(
         200,
         json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "oss"}, "finish_reason": "stop"}],
@@ -594,6 +595,12 @@ async fn bedrock_openai_models_use_invoke_model_signed() {
         Arc::new(platform),
         transport(),
     );
+    (server, provider)
+}
+
+#[tokio::test]
+async fn bedrock_openai_models_use_invoke_model_signed() {
+    let (server, provider) = bedrock_oss().await;
     let mut request = hello();
     request.sampling.top_p = Some(0.0);
     let response = provider.chat(request).await.expect("answer");
@@ -611,22 +618,7 @@ async fn bedrock_openai_models_use_invoke_model_signed() {
 /// InvokeModel call (not invoke-with-response-stream), its whole answer as the stream.
 #[tokio::test]
 async fn bedrock_openai_streams_are_one_invoke_call() {
-    let server = MockServer::start(vec![Reply::json(
-        200,
-        json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "oss"}, "finish_reason": "stop"}],
-               "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}}),
-    )])
-    .await;
-    let platform = Platform::Bedrock {
-        base: server.url.clone(),
-        signer: SigV4Signer::new(credentials(Some(SESSION_TOKEN)), "us-east-1", "bedrock"),
-    };
-    let provider = promptkit::providers::openai::OpenAi::on_platform(
-        "oss",
-        "openai.gpt-oss-20b-1:0",
-        Arc::new(platform),
-        transport(),
-    );
+    let (server, provider) = bedrock_oss().await;
     let chunks: Vec<StreamChunk> = provider
         .stream(hello())
         .map(|c| c.expect("chunk"))
