@@ -28,6 +28,7 @@ mod context_relevance;
 mod conversation_streaming;
 mod layers;
 mod mcp_servers;
+mod mcp_sources;
 mod mcp_startup;
 mod mutation_campaign_run;
 mod pack;

@@ -238,10 +238,12 @@ fn http_server(servers: &Path, mode: &str) -> HttpServer {
     std::thread::spawn(move || lines.for_each(drop));
     HttpServer {
         child,
-        url: format!(
-            "http://127.0.0.1:{port}/{}",
-            if mode == "sse" { "sse" } else { "mcp" }
-        ),
+        // The legacy SSE transport takes the base URL (the client adds `/sse`).
+        url: if mode == "sse" {
+            format!("http://127.0.0.1:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}/mcp")
+        },
     }
 }
 

@@ -105,7 +105,10 @@ impl Connection {
                 };
                 initialize(spec, ().serve(transport), &stderr).await?
             }
-            McpTransport::Missing => return Err(McpError::NoTransport { server }),
+            // A source's endpoint is opened first and connected as SSE or Streamable HTTP.
+            McpTransport::Source(_) | McpTransport::Missing => {
+                return Err(McpError::NoTransport { server });
+            }
         };
         let peer = service.peer().clone();
         let listed = tokio::time::timeout(spec.startup_timeout, peer.list_all_tools()).await;
