@@ -17,6 +17,7 @@ pub mod pack;
 pub mod provider;
 pub mod providers;
 pub mod skills;
+mod tls;
 pub mod tools;
 pub mod validators;
 
