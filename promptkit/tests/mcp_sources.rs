@@ -17,7 +17,7 @@ use promptkit::provider::BoxFuture;
 use serde_json::{Map, Value};
 use tokio::io::AsyncBufReadExt;
 
-use crate::mcp_support::{project, runtime, servers, suite, wait_until_gone};
+use crate::mcp_support::{fake_docker, project, runtime, servers, suite, wait_until_gone};
 
 /// A host source that starts `server-everything` (Streamable HTTP) in `dir` for each
 /// open and kills it on close, recording every open's arguments and every close.
@@ -264,42 +264,6 @@ fn an_unknown_source_fails_the_case_with_the_registered_names() {
             .contains("MCP server `sandbox`: source `podman`: no such source (registered: docker)"),
         "{error}"
     );
-}
-
-/// A stand-in for the Docker command line: logs each call next to itself; `run` starts
-/// `server-everything` in SSE mode on the published host port, `stop` ends it.
-fn fake_docker(bin: &Path, servers: &Path) -> PathBuf {
-    let script = format!(
-        r#"#!/bin/sh
-echo "$*" >> "$(dirname "$0")/calls.log"
-case "$1" in
-  run)
-    port=""
-    while [ $# -gt 0 ]; do
-      if [ "$1" = "-p" ]; then port="${{2%%:*}}"; fi
-      shift
-    done
-    cd "$(dirname "$0")"
-    PORT="$port" node "{servers}/@modelcontextprotocol/server-everything/dist/index.js" sse >/dev/null 2>&1 </dev/null &
-    echo "container-$!"
-    ;;
-  stop)
-    kill "${{3#container-}}"
-    ;;
-  *)
-    echo "unexpected: $*" >&2
-    exit 1
-    ;;
-esac
-"#,
-        servers = servers.display()
-    );
-    std::fs::create_dir_all(bin).expect("bin");
-    let path = bin.join("docker");
-    std::fs::write(&path, script).expect("write script");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    path
 }
 
 /// The reference's example, its `source: docker` sandbox per case: `docker run` as the
