@@ -14,6 +14,7 @@ pub mod mcp;
 pub mod media;
 pub mod message;
 pub mod pack;
+pub mod process;
 pub mod provider;
 pub mod providers;
 pub mod skills;

@@ -447,10 +447,12 @@ fn run_with_request(case: &Case) -> (EvalResult, Option<JudgeRequest>) {
             .expect("make the script executable");
         evaluator.register_exec(ExecEval {
             type_name: case.assertion_type.clone(),
-            command: script,
-            args: exec.args.clone(),
-            env: exec.env.clone(),
-            timeout: std::time::Duration::from_millis(exec.timeout_ms.unwrap_or(30_000)),
+            process: promptkit::process::Subprocess {
+                command: script,
+                args: exec.args.clone(),
+                env: exec.env.clone(),
+                timeout: std::time::Duration::from_millis(exec.timeout_ms.unwrap_or(30_000)),
+            },
         });
         _exec_dir = dir;
     }

@@ -11,6 +11,7 @@ const LAYERS: &[&str] = &[
     "message",
     "go_json",
     "files",
+    "process",
     "media",
     "provider",
     "providers",

@@ -51,5 +51,6 @@ mod reports_media;
 mod secrets;
 mod shared_history;
 mod skills;
+mod tool_modes;
 mod validators_reference_cases;
 mod workflow_limits;

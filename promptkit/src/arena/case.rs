@@ -290,12 +290,13 @@ async fn play(
         || !remote_agents.is_empty()
     {
         let mut tools = (*suite.tools).clone();
-        for tool in suite
+        let listed = suite
             .mcp
             .case_tools(lease)
             .await
-            .map_err(|e| e.to_string())?
-        {
+            .map_err(|e| e.to_string())?;
+        tools.bind_mcp(&listed);
+        for tool in listed {
             tools.insert(Tool::mcp(tool));
         }
         for agent in remote_agents.iter().cloned() {

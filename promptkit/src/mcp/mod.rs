@@ -33,6 +33,14 @@ pub fn qualified_name(server: &str, tool: &str) -> String {
     format!("mcp__{server}__{tool}")
 }
 
+/// The server's own name of a tool offered as `name`: `name` without an
+/// `mcp__<server>__` prefix (as the reference's executor strips it).
+pub fn raw_name(name: &str) -> &str {
+    name.strip_prefix("mcp__")
+        .and_then(|rest| rest.split_once("__"))
+        .map_or(name, |(_, tool)| tool)
+}
+
 /// Why an MCP server could not serve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum McpError {

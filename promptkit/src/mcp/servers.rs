@@ -386,6 +386,11 @@ pub struct McpTool {
 }
 
 impl McpTool {
+    /// The server's own name of the tool.
+    pub fn remote_name(&self) -> &str {
+        &self.remote_name
+    }
+
     /// Calls the tool; the error text of a failed call or an `isError` result.
     pub async fn run(&self, arguments: &Value) -> Result<McpAnswer, McpError> {
         let result = self.connection.call(&self.remote_name, arguments).await?;
