@@ -156,7 +156,8 @@ fn exec_tools_run_a_process_per_call() {
 }
 
 /// A declared `mode: mcp` tool runs on the server that lists it (here the real
-/// filesystem server), under the declared name; one that no server lists says so.
+/// filesystem server), under the declared name; one that no server lists says so; and
+/// `tool_exec` runs MCP tools too.
 #[test]
 fn mcp_mode_tools_run_on_the_server_listing_them() {
     let Some(servers) = servers() else { return };
@@ -184,7 +185,7 @@ fn mcp_mode_tools_run_on_the_server_listing_them() {
         root,
         "declared.scenario.yaml",
         &format!(
-            "{HEADER}kind: Scenario\nmetadata:\n  name: declared\nspec:\n  id: declared\n  description: A declared MCP tool.\n  task_type: assistant\n  turns:\n    - role: user\n      content: Read the notes.\n      assertions:\n        - type: tool_result_includes\n          params: {{tool: read_text_file, patterns: [\"Shipment 4711\"]}}\n"
+            "{HEADER}kind: Scenario\nmetadata:\n  name: declared\nspec:\n  id: declared\n  description: A declared MCP tool.\n  task_type: assistant\n  turns:\n    - role: user\n      content: Read the notes.\n      assertions:\n        - type: tool_result_includes\n          params: {{tool: read_text_file, patterns: [\"Shipment 4711\"]}}\n        - type: tool_exec\n          params: {{tool: mcp__files__list_directory, args: {{path: .}}, success_pattern: \"notes.txt\"}}\n"
         ),
     );
     let mock = std::fs::read_to_string(root.join("mock-responses.yaml")).expect("mock");

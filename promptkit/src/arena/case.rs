@@ -333,7 +333,7 @@ async fn play(
     };
     let mut conversation = Conversation::new(provider.clone())
         .prompt(prepared)
-        .tools(tools)
+        .tools(tools.clone())
         .tool_policy(ToolPolicy::arena(spec.tool_policy.as_ref()))
         .context_policy(spec.context_policy.as_ref().and_then(|policy| {
             let embedder = policy
@@ -347,9 +347,11 @@ async fn play(
     if let Some(run) = &workflow {
         conversation = conversation.between_rounds(handoff(run, &prepare)?);
     }
+    // `tool_exec` runs the case's tools: MCP servers and sources, agents, skills too.
     let evaluator = suite
         .evaluator
         .clone()
+        .with_tool_executor(tools.clone())
         .with_judge(Arc::new(ProviderJudge::new(
             suite,
             &case.scenario,
