@@ -320,3 +320,36 @@ fn the_docker_source_runs_the_reference_codegen_sandbox_example() {
     let left = wait_until_gone(&bin, Duration::from_secs(10));
     assert!(left.is_empty(), "orphaned: {left:?}");
 }
+
+/// A docker endpoint dropped without its scope's end (a panic, an interrupted run),
+/// after its runtime is gone, still stops its container.
+#[test]
+fn a_dropped_docker_endpoint_stops_its_container() {
+    let Some(servers) = servers() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = dir.path().join("bin");
+    let docker =
+        DockerSource::with_program(fake_docker(&bin, &servers).to_string_lossy().into_owned());
+    let args = serde_json::json!({"image": "sandbox:1"})
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let rt = runtime();
+    let endpoint = rt
+        .block_on(docker.open(&args))
+        .expect("the stand-in container starts");
+    drop(rt);
+    assert!(
+        !crate::mcp_support::processes_in(&bin).is_empty(),
+        "the server runs"
+    );
+    drop(endpoint);
+    let left = wait_until_gone(&bin, Duration::from_secs(10));
+    assert!(left.is_empty(), "orphaned: {left:?}");
+    let log = std::fs::read_to_string(bin.join("calls.log")).expect("calls");
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("stop --time=3 container-")),
+        "{log}"
+    );
+}

@@ -4,7 +4,9 @@
 //! (and `branch`) cloned into `/workspace` with `docker exec … git clone`; then
 //! `GET /sse` polled until it answers 2xx (20 s), and the server reached over the
 //! legacy SSE transport at `http://localhost:<port>`. The scope's end runs
-//! `docker stop --time=3` (the container is `--rm`), as does dropping an open endpoint.
+//! `docker stop --time=3` (the container is `--rm`); a container whose endpoint is
+//! dropped without it (a panic, an interrupted run) is stopped by a `docker stop` started
+//! from the drop.
 
 use std::time::{Duration, Instant};
 
@@ -81,25 +83,21 @@ impl McpSource for DockerSource {
                 .filter(|i| !i.is_empty())
                 .ok_or("docker source: `source_args.image` is required")?;
             let port = free_port().map_err(|e| format!("docker source: no free port: {e}"))?;
-            let container = self.docker(&run_args(image, port, args)).await?;
+            let id = self.docker(&run_args(image, port, args)).await?;
+            let container = std::sync::Arc::new(Container {
+                program: self.program.clone(),
+                id: id.clone(),
+                stopped: std::sync::atomic::AtomicBool::new(false),
+            });
             let url = format!("http://localhost:{port}");
-            let stop = {
-                let program = self.program.clone();
-                let container = container.clone();
-                move || stop(program, container)
-            };
+            let stop = move || async move { container.stop().await };
             let ready = async {
                 if let Some(repo) = args
                     .get("repo")
                     .and_then(Value::as_str)
                     .filter(|r| !r.is_empty())
                 {
-                    let mut clone = vec![
-                        "exec".into(),
-                        container.clone(),
-                        "git".into(),
-                        "clone".into(),
-                    ];
+                    let mut clone = vec!["exec".into(), id.clone(), "git".into(), "clone".into()];
                     if let Some(branch) = args
                         .get("branch")
                         .and_then(Value::as_str)
@@ -156,20 +154,45 @@ fn run_args(image: &str, port: u16, args: &Map<String, Value>) -> Vec<String> {
     run
 }
 
-/// Stops (and so removes) a container.
-async fn stop(program: String, container: String) -> Result<(), String> {
-    let status = tokio::process::Command::new(&program)
-        .args(["stop", "--time=3", &container])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .await
-        .map_err(|e| format!("cannot run `{program}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`docker stop {container}` failed ({status})"))
+/// A started container, stopped once: by [`Container::stop`], else when dropped.
+struct Container {
+    program: String,
+    id: String,
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+impl Container {
+    /// Stops (and so removes) the container.
+    async fn stop(&self) -> Result<(), String> {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let status = tokio::process::Command::new(&self.program)
+            .args(["stop", "--time=3", &self.id])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .await
+            .map_err(|e| format!("cannot run `{}`: {e}", self.program))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`docker stop {}` failed ({status})", self.id))
+        }
+    }
+}
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        if !self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            // No runtime may be left to wait on: start the stop and let it finish.
+            let _ = std::process::Command::new(&self.program)
+                .args(["stop", "--time=3", &self.id])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+        }
     }
 }
 
