@@ -70,6 +70,22 @@ fn check_mcp(project: &Project, out: &mut Diagnostics) {
                 .with_note("the reference ignores `scope` without `source` too"),
             );
         }
+        let bad_path = server
+            .env
+            .iter()
+            .flat_map(|env| env.iter())
+            .find(|(key, value)| key.value == "PATH" && !value.contains('/'));
+        if let Some((key, value)) = bad_path {
+            out.push(
+                warning(
+                    format!("MCP server `{name}`: `env.PATH` is `{value}`, which names no folder"),
+                    at(path, key),
+                    path,
+                )
+                .with_note("the server gets it as its whole PATH (the reference's client does the same), so the programs it starts — `node` for `npx`, say — will not be found")
+                .with_help("remove `PATH` from `env` to keep this process's PATH, or list real folders"),
+            );
+        }
         if let Some(transport) = &server.transport {
             let needs = match transport.value.as_str() {
                 "sse" | "streamable_http" => server.url.is_none().then_some("url"),
