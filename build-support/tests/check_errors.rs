@@ -257,6 +257,15 @@ fn workflow_artifacts_fill_prompts_and_unknown_ones_are_errors() {
 }
 
 #[test]
+fn an_mcp_env_path_that_names_no_folder() {
+    insta::assert_snapshot!(warned(&[(
+        "config.arena.yaml",
+        "  tools:\n",
+        "  mcp_servers:\n    - name: memory\n      command: npx\n      args: [\"-y\", \"@modelcontextprotocol/server-memory\"]\n      env:\n        PATH: \"Make sure node is on your path\"\n\n  tools:\n",
+    )]));
+}
+
+#[test]
 fn judge_assertion_without_a_judge() {
     insta::assert_snapshot!(warned(&[(
         "scenarios/order-status.scenario.yaml",

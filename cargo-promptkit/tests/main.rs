@@ -11,6 +11,7 @@ mod classifiers;
 mod commands;
 mod frontend_parity;
 mod interrupt;
+mod mcp_docker;
 mod pack_cli;
 mod platform_recordings_cli;
 mod run_and_init;

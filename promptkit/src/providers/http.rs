@@ -102,14 +102,13 @@ impl RetryBudget {
     }
 }
 
-/// The process's plain HTTP client (rustls with the ring provider), shared by tools,
-/// MCP servers and the assertions that call out; each sets its timeout per request.
+/// The process's plain HTTP client, shared by tools, MCP servers and the assertions
+/// that call out; each sets its timeout per request.
 pub(crate) fn client() -> Result<reqwest::Client, ClientError> {
     static CLIENT: OnceLock<Result<reqwest::Client, ClientError>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
+            crate::tls::client_builder()
                 .build()
                 .map_err(|e| ClientError(e.to_string()))
         })
@@ -167,8 +166,7 @@ impl Transport {
         retry: RetryPolicy,
         inflight: usize,
     ) -> Result<Self, ClientError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let client = crate::tls::client_builder()
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| ClientError(e.to_string()))?;
