@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod aws_credentials;
+pub mod aws_errors;
 mod aws_metadata;
 mod aws_process;
 pub mod aws_profile;
