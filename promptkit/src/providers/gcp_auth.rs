@@ -8,6 +8,13 @@
 //! ADC files of type `impersonated_service_account` and `external_account` (workload
 //! identity federation) go through `gcp_federation`. Tokens are cached until a
 //! minute before they expire. Errors name the file or the server, never a key or token.
+//!
+//! Hand-written on the project's client and `ring` rather than Google's `google-cloud-auth`
+//! crate, by measurement (same set-up as the AWS chain's, see
+//! [`super::aws_credentials`]): `google-cloud-auth` 1.19 without default features adds
+//! 28 crates (`google-cloud-gax`/`-rpc`/`-wkt`, two major versions of `jiff`, `serde_with`,
+//! two of `schemars`, `darling`) and 632 s of wall time over the 1799 s clean build, about
+//! 520 s without promptkit's own rebuild.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
