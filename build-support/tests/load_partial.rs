@@ -10,19 +10,7 @@ use promptkit_build::diagnostic::{Diagnostic, RenderStyle};
 use promptkit_build::frontend::{Frontend, Outcome};
 use promptkit_build::load::Project;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
-
-fn conformance_configs() -> Vec<PathBuf> {
-    let corpus = std::fs::canonicalize(CORPUS).expect("conformance corpus present");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(corpus)
-        .expect("conformance corpus present")
-        .flatten()
-        .map(|e| e.path().join("config.arena.yaml"))
-        .filter(|p| p.is_file())
-        .collect();
-    out.sort();
-    out
-}
+use crate::support::conformance_configs;
 
 fn project(outcome: &Outcome<Project>) -> &Project {
     outcome

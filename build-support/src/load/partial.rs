@@ -62,7 +62,10 @@ fn plain_line_breaks(text: &str) -> bool {
     let lone_cr = text
         .match_indices('\r')
         .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
-    !lone_cr && !['\u{85}', '\u{2028}', '\u{2029}'].into_iter().any(|c| text.contains(c))
+    !lone_cr
+        && !['\u{85}', '\u{2028}', '\u{2029}']
+            .into_iter()
+            .any(|c| text.contains(c))
 }
 
 /// Every event of `text`; `None` when it does not scan, holds anchors or aliases
