@@ -257,6 +257,15 @@ fn workflow_artifacts_fill_prompts_and_unknown_ones_are_errors() {
 }
 
 #[test]
+fn an_mcp_env_path_that_names_no_folder() {
+    insta::assert_snapshot!(warned(&[(
+        "config.arena.yaml",
+        "  tools:\n",
+        "  mcp_servers:\n    - name: memory\n      command: npx\n      args: [\"-y\", \"@modelcontextprotocol/server-memory\"]\n      env:\n        PATH: \"Make sure node is on your path\"\n\n  tools:\n",
+    )]));
+}
+
+#[test]
 fn judge_assertion_without_a_judge() {
     insta::assert_snapshot!(warned(&[(
         "scenarios/order-status.scenario.yaml",
@@ -277,4 +286,65 @@ fn an_unknown_media_type_and_media_without_types() {
         "  allowed_tools:",
         "  media:\n    enabled: true\n\n  allowed_tools:"
     )]));
+}
+
+/// The reference's Bedrock and Vertex embedding provider types load (they are valid
+/// YAML for the reference) and are warned at their `type:`: this build never calls them.
+#[test]
+fn platform_embedding_provider_types_are_warned_at_their_type() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    for rel in PROJECT_FILES {
+        let mut text = std::fs::read_to_string(Path::new(EXAMPLE).join(rel)).expect("example");
+        if *rel == "config.arena.yaml" {
+            text = text.replacen(
+                "  providers:\n",
+                "  embedding_providers:\n    - file: providers/titan.provider.yaml\n    - file: providers/vertex-embed.provider.yaml\n  providers:\n",
+                1,
+            );
+        }
+        let target = temp.path().join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, text).expect("write");
+    }
+    let provider = |name: &str, kind: &str, model: &str, platform: &str| {
+        format!(
+            "apiVersion: promptkit.altairalabs.ai/v1alpha1\nkind: Provider\nmetadata:\n  name: {name}\nspec:\n  id: {name}\n  type: {kind}\n  role: embedding\n  model: {model}\n  platform:\n{platform}"
+        )
+    };
+    for (name, kind, model, platform) in [
+        (
+            "titan",
+            "bedrock",
+            "amazon.titan-embed-text-v2:0",
+            "    type: bedrock\n    region: us-east-1\n",
+        ),
+        (
+            "vertex-embed",
+            "vertex",
+            "text-embedding-005",
+            "    type: vertex\n    project: p\n    region: us-central1\n",
+        ),
+    ] {
+        let file = temp.path().join(format!("providers/{name}.provider.yaml"));
+        std::fs::write(file, provider(name, kind, model, platform)).expect("write");
+    }
+    let outcome =
+        promptkit_build::frontend::Frontend::new().project(temp.path().join("config.arena.yaml"));
+    let rendered = outcome
+        .diagnostics
+        .render(&outcome.sources, RenderStyle::Plain)
+        .replace(&*temp.path().to_string_lossy(), "$PROJECT");
+    assert!(outcome.checked.is_some(), "{rendered}");
+    for (id, kind, file) in [
+        ("titan", "bedrock", "titan.provider.yaml:7:9"),
+        ("vertex-embed", "vertex", "vertex-embed.provider.yaml:7:9"),
+    ] {
+        let message = format!("provider `{id}`: `type: {kind}` (the reference's");
+        let at = rendered
+            .split("warning: ")
+            .find(|w| w.starts_with(&message))
+            .unwrap_or_else(|| panic!("no warning for {id}:\n{rendered}"));
+        assert!(at.contains(file), "{at}");
+        assert!(at.contains("is not implemented in this build"), "{at}");
+    }
 }

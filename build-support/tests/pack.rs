@@ -149,6 +149,28 @@ spec:
     assert!(text.contains("config.arena.yaml:10:5"), "{text}");
 }
 
+/// The reference's RFC 0011 example backs agents with workflow states (`state:`), which
+/// the official schema does not have: compiling refuses it at the field, and says why.
+#[test]
+fn state_backed_agents_are_refused_at_their_line_with_the_reason() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../promptkit/tests/data/workflow-agent-loops/config.arena.yaml");
+    let compiled = Frontend::new()
+        .project(&config)
+        .compile(&CompileOptions::default());
+    assert!(compiled.pack.is_none());
+    let text = compiled.render(RenderStyle::Plain);
+    assert!(
+        text.contains("breaks the PromptPack schema at `/agents/members/research`"),
+        "{text}"
+    );
+    assert!(text.contains("config.arena.yaml:85:16"), "{text}");
+    assert!(
+        text.contains("not in the official PromptPack schema; the reference's packc accepts it only against the pre-release schema 1.5.0"),
+        "{text}"
+    );
+}
+
 #[test]
 fn missing_example_media_is_a_located_warning() {
     let config = Path::new(CORPUS).join("multimodal-basics/config.arena.yaml");

@@ -5,8 +5,6 @@
 //! reaches the console or a report.
 
 use crate::support;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
@@ -21,44 +19,19 @@ type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>, String)>>>;
 
 /// A fake Bedrock runtime answering every InvokeModel call with one Claude message.
 fn fake_bedrock() -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
     let seen: Seen = Arc::default();
     let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let (mut request_line, mut headers, mut len) = (String::new(), Vec::new(), 0);
-            let _ = reader.read_line(&mut request_line);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = line.split_once(':') {
-                    let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_owned());
-                    if k == "content-length" {
-                        len = v.parse().unwrap_or(0);
-                    }
-                    headers.push((k, v));
-                }
-            }
-            let mut body = vec![0; len];
-            let _ = reader.read_exact(&mut body);
-            let reply = r#"{"id":"msg_bdrk","type":"message","role":"assistant","content":[{"type":"text","text":"Your order has shipped."}],"stop_reason":"end_turn","usage":{"input_tokens":20,"output_tokens":6}}"#;
-            if let Ok(mut log) = log.lock() {
-                log.push((
-                    request_line.trim().to_owned(),
-                    headers,
-                    String::from_utf8_lossy(&body).into_owned(),
-                ));
-            }
-            let _ = write!(
-                reader.get_mut(),
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
+    let url = support::loopback(move |request| {
+        if let Ok(mut log) = log.lock() {
+            log.push((
+                request.line.clone(),
+                request.headers.clone(),
+                String::from_utf8_lossy(&request.body).into_owned(),
+            ));
         }
+        let reply = r#"{"id":"msg_bdrk","type":"message","role":"assistant","content":[{"type":"text","text":"Your order has shipped."}],"stop_reason":"end_turn","usage":{"input_tokens":20,"output_tokens":6}}"#;
+        let json = [("content-type".to_owned(), "application/json".to_owned())];
+        support::http_response(200, &json, reply.as_bytes())
     });
     (url, seen)
 }

@@ -4,8 +4,6 @@
 //! reason and the run stays green.
 
 use crate::support;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
@@ -20,43 +18,22 @@ type Seen = Arc<Mutex<Vec<(String, String, String)>>>;
 /// A fake text-classification endpoint: "toxic" scores 0.93 for text containing
 /// "idiot", else 0.02 (in the nested all-scores shape).
 fn fake_inference_api() -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
     let seen: Seen = Arc::default();
     let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let (mut request_line, mut auth, mut len) = (String::new(), String::new(), 0);
-            let _ = reader.read_line(&mut request_line);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    len = v.trim().parse().unwrap_or(0);
-                } else if lower.starts_with("authorization:") {
-                    auth = line["authorization:".len()..].trim().to_owned();
-                }
-            }
-            let mut body = vec![0; len];
-            let _ = reader.read_exact(&mut body);
-            let body = String::from_utf8_lossy(&body).into_owned();
-            let toxic = if body.contains("idiot") { 0.93 } else { 0.02 };
-            let reply = format!(
-                r#"[[{{"label":"toxic","score":{toxic}}},{{"label":"insult","score":0.01}}]]"#
-            );
-            if let Ok(mut log) = log.lock() {
-                log.push((request_line.trim().to_owned(), auth, body));
-            }
-            let _ = write!(
-                reader.get_mut(),
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
+    let url = support::loopback(move |request| {
+        let body = String::from_utf8_lossy(&request.body).into_owned();
+        let toxic = if body.contains("idiot") { 0.93 } else { 0.02 };
+        let reply =
+            format!(r#"[[{{"label":"toxic","score":{toxic}}},{{"label":"insult","score":0.01}}]]"#);
+        if let Ok(mut log) = log.lock() {
+            log.push((
+                request.line.clone(),
+                request.header("authorization").to_owned(),
+                body,
+            ));
         }
+        let json = [("content-type".to_owned(), "application/json".to_owned())];
+        support::http_response(200, &json, reply.as_bytes())
     });
     (url, seen)
 }

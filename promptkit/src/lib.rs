@@ -14,9 +14,11 @@ pub mod mcp;
 pub mod media;
 pub mod message;
 pub mod pack;
+pub mod process;
 pub mod provider;
 pub mod providers;
 pub mod skills;
+mod tls;
 pub mod tools;
 pub mod validators;
 

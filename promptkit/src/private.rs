@@ -146,11 +146,16 @@ pub fn arena_case(project: &'static ArenaProject, index: usize, setup: fn(&mut S
     let Some(mode) = CassetteMode::from_env() else {
         panic!("{RECORD_VAR} must be unset, `1` (record again) or `update` (record what changed)");
     };
+    let cassettes = promptkit_build::plan::cassette_dir(&checked);
+    // The file the macro looks for to run this test keyless.
+    let cassette = cassettes.join(promptkit_build::plan::cassette_file(scenario, provider, 0));
+    let had_cassette = cassette.is_file();
+    let config = checked.config_path.clone();
     let run_options = RunOptions {
         scenarios: vec![scenario.to_owned()],
         providers: vec![provider.to_owned()],
         cassettes: Some(Cassettes {
-            dir: promptkit_build::plan::cassette_dir(&checked),
+            dir: cassettes,
             mode,
             rerecord: format!(
                 "{RECORD_VAR}=update cargo test -- --include-ignored --exact {}",
@@ -177,6 +182,9 @@ pub fn arena_case(project: &'static ArenaProject, index: usize, setup: fn(&mut S
             project.config
         );
     }
+    if !had_cassette && cassette.is_file() {
+        refresh(&config);
+    }
     write_reports(&run, scenario, provider, &mut running);
     let failed: Vec<String> = run
         .cases
@@ -188,6 +196,24 @@ pub fn arena_case(project: &'static ArenaProject, index: usize, setup: fn(&mut S
         panic!(
             "arena scenario `{scenario}` on `{provider}` failed:\n{}",
             failed.join("\n")
+        );
+    }
+}
+
+/// Marks the arena config modified (its bytes untouched), after a test recorded its
+/// first cassette: the macro compiled the test as `#[ignore]` without one, and the
+/// config is a file the build tracks, so the next `cargo test` expands the tests again
+/// and this one runs keyless by default. A config that cannot be touched only delays
+/// that until the next rebuild.
+fn refresh(config: &Path) {
+    let touched = std::fs::File::options()
+        .append(true)
+        .open(config)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    if let Err(e) = touched {
+        eprintln!(
+            "promptkit: recorded a cassette, but cannot mark {} modified ({e}); `touch` it or rebuild so the test runs keyless",
+            config.display()
         );
     }
 }
@@ -453,6 +479,28 @@ mod tests {
             selected(&["--some-new-flag"]),
             None,
             "unknown: merge every time"
+        );
+    }
+
+    #[test]
+    fn a_refreshed_config_is_newer_and_unchanged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config.arena.yaml");
+        std::fs::write(&config, "kind: Arena\n").expect("write");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        std::fs::File::options()
+            .append(true)
+            .open(&config)
+            .and_then(|f| f.set_modified(old))
+            .expect("set an old time");
+        super::refresh(&config);
+        let modified = std::fs::metadata(&config)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert!(modified > old);
+        assert_eq!(
+            std::fs::read_to_string(&config).expect("read"),
+            "kind: Arena\n"
         );
     }
 }

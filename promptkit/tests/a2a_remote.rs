@@ -5,7 +5,7 @@
 //! the response the `agent_*` assertions read; `skill_filter` hides a skill; the
 //! token reaches no result.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -16,24 +16,6 @@ use serde_json::{Value, json};
 use suite_support::{run_config, tool_outcomes};
 
 const TOKEN: &str = "a2a-loopback-s3cret";
-
-/// One request the agent received.
-#[derive(Debug, Default)]
-struct Received {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Value,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// A loopback A2A agent: serves its card at `agent-card.json` only and answers
 /// `message/send` with a completed task whose artifact echoes the query.
@@ -49,33 +31,15 @@ fn serve_agent() -> (String, Receiver<Received>) {
     (url, rx)
 }
 
+/// One request the agent received.
+type Received = crate::support::Request;
+
 fn answer(stream: TcpStream, tx: &Sender<Received>) {
     let mut reader = BufReader::new(stream);
-    let mut got = Received::default();
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
+    let Some(got) = Received::read_blocking(&mut reader) else {
         return;
-    }
-    let mut words = line.split_whitespace();
-    got.method = words.next().unwrap_or_default().to_owned();
-    got.path = words.next().unwrap_or_default().to_owned();
-    let mut len = 0usize;
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = line.trim_end().split_once(':') {
-            let (k, v) = (k.trim().to_lowercase(), v.trim().to_owned());
-            if k == "content-length" {
-                len = v.parse().unwrap_or(0);
-            }
-            got.headers.push((k, v));
-        }
-    }
-    let mut body = vec![0; len];
-    let _ = reader.read_exact(&mut body);
-    got.body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    };
+    let body = got.json_or_null();
     let (status, reply) = match (got.method.as_str(), got.path.as_str()) {
         ("GET", "/.well-known/agent-card.json") => (
             "200 OK",
@@ -89,16 +53,15 @@ fn answer(stream: TcpStream, tx: &Sender<Received>) {
                 ]
             }),
         ),
-        ("POST", "/a2a") if got.body["method"] == "message/send" => {
-            let query = got
-                .body
+        ("POST", "/a2a") if body["method"] == "message/send" => {
+            let query = body
                 .pointer("/params/message/parts/0/text")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let result = if query.contains("Atlantis") {
-                json!({"jsonrpc": "2.0", "id": got.body["id"], "error": {"code": -32000, "message": "no flights to Atlantis"}})
+                json!({"jsonrpc": "2.0", "id": body["id"], "error": {"code": -32000, "message": "no flights to Atlantis"}})
             } else {
-                json!({"jsonrpc": "2.0", "id": got.body["id"], "result": {
+                json!({"jsonrpc": "2.0", "id": body["id"], "result": {
                     "id": "task-1", "contextId": "ctx-1",
                     "status": {"state": "completed"},
                     "artifacts": [{"artifactId": "a1", "parts": [{"text": format!("Booked {query}")}, {"text": "seat 12A"}]}]
@@ -274,7 +237,7 @@ fn a_remote_agent_is_discovered_called_with_env_credentials_and_asserted() {
         assert_eq!(request.header("x-tenant"), Some("acme"));
         assert_eq!(request.header("x-client"), Some("promptkit-test"));
     }
-    let send = &requests[2].body;
+    let send = &requests[2].json();
     assert_eq!(send["jsonrpc"], "2.0");
     assert_eq!(send["params"]["message"]["role"], "user");
     assert_eq!(

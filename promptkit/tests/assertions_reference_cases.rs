@@ -80,15 +80,8 @@ fn ok_status() -> u16 {
     200
 }
 
-/// What the loopback server received.
-#[derive(Default, Debug)]
-struct Received {
-    method: String,
-    path: String,
-    raw_body: String,
-    headers: Vec<(String, String)>,
-    body: Value,
-}
+/// One request the evaluator endpoint received.
+type Received = crate::support::Request;
 
 /// Serves every request on 127.0.0.1 with the configured reply (one per connection);
 /// returns the base URL and a receiver of what was received.
@@ -106,34 +99,12 @@ fn serve(server: &Server) -> (String, std::sync::mpsc::Receiver<Received>) {
 }
 
 fn answer(stream: std::net::TcpStream, server: &Server, tx: &std::sync::mpsc::Sender<Received>) {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{BufReader, Write};
     {
         let mut reader = BufReader::new(stream);
-        let mut got = Received::default();
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_ok() {
-            let mut words = line.split_whitespace();
-            got.method = words.next().unwrap_or_default().to_owned();
-            got.path = words.next().unwrap_or_default().to_owned();
-        }
-        let mut len = 0usize;
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                break;
-            }
-            if let Some((k, v)) = line.trim_end().split_once(':') {
-                let (k, v) = (k.trim().to_lowercase(), v.trim().to_owned());
-                if k == "content-length" {
-                    len = v.parse().unwrap_or(0);
-                }
-                got.headers.push((k, v));
-            }
-        }
-        let mut body = vec![0; len];
-        let _ = reader.read_exact(&mut body);
-        got.body = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        got.raw_body = String::from_utf8_lossy(&body).into_owned();
+        let Some(got) = Received::read_blocking(&mut reader) else {
+            return;
+        };
         let _ = tx.send(got);
         std::thread::sleep(std::time::Duration::from_millis(server.delay_ms));
         let reply = format!(
@@ -151,6 +122,7 @@ fn request_mismatches(want: &Map<String, Value>, got: Option<Received>) -> Vec<S
     let Some(got) = got else {
         return vec!["the evaluator endpoint received no request".into()];
     };
+    let body = got.json_or_null();
     let mut out = Vec::new();
     if let Some(m) = want.get("method").and_then(Value::as_str)
         && m != got.method
@@ -163,9 +135,9 @@ fn request_mismatches(want: &Map<String, Value>, got: Option<Received>) -> Vec<S
         out.push(format!("path: want {p}, got {}", got.path));
     }
     if let Some(b) = want.get("raw_body").and_then(Value::as_str)
-        && b != got.raw_body
+        && b != got.body
     {
-        out.push(format!("raw body: want {b:?}, got {:?}", got.raw_body));
+        out.push(format!("raw body: want {b:?}, got {:?}", got.body));
     }
     for (k, v) in want
         .get("headers")
@@ -188,13 +160,12 @@ fn request_mismatches(want: &Map<String, Value>, got: Option<Received>) -> Vec<S
         .into_iter()
         .flatten()
     {
-        if got.body.get(k) != Some(v) {
-            out.push(format!("body.{k}: want {v}, got {:?}", got.body.get(k)));
+        if body.get(k) != Some(v) {
+            out.push(format!("body.{k}: want {v}, got {:?}", body.get(k)));
         }
     }
     if let Some(n) = want.get("tool_calls").and_then(Value::as_u64) {
-        let count = got
-            .body
+        let count = body
             .get("tool_calls")
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
@@ -476,10 +447,12 @@ fn run_with_request(case: &Case) -> (EvalResult, Option<JudgeRequest>) {
             .expect("make the script executable");
         evaluator.register_exec(ExecEval {
             type_name: case.assertion_type.clone(),
-            command: script,
-            args: exec.args.clone(),
-            env: exec.env.clone(),
-            timeout: std::time::Duration::from_millis(exec.timeout_ms.unwrap_or(30_000)),
+            process: promptkit::process::Subprocess {
+                command: script,
+                args: exec.args.clone(),
+                env: exec.env.clone(),
+                timeout: std::time::Duration::from_millis(exec.timeout_ms.unwrap_or(30_000)),
+            },
         });
         _exec_dir = dir;
     }

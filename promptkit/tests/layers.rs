@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 /// Bottom to top. A module may import any module listed before it.
 const LAYERS: &[&str] = &[
+    "tls",
     "message",
     "go_json",
     "files",
+    "process",
     "media",
     "provider",
     "providers",

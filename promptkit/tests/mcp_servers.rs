@@ -182,6 +182,28 @@ fn a_slow_call_times_out_at_timeout_ms() {
     );
 }
 
+/// As the reference's client: a bare `command` is found on this process's `PATH`, not on
+/// the `PATH` of the entry's `env`, which the server itself gets.
+#[test]
+fn a_bare_command_is_found_on_this_process_path_whatever_env_path_says() {
+    let Some(servers) = servers() else { return };
+    let dir = project("mcp-tools", &servers);
+    let config = dir.path().join("config.arena.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let files = "    - name: files\n      command: node\n";
+    assert!(text.contains(files), "{text}");
+    std::fs::write(
+        &config,
+        text.replace(
+            files,
+            &format!("{files}      env:\n        PATH: /nonexistent\n"),
+        ),
+    )
+    .expect("write");
+    let case = run_one(&config, "filesystem", &Setup::new());
+    assert_eq!(case.status, Status::Passed, "{case}");
+}
+
 #[test]
 fn the_filesystem_server_lists_and_reads_the_sandbox() {
     let Some(servers) = servers() else { return };
@@ -238,10 +260,12 @@ fn http_server(servers: &Path, mode: &str) -> HttpServer {
     std::thread::spawn(move || lines.for_each(drop));
     HttpServer {
         child,
-        url: format!(
-            "http://127.0.0.1:{port}/{}",
-            if mode == "sse" { "sse" } else { "mcp" }
-        ),
+        // The legacy SSE transport takes the base URL (the client adds `/sse`).
+        url: if mode == "sse" {
+            format!("http://127.0.0.1:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}/mcp")
+        },
     }
 }
 

@@ -305,20 +305,6 @@ async fn a_corrupt_or_exception_frame_is_a_typed_error() {
     }
 }
 
-/// The test service account with its `token_uri` at `token_url`, in a config folder.
-fn service_account_dir(token_url: &str) -> tempfile::TempDir {
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/cloud/service-account.json"
-    );
-    let mut account: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("json");
-    account["token_uri"] = Value::from(token_url);
-    let dir = tempfile::tempdir().expect("dir");
-    std::fs::write(dir.path().join("sa.json"), account.to_string()).expect("write");
-    dir
-}
-
 /// The public key of the test service account (DER `RSAPublicKey`).
 fn service_account_public_key() -> Vec<u8> {
     let fixture = concat!(
@@ -405,7 +391,7 @@ async fn vertex_gemini_exchanges_a_signed_jwt_and_caches_the_token() {
         "usageMetadata": {"promptTokenCount": 4, "candidatesTokenCount": 3, "totalTokenCount": 7}
     });
     let model = MockServer::start(vec![Reply::json(200, answer)]).await;
-    let dir = service_account_dir(&format!("{}/token", token.url));
+    let dir = support::service_account_dir(&format!("{}/token", token.url));
     let provider = live(
         "vertex-gemini",
         &vertex_spec("gemini", "gemini-2.0-flash", &model.url),
@@ -444,7 +430,7 @@ async fn vertex_claude_uses_raw_predict_and_streams_sse() {
         .collect();
     let refs: Vec<&str> = events.iter().map(String::as_str).collect();
     let model = MockServer::start(vec![Reply::sse(&refs)]).await;
-    let dir = service_account_dir(&format!("{}/token", token.url));
+    let dir = support::service_account_dir(&format!("{}/token", token.url));
     let provider = live(
         "vertex-claude",
         &vertex_spec("claude", "claude-3-5-sonnet@20240620", &model.url),
@@ -568,7 +554,7 @@ async fn vertex_model_garden_is_called_openai_compatible_with_the_token() {
                "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}}),
     )])
     .await;
-    let dir = service_account_dir(&format!("{}/token", token.url));
+    let dir = support::service_account_dir(&format!("{}/token", token.url));
     // `platform.endpoint` is the endpoint id here; `base_url` replaces the host part.
     let yaml = format!(
         "type: openai\nmodel: google/gemini-2.0-flash\nbase_url: {}/v1beta1/projects/my-proj/locations/us-central1/endpoints/openapi\ncredential:\n  credential_file: sa.json\nplatform:\n  type: vertex\n  project: my-proj\n  region: us-central1\n",
@@ -590,8 +576,9 @@ async fn vertex_model_garden_is_called_openai_compatible_with_the_token() {
     );
 }
 
-#[tokio::test]
-async fn bedrock_openai_models_use_invoke_model_signed() {
+/// gpt-oss on a Bedrock platform (signed with a session token) at a server answering
+/// "oss" once.
+async fn bedrock_oss() -> (MockServer, promptkit::providers::openai::OpenAi) {
     let server = MockServer::start(vec![Reply::json(
         200,
         json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "oss"}, "finish_reason": "stop"}],
@@ -608,6 +595,12 @@ async fn bedrock_openai_models_use_invoke_model_signed() {
         Arc::new(platform),
         transport(),
     );
+    (server, provider)
+}
+
+#[tokio::test]
+async fn bedrock_openai_models_use_invoke_model_signed() {
+    let (server, provider) = bedrock_oss().await;
     let mut request = hello();
     request.sampling.top_p = Some(0.0);
     let response = provider.chat(request).await.expect("answer");
@@ -619,4 +612,25 @@ async fn bedrock_openai_models_use_invoke_model_signed() {
         "Bedrock rejects top_p: 0"
     );
     assert_signed(call, server.url.trim_start_matches("http://"));
+}
+
+/// As the reference: an OpenAI model on Bedrock answers a streamed turn with one
+/// InvokeModel call (not invoke-with-response-stream), its whole answer as the stream.
+#[tokio::test]
+async fn bedrock_openai_streams_are_one_invoke_call() {
+    let (server, provider) = bedrock_oss().await;
+    let chunks: Vec<StreamChunk> = provider
+        .stream(hello())
+        .map(|c| c.expect("chunk"))
+        .collect()
+        .await;
+    assert!(
+        matches!(&chunks[0], StreamChunk::Text(t) if t == "oss"),
+        "{chunks:?}"
+    );
+    assert!(matches!(chunks.last(), Some(StreamChunk::Done(r)) if r.message.content == "oss"));
+    let calls = server.requests();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].path, "/model/openai.gpt-oss-20b-1:0/invoke");
+    assert_signed(&calls[0], server.url.trim_start_matches("http://"));
 }

@@ -19,6 +19,10 @@ struct KnownTools<'a> {
     /// Whether some A2A agent is remote (`url`).
     remote_agents: bool,
     mcp_prefixes: Vec<String>,
+    /// Whether some MCP server comes from a `source`: its tools, known only once it
+    /// opens, keep their own names (the reference's rule), so any name but an
+    /// `mcp__<server>__<tool>` one may be one.
+    mcp_sources: bool,
 }
 
 impl<'a> KnownTools<'a> {
@@ -57,6 +61,11 @@ impl<'a> KnownTools<'a> {
                 .collect(),
             remote_agents: arena.a2a_agents.iter().any(|a| a.url.is_some()),
             mcp_prefixes,
+            mcp_sources: arena
+                .mcp_servers
+                .iter()
+                .chain(arena.runtime.iter().flat_map(|r| r.mcp_servers.iter()))
+                .any(|s| s.source.is_some()),
         }
     }
 
@@ -84,6 +93,7 @@ impl<'a> KnownTools<'a> {
         self.names.contains(&name)
             || self.agent_tools.iter().any(|t| t == name)
             || (self.remote_agents && name.starts_with("a2a__"))
+            || (self.mcp_sources && !name.starts_with("mcp__"))
             || self
                 .mcp_prefixes
                 .iter()

@@ -62,6 +62,10 @@ pub enum ProviderType {
     Cartesia,
     /// Hugging Face Inference API classifiers.
     HuggingFace,
+    /// The reference's embedding provider on AWS Bedrock (Titan, Cohere bodies).
+    Bedrock,
+    /// The reference's embedding provider on GCP Vertex AI.
+    Vertex,
 }
 
 impl Named for ProviderType {
@@ -81,6 +85,8 @@ impl Named for ProviderType {
         Self::ElevenLabs,
         Self::Cartesia,
         Self::HuggingFace,
+        Self::Bedrock,
+        Self::Vertex,
     ];
 
     fn as_str(self) -> &'static str {
@@ -99,6 +105,8 @@ impl Named for ProviderType {
             Self::ElevenLabs => "elevenlabs",
             Self::Cartesia => "cartesia",
             Self::HuggingFace => "huggingface",
+            Self::Bedrock => "bedrock",
+            Self::Vertex => "vertex",
         }
     }
 

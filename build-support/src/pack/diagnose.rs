@@ -93,18 +93,21 @@ fn schema_failures(pack: &PromptPack, project: &Project) -> Vec<Diagnostic> {
     super::validate_schema(&json)
         .into_iter()
         .map(|problem| {
+            let field = unexpected_field(&problem.pointer, &problem.message);
+            let note = if field.starts_with("/agents/members/") && field.ends_with("/state") {
+                // The reference's packc validates against the pre-release schema 1.5.0 it
+                // embeds, which adds state-backed agents (RFC 0011).
+                "agent `state` (RFC 0011) is not in the official PromptPack schema; the reference's packc accepts it only against the pre-release schema 1.5.0 it embeds — remove it to publish this pack"
+            } else {
+                "`validate` let this value through; change it here (and please report the gap)"
+            };
             Diagnostic::error(format!(
                 "the compiled pack breaks the PromptPack schema at `{}`: {}",
                 problem.pointer,
                 crate::diagnostic::truncate(&problem.message, 300)
             ))
-            .at(super::locate::source_of(
-                project,
-                &unexpected_field(&problem.pointer, &problem.message),
-            ))
-            .with_note(
-                "`validate` let this value through; change it here (and please report the gap)",
-            )
+            .at(super::locate::source_of(project, &field))
+            .with_note(note)
         })
         .collect()
 }

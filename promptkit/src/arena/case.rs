@@ -25,6 +25,7 @@ use crate::assertions::{AssertionContext, Evaluator, PriorResult};
 use crate::conversation::{
     ContextPolicy, Conversation, PreparedPrompt, RoundHook, ToolPolicy, TurnOutcome, prepare_prompt,
 };
+use crate::mcp::{McpLease, SourceContext};
 use crate::media::{MediaLimits, MediaRoot, turn_message};
 use crate::message::{Message, Usage};
 use crate::provider::{Provider, RequestContext, Sampling};
@@ -79,6 +80,42 @@ fn fill_workflow(run: Option<&SharedRun>, prompt: PreparedPrompt) -> PreparedPro
 /// through the case's cassette when the suite has cassettes (see
 /// [`crate::providers::cassette`]), written back after the case.
 pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String> {
+    let lease = suite.mcp.lease(&case.scenario, source_context(suite, case));
+    let result = run_leased(suite, case, &lease).await;
+    suite.mcp.release(lease).await;
+    result
+}
+
+/// What the case's MCP sources get: the scenario's variables and the arena's named
+/// skill directories (absolute).
+fn source_context(suite: &Suite, case: &Case) -> SourceContext {
+    let project = &suite.project;
+    let config_dir = project.config_dir();
+    let config_dir = std::path::absolute(&config_dir).unwrap_or(config_dir);
+    let vars = project
+        .scenario(&case.scenario)
+        .and_then(|s| s.spec.variables.as_ref())
+        .map(|vars| {
+            vars.iter()
+                .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let skills = project
+        .arena
+        .spec
+        .value
+        .skills
+        .iter()
+        .filter_map(|s| {
+            let dir = s.dir.as_ref().or(s.path.as_ref())?;
+            Some((s.name.clone()?, config_dir.join(&dir.value)))
+        })
+        .collect();
+    SourceContext { vars, skills }
+}
+
+async fn run_leased(suite: &Suite, case: &Case, lease: &McpLease) -> Result<CaseResult, String> {
     let live = match suite.providers.get(&case.provider) {
         Some(p) => Ok(p.clone()),
         None => Err(suite.provider_errors.get(&case.provider).map_or_else(
@@ -87,10 +124,10 @@ pub(crate) async fn run(suite: &Suite, case: &Case) -> Result<CaseResult, String
         )),
     };
     let Some(cassette) = cassette(suite, case, live.as_ref().ok())? else {
-        return play(suite, case, live?).await;
+        return play(suite, case, live?, lease).await;
     };
     let cassette = Arc::new(cassette);
-    let played = play(suite, case, cassette.clone()).await;
+    let played = play(suite, case, cassette.clone(), lease).await;
     cassette.save().map_err(|e| e.to_string())?;
     played
 }
@@ -146,6 +183,7 @@ async fn play(
     suite: &Suite,
     case: &Case,
     provider: Arc<dyn Provider>,
+    lease: &McpLease,
 ) -> Result<CaseResult, String> {
     let project = &suite.project;
     let scenario = project
@@ -252,7 +290,13 @@ async fn play(
         || !remote_agents.is_empty()
     {
         let mut tools = (*suite.tools).clone();
-        for tool in suite.mcp.tools().await.map_err(|e| e.to_string())? {
+        let listed = suite
+            .mcp
+            .case_tools(lease)
+            .await
+            .map_err(|e| e.to_string())?;
+        tools.bind_mcp(&listed);
+        for tool in listed {
             tools.insert(Tool::mcp(tool));
         }
         for agent in remote_agents.iter().cloned() {
@@ -289,7 +333,7 @@ async fn play(
     };
     let mut conversation = Conversation::new(provider.clone())
         .prompt(prepared)
-        .tools(tools)
+        .tools(tools.clone())
         .tool_policy(ToolPolicy::arena(spec.tool_policy.as_ref()))
         .context_policy(spec.context_policy.as_ref().and_then(|policy| {
             let embedder = policy
@@ -303,9 +347,11 @@ async fn play(
     if let Some(run) = &workflow {
         conversation = conversation.between_rounds(handoff(run, &prepare)?);
     }
+    // `tool_exec` runs the case's tools: MCP servers and sources, agents, skills too.
     let evaluator = suite
         .evaluator
         .clone()
+        .with_tool_executor(tools.clone())
         .with_judge(Arc::new(ProviderJudge::new(
             suite,
             &case.scenario,

@@ -61,6 +61,12 @@ impl Suite {
             .unwrap_or(1)
             .max(1);
         let cases = self.cases();
+        self.mcp.plan(
+            cases
+                .iter()
+                .filter(|c| c.kind == CaseKind::Scenario)
+                .map(|c| c.scenario.as_str()),
+        );
         let mut results = Vec::with_capacity(cases.len());
         let budget = self.options.max_cost_usd;
         let spent = std::cell::Cell::new(0.0_f64);

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::assertions::CustomAssertion;
 use crate::classify::Classifier;
-use crate::mcp::McpServerSpec;
+use crate::mcp::{McpServerSpec, McpSource, McpSources};
 use crate::provider::Provider;
 use crate::providers::embeddings::Embedder;
 use crate::tools::{ToolError, Toolbox};
@@ -25,6 +25,7 @@ pub struct Setup {
     pub(crate) classifiers: BTreeMap<String, Arc<dyn Classifier>>,
     pub(crate) embedders: BTreeMap<String, Arc<dyn Embedder>>,
     pub(crate) mcp_servers: Vec<McpServerSpec>,
+    pub(crate) mcp_sources: McpSources,
 }
 
 impl Setup {
@@ -72,6 +73,14 @@ impl Setup {
     /// `embedder` instead of the named API.
     pub fn embedder(&mut self, name: &str, embedder: Arc<dyn Embedder>) -> &mut Self {
         self.embedders.insert(name.to_owned(), embedder);
+        self
+    }
+
+    /// Registers MCP source `name` (replacing one of that name, the built-in `docker`
+    /// included): `mcp_servers` entries with `source: <name>` are opened by it at their
+    /// `scope`, as the reference's host-registered `MCPSource`s.
+    pub fn mcp_source(&mut self, name: &str, source: impl McpSource + 'static) -> &mut Self {
+        self.mcp_sources.insert(name, std::sync::Arc::new(source));
         self
     }
 

@@ -167,7 +167,8 @@ impl Suite {
                 }
             }
         }
-        let mcp = McpServers::from_project(&project, &setup.mcp_servers);
+        let mcp = McpServers::from_project(&project, &setup.mcp_servers)
+            .with_sources(setup.mcp_sources.clone());
         let skills = Skills::discover(&project).map(Arc::new);
         Self {
             mcp,

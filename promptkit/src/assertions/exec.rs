@@ -4,38 +4,26 @@
 //! metadata}}` as JSON on stdin and answers `{score, detail, data}` on stdout.
 //!
 //! As the reference: a process that fails, times out (default 30 s) or prints no JSON
-//! scores 0 with the reason (stderr included). Unlike the reference, the process does
-//! not inherit the environment: it gets `PATH`, `HOME`, `LANG`, `TMPDIR` and the variables
-//! its `env` names, so API keys reach a script only when listed.
+//! scores 0 with the reason (stderr included). The process runs as every bound one
+//! does ([`Subprocess`]: a minimal environment plus the variables it names).
 
 use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use tokio::io::AsyncWriteExt;
 
 use super::context::AssertionContext;
 use super::rest::{message_views, tool_call_views};
 use super::result::EvalResult;
-
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-const BASE_ENV: &[&str] = &["PATH", "HOME", "LANG", "TMPDIR"];
+use crate::process::Subprocess;
 
 /// One exec-bound eval type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecEval {
     /// The type name scenarios use.
     pub type_name: String,
-    /// The program.
-    pub command: PathBuf,
-    /// Its arguments.
-    pub args: Vec<String>,
-    /// Environment variables passed through from this process.
-    pub env: Vec<String>,
-    /// How long it may run.
-    pub timeout: Duration,
+    /// The process it runs.
+    pub process: Subprocess,
 }
 
 #[derive(Deserialize)]
@@ -58,10 +46,7 @@ impl ExecEval {
     ) -> Self {
         Self {
             type_name: type_name.to_owned(),
-            command,
-            args: binding.args.clone(),
-            env: binding.env.clone(),
-            timeout: timeout_of(binding.timeout_ms),
+            process: Subprocess::from_binding(binding, command),
         }
     }
 
@@ -90,27 +75,11 @@ impl ExecEval {
     /// Runs the process on `ctx`.
     pub async fn eval(&self, params: &Map<String, Value>, ctx: &AssertionContext) -> EvalResult {
         let request = self.request(params, ctx).to_string();
-        let output = match tokio::time::timeout(self.timeout, self.run(request)).await {
-            Ok(Ok(output)) => output,
-            Ok(Err(e)) => return EvalResult::fail(format!("exec eval failed: {e}")),
-            Err(_) => {
-                return EvalResult::fail(format!(
-                    "exec eval failed: no answer within {} ms (timeout_ms)",
-                    self.timeout.as_millis()
-                ));
-            }
+        let stdout = match self.process.call(request.as_bytes()).await {
+            Ok(stdout) => stdout,
+            Err(e) => return EvalResult::fail(format!("exec eval failed: {e}")),
         };
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let stderr = stderr.trim();
-            let detail = if stderr.is_empty() {
-                String::new()
-            } else {
-                format!(" (stderr: {stderr})")
-            };
-            return EvalResult::fail(format!("exec eval failed: {}{detail}", output.status));
-        }
-        match serde_json::from_slice::<Reply>(&output.stdout) {
+        match serde_json::from_slice::<Reply>(&stdout) {
             Ok(reply) => {
                 let data = reply.data.unwrap_or_default();
                 EvalResult::scored(reply.score, reply.detail)
@@ -119,56 +88,5 @@ impl ExecEval {
             }
             Err(e) => EvalResult::fail(format!("exec eval returned invalid JSON: {e}")),
         }
-    }
-
-    async fn run(&self, request: String) -> std::io::Result<std::process::Output> {
-        let mut command = tokio::process::Command::new(&self.command);
-        command
-            .args(&self.args)
-            .env_clear()
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        for name in BASE_ENV
-            .iter()
-            .copied()
-            .chain(self.env.iter().map(String::as_str))
-        {
-            if let Some(value) = std::env::var_os(name) {
-                command.env(name, value);
-            }
-        }
-        let mut child = command.spawn().map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("cannot start {}: {e}", self.command.display()),
-            )
-        })?;
-        if let Some(mut stdin) = child.stdin.take() {
-            // A process that does not read its input is not an error.
-            let _ = stdin.write_all(request.as_bytes()).await;
-        }
-        child.wait_with_output().await
-    }
-}
-
-/// `timeout_ms` when positive, else the default.
-fn timeout_of(timeout_ms: Option<i64>) -> Duration {
-    timeout_ms
-        .and_then(|ms| u64::try_from(ms).ok())
-        .filter(|ms| *ms > 0)
-        .map_or(DEFAULT_TIMEOUT, Duration::from_millis)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timeouts_default_to_30_seconds() {
-        assert_eq!(timeout_of(None), DEFAULT_TIMEOUT);
-        assert_eq!(timeout_of(Some(0)), DEFAULT_TIMEOUT);
-        assert_eq!(timeout_of(Some(5000)), Duration::from_secs(5));
     }
 }

@@ -59,8 +59,9 @@ impl Connection {
                 env,
                 working_dir,
             } => {
-                let mut cmd = tokio::process::Command::new(command);
+                let mut cmd = tokio::process::Command::new(program(command));
                 cmd.args(args)
+                    .env("PATH", child_path())
                     .envs(env.iter().map(|(k, v)| (k, v)))
                     .current_dir(working_dir)
                     .kill_on_drop(true);
@@ -105,7 +106,10 @@ impl Connection {
                 };
                 initialize(spec, ().serve(transport), &stderr).await?
             }
-            McpTransport::Missing => return Err(McpError::NoTransport { server }),
+            // A source's endpoint is opened first and connected as SSE or Streamable HTTP.
+            McpTransport::Source(_) | McpTransport::Missing => {
+                return Err(McpError::NoTransport { server });
+            }
         };
         let peer = service.peer().clone();
         let listed = tokio::time::timeout(spec.startup_timeout, peer.list_all_tools()).await;
@@ -181,6 +185,35 @@ impl Connection {
             let _ = service.close_with_timeout(Duration::from_secs(10)).await;
         }
     }
+}
+
+/// The program to start for `command`: a bare name is looked up on this process's
+/// `PATH` (not on the `PATH` an entry's `env` gives the server), as the reference's Go
+/// client does; a path is used as written.
+fn program(command: &str) -> std::path::PathBuf {
+    let bare = std::path::PathBuf::from(command);
+    if command.contains('/') {
+        return bare;
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(command))
+        .find(|path| path.is_file())
+        .unwrap_or(bare)
+}
+
+/// The server's `PATH` unless its `env` sets one: this process's, after the common
+/// binary folders (the reference's client prepends them so `npx`/`node` are found).
+fn child_path() -> std::ffi::OsString {
+    let mut dirs: Vec<std::path::PathBuf> = ["/usr/local/bin", "/usr/bin", "/bin"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .collect();
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
 }
 
 /// Runs the initialize handshake within the start-up timeout.

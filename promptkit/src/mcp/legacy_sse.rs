@@ -3,8 +3,9 @@
 //! it and no maintained crate does, so it is written here — and only the transport: the
 //! session, handshake and calls stay the SDK's, over its sink/stream transport.
 //!
-//! A GET of the server's URL opens an SSE stream. Its first `endpoint` event names where
-//! to POST client messages (resolved against the URL; another origin is refused), and
+//! As in the reference, `url` is the server's base URL: a GET of `<url>/sse` opens an SSE
+//! stream. Its first `endpoint` event names where to POST client messages (resolved
+//! against the base URL; another origin is refused), and
 //! its `message` events carry the server's JSON-RPC messages. Dropping the transport
 //! ends the stream.
 
@@ -21,8 +22,8 @@ use crate::providers::sse::SseParser;
 #[error("{0}")]
 pub struct SseTransportError(String);
 
-/// Opens the SSE stream at `url` (sending `headers`) and waits for the server's message
-/// endpoint; the sink posts client messages to it, the stream yields the server's.
+/// Opens the SSE stream at `<url>/sse` (sending `headers`) and waits for the server's
+/// message endpoint; the sink posts client messages to it, the stream yields the server's.
 pub(crate) async fn connect(
     url: &str,
     headers: &[(String, String)],
@@ -33,16 +34,18 @@ pub(crate) async fn connect(
     ),
     String,
 > {
-    let base = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    let base = reqwest::Url::parse(url.trim_end_matches('/'))
+        .map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    let stream_url = format!("{}/sse", base.as_str().trim_end_matches('/'));
     let client = crate::providers::http::client().map_err(|e| e.to_string())?;
-    let mut request = client.get(base.clone()).header(ACCEPT, "text/event-stream");
+    let mut request = client.get(&stream_url).header(ACCEPT, "text/event-stream");
     for (name, value) in headers {
         request = request.header(name.as_str(), value.as_str());
     }
     let response = request.send().await.map_err(|e| e.to_string())?;
     if !response.status().is_success() {
         return Err(format!(
-            "the SSE stream answered HTTP {}",
+            "the SSE stream `{stream_url}` answered HTTP {} (`url` is the server's base URL; `/sse` is added)",
             response.status()
         ));
     }

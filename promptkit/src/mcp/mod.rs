@@ -3,19 +3,27 @@
 //! [`Setup::mcp_server`](crate::arena::Setup::mcp_server)), started on first use,
 //! their `tools/list` filtered by `tool_filter` and offered to the model as
 //! `mcp__<server>__<tool>` (the reference's names), their results (text, images) fed
-//! back into the tool loop.
+//! back into the tool loop. Entries with a `source` are opened by a host-provisioned
+//! [`McpSource`] at their `scope` (see `source`), their tools offered under their own
+//! names, as the reference does.
 
 mod connection;
 mod content;
+mod docker;
 mod legacy_sse;
 mod servers;
+mod source;
 mod spec;
 
 use std::time::Duration;
 
 pub use connection::ListedTool;
 pub use content::{McpAnswer, answer};
-pub use servers::{McpServers, McpTool};
+pub use docker::DockerSource;
+pub use servers::{McpLease, McpServers, McpTool};
+pub use source::{
+    Closer, McpEndpoint, McpSource, McpSources, SourceContext, SourceEntry, SourceScope,
+};
 pub use spec::{
     DEFAULT_REQUEST_TIMEOUT, DEFAULT_STARTUP_TIMEOUT, McpServerSpec, McpTransport, ToolFilter,
 };
@@ -23,6 +31,14 @@ pub use spec::{
 /// The name the model sees for tool `tool` of server `server`.
 pub fn qualified_name(server: &str, tool: &str) -> String {
     format!("mcp__{server}__{tool}")
+}
+
+/// The server's own name of a tool offered as `name`: `name` without an
+/// `mcp__<server>__` prefix (as the reference's executor strips it).
+pub fn raw_name(name: &str) -> &str {
+    name.strip_prefix("mcp__")
+        .and_then(|rest| rest.split_once("__"))
+        .map_or(name, |(_, tool)| tool)
 }
 
 /// Why an MCP server could not serve.
@@ -90,6 +106,16 @@ pub enum McpError {
         /// The server.
         server: String,
         /// What went wrong.
+        reason: String,
+    },
+    /// A `source` could not open an endpoint.
+    #[error("MCP server `{server}`: source `{source_name}`: {reason}")]
+    Source {
+        /// The server.
+        server: String,
+        /// The source's name.
+        source_name: String,
+        /// What went wrong (an unknown source lists the registered ones).
         reason: String,
     },
     /// Neither `command` nor `url` is set.

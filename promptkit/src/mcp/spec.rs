@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use promptkit_build::model::{AllowBlockList, McpServerConfig};
 
+use super::source::{SourceEntry, SourceScope};
+
 /// The reference's default per-request timeout (overridden by `timeout_ms`).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -13,7 +15,7 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How the client talks to the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum McpTransport {
     /// A child process speaking JSON-RPC on stdin/stdout.
     Stdio {
@@ -40,6 +42,8 @@ pub enum McpTransport {
         /// Headers sent with every request.
         headers: Vec<(String, String)>,
     },
+    /// Opened by a host-provisioned source at its scope (`source`, `scope`).
+    Source(SourceEntry),
     /// Neither `command` nor `url` was given.
     Missing,
 }
@@ -85,7 +89,7 @@ fn matches_pattern(pattern: &str, name: &str) -> bool {
 
 /// One MCP server: its name (tools are offered as `mcp__<name>__<tool>`), transport,
 /// timeouts and tool filter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpServerSpec {
     /// The server's name.
     pub name: String,
@@ -111,6 +115,24 @@ impl McpServerSpec {
                 env: Vec::new(),
                 working_dir: PathBuf::from("."),
             },
+        )
+    }
+
+    /// A server opened by source `source` (see [`McpSource`](super::McpSource)) at each
+    /// `scope`, with `args` as its `source_args`.
+    pub fn source(
+        name: &str,
+        source: &str,
+        scope: SourceScope,
+        args: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Self::new(
+            name,
+            McpTransport::Source(SourceEntry {
+                source: source.to_owned(),
+                scope,
+                args,
+            }),
         )
     }
 
@@ -179,7 +201,22 @@ impl McpServerSpec {
                 .collect::<Vec<_>>()
         };
         let transport_name = config.transport.as_ref().map(|t| t.value.as_str());
+        let scope = config
+            .scope
+            .as_ref()
+            .and_then(|s| SourceScope::parse(&s.value));
         let transport = match (&config.command, &config.url, transport_name) {
+            (None, None, _) if config.source.is_some() && scope.is_some() => {
+                McpTransport::Source(SourceEntry {
+                    source: config.source.clone().unwrap_or_default(),
+                    scope: scope.unwrap_or(SourceScope::Run),
+                    args: config
+                        .source_args
+                        .as_ref()
+                        .map(|a| a.value.to_json_map())
+                        .unwrap_or_default(),
+                })
+            }
             (_, Some(url), Some("streamable_http")) => McpTransport::StreamableHttp {
                 url: url.clone(),
                 headers: pairs(&config.headers),

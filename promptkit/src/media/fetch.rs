@@ -77,8 +77,7 @@ impl MediaFetch {
     /// that counts hops and refuses private addresses written as IPs.
     fn client(&self) -> Result<reqwest::Client, String> {
         let allow_private = self.allow_private;
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::builder()
+        crate::tls::client_builder()
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 if attempt.previous().len() >= MAX_REDIRECTS {

@@ -122,17 +122,22 @@ pub trait Provider: Send + Sync {
         &'a self,
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
-        use futures_util::StreamExt;
-        Box::pin(
-            futures_util::stream::once(self.chat(request)).flat_map(|result| {
-                let chunks: Vec<_> = match result {
-                    Ok(response) => chunks_of(response).into_iter().map(Ok).collect(),
-                    Err(error) => vec![Err(error)],
-                };
-                futures_util::stream::iter(chunks)
-            }),
-        )
+        whole_as_stream(self.chat(request))
     }
+}
+
+/// A whole answer as a stream: the answer's [`chunks_of`], or its error.
+pub fn whole_as_stream<'a>(
+    answer: BoxFuture<'a, Result<ChatResponse, ProviderError>>,
+) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
+    use futures_util::StreamExt;
+    Box::pin(futures_util::stream::once(answer).flat_map(|result| {
+        let chunks: Vec<_> = match result {
+            Ok(response) => chunks_of(response).into_iter().map(Ok).collect(),
+            Err(error) => vec![Err(error)],
+        };
+        futures_util::stream::iter(chunks)
+    }))
 }
 
 /// The chunks a stream would have produced for a whole response: its text, its tool

@@ -1,7 +1,7 @@
 //! Anthropic Messages API: tools (`tool_use` / `tool_result` blocks), SSE streaming
 //! (`content_block_delta` text, `input_json_delta` tool arguments, thinking and its
 //! signature), extended thinking (`thinking_budget`; thinking blocks kept as reasoning
-//! and sent back with their signature), usage with cache reads (input counts from
+//! and sent back with their signature), usage with cache reads and thinking tokens (input counts from
 //! `message_start` or `message_delta`), cost from pricing. The same provider runs on
 //! AWS Bedrock and GCP Vertex ([`super::platform`]): body without `model` and with the
 //! platform's `anthropic_version`, signed or token-authorized, Bedrock streams as AWS
@@ -334,18 +334,20 @@ fn media_block(part: &ContentPart) -> Result<Value, String> {
     }
 }
 
+/// Usage from an Anthropic `usage` object; the thinking share of the output from
+/// `output_tokens_details.thinking_tokens` when the API reports it (Claude 4.5 does).
 fn usage_of(usage: Option<&Value>) -> Usage {
     let n = |k: &str| {
         usage
-            .and_then(|u| u.get(k))
+            .and_then(|u| u.pointer(k))
             .and_then(Value::as_u64)
             .unwrap_or(0)
     };
     Usage {
-        input_tokens: n("input_tokens"),
-        output_tokens: n("output_tokens"),
-        cached_tokens: n("cache_read_input_tokens"),
-        reasoning_tokens: 0,
+        input_tokens: n("/input_tokens"),
+        output_tokens: n("/output_tokens"),
+        cached_tokens: n("/cache_read_input_tokens"),
+        reasoning_tokens: n("/output_tokens_details/thinking_tokens"),
     }
 }
 
@@ -436,6 +438,7 @@ impl Decoder for Stream {
                 let u = usage_of(data.get("usage"));
                 if data.pointer("/usage/output_tokens").is_some() {
                     self.usage.output_tokens = u.output_tokens;
+                    self.usage.reasoning_tokens = u.reasoning_tokens;
                 }
                 if u.input_tokens > 0 {
                     self.usage.input_tokens = u.input_tokens;

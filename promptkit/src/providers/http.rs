@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::aws_errors;
 use super::limits::Limits;
 use crate::provider::{ErrorKind, ProviderError};
 
@@ -101,14 +102,13 @@ impl RetryBudget {
     }
 }
 
-/// The process's plain HTTP client (rustls with the ring provider), shared by tools,
-/// MCP servers and the assertions that call out; each sets its timeout per request.
+/// The process's plain HTTP client, shared by tools, MCP servers and the assertions
+/// that call out; each sets its timeout per request.
 pub(crate) fn client() -> Result<reqwest::Client, ClientError> {
     static CLIENT: OnceLock<Result<reqwest::Client, ClientError>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
+            crate::tls::client_builder()
                 .build()
                 .map_err(|e| ClientError(e.to_string()))
         })
@@ -166,8 +166,7 @@ impl Transport {
         retry: RetryPolicy,
         inflight: usize,
     ) -> Result<Self, ClientError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let client = crate::tls::client_builder()
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| ClientError(e.to_string()))?;
@@ -356,19 +355,27 @@ async fn status_error(
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(Duration::from_secs_f64);
+    let aws_error = aws_errors::error_type(response.headers()).map(str::to_owned);
     let body = response.text().await.unwrap_or_default();
     let retry_after = retry_after.or_else(|| retry_delay_in_body(&body));
-    let detail = excerpt(&body, secret);
+    let detail = match &aws_error {
+        Some(exception) => format!("{exception}: {}", excerpt(&body, secret)),
+        None => excerpt(&body, secret),
+    };
     let kind = if status == StatusCode::TOO_MANY_REQUESTS {
         ErrorKind::RateLimited { retry_after }
     } else if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        let hint = match aws_error {
+            Some(_) => aws_errors::CREDENTIALS_HINT,
+            None => "check the API key in the environment",
+        };
         return ProviderError::new(
             provider,
             what,
             ErrorKind::Status {
                 code: status.as_u16(),
             },
-            format!("{detail} (check the API key in the environment)"),
+            format!("{detail} ({hint})"),
         );
     } else {
         ErrorKind::Status {

@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod aws_credentials;
+pub mod aws_errors;
 pub mod cassette;
 pub mod credentials;
 pub mod embeddings;

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::eventstream::EventStreamFraming;
 use super::http::{Secret, Transport};
 use super::platform::{Prepared, SharedPlatform};
 pub use super::pricing::Pricing;
@@ -21,7 +20,7 @@ use crate::media::data_url;
 use crate::message::{ContentPart, Message, Reasoning, Role, ToolCall, Usage};
 use crate::provider::{
     BoxFuture, BoxStream, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError,
-    StreamChunk,
+    StreamChunk, whole_as_stream,
 };
 
 /// How requests authenticate.
@@ -583,6 +582,11 @@ impl Provider for OpenAi {
         &'a self,
         request: ChatRequest,
     ) -> BoxStream<'a, Result<StreamChunk, ProviderError>> {
+        // OpenAI models on Bedrock answer a streamed turn with one InvokeModel call, as
+        // the reference does (no recording of their event stream exists to decode).
+        if self.platform.as_ref().is_some_and(|p| p.event_stream()) {
+            return whole_as_stream(self.chat(request));
+        }
         let opening = async move {
             let body = self.body(&request, true)?;
             match self.prepare(&body, true).await.transpose()? {
@@ -604,15 +608,6 @@ impl Provider for OpenAi {
             pricing: self.settings.pricing,
             ..StreamState::default()
         };
-        match self.platform.as_ref().is_some_and(|p| p.event_stream()) {
-            true => streaming::open_framed(
-                self.id.clone(),
-                self.what(),
-                opening,
-                Box::new(EventStreamFraming::default()),
-                Box::new(decoder),
-            ),
-            false => streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder)),
-        }
+        streaming::open(self.id.clone(), self.what(), opening, Box::new(decoder))
     }
 }

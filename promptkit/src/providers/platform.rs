@@ -6,13 +6,24 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
+use super::aws_errors;
 use super::gcp_auth::TokenSource;
-use super::http::{OpenStream, Secret, Transport};
+use super::http::{OpenStream, Secret, Transport, excerpt};
 use super::settings::Settings;
 use super::sigv4::SigV4Signer;
 use crate::provider::{ErrorKind, ProviderError};
+
+/// What a Bedrock model id escapes in the URL path: all but RFC 3986's unreserved
+/// characters and `:` (kept as the reference and the signed-request tests send it).
+const MODEL_ID_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b':');
 
 /// The Anthropic version Bedrock expects in the body.
 pub const BEDROCK_ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
@@ -55,6 +66,9 @@ pub struct Prepared {
     /// What must never be printed: the secret that travels with the request first
     /// (the transport masks it in error bodies), then others masked in errors too.
     pub secrets: Vec<Secret>,
+    /// Whether Bedrock answers: an exception may come in an HTTP 200 body, and a
+    /// streamed answer must be an AWS event stream ([`aws_errors`]).
+    pub bedrock: bool,
 }
 
 impl Prepared {
@@ -65,6 +79,7 @@ impl Prepared {
             body: serde_json::to_vec(body).unwrap_or_default(),
             headers,
             secrets: vec![key.clone()],
+            bedrock: false,
         }
     }
 
@@ -77,7 +92,7 @@ impl Prepared {
         provider: &str,
         what: &str,
     ) -> Result<OpenStream, ProviderError> {
-        transport
+        let open = transport
             .send_stream(provider, what, self.secrets.first(), || {
                 self.request(transport, settings)
             })
@@ -86,7 +101,35 @@ impl Prepared {
                 open.secrets.clone_from(&self.secrets);
                 open
             })
-            .map_err(|e| self.mask(e))
+            .map_err(|e| self.mask(e))?;
+        let content_type = open
+            .response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if !self.bedrock || content_type.contains("amazon.eventstream") {
+            return Ok(open);
+        }
+        let body = read_bounded(open.response, 64 * 1024).await;
+        let detail = match serde_json::from_str::<Value>(&body)
+            .ok()
+            .as_ref()
+            .and_then(aws_errors::exception_in_body)
+        {
+            Some(exception) => aws_errors::exception_detail(exception, &excerpt(&body, None)),
+            None => format!(
+                "Bedrock answered `{content_type}` instead of an event stream: {}",
+                excerpt(&body, None)
+            ),
+        };
+        Err(self.mask(ProviderError::new(
+            provider,
+            what,
+            ErrorKind::Decode,
+            detail,
+        )))
     }
 
     /// Sends the request with retries and reads the whole JSON answer (see
@@ -98,12 +141,21 @@ impl Prepared {
         provider: &str,
         what: &str,
     ) -> Result<Value, ProviderError> {
-        transport
+        let value = transport
             .send_json(provider, what, self.secrets.first(), || {
                 self.request(transport, settings)
             })
             .await
-            .map_err(|e| self.mask(e))
+            .map_err(|e| self.mask(e))?;
+        match aws_errors::exception_in_body(&value).filter(|_| self.bedrock) {
+            Some(exception) => Err(self.mask(ProviderError::new(
+                provider,
+                what,
+                ErrorKind::Decode,
+                aws_errors::exception_detail(exception, &excerpt(&value.to_string(), None)),
+            ))),
+            None => Ok(value),
+        }
     }
 
     fn mask(&self, mut error: ProviderError) -> ProviderError {
@@ -160,6 +212,9 @@ impl Platform {
             Self::Bedrock { base, .. } => base.as_str(),
             Self::Vertex { .. } => "",
         };
+        // The model id is one path segment, as the AWS SDKs send it: an ARN's `/`
+        // travels as `%2F` (else Bedrock answers UnknownOperationException).
+        let model = utf8_percent_encode(model, MODEL_ID_ESCAPES);
         match stream {
             false => format!("{base}/model/{model}/invoke"),
             true => format!("{base}/model/{model}/invoke-with-response-stream"),
@@ -234,6 +289,7 @@ impl Platform {
                     url,
                     body: bytes,
                     headers,
+                    bedrock: true,
                     secrets: {
                         let c = signer.credentials();
                         c.session_token
@@ -251,6 +307,7 @@ impl Platform {
                     body: bytes,
                     headers: vec![("authorization".into(), format!("Bearer {}", token.expose()))],
                     secrets: vec![token],
+                    bedrock: false,
                 })
             }
         }
@@ -259,3 +316,15 @@ impl Platform {
 
 /// A shared platform.
 pub type SharedPlatform = Arc<Platform>;
+
+/// At most `limit` bytes of `response`'s body, as text.
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> String {
+    let mut bytes = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() >= limit {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}

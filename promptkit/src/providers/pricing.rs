@@ -71,23 +71,55 @@ impl Pricing {
     }
 
     /// The built-in price of `model`: the longest table entry the model name equals or
-    /// extends with a `-suffix` (a date, `-preview`, ...), so `gpt-4o-2024-08-06` is
-    /// `gpt-4o` and `gpt-4o-mini` stays `gpt-4o-mini`. `None` for unknown models.
+    /// extends with a suffix that names the same model — a date or revision (`-2024-08-06`,
+    /// `-20250514-v1:0`, `-001`, Vertex's `@20250514`) or a word (`-preview`) — so
+    /// `gpt-4o-2024-08-06` is `gpt-4o`, `gpt-4o-mini` stays `gpt-4o-mini`, and
+    /// `claude-opus-4-6` (a later model, not a revision of `claude-opus-4`) is unknown.
+    /// Cloud ids name the same models: a `vendor/` path is dropped, and so is a Bedrock
+    /// inference-profile region (`us.`, `eu.`, `apac.`, `global.`, …) with its
+    /// `anthropic.` vendor part, at the vendor's list price (a platform's regional
+    /// surcharge is not applied). `None` for unknown models.
     pub fn builtin(model: &str) -> Option<Pricing> {
-        let model = model.rsplit('/').next().unwrap_or(model);
+        let model = bare_model(model);
         BUILTIN_PER_MILLION
             .iter()
-            .filter(|(prefix, _, _)| {
-                model
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
-            })
+            .filter(|(prefix, _, _)| model.strip_prefix(prefix).is_some_and(same_model_suffix))
             .max_by_key(|(prefix, _, _)| prefix.len())
             .map(|(_, input, output)| Pricing {
                 input_per_1k: input / 1000.0,
                 output_per_1k: output / 1000.0,
             })
     }
+}
+
+/// `model` without a `vendor/` path and without a Bedrock `region.anthropic.` prefix.
+fn bare_model(model: &str) -> &str {
+    let model = model.rsplit('/').next().unwrap_or(model);
+    match model.split_once("anthropic.") {
+        Some((region, rest)) if region.is_empty() || is_bedrock_region(region) => rest,
+        _ => model,
+    }
+}
+
+/// A Bedrock cross-region inference-profile prefix (`us.`, `eu.`, `apac.`, `global.`…).
+fn is_bedrock_region(prefix: &str) -> bool {
+    prefix
+        .strip_suffix('.')
+        .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+}
+
+/// Whether what follows a table entry in a model name still names that model: nothing,
+/// a Vertex `@version`, or `-` and a word or a date/revision (three digits or more);
+/// `-6` or `-32k` are different models.
+fn same_model_suffix(rest: &str) -> bool {
+    if rest.is_empty() || rest.starts_with('@') {
+        return true;
+    }
+    let Some(tail) = rest.strip_prefix('-') else {
+        return false;
+    };
+    let digits = tail.chars().take_while(char::is_ascii_digit).count();
+    (digits == 0 && !tail.is_empty()) || digits >= 3
 }
 
 #[cfg(test)]
@@ -105,5 +137,31 @@ mod tests {
         assert_eq!(price("models/gemini-2.5-flash"), Some(0.30));
         assert_eq!(price("gpt-4oo"), None);
         assert_eq!(price("my-local-llama"), None);
+        assert_eq!(price("gemini-2.0-flash-001"), Some(0.10));
+    }
+
+    #[test]
+    fn cloud_ids_name_the_vendor_model_and_versions_are_not_revisions() {
+        let price = |m: &str| Pricing::builtin(m).map(|p| p.input_per_1k * 1000.0);
+        assert_eq!(price("anthropic.claude-3-sonnet-20240229-v1:0"), Some(3.0));
+        assert_eq!(
+            price("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            Some(3.0)
+        );
+        assert_eq!(
+            price("global.anthropic.claude-haiku-4-5-20251001-v1:0"),
+            Some(1.0)
+        );
+        assert_eq!(
+            price("apac.anthropic.claude-3-haiku-20240307-v1:0"),
+            Some(0.25)
+        );
+        assert_eq!(price("claude-opus-4-5@20251101"), Some(5.0));
+        assert_eq!(price("claude-3-5-sonnet-v2@20241022"), Some(3.0));
+        // Later models are not revisions of an earlier one: unknown, never mispriced.
+        assert_eq!(price("claude-opus-4-6"), None);
+        assert_eq!(price("claude-opus-4-6@default"), None);
+        assert_eq!(price("gpt-4-32k"), None);
+        assert_eq!(price("openai.gpt-oss-120b-1:0"), None);
     }
 }

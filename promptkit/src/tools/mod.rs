@@ -7,6 +7,7 @@
 
 pub mod chaos;
 mod error;
+mod exec;
 mod http;
 mod mock;
 mod schema;
@@ -27,6 +28,7 @@ use crate::assertions::{ToolExecError, ToolExecutor, ToolFuture, ToolRun};
 use crate::mcp::McpTool;
 use crate::media::MediaRoot;
 use crate::message::{ContentPart, ToolCall};
+use crate::process::Subprocess;
 use crate::provider::{BoxFuture, ToolSpec};
 pub use error::ToolError;
 
@@ -47,6 +49,10 @@ enum Runner {
     Handler(Handler),
     /// A tool of an MCP server.
     Mcp(McpTool),
+    /// A `mode: mcp` tool not yet bound to a server listing it (by its raw name).
+    McpUnbound(String),
+    /// A `mode: exec` tool: a process per call.
+    Exec(Arc<Subprocess>),
     /// Declared without any way to run it.
     Unavailable(String),
 }
@@ -66,13 +72,23 @@ impl Tool {
         &self.spec
     }
 
-    fn from_config(name: &str, config: &ToolConfig, media: MediaRoot) -> Self {
+    fn from_config(name: &str, config: &ToolConfig, media: MediaRoot, project: &Project) -> Self {
         let mode = config.mode.as_ref().map_or("mock", |m| m.value.as_str());
         let runner = match (mode, &config.http) {
             ("live", Some(http)) => Runner::Http(Arc::new(http::HttpTool::new(http))),
             ("live", None) => Runner::Unavailable(format!(
                 "tool `{name}` is `mode: live` but has no `http` section"
             )),
+            ("mcp", _) => Runner::McpUnbound(crate::mcp::raw_name(name).to_owned()),
+            ("exec", _) => match &config.exec {
+                Some(exec) => Runner::Exec(Arc::new(Subprocess::from_binding(
+                    exec,
+                    project.exec_command(exec),
+                ))),
+                None => Runner::Unavailable(format!(
+                    "tool `{name}` is `mode: exec` but has no `exec` section"
+                )),
+            },
             _ => match mock::MockTool::from_config(name, config, media) {
                 Some(tool) => Runner::Mock(tool),
                 None => Runner::Unavailable(format!(
@@ -202,7 +218,7 @@ impl Toolbox {
             let media = MediaRoot::new(&project.root, &config_dir, &item.path);
             toolbox.tools.insert(
                 item.id.clone(),
-                Tool::from_config(&item.id, &item.spec, media),
+                Tool::from_config(&item.id, &item.spec, media, project),
             );
         }
         toolbox
@@ -354,6 +370,19 @@ impl Toolbox {
         self.tools.insert(tool.spec.name.clone(), tool);
     }
 
+    /// Binds each `mode: mcp` tool to the MCP tool of `listed` with its raw name (the
+    /// reference routes such a call to whichever server lists that tool); the declared
+    /// description and schema stay what the model sees.
+    pub(crate) fn bind_mcp(&mut self, listed: &[McpTool]) {
+        for tool in self.tools.values_mut() {
+            if let Runner::McpUnbound(raw) = &tool.runner
+                && let Some(mcp) = listed.iter().find(|t| t.remote_name() == raw)
+            {
+                tool.runner = Runner::Mcp(mcp.clone());
+            }
+        }
+    }
+
     async fn run(
         &self,
         call: &ToolCall,
@@ -398,6 +427,11 @@ impl Toolbox {
                         .map(|a| (a.value, a.parts))
                         .map_err(|e| e.to_string());
                 }
+                Runner::McpUnbound(raw) => Err(format!(
+                    "tool `{}` is `mode: mcp`, but no MCP server lists `{raw}`",
+                    call.name
+                )),
+                Runner::Exec(process) => exec::run(process, &call.name, &call.arguments).await,
                 Runner::Unavailable(why) => Err(why.clone()),
             };
             value.map(|v| (v, Vec::new()))

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -132,4 +133,40 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("runtime")
+}
+
+/// A stand-in for the Docker command line, written as `bin/docker`: logs each call to
+/// `bin/calls.log`; `run` starts
+/// `server-everything` in SSE mode on the published host port, `stop` ends it.
+pub fn fake_docker(bin: &Path, servers: &Path) -> PathBuf {
+    let script = format!(
+        r#"#!/bin/sh
+echo "$*" >> "$(dirname "$0")/calls.log"
+case "$1" in
+  run)
+    port=""
+    while [ $# -gt 0 ]; do
+      if [ "$1" = "-p" ]; then port="${{2%%:*}}"; fi
+      shift
+    done
+    cd "$(dirname "$0")"
+    PORT="$port" node "{servers}/@modelcontextprotocol/server-everything/dist/index.js" sse >/dev/null 2>&1 </dev/null &
+    echo "container-$!"
+    ;;
+  stop)
+    kill "${{3#container-}}"
+    ;;
+  *)
+    echo "unexpected: $*" >&2
+    exit 1
+    ;;
+esac
+"#,
+        servers = servers.display()
+    );
+    std::fs::create_dir_all(bin).expect("bin");
+    let path = bin.join("docker");
+    std::fs::write(&path, script).expect("write script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
 }

@@ -29,6 +29,44 @@ impl Request {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).expect("request body is JSON")
     }
+
+    /// The body as JSON, `null` when it is empty or not JSON.
+    pub fn json_or_null(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Reads one HTTP/1.1 request (request line, headers with lower-cased names, a
+    /// `content-length` body) from a blocking reader; `None` when the line is missing.
+    pub fn read_blocking(reader: &mut impl std::io::BufRead) -> Option<Self> {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok().filter(|n| *n > 0)?;
+        let mut words = line.split_whitespace();
+        let method = words.next().unwrap_or_default().to_owned();
+        let path = words.next().unwrap_or_default().to_owned();
+        let mut headers = Vec::new();
+        let mut len = 0usize;
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            if let Some((k, v)) = line.trim_end().split_once(':') {
+                let (k, v) = (k.trim().to_lowercase(), v.trim().to_owned());
+                if k == "content-length" {
+                    len = v.parse().unwrap_or(0);
+                }
+                headers.push((k, v));
+            }
+        }
+        let mut body = vec![0; len];
+        let _ = reader.read_exact(&mut body);
+        Some(Self {
+            method,
+            path,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
 }
 
 /// What the server answers.
@@ -230,4 +268,19 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 pub fn test_name(module: &str, name: &str) -> String {
     let module = module.split_once("::").map_or("", |(_, rest)| rest);
     format!("{module}::{name}")
+}
+
+/// The test service account (`tests/data/cloud/service-account.json`) with its
+/// `token_uri` at `token_url`, as `sa.json` in a new config folder.
+pub fn service_account_dir(token_url: &str) -> tempfile::TempDir {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cloud/service-account.json"
+    );
+    let mut account: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("json");
+    account["token_uri"] = serde_json::Value::from(token_url);
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("sa.json"), account.to_string()).expect("write");
+    dir
 }
