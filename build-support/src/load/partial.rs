@@ -239,7 +239,7 @@ fn blank_lines(text: &str, lines: &[(usize, usize)]) -> Option<String> {
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let number = n + 1;
         while ranges.next_if(|(_, last)| *last < number).is_some() {}
-        if !ranges.peek().is_some_and(|(first, _)| *first <= number) {
+        if ranges.peek().is_none_or(|(first, _)| *first > number) {
             out.push_str(line);
             continue;
         }
