@@ -16,14 +16,7 @@ fn corpus() -> PathBuf {
 }
 
 fn projects() -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(corpus())
-        .expect("conformance corpus present")
-        .flatten()
-        .map(|e| e.path().join("config.arena.yaml"))
-        .filter(|p| p.is_file())
-        .collect();
-    out.sort();
-    out
+    crate::support::conformance_configs()
 }
 
 /// Length of the list at `spec.<key>` (or `spec.<a>.<b>`) read generically, not via the loader.

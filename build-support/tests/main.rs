@@ -15,6 +15,7 @@ mod load_embedded;
 mod load_errors;
 mod load_fuzz;
 mod load_model;
+mod load_partial;
 mod load_schema_coverage;
 mod mutation_campaign;
 mod pack;

@@ -71,6 +71,16 @@ async fn every_format_renders_the_run() {
         "only the page's own two scripts close"
     );
     assert!(html.contains("bad &lt;/script&gt;"), "escaped in the page");
+    // The page's data (serialized straight into the page) is the run's JSON tree as
+    // text, `</` written `<\/`.
+    let data = html
+        .split("<script type=\"application/json\" id=\"run-data\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("run data");
+    let tree = serde_json::to_value(&run).expect("JSON tree").to_string();
+    assert_eq!(data, tree.replace("</", "<\\/"));
+    assert!(data.contains("bad <\\/script>"), "{data}");
     assert!(
         !html.contains("src=\"http"),
         "self-contained: no external assets"

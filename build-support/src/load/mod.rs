@@ -29,6 +29,7 @@
 
 mod fragment;
 mod items;
+mod partial;
 mod paths;
 mod project;
 mod reader;

@@ -1,13 +1,16 @@
 //! Loading a whole project from its arena config.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::fragment::read_fragments;
 use super::items::{FileRef, IdRule, derive_id, inline_items, is_yaml, load_bare_item, load_item};
 use super::reader::{Reader, Reference};
 use super::required::Required;
 use super::{
-    Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, ProviderSlot, RecordingFile, paths,
+    Item, LoadOptions, Loaded, MockFile, Project, ProviderEntry, ProviderSlot, RecordingFile,
+    partial, paths,
 };
 use crate::diagnostic::{Diagnostic, SourceLocation};
 use crate::model::{
@@ -26,12 +29,14 @@ pub fn load_project(config_path: impl AsRef<Path>, options: &LoadOptions) -> Loa
     let root = paths::parent_dir(&config_path);
     let mut r = Reader::new(&root, options);
     let project = r.read(&config_path, None).and_then(|text| {
+        let (text, blanked) = blank_unselected_scenarios(&mut r, &config_path, &root, text);
         r.enter(&config_path);
         let arena = r.manifest::<ArenaSpec>(&config_path, &text, Kind::Arena)?;
         let project = ProjectLoader {
             r: &mut r,
             root: &root,
             config_path: &config_path,
+            blanked,
         }
         .load(arena);
         r.leave();
@@ -42,6 +47,26 @@ pub fn load_project(config_path: impl AsRef<Path>, options: &LoadOptions) -> Loa
         diagnostics: r.diags,
         files: r.files,
         sources: r.sources,
+    }
+}
+
+/// In a partial load, the arena config with the `spec.scenarios` entries of files
+/// not selected blanked (see [`partial`](super::partial)); the text the rest of the
+/// load, the checks and the diagnostics see; true when something was blanked.
+fn blank_unselected_scenarios(
+    r: &mut Reader<'_>,
+    config_path: &Path,
+    root: &Path,
+    text: Arc<str>,
+) -> (Arc<str>, bool) {
+    let Some(only) = r.options().scenario_files.as_ref() else {
+        return (text, false);
+    };
+    match partial::blank_unselected(&text, &["spec", "scenarios"], |file| {
+        only.contains(&paths::resolve(root, file))
+    }) {
+        Some(blanked) => (r.sources.insert(config_path, blanked), true),
+        None => (text, false),
     }
 }
 
@@ -57,6 +82,15 @@ struct ProjectLoader<'a, 'o> {
     r: &'a mut Reader<'o>,
     root: &'a Path,
     config_path: &'a Path,
+    /// Parts of the config or of a mock-responses file were blanked (a partial load).
+    blanked: bool,
+}
+
+/// A mock-responses file read for a provider, not parsed yet.
+struct MockText {
+    path: PathBuf,
+    referenced_at: Option<SourceLocation>,
+    text: Arc<str>,
 }
 
 impl ProjectLoader<'_, '_> {
@@ -67,10 +101,16 @@ impl ProjectLoader<'_, '_> {
     fn load(mut self, arena: Manifest<ArenaSpec>) -> Project {
         let spec = &arena.spec.value;
         let prompts = self.prompts(spec);
-        let mut mock_configs = Vec::new();
+        let mut mock_texts = Vec::new();
         let mut recordings = Vec::new();
-        let providers = self.providers(spec, &mut mock_configs, &mut recordings);
+        let providers = self.providers(spec, &mut mock_texts, &mut recordings);
         let only = self.r.options().scenario_files.as_ref();
+        // A partial load parses mock responses once it knows which scenarios it read.
+        let (mut mock_configs, mock_texts) = if only.is_some() {
+            (Vec::new(), mock_texts)
+        } else {
+            (self.mock_files(mock_texts, None), Vec::new())
+        };
         let root = self.root;
         let config_path = self.config_path;
         let (read, skipped): (Vec<_>, Vec<_>) = spec.scenarios.iter().partition(|f| {
@@ -104,6 +144,16 @@ impl ProjectLoader<'_, '_> {
             |e| e.id.as_ref(),
             spec.eval_specs.as_ref(),
         );
+        if only.is_some() {
+            let ids: BTreeSet<&str> = scenarios
+                .iter()
+                .map(|s| (&s.id, s.spec.id.as_ref()))
+                .chain(evals.iter().map(|e| (&e.id, e.spec.id.as_ref())))
+                .flat_map(|(id, spec_id)| [Some(id.as_str()), spec_id.map(|i| i.value.as_str())])
+                .flatten()
+                .collect();
+            mock_configs = self.mock_files(mock_texts, Some(&ids));
+        }
         let personas = self.personas(spec);
         self.side_files(spec, &evals, &mut recordings);
         Project {
@@ -117,7 +167,7 @@ impl ProjectLoader<'_, '_> {
             evals,
             mock_configs,
             recordings,
-            partial: !skipped.is_empty(),
+            partial: !skipped.is_empty() || self.blanked,
             arena,
         }
     }
@@ -165,7 +215,7 @@ impl ProjectLoader<'_, '_> {
     fn providers(
         &mut self,
         spec: &ArenaSpec,
-        mocks: &mut Vec<MockFile>,
+        mocks: &mut Vec<MockText>,
         recordings: &mut Vec<RecordingFile>,
     ) -> Vec<ProviderEntry> {
         let lists: [(&[ProviderRef], ProviderSlot); 5] = [
@@ -263,12 +313,12 @@ impl ProjectLoader<'_, '_> {
         Some(path)
     }
 
-    /// Loads the mock response file of a `type: mock` provider (resolved from `config_dir`).
+    /// Reads the mock response file of a `type: mock` provider (resolved from `config_dir`).
     fn mock_config(
         &mut self,
         provider: &Item<ProviderSpec>,
         config_dir: &Path,
-        mocks: &mut Vec<MockFile>,
+        mocks: &mut Vec<MockText>,
     ) -> Option<PathBuf> {
         if provider.spec.r#type.value != ProviderType::Mock {
             return None;
@@ -294,15 +344,43 @@ impl ProjectLoader<'_, '_> {
         self.r.leave();
         let text = text?;
         if !mocks.iter().any(|m| m.path == path) {
-            let config: MockConfig = self.r.plain(&path, &text)?;
-            warn_snake_case(self.r, &path, &config);
-            mocks.push(MockFile {
+            mocks.push(MockText {
                 path: path.clone(),
                 referenced_at: at,
-                config,
+                text,
             });
         }
         Some(path)
+    }
+
+    /// Parses the mock response files read; in a partial load, with the `scenarios`
+    /// entries of scenarios other than `kept` blanked.
+    fn mock_files(&mut self, texts: Vec<MockText>, kept: Option<&BTreeSet<&str>>) -> Vec<MockFile> {
+        let mut out = Vec::new();
+        for MockText {
+            path,
+            referenced_at,
+            mut text,
+        } in texts
+        {
+            if let Some(kept) = kept
+                && let Some(blanked) =
+                    partial::blank_unselected(&text, &["scenarios"], |id| kept.contains(id))
+            {
+                text = self.r.sources.insert(&path, blanked);
+                self.blanked = true;
+            }
+            let Some(config) = self.r.plain::<MockConfig>(&path, &text) else {
+                continue;
+            };
+            warn_snake_case(self.r, &path, &config);
+            out.push(MockFile {
+                path,
+                referenced_at,
+                config,
+            });
+        }
+        out
     }
 
     fn simple<'f, S: serde::de::DeserializeOwned + Clone + Required>(

@@ -14,6 +14,7 @@ use super::reply_diff::reply_diffs;
 use super::{dollars, escape, signed};
 use crate::arena::results::Comparison;
 use crate::arena::results::{CaseResult, RunResult, Status};
+use crate::media::data_url;
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}\
 h1{font-size:1.5rem}table{border-collapse:collapse;width:100%;margin:1rem 0}\
@@ -153,16 +154,70 @@ pub fn html_with(run: &RunResult, caps: MediaCaps) -> String {
     for case in &run.cases {
         case_details(&mut out, case, &mut media);
     }
-    let data = serde_json::to_value(run)
-        .map(without_inline_media)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| "{\"cases\":[],\"totals\":{\"cases\":0}}".into())
-        .replace("</", "<\\/");
+    out.push_str("<script type=\"application/json\" id=\"run-data\">");
+    run_data(&mut out, run);
     let _ = write!(
         out,
-        "<script type=\"application/json\" id=\"run-data\">{data}</script>\n<script>{SCRIPT}</script>\n</body></html>\n"
+        "</script>\n<script>{SCRIPT}</script>\n</body></html>\n"
     );
     out
+}
+
+/// Appends the run as compact JSON for the page's script, inline media replaced by a
+/// label ([`without_inline_media`]) and `</` written `<\/` so it cannot close the
+/// script. A run without inline media is serialized straight into `out` (its JSON
+/// tree for 500 cases took more memory than the whole report).
+fn run_data(out: &mut String, run: &RunResult) {
+    const EMPTY: &str = "{\"cases\":[],\"totals\":{\"cases\":0}}";
+    let inline = run
+        .cases
+        .iter()
+        .flat_map(|c| &c.messages)
+        .flat_map(|m| &m.parts)
+        .any(|p| data_url::split(p.url()).is_some());
+    if inline {
+        let data = serde_json::to_value(run)
+            .map(without_inline_media)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| EMPTY.into());
+        out.push_str(&data.replace("</", "<\\/"));
+        return;
+    }
+    let start = out.len();
+    let mut writer = ScriptSafe { out, last: 0 };
+    if serde_json::to_writer(&mut writer, run).is_err() {
+        out.truncate(start);
+        out.push_str(EMPTY);
+    }
+}
+
+/// Appends JSON text to a `String`, writing `</` as `<\/`.
+struct ScriptSafe<'a> {
+    out: &'a mut String,
+    last: u8,
+}
+
+impl std::io::Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = std::str::from_utf8(buf)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        for (i, piece) in text.split('/').enumerate() {
+            if i > 0 {
+                self.out
+                    .push_str(if self.last == b'<' { "\\/" } else { "/" });
+                self.last = b'/';
+            }
+            self.out.push_str(piece);
+            if let Some(&b) = piece.as_bytes().last() {
+                self.last = b;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn anchor(case: &CaseResult) -> String {

@@ -20,7 +20,7 @@ mod session_recordings;
 use std::path::{Path, PathBuf};
 
 use super::results::RunResult;
-use crate::files::write_atomically;
+use crate::files::{write_atomically, write_atomically_with};
 
 pub use arena_output::{
     ArenaOutputError, INDEX_FILE, RunIds, read_arena_output, write_arena_output,
@@ -151,11 +151,17 @@ pub fn write_report_files(
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        let text = match format {
-            Format::Markdown => markdown_with(run, files.markdown_sections),
-            _ => format.render(run),
-        };
-        write_atomically(&path, text.as_bytes())?;
+        match format {
+            // The largest report, streamed rather than held whole.
+            Format::Json => write_atomically_with(&path, |file| {
+                serde_json::to_writer_pretty(file, run).map_err(std::io::Error::from)
+            })?,
+            Format::Markdown => write_atomically(
+                &path,
+                markdown_with(run, files.markdown_sections).as_bytes(),
+            )?,
+            _ => write_atomically(&path, format.render(run).as_bytes())?,
+        }
         written.push(path);
         if *format == Format::Json {
             written.extend(write_arena_output(run, &ids, &files.dir)?);
