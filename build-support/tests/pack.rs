@@ -94,6 +94,15 @@ fn a_project_without_prompts_is_refused_with_a_located_error() {
     assert!(text.contains("eval-test/config.arena.yaml"), "{text}");
 }
 
+/// The diagnostics of compiling `config`, which must give no pack.
+fn refused(config: &Path) -> String {
+    let compiled = Frontend::new()
+        .project(config)
+        .compile(&CompileOptions::default());
+    assert!(compiled.pack.is_none());
+    compiled.render(RenderStyle::Plain)
+}
+
 #[test]
 fn workflow_errors_fail_the_compilation_at_the_workflow() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -137,11 +146,7 @@ spec:
 ",
     )
     .expect("write");
-    let compiled = Frontend::new()
-        .project(&config)
-        .compile(&CompileOptions::default());
-    assert!(compiled.pack.is_none());
-    let text = compiled.render(RenderStyle::Plain);
+    let text = refused(&config);
     assert!(
         text.contains("event `Escalate` goes to unknown state `specialist`"),
         "{text}"
@@ -155,11 +160,7 @@ spec:
 fn state_backed_agents_are_refused_at_their_line_with_the_reason() {
     let config = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../promptkit/tests/data/workflow-agent-loops/config.arena.yaml");
-    let compiled = Frontend::new()
-        .project(&config)
-        .compile(&CompileOptions::default());
-    assert!(compiled.pack.is_none());
-    let text = compiled.render(RenderStyle::Plain);
+    let text = refused(&config);
     assert!(
         text.contains("breaks the PromptPack schema at `/agents/members/research`"),
         "{text}"

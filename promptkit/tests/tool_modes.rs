@@ -5,12 +5,21 @@
 
 use std::path::Path;
 
-use promptkit::arena::{RunOptions, Setup, Status, Suite};
+use promptkit::arena::{CaseResult, RunOptions, Setup, Status};
 use serde_json::json;
 
-use crate::mcp_support::{project, runtime, servers};
+use crate::mcp_support::{project, runtime, servers, suite};
 
 const HEADER: &str = "apiVersion: promptkit.altairalabs.ai/v1alpha1\n";
+
+/// The one case of the project at `config`, which must pass.
+fn passing_case(config: &Path) -> CaseResult {
+    let suite = suite(config, RunOptions::default(), &Setup::new());
+    let mut run = runtime().block_on(suite.run(|_| {}));
+    let case = run.cases.remove(0);
+    assert_eq!(case.status, Status::Passed, "{case}");
+    case
+}
 
 fn write(dir: &Path, file: &str, text: &str) {
     std::fs::write(dir.join(file), text).expect("write");
@@ -115,15 +124,7 @@ fn exec_tools_run_a_process_per_call() {
             call("lookup_crash"),
         ),
     );
-    let suite = Suite::load(
-        root.join("config.arena.yaml"),
-        RunOptions::default(),
-        &Setup::new(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let run = runtime().block_on(suite.run(|_| {}));
-    let case = &run.cases[0];
-    assert_eq!(case.status, Status::Passed, "{case}");
+    let case = passing_case(&root.join("config.arena.yaml"));
     let calls = &case.turns[0].tool_calls;
     let by_name = |name: &str| calls.iter().find(|c| c.name == name).expect(name);
     // The result is `result`; the environment holds only what `env` names.
@@ -205,15 +206,7 @@ fn mcp_mode_tools_run_on_the_server_listing_them() {
             "  allowed_tools:\n    - read_text_file\n    - read_tea_leaves\n",
         ),
     );
-    let suite = Suite::load(
-        root.join("modes.arena.yaml"),
-        RunOptions::default(),
-        &Setup::new(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let run = runtime().block_on(suite.run(|_| {}));
-    let case = &run.cases[0];
-    assert_eq!(case.status, Status::Passed, "{case}");
+    let case = passing_case(&root.join("modes.arena.yaml"));
     let calls = &case.turns[0].tool_calls;
     assert_eq!(
         calls[0].result.as_ref().and_then(|r| r.as_str()),
