@@ -162,15 +162,22 @@ struct Container {
 }
 
 impl Container {
+    /// `docker stop --time=3 <id>`, silent.
+    fn stop_command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.program);
+        command
+            .args(["stop", "--time=3", &self.id])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        command
+    }
+
     /// Stops (and so removes) the container.
     async fn stop(&self) -> Result<(), String> {
         self.stopped
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        let status = tokio::process::Command::new(&self.program)
-            .args(["stop", "--time=3", &self.id])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+        let status = tokio::process::Command::from(self.stop_command())
             .status()
             .await
             .map_err(|e| format!("cannot run `{}`: {e}", self.program))?;
@@ -186,12 +193,7 @@ impl Drop for Container {
     fn drop(&mut self) {
         if !self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
             // No runtime may be left to wait on: start the stop and let it finish.
-            let _ = std::process::Command::new(&self.program)
-                .args(["stop", "--time=3", &self.id])
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn();
+            let _ = self.stop_command().spawn();
         }
     }
 }
