@@ -21,7 +21,7 @@ pub struct Assertion {
     pub message: Option<Spanned<String>>,
     /// Condition under which the assertion applies.
     #[serde(default)]
-    pub when: Option<Spanned<AssertionWhen>>,
+    pub when: Option<Box<Spanned<AssertionWhen>>>,
     /// For trial runs: the fraction of trials that must pass.
     #[serde(default, deserialize_with = "strict::opt_spanned")]
     pub pass_threshold: Option<Spanned<f64>>,
@@ -151,7 +151,7 @@ pub struct EvalDef {
     pub message: Option<Spanned<String>>,
     /// Condition under which the eval runs.
     #[serde(default)]
-    pub when: Option<Spanned<AssertionWhen>>,
+    pub when: Option<Box<Spanned<AssertionWhen>>>,
     /// Groups the eval belongs to.
     #[serde(default)]
     pub groups: Vec<String>,

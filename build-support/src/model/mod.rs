@@ -13,6 +13,7 @@
 
 mod arena;
 mod common;
+mod compact;
 mod defaults;
 mod duration;
 mod eval;

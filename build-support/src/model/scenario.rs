@@ -31,7 +31,7 @@ pub struct ScenarioSpec {
     #[serde(default)]
     pub context_metadata: Option<ContextMetadata>,
     /// The conversation turns.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::compact::vec")]
     pub turns: Vec<Turn>,
     /// Extra context, free-form.
     #[serde(default)]
@@ -41,7 +41,7 @@ pub struct ScenarioSpec {
     pub constraints: Option<Spanned<Map>>,
     /// Tool-use policy.
     #[serde(default)]
-    pub tool_policy: Option<ToolPolicy>,
+    pub tool_policy: Option<Box<ToolPolicy>>,
     /// Provider ids this scenario runs on (default: all).
     #[serde(default)]
     pub providers: Vec<Spanned<String>>,
@@ -56,13 +56,13 @@ pub struct ScenarioSpec {
     pub streaming: Option<bool>,
     /// Context window management.
     #[serde(default)]
-    pub context_policy: Option<ContextPolicy>,
+    pub context_policy: Option<Box<ContextPolicy>>,
     /// Assertions over the whole conversation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::compact::vec")]
     pub conversation_assertions: Vec<Assertion>,
     /// Duplex (voice) settings.
     #[serde(default)]
-    pub duplex: Option<DuplexConfig>,
+    pub duplex: Option<Box<DuplexConfig>>,
     /// Voice binding id.
     #[serde(default)]
     pub voice: Option<Spanned<String>>,
@@ -87,7 +87,7 @@ pub struct Turn {
     #[serde(default)]
     pub content: Option<Spanned<String>>,
     /// Multimodal parts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::compact::vec")]
     pub parts: Vec<ContentPart>,
     /// Persona id (self-play turns).
     #[serde(default)]
@@ -120,7 +120,7 @@ pub struct Turn {
     #[serde(default)]
     pub chaos: Option<ChaosConfig>,
     /// Assertions on the response to this turn.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::compact::vec")]
     pub assertions: Vec<Assertion>,
 }
 

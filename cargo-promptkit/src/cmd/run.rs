@@ -191,6 +191,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     print_summary(&run);
     let files = report_files(&args, &suite);
+    // The project and the runtime are done with: free them before the reports are built.
+    drop(suite);
+    drop(runtime);
     let written = write_report_files(&run, &files, &formats)
         .with_context(|| format!("writing reports to `{}`", files.dir.display()))?;
     for path in written.iter().filter(|p| !is_arena_case_file(p)) {

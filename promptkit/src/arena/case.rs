@@ -334,7 +334,7 @@ async fn play(
     let mut conversation = Conversation::new(provider.clone())
         .prompt(prepared)
         .tools(tools.clone())
-        .tool_policy(ToolPolicy::arena(spec.tool_policy.as_ref()))
+        .tool_policy(ToolPolicy::arena(spec.tool_policy.as_deref()))
         .context_policy(spec.context_policy.as_ref().and_then(|policy| {
             let embedder = policy
                 .relevance

@@ -5,7 +5,8 @@
 //! it has checked its counts (cases, matrix, regressions) against the embedded data.
 //! Media in transcripts shows as thumbnails and players within [`MediaCaps`].
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io;
 
 use super::charts::{distribution, pass_rate_bars};
 use super::matrix::Matrix;
@@ -53,6 +54,31 @@ pub fn html(run: &RunResult) -> String {
 
 /// The HTML report of `run`, media embedded within `caps`.
 pub fn html_with(run: &RunResult, caps: MediaCaps) -> String {
+    let mut page = Vec::new();
+    match write_html(run, caps, &mut page) {
+        Ok(()) => String::from_utf8_lossy(&page).into_owned(),
+        Err(e) => format!(
+            "<!DOCTYPE html>\n<p>could not render the report: {}</p>\n",
+            escape(&e.to_string())
+        ),
+    }
+}
+
+/// Writes the HTML report of `run` to `out`, media embedded within `caps`. The run's
+/// data for the page's script is streamed, never held whole; the only error besides
+/// `out`'s own is a run that cannot be serialized.
+pub fn write_html(run: &RunResult, caps: MediaCaps, out: &mut dyn io::Write) -> io::Result<()> {
+    out.write_all(page(run, caps).as_bytes())?;
+    out.write_all(b"<script type=\"application/json\" id=\"run-data\">")?;
+    run_data(out, run)?;
+    write!(
+        out,
+        "</script>\n<script>{SCRIPT}</script>\n</body></html>\n"
+    )
+}
+
+/// The page up to the run's data: summary, matrix, charts, cases and transcripts.
+fn page(run: &RunResult, caps: MediaCaps) -> String {
     let t = &run.totals;
     let title = format!("Arena results: {}", run.name);
     let mut out = String::new();
@@ -154,21 +180,14 @@ pub fn html_with(run: &RunResult, caps: MediaCaps) -> String {
     for case in &run.cases {
         case_details(&mut out, case, &mut media);
     }
-    out.push_str("<script type=\"application/json\" id=\"run-data\">");
-    run_data(&mut out, run);
-    let _ = write!(
-        out,
-        "</script>\n<script>{SCRIPT}</script>\n</body></html>\n"
-    );
     out
 }
 
-/// Appends the run as compact JSON for the page's script, inline media replaced by a
+/// Writes the run as compact JSON for the page's script, inline media replaced by a
 /// label ([`without_inline_media`]) and `</` written `<\/` so it cannot close the
 /// script. A run without inline media is serialized straight into `out` (its JSON
 /// tree for 500 cases took more memory than the whole report).
-fn run_data(out: &mut String, run: &RunResult) {
-    const EMPTY: &str = "{\"cases\":[],\"totals\":{\"cases\":0}}";
+fn run_data(out: &mut dyn io::Write, run: &RunResult) -> io::Result<()> {
     let inline = run
         .cases
         .iter()
@@ -176,47 +195,36 @@ fn run_data(out: &mut String, run: &RunResult) {
         .flat_map(|m| &m.parts)
         .any(|p| data_url::split(p.url()).is_some());
     if inline {
-        let data = serde_json::to_value(run)
-            .map(without_inline_media)
-            .map(|v| v.to_string())
-            .unwrap_or_else(|_| EMPTY.into());
-        out.push_str(&data.replace("</", "<\\/"));
-        return;
+        let data = serde_json::to_value(run).map(without_inline_media)?;
+        return out.write_all(data.to_string().replace("</", "<\\/").as_bytes());
     }
-    let start = out.len();
-    let mut writer = ScriptSafe { out, last: 0 };
-    if serde_json::to_writer(&mut writer, run).is_err() {
-        out.truncate(start);
-        out.push_str(EMPTY);
-    }
+    serde_json::to_writer(ScriptSafe { out, last: 0 }, run).map_err(io::Error::from)
 }
 
-/// Appends JSON text to a `String`, writing `</` as `<\/`.
+/// Passes JSON text on, writing `</` as `<\/`.
 struct ScriptSafe<'a> {
-    out: &'a mut String,
+    out: &'a mut dyn io::Write,
     last: u8,
 }
 
-impl std::io::Write for ScriptSafe<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = std::str::from_utf8(buf)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        for (i, piece) in text.split('/').enumerate() {
+impl io::Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for (i, piece) in buf.split(|&b| b == b'/').enumerate() {
             if i > 0 {
                 self.out
-                    .push_str(if self.last == b'<' { "\\/" } else { "/" });
+                    .write_all(if self.last == b'<' { b"\\/" } else { b"/" })?;
                 self.last = b'/';
             }
-            self.out.push_str(piece);
-            if let Some(&b) = piece.as_bytes().last() {
+            self.out.write_all(piece)?;
+            if let Some(&b) = piece.last() {
                 self.last = b;
             }
         }
         Ok(buf.len())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 

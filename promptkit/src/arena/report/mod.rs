@@ -26,7 +26,7 @@ pub use arena_output::{
     ArenaOutputError, INDEX_FILE, RunIds, read_arena_output, write_arena_output,
 };
 pub use compare::load_baseline;
-pub use html::{html, html_with};
+pub use html::{html, html_with, write_html};
 pub use junit::junit;
 pub use markdown::{MarkdownSections, markdown, markdown_with};
 pub use matrix::{Cell, Matrix};
@@ -152,10 +152,13 @@ pub fn write_report_files(
             std::fs::create_dir_all(parent)?;
         }
         match format {
-            // The largest report, streamed rather than held whole.
+            // The largest reports, streamed rather than held whole.
             Format::Json => write_atomically_with(&path, |file| {
                 serde_json::to_writer_pretty(file, run).map_err(std::io::Error::from)
             })?,
+            Format::Html => {
+                write_atomically_with(&path, |file| write_html(run, MediaCaps::default(), file))?
+            }
             Format::Markdown => write_atomically(
                 &path,
                 markdown_with(run, files.markdown_sections).as_bytes(),
