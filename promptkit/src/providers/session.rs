@@ -591,6 +591,16 @@ mod tests {
             crate::media::data_url::encode("image/png", b"\x89PNG"),
             Some("image/png".into()),
         )
+        .map(|p| {
+            // What was declared about the part travels with it, as the reference's
+            // `MediaContent` keeps it.
+            p.with_declared(crate::message::Declared {
+                width: Some(3),
+                detail: Some("high".into()),
+                caption: Some("A chart".into()),
+                ..Default::default()
+            })
+        })
         .into_iter()
         .collect();
         messages[2].message.name = Some("lookup".into());
