@@ -293,7 +293,10 @@ async fn an_image_parts_detail_level_is_sent_as_image_url_detail() {
         result.cases[0]
     );
     let body = server.requests()[0].json();
-    assert_eq!(body["messages"][1]["content"][1]["image_url"]["detail"], "high");
+    assert_eq!(
+        body["messages"][1]["content"][1]["image_url"]["detail"],
+        "high"
+    );
     // Without one, none is sent (the provider's default applies).
     let (_result, server, _temp) = run("photo.jpg").await;
     let body = server.requests()[0].json();
@@ -351,7 +354,9 @@ async fn require_metadata_refuses_a_clip_whose_duration_or_resolution_cannot_be_
         assert!(shown.contains("look.scenario.yaml:14:17"), "{shown}");
         assert!(shown.contains(says), "{shown}");
         assert!(
-            shown.contains(&format!("(`media.{kind}.require_metadata` of prompt `vision`")),
+            shown.contains(&format!(
+                "(`media.{kind}.require_metadata` of prompt `vision`"
+            )),
             "{shown}"
         );
         assert!(server.requests().is_empty(), "nothing was sent for {kind}");

@@ -10,8 +10,8 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 
-use promptkit::arena::{AssertionRecord, CaseResult, RunOptions, RunResult, Setup, Status, Suite};
 use promptkit::Role;
+use promptkit::arena::{AssertionRecord, CaseResult, RunOptions, RunResult, Setup, Status, Suite};
 use promptkit::media::data_url;
 use serde_json::json;
 use support::{MockServer, Reply};
@@ -355,7 +355,9 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
         .find(|m| m.role == Role::Assistant)
         .expect("reply");
     assert_eq!(
-        picture.parts[0].declared().and_then(|d| d.detail.as_deref()),
+        picture.parts[0]
+            .declared()
+            .and_then(|d| d.detail.as_deref()),
         Some("low"),
         "{picture:?}"
     );

@@ -211,7 +211,10 @@ pub fn turn_message(parts: &[TurnPart], media: &MediaRoot) -> Result<Message, Me
 /// only; its `caption` the reference's loader drops, and so does this one.
 fn image_detail(kind: &str, reference: &MediaRef) -> Declared {
     Declared {
-        detail: reference.detail.clone().filter(|d| kind == "image" && !d.is_empty()),
+        detail: reference
+            .detail
+            .clone()
+            .filter(|d| kind == "image" && !d.is_empty()),
         ..Declared::default()
     }
 }
