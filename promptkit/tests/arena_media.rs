@@ -223,25 +223,13 @@ async fn media_urls_are_downloaded_only_when_asked_and_never_from_private_addres
     // Off (the default): the image goes by reference, nothing is downloaded.
     let (result, server, _temp) =
         run_project(&url_scenario(&url), PROMPT, RunOptions::default()).await;
-    assert_eq!(
-        result.cases[0].status,
-        Status::Passed,
-        "{}",
-        result.cases[0]
-    );
-    let body = server.requests()[0].json();
+    let body = sent_body(&result, &server);
     assert_eq!(body["messages"][1]["content"][1]["image_url"]["url"], url);
     assert!(images.requests().is_empty());
 
     // On: downloaded, typed by its bytes and sent inline.
     let (result, server, _temp) = run_project(&url_scenario(&url), PROMPT, fetch(true)).await;
-    assert_eq!(
-        result.cases[0].status,
-        Status::Passed,
-        "{}",
-        result.cases[0]
-    );
-    let body = server.requests()[0].json();
+    let body = sent_body(&result, &server);
     let sent = body["messages"][1]["content"][1]["image_url"]["url"]
         .as_str()
         .expect("url");
@@ -286,13 +274,7 @@ async fn an_image_parts_detail_level_is_sent_as_image_url_detail() {
         "            mime_type: image/jpeg\n            detail: high\n",
     );
     let (result, server, _temp) = run_project(&with_detail, PROMPT, RunOptions::default()).await;
-    assert_eq!(
-        result.cases[0].status,
-        Status::Passed,
-        "{}",
-        result.cases[0]
-    );
-    let body = server.requests()[0].json();
+    let body = sent_body(&result, &server);
     assert_eq!(
         body["messages"][1]["content"][1]["image_url"]["detail"],
         "high"
@@ -302,6 +284,24 @@ async fn an_image_parts_detail_level_is_sent_as_image_url_detail() {
     let body = server.requests()[0].json();
     let image_url = &body["messages"][1]["content"][1]["image_url"];
     assert!(image_url.get("detail").is_none(), "{image_url}");
+}
+
+/// The request body the server received first, for a case that passed.
+fn sent_body(result: &promptkit::arena::RunResult, server: &MockServer) -> serde_json::Value {
+    assert_eq!(
+        result.cases[0].status,
+        Status::Passed,
+        "{}",
+        result.cases[0]
+    );
+    server.requests()[0].json()
+}
+
+/// The prompt with `require_metadata` on for `kind` media.
+fn requiring_metadata(kind: &str) -> String {
+    format!(
+        "{PROMPT}  media:\n    enabled: true\n    supported_types: [{kind}]\n    {kind}:\n      require_metadata: true\n"
+    )
 }
 
 /// The scenario with one inline `kind` part of `bytes`, declared as `mime`.
@@ -340,12 +340,9 @@ async fn require_metadata_refuses_a_clip_whose_duration_or_resolution_cannot_be_
             "the video's resolution cannot be read from its bytes",
         ),
     ] {
-        let media = format!(
-            "  media:\n    enabled: true\n    supported_types: [{kind}]\n    {kind}:\n      require_metadata: true\n"
-        );
         let (result, server, _temp) = run_project(
             &inline_scenario(kind, mime, &bytes),
-            &format!("{PROMPT}{media}"),
+            &requiring_metadata(kind),
             RunOptions::default(),
         )
         .await;
@@ -362,30 +359,22 @@ async fn require_metadata_refuses_a_clip_whose_duration_or_resolution_cannot_be_
         assert!(server.requests().is_empty(), "nothing was sent for {kind}");
     }
     // A WAV clip has a readable duration: it is sent.
-    let media = "  media:\n    enabled: true\n    supported_types: [audio]\n    audio:\n      require_metadata: true\n";
     let (result, server, _temp) = run_project(
         &inline_scenario("audio", "audio/wav", &fixture("tone.wav")),
-        &format!("{PROMPT}{media}"),
+        &requiring_metadata("audio"),
         RunOptions::default(),
     )
     .await;
-    assert_eq!(
-        result.cases[0].status,
-        Status::Passed,
-        "{}",
-        result.cases[0]
-    );
-    let body = server.requests()[0].json();
+    let body = sent_body(&result, &server);
     assert_eq!(
         body["messages"][1]["content"][1]["input_audio"]["format"],
         "wav"
     );
     // An MP4 clip has a readable resolution: it passes the limits (and meets the
     // provider's own refusal of video, not the prompt's).
-    let media = "  media:\n    enabled: true\n    supported_types: [video]\n    video:\n      require_metadata: true\n";
     let (result, _server, _temp) = run_project(
         &inline_scenario("video", "video/mp4", &fixture("clip-640x480.mp4")),
-        &format!("{PROMPT}{media}"),
+        &requiring_metadata("video"),
         RunOptions::default(),
     )
     .await;
