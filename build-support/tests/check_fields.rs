@@ -162,7 +162,7 @@ fn each_unexecuted_field_is_reported_once_at_its_key() {
     got.sort();
     let want = [
         "chat.scenario.yaml:8:3 warning `duplex` is accepted but not executed by this runtime: duplex (voice) sessions are not implemented",
-        "mock.yaml:8:9 warning `audio_file` is accepted but not executed by this runtime: audio mock turns are not produced",
+        "mock.yaml:8:9 warning `audio_file` is accepted but not executed by this runtime: read only by the reference's duplex (voice) mock sessions, which stream the file as audio chunks; duplex is not implemented",
         "mock.yaml:9:5 warning `steps` is accepted but not executed by this runtime: composition steps are not run",
     ];
     assert_eq!(got, want);

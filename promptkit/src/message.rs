@@ -170,10 +170,12 @@ pub enum ContentPart {
     },
 }
 
-/// What an author declared about a media part (a mock reply's `metadata`, a mock
-/// tool's `width`/`height`): what the media assertions read where there are no bytes
-/// to measure (a `mock://` or `http` URL), as the reference reads it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// What an author wrote about a media part beside its bytes, as the reference keeps it
+/// on the part: sizes and duration (a mock reply's `metadata`, a mock tool's
+/// `width`/`height`), read by the media assertions where there are no bytes to measure
+/// (a `mock://` or `http` URL); an image's `detail` level, sent by the OpenAI-compatible
+/// encodings; a `caption`, kept with the part and sent to no model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Declared {
     /// Width in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,6 +186,12 @@ pub struct Declared {
     /// Duration in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<f64>,
+    /// An image's detail level (`low`, `high`, `auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// A caption or description of the media.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
 }
 
 impl ContentPart {

@@ -223,25 +223,13 @@ async fn media_urls_are_downloaded_only_when_asked_and_never_from_private_addres
     // Off (the default): the image goes by reference, nothing is downloaded.
     let (result, server, _temp) =
         run_project(&url_scenario(&url), PROMPT, RunOptions::default()).await;
-    assert_eq!(
-        result.cases[0].status,
-        Status::Passed,
-        "{}",
-        result.cases[0]
-    );
-    let body = server.requests()[0].json();
+    let body = sent_body(&result, &server);
     assert_eq!(body["messages"][1]["content"][1]["image_url"]["url"], url);
     assert!(images.requests().is_empty());
 
     // On: downloaded, typed by its bytes and sent inline.
     let (result, server, _temp) = run_project(&url_scenario(&url), PROMPT, fetch(true)).await;
-    assert_eq!(
-        result.cases[0].status,
-        Status::Passed,
-        "{}",
-        result.cases[0]
-    );
-    let body = server.requests()[0].json();
+    let body = sent_body(&result, &server);
     let sent = body["messages"][1]["content"][1]["image_url"]["url"]
         .as_str()
         .expect("url");
@@ -277,4 +265,120 @@ async fn media_urls_are_downloaded_only_when_asked_and_never_from_private_addres
     let shown = result.cases[0].to_string();
     assert!(shown.contains("the server answered HTTP 404"), "{shown}");
     assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn an_image_parts_detail_level_is_sent_as_image_url_detail() {
+    let with_detail = scenario("photo.jpg").replace(
+        "            mime_type: image/jpeg\n",
+        "            mime_type: image/jpeg\n            detail: high\n",
+    );
+    let (result, server, _temp) = run_project(&with_detail, PROMPT, RunOptions::default()).await;
+    let body = sent_body(&result, &server);
+    assert_eq!(
+        body["messages"][1]["content"][1]["image_url"]["detail"],
+        "high"
+    );
+    // Without one, none is sent (the provider's default applies).
+    let (_result, server, _temp) = run("photo.jpg").await;
+    let body = server.requests()[0].json();
+    let image_url = &body["messages"][1]["content"][1]["image_url"];
+    assert!(image_url.get("detail").is_none(), "{image_url}");
+}
+
+/// The request body the server received first, for a case that passed.
+fn sent_body(result: &promptkit::arena::RunResult, server: &MockServer) -> serde_json::Value {
+    assert_eq!(
+        result.cases[0].status,
+        Status::Passed,
+        "{}",
+        result.cases[0]
+    );
+    server.requests()[0].json()
+}
+
+/// The prompt with `require_metadata` on for `kind` media.
+fn requiring_metadata(kind: &str) -> String {
+    format!(
+        "{PROMPT}  media:\n    enabled: true\n    supported_types: [{kind}]\n    {kind}:\n      require_metadata: true\n"
+    )
+}
+
+/// The scenario with one inline `kind` part of `bytes`, declared as `mime`.
+fn inline_scenario(kind: &str, mime: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    scenario("photo.jpg").replace(
+        "- type: image\n          media:\n            file_path: photo.jpg\n            mime_type: image/jpeg",
+        &format!("- type: {kind}\n          media:\n            data: {data}\n            mime_type: {mime}"),
+    )
+}
+
+#[tokio::test]
+async fn require_metadata_refuses_a_clip_whose_duration_or_resolution_cannot_be_read() {
+    let fixture = |name: &str| {
+        std::fs::read(format!(
+            "{}/tests/data/media/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("fixture")
+    };
+    // An AMR clip and an AVI video: real containers whose metadata the probe cannot read.
+    let amr = b"#!AMR\n\x3c\x48\xf5\x1f\x96\x66\x78\x00\x00".to_vec();
+    let avi = b"RIFF\x24\x00\x00\x00AVI LIST\x00\x00\x00\x00hdrl".to_vec();
+    for (kind, mime, bytes, says) in [
+        (
+            "audio",
+            "audio/amr",
+            amr,
+            "the audio's duration cannot be read from its bytes",
+        ),
+        (
+            "video",
+            "video/x-msvideo",
+            avi,
+            "the video's resolution cannot be read from its bytes",
+        ),
+    ] {
+        let (result, server, _temp) = run_project(
+            &inline_scenario(kind, mime, &bytes),
+            &requiring_metadata(kind),
+            RunOptions::default(),
+        )
+        .await;
+        let shown = result.cases[0].to_string();
+        assert_eq!(result.cases[0].status, Status::Error, "{shown}");
+        assert!(shown.contains("look.scenario.yaml:14:17"), "{shown}");
+        assert!(shown.contains(says), "{shown}");
+        assert!(
+            shown.contains(&format!(
+                "(`media.{kind}.require_metadata` of prompt `vision`"
+            )),
+            "{shown}"
+        );
+        assert!(server.requests().is_empty(), "nothing was sent for {kind}");
+    }
+    // A WAV clip has a readable duration: it is sent.
+    let (result, server, _temp) = run_project(
+        &inline_scenario("audio", "audio/wav", &fixture("tone.wav")),
+        &requiring_metadata("audio"),
+        RunOptions::default(),
+    )
+    .await;
+    let body = sent_body(&result, &server);
+    assert_eq!(
+        body["messages"][1]["content"][1]["input_audio"]["format"],
+        "wav"
+    );
+    // An MP4 clip has a readable resolution: it passes the limits (and meets the
+    // provider's own refusal of video, not the prompt's).
+    let (result, _server, _temp) = run_project(
+        &inline_scenario("video", "video/mp4", &fixture("clip-640x480.mp4")),
+        &requiring_metadata("video"),
+        RunOptions::default(),
+    )
+    .await;
+    let shown = result.cases[0].to_string();
+    assert!(!shown.contains("require_metadata"), "{shown}");
+    assert!(shown.contains("cannot take video input"), "{shown}");
 }

@@ -10,6 +10,7 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 
+use promptkit::Role;
 use promptkit::arena::{AssertionRecord, CaseResult, RunOptions, RunResult, Setup, Status, Suite};
 use promptkit::media::data_url;
 use serde_json::json;
@@ -52,6 +53,7 @@ spec:
       media:
         file_path: media/red-3x2.png
         mime_type: image/png
+        caption: Monthly sales
 ";
 
 const SNAPSHOT_TOOL: &str = "apiVersion: promptkit.altairalabs.ai/v1alpha1
@@ -205,6 +207,7 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
           - type: image
             image_url:
               url: media/red-3x2.png
+              detail: low
   audio-reply:
     turns:
       1:
@@ -345,6 +348,19 @@ async fn mock_reply_parts_are_real_media_the_assertions_measure() {
             "{case}"
         );
     }
+    // An image's `detail` stays on the reply's part, as the reference keeps it.
+    let picture = case(&result, "image-reply")
+        .messages
+        .iter()
+        .find(|m| m.role == Role::Assistant)
+        .expect("reply");
+    assert_eq!(
+        picture.parts[0]
+            .declared()
+            .and_then(|d| d.detail.as_deref()),
+        Some("low"),
+        "{picture:?}"
+    );
 }
 
 #[tokio::test]
@@ -456,6 +472,19 @@ spec:
             ("tool_result_media_type", true)
         ],
         "{case}"
+    );
+
+    // The chart's caption stays on the result's part, as the reference keeps it; no
+    // provider sends captions (the request bodies below carry none).
+    let chart = case
+        .messages
+        .iter()
+        .find(|m| m.tool_call_id.as_deref() == Some("c1"))
+        .expect("chart result");
+    assert_eq!(
+        chart.parts[0].declared().and_then(|d| d.caption.as_deref()),
+        Some("Monthly sales"),
+        "{chart:?}"
     );
 
     let url = data_url::encode("image/png", &png);

@@ -38,12 +38,16 @@ pub fn reply_parts(parts: &[MockContentPart], media: &MediaRoot) -> Result<Canne
             "video" => part.video_url.as_ref(),
             _ => None,
         };
-        if let Some(MockMediaUrl { url, .. }) = url {
-            let declared = part
+        if let Some(MockMediaUrl { url, detail }) = url {
+            let mut declared = part
                 .metadata
                 .as_ref()
                 .map(|m| declared_metadata(&m.value.to_json_map()))
                 .unwrap_or_default();
+            // As the reference: `detail` is read for images only.
+            if kind == "image" {
+                declared.detail = detail.clone();
+            }
             canned
                 .parts
                 .push(reply_media(kind, url, media)?.with_declared(declared));
@@ -52,9 +56,9 @@ pub fn reply_parts(parts: &[MockContentPart], media: &MediaRoot) -> Result<Canne
     Ok(canned)
 }
 
-/// The sizes and duration a mock part's `metadata` declares, read as the reference
-/// reads them: integer `width`, `height`, `duration`; `duration_seconds` (an integer,
-/// or a number cut to whole seconds) over `duration`.
+/// The sizes, duration and caption a mock part's `metadata` declares, read as the
+/// reference reads them: integer `width`, `height`, `duration`; `duration_seconds` (an
+/// integer, or a number cut to whole seconds) over `duration`; a string `caption`.
 fn declared_metadata(metadata: &serde_json::Map<String, serde_json::Value>) -> Declared {
     let int = |key: &str| metadata.get(key).and_then(serde_json::Value::as_u64);
     let seconds = metadata
@@ -66,6 +70,11 @@ fn declared_metadata(metadata: &serde_json::Map<String, serde_json::Value>) -> D
         width: int("width"),
         height: int("height"),
         duration_secs: seconds,
+        caption: metadata
+            .get("caption")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+        ..Declared::default()
     }
 }
 
@@ -132,7 +141,8 @@ pub fn tool_parts(parts: &[MockPart], media: &MediaRoot) -> Result<Canned, Media
         let declared = Declared {
             width: spec.width.and_then(|w| u64::try_from(w).ok()),
             height: spec.height.and_then(|h| u64::try_from(h).ok()),
-            duration_secs: None,
+            caption: spec.caption.clone().filter(|c| !c.is_empty()),
+            ..Declared::default()
         };
         canned.parts.push(loaded.with_declared(declared));
     }
@@ -208,8 +218,10 @@ mod tests {
   video_url: {url: 'mock://clips/b.webm?x=1'}
   metadata: {width: 640, height: 480, duration_seconds: 2.9, fps: 30}
 - type: audio
-  audio_url: {url: 'https://example.com/c'}
-  metadata: {duration: 7, width: 1.5}
+  audio_url: {url: 'https://example.com/c', detail: high}
+  metadata: {duration: 7, width: 1.5, caption: A tone}
+- type: image
+  image_url: {url: 'mock://d.png', detail: low}
 ",
             ),
             &root(dir.path()),
@@ -219,7 +231,7 @@ mod tests {
         let described: Vec<_> = canned
             .parts
             .iter()
-            .map(|p| (p.kind(), p.mime_type(), p.declared().copied()))
+            .map(|p| (p.kind(), p.mime_type(), p.declared().cloned()))
             .collect();
         assert_eq!(
             described,
@@ -231,13 +243,24 @@ mod tests {
                         width: Some(640),
                         height: Some(480),
                         duration_secs: Some(2.0),
+                        ..Declared::default()
                     })
                 ),
                 (
                     "audio",
                     Some("application/octet-stream"),
+                    // `detail` is read for images only; a `caption` of the metadata is kept.
                     Some(Declared {
                         duration_secs: Some(7.0),
+                        caption: Some("A tone".into()),
+                        ..Declared::default()
+                    })
+                ),
+                (
+                    "image",
+                    Some("image/png"),
+                    Some(Declared {
+                        detail: Some("low".into()),
                         ..Declared::default()
                     })
                 ),
@@ -278,7 +301,7 @@ mod tests {
 - type: image
   media: {file_path: chart.png, mime_type: image/jpeg, width: 800, height: 600}
 - type: image
-  media: {url: 'https://example.com/d.png', mime_type: image/png, width: 64, height: 32}
+  media: {url: 'https://example.com/d.png', mime_type: image/png, width: 64, height: 32, caption: Sales by month}
 ",
             ),
             &root(dir.path()),
@@ -291,8 +314,13 @@ mod tests {
         assert!(canned.parts[0].url().starts_with("data:image/png;base64,"));
         assert_eq!(canned.parts[1].url(), "https://example.com/d.png");
         assert_eq!(
-            canned.parts[1].declared().map(|d| (d.width, d.height)),
-            Some((Some(64), Some(32)))
+            canned.parts[1].declared().cloned(),
+            Some(Declared {
+                width: Some(64),
+                height: Some(32),
+                caption: Some("Sales by month".into()),
+                ..Declared::default()
+            })
         );
         let no_media = tool_parts(&tool("- {type: image}\n"), &root(dir.path()));
         assert!(

@@ -1,5 +1,6 @@
 //! A prompt's `media:` limits (`enabled`, `supported_types`, per-kind `max_size_mb`,
-//! `allowed_formats`, `max_images_per_msg`, `max_duration_sec`, `require_caption`)
+//! `allowed_formats`, `max_images_per_msg`, `max_duration_sec`, `require_caption`,
+//! `require_metadata`: an audio clip's duration, a video's resolution must be readable)
 //! applied to a scripted turn's media before anything is sent. The reference declares
 //! these limits and checks only their own values; here a part over them ends the case
 //! with the part's location and the limit it broke, and nothing reaches the provider.
@@ -11,7 +12,7 @@ use std::path::Path;
 use promptkit_build::model::{AvConfig, ContentPart as TurnPart, MediaConfig};
 
 use super::load::locate;
-use super::probe::probe;
+use super::probe::{Probe, probe};
 use crate::message::Message;
 
 /// A media part that breaks its prompt's `media:` limits.
@@ -131,6 +132,14 @@ impl MediaLimits<'_> {
                     } else {
                         config.video.as_ref()
                     };
+                    if av.and_then(|a| a.require_metadata) == Some(true)
+                        && let Some(missing) = missing_metadata(kind, &measured)
+                    {
+                        return Err(fail(
+                            &format!("{kind}.require_metadata"),
+                            format!("the {kind}'s {missing}"),
+                        ));
+                    }
                     (
                         av.and_then(|a| a.max_size_mb),
                         av.map_or(&[][..], |a| &a.allowed_formats[..]),
@@ -184,6 +193,20 @@ fn format_of(text: &str) -> String {
         "mpeg" if text.starts_with("audio/") => "mp3".into(),
         "wave" => "wav".into(),
         _ => subtype,
+    }
+}
+
+/// What `require_metadata` asks of a part of `kind` that `measured` lacks: an audio
+/// clip's duration (from which its bit rate follows), a video's resolution.
+fn missing_metadata(kind: &str, measured: &Probe) -> Option<&'static str> {
+    match kind {
+        "audio" if measured.duration_secs.is_none() => {
+            Some("duration cannot be read from its bytes (WAV, MP3, FLAC and Ogg are measured)")
+        }
+        "video" if measured.width.is_none() || measured.height.is_none() => {
+            Some("resolution cannot be read from its bytes (MP4 and MOV are measured)")
+        }
+        _ => None,
     }
 }
 

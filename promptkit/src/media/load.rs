@@ -4,7 +4,7 @@
 //! is on). MIME types come from the bytes.
 
 use super::data_url;
-use crate::message::{ContentPart, Message, Role};
+use crate::message::{ContentPart, Declared, Message, Role};
 use base64::Engine;
 use promptkit_build::diagnostic::SourceLocation;
 use promptkit_build::model::{ContentPart as TurnPart, Location, MediaRef};
@@ -199,11 +199,24 @@ pub fn turn_message(parts: &[TurnPart], media: &MediaRoot) -> Result<Message, Me
                 what: "media",
             });
         };
-        loaded.push(load_part(kind, reference, &at, media)?);
+        let part = load_part(kind, reference, &at, media)?;
+        loaded.push(part.with_declared(image_detail(kind, reference)));
     }
     let mut message = Message::text(Role::User, texts.join("\n"));
     message.parts = loaded;
     Ok(message)
+}
+
+/// The `detail` level of an image part, which the reference's loader keeps for images
+/// only; its `caption` the reference's loader drops, and so does this one.
+fn image_detail(kind: &str, reference: &MediaRef) -> Declared {
+    Declared {
+        detail: reference
+            .detail
+            .clone()
+            .filter(|d| kind == "image" && !d.is_empty()),
+        ..Declared::default()
+    }
 }
 
 pub(super) fn locate(file: &Path, location: &Location) -> String {

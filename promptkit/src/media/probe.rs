@@ -211,9 +211,10 @@ mod tests {
             width: Some(800),
             height: Some(600),
             duration_secs: Some(30.0),
+            ..Default::default()
         };
         let png = include_bytes!("../../tests/data/media/red-3x2.png");
-        let measured = probe(&part("image", "image/png", png).with_declared(stated));
+        let measured = probe(&part("image", "image/png", png).with_declared(stated.clone()));
         assert_eq!((measured.width, measured.height), (Some(3), Some(2)));
         let by_reference =
             ContentPart::of_kind("audio", "mock://a.wav".into(), Some("audio/wav".into()))

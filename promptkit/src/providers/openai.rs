@@ -323,7 +323,8 @@ fn tool_content(m: &Message) -> Value {
     Value::Array(text.into_iter().chain(images).collect())
 }
 
-/// A media part as OpenAI chat content: images as `image_url` (a URL or a `data:` URL),
+/// A media part as OpenAI chat content: images as `image_url` (a URL or a `data:` URL,
+/// with the part's `detail` level when it has one, as the reference),
 /// audio as `input_audio` (inline WAV or MP3), documents as `file` (inline `file_data`).
 /// Video, and audio or documents by reference, are not accepted by the API.
 fn media_part(part: &ContentPart) -> Result<Value, String> {
@@ -336,7 +337,13 @@ fn media_part(part: &ContentPart) -> Result<Value, String> {
         })
     };
     Ok(match part {
-        ContentPart::Image { url, .. } => json!({"type": "image_url", "image_url": {"url": url}}),
+        ContentPart::Image { url, declared, .. } => {
+            let mut image_url = json!({"url": url});
+            if let Some(detail) = declared.as_ref().and_then(|d| d.detail.as_deref()) {
+                image_url["detail"] = Value::from(detail);
+            }
+            json!({"type": "image_url", "image_url": image_url})
+        }
         ContentPart::Audio { .. } => {
             let (mime, data) = inline()?;
             let format = match mime {

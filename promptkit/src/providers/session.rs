@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use super::mock::estimate_tokens;
 use super::recording::RecordingError;
-use crate::message::{ContentPart, Cost, Message, Role, ToolCall, Usage};
+use crate::message::{ContentPart, Cost, Declared, Message, Role, ToolCall, Usage};
 use crate::provider::{BoxFuture, ChatRequest, ChatResponse, ErrorKind, Provider, ProviderError};
 
 /// What a recorded provider call cost.
@@ -288,7 +288,7 @@ fn message_created(index: usize, message: &Message) -> Value {
 }
 
 /// The reference's `ContentPart` of a media part: inline `data` for a `data:` URL, the
-/// `url` otherwise.
+/// `url` otherwise; what was declared about it (sizes, duration, `detail`, `caption`).
 fn media_part(part: &ContentPart) -> Value {
     let (source, mime) = match crate::media::data_url::split(part.url()) {
         Some((mime, data)) => (serde_json::json!({ "data": data }), Some(mime)),
@@ -296,6 +296,23 @@ fn media_part(part: &ContentPart) -> Value {
     };
     let mut media = source;
     media["mime_type"] = Value::String(mime.unwrap_or_default().to_owned());
+    if let Some(declared) = part.declared() {
+        let numbers = [
+            ("width", declared.width),
+            ("height", declared.height),
+            ("duration", declared.duration_secs.map(|d| d as u64)),
+        ];
+        for (key, value) in numbers {
+            if let Some(value) = value {
+                media[key] = Value::from(value);
+            }
+        }
+        for (key, value) in [("detail", &declared.detail), ("caption", &declared.caption)] {
+            if let Some(value) = value {
+                media[key] = Value::from(value.as_str());
+            }
+        }
+    }
     serde_json::json!({ "type": part.kind(), "media": media })
 }
 
@@ -357,7 +374,8 @@ fn message(value: &Value) -> Option<Message> {
 }
 
 /// A media part of a saved message (the reference's `ContentPart` with `media`): inline
-/// `data` becomes a `data:` URL; `url` or `file_path` stays a reference.
+/// `data` becomes a `data:` URL; `url` or `file_path` stays a reference; the declared
+/// sizes, duration, `detail` and `caption` stay with the part.
 fn read_media_part(part: &Value) -> Option<ContentPart> {
     let kind = field(part, "type").and_then(Value::as_str)?;
     let media = field(part, "media")?;
@@ -375,7 +393,15 @@ fn read_media_part(part: &Value) -> Option<ContentPart> {
         (None, Some(url)) => url.to_owned(),
         (None, None) => return None,
     };
-    ContentPart::of_kind(kind, url, mime.map(str::to_owned))
+    let number = |name: &str| field(media, name).and_then(Value::as_u64);
+    let declared = Declared {
+        width: number("width"),
+        height: number("height"),
+        duration_secs: number("duration").map(|d| d as f64),
+        detail: text("detail").map(str::to_owned),
+        caption: text("caption").map(str::to_owned),
+    };
+    ContentPart::of_kind(kind, url, mime.map(str::to_owned)).map(|p| p.with_declared(declared))
 }
 
 fn tool_call(c: &Value) -> Option<ToolCall> {
@@ -565,6 +591,16 @@ mod tests {
             crate::media::data_url::encode("image/png", b"\x89PNG"),
             Some("image/png".into()),
         )
+        .map(|p| {
+            // What was declared about the part travels with it, as the reference's
+            // `MediaContent` keeps it.
+            p.with_declared(crate::message::Declared {
+                width: Some(3),
+                detail: Some("high".into()),
+                caption: Some("A chart".into()),
+                ..Default::default()
+            })
+        })
         .into_iter()
         .collect();
         messages[2].message.name = Some("lookup".into());
