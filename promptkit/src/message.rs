@@ -131,7 +131,7 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
-        /// What its author declared about it, for media without bytes to measure.
+        /// What its author declared about it ([`Declared`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         declared: Option<Declared>,
     },
@@ -142,7 +142,7 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
-        /// What its author declared about it, for media without bytes to measure.
+        /// What its author declared about it ([`Declared`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         declared: Option<Declared>,
     },
@@ -153,7 +153,7 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
-        /// What its author declared about it, for media without bytes to measure.
+        /// What its author declared about it ([`Declared`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         declared: Option<Declared>,
     },
@@ -164,7 +164,7 @@ pub enum ContentPart {
         /// Its MIME type when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mime_type: Option<String>,
-        /// What its author declared about it, for media without bytes to measure.
+        /// What its author declared about it ([`Declared`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         declared: Option<Declared>,
     },
